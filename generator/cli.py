@@ -1,0 +1,88 @@
+"""Command line: the only place that turns errors into messages and exit codes.
+
+    python -m generator build [--input PATH ...] [--content DIR] [--jobs N]
+    python -m generator check [--content DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from generator.config import load_config
+from generator.errors import GeneratorError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m generator", description=__doc__.split("\n")[0])
+    p.add_argument("--config", default=None, help="settings file (default: site_config.yml)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="read articles and write YAML stories into the content directory")
+    b.add_argument("--input", action="append", dest="inputs", metavar="PATH",
+                   help="file or directory to read (repeatable; default: site_config.yml's inputs)")
+    b.add_argument("--content", default=None, metavar="DIR", help="output directory (default: content/)")
+    b.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="processes for the per-article stages (default: the core count)")
+    b.add_argument("--quiet", action="store_true", help="no progress display")
+
+    c = sub.add_parser("check", help="validate the YAML under the content directory")
+    c.add_argument("--content", default=None, metavar="DIR")
+    return p
+
+
+def _progress(quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return lambda stage, done, total: None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    tasks: dict[str, int] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+        if all(t.finished for t in bar.tasks) and stage == "stories":
+            bar.stop()
+
+    return update
+
+
+def cmd_build(args, config) -> int:
+    from generator.pipeline import build
+
+    report = build(config, inputs=args.inputs, content_dir=args.content, jobs=args.jobs,
+                   progress=_progress(args.quiet))
+    for problem in report.problems:
+        print(f"skipped {problem}", file=sys.stderr)
+    for conflict in report.conflicts:
+        print(f"kept editor's value: {conflict}", file=sys.stderr)
+    print(f"{report.articles} articles, {report.stories} stories, {len(report.written)} files written"
+          + (f", {len(report.problems)} inputs skipped" if report.problems else ""))
+    return report.exit_code
+
+
+def cmd_check(args, config) -> int:
+    from generator.check import check_content
+
+    problems = check_content(config.resolve(args.content or config.content))
+    for p in problems:
+        print(p)
+    return 1 if problems else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        config = load_config(args.config)
+        return {"build": cmd_build, "check": cmd_check}[args.command](args, config)
+    except GeneratorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,225 @@
+"""Plain typed records that flow between the pipeline stages.
+
+Every record that ends up in `content/` has `to_dict()` giving the YAML mapping in
+the documented key order, and `from_dict()` reading it back. These field names are
+a contract with editors, the site and the tests (see README "Content format").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Record:
+    """Mixin: dict conversion in declared field order."""
+
+    def to_dict(self) -> dict:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+# ---------------------------------------------------------------- reading
+@dataclass
+class RawArticle(_Record):
+    """One article as read from an input file, before cleaning."""
+
+    source_file: str               # path of the input file, relative to the project when possible
+    text: str                      # raw text (for HTML: the body trafilatura extracted)
+    format: str = "txt"            # txt | html | jsonl
+    line: int | None = None        # line number inside a .jsonl file
+    id: str | None = None          # id given by the input (jsonl)
+    title: str | None = None       # headline given by the input (jsonl, html metadata)
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None   # as given by the input, ISO when possible
+    content_hash: str = ""         # sha256 of everything above that affects the output
+
+
+@dataclass
+class ReadProblem(_Record):
+    """An input that could not be read; reported, skipped, never fatal."""
+
+    source_file: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source_file}:{self.line}" if self.line else self.source_file
+        return f"{where}: {self.reason}"
+
+
+# ---------------------------------------------------------------- articles
+@dataclass
+class Removed(_Record):
+    line: str
+    reason: str                    # furniture | pattern:<name> | recurring | shape | repeated | ...
+
+
+@dataclass
+class DateMention(_Record):
+    text: str                      # verbatim: article.text[start:end] == text
+    value: str                     # ISO: YYYY-MM-DD, YYYY-MM or YYYY
+    start: int
+    end: int
+
+
+@dataclass
+class Article(_Record):
+    id: str
+    source_file: str
+    outlet: str | None
+    headline: str | None
+    published: str | None          # ISO date or datetime
+    published_inferred: bool
+    dateline: str | None
+    byline: str | None
+    credits: list[str]
+    text: str                      # cleaned body, paragraphs separated by one blank line
+    removed: list[Removed] = field(default_factory=list)
+    url: str | None = None
+    story: str | None = None
+    dates: list[DateMention] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Article":
+        data = dict(data)
+        data["removed"] = [Removed.from_dict(r) for r in data.get("removed") or []]
+        data["dates"] = [DateMention.from_dict(d) for d in data.get("dates") or []]
+        data.setdefault("credits", [])
+        return super().from_dict(data)
+
+
+# ---------------------------------------------------------------- NLP analysis
+@dataclass
+class Mention(_Record):
+    """A named-entity mention found by spaCy: text == article.text[start:end]."""
+
+    text: str
+    label: str                     # spaCy label: PERSON, ORG, GPE, LOC, NORP, ...
+    start: int
+    end: int
+
+
+@dataclass
+class QuoteMention(_Record):
+    """A direct quote inside one article. text == article.text[start:end] (no quote marks)."""
+
+    text: str
+    start: int
+    end: int
+    speaker_name: str | None       # as written in the article, None when unknown
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue: str | None = None         # said, told, added, according to, ...
+
+
+@dataclass
+class Analysis(_Record):
+    """Everything the per-article NLP stage learns; cached by content hash.
+
+    Offsets all point into the cleaned `Article.text`.
+    """
+
+    article_id: str
+    sentences: list[tuple[int, int]]
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[QuoteMention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- stories
+@dataclass
+class SourceRef(_Record):
+    article: str
+    excerpt: str                   # invariant: articles[article].text[start:end] == excerpt
+    start: int
+    end: int
+
+
+@dataclass
+class Fact(_Record):
+    id: str
+    text: str
+    kind: str                      # event | statement | figure | background
+    sources: list[SourceRef]
+    entities: list[str] = field(default_factory=list)
+    date: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Fact":
+        data = dict(data)
+        data["sources"] = [SourceRef.from_dict(s) for s in data.get("sources") or []]
+        return super().from_dict(data)
+
+
+@dataclass
+class Quote(_Record):
+    id: str
+    speaker: str | None            # entity id
+    speaker_name: str | None
+    text: str                      # verbatim, no quote marks
+    sources: list[SourceRef]
+    entities: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Quote":
+        data = dict(data)
+        data["sources"] = [SourceRef.from_dict(s) for s in data.get("sources") or []]
+        return super().from_dict(data)
+
+
+@dataclass
+class SummaryItem(_Record):
+    text: str
+    facts: list[str]
+
+
+@dataclass
+class TimelineItem(_Record):
+    date: str
+    text: str
+    facts: list[str]
+
+
+@dataclass
+class Story(_Record):
+    id: str
+    title: str
+    date: str | None               # first publication among its articles
+    articles: list[str]
+    outlets: list[str]
+    single_source: bool
+    summary: list[SummaryItem]
+    facts: list[Fact]
+    quotes: list[Quote] = field(default_factory=list)
+    timeline: list[TimelineItem] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Story":
+        data = dict(data)
+        data["summary"] = [SummaryItem.from_dict(s) for s in data.get("summary") or []]
+        data["facts"] = [Fact.from_dict(f) for f in data.get("facts") or []]
+        data["quotes"] = [Quote.from_dict(q) for q in data.get("quotes") or []]
+        data["timeline"] = [TimelineItem.from_dict(t) for t in data.get("timeline") or []]
+        return super().from_dict(data)
+
+
+@dataclass
+class Entity(_Record):
+    id: str
+    name: str
+    kind: str                      # person | org | place | other
+    aliases: list[str]
+    stories: list[str]
