@@ -1,17 +1,27 @@
 """The orchestrator: runs the stages in order with per-item error isolation.
 
-read -> clean+describe -> analyze (per article, parallel) -> group -> extract
-(per story) -> resolve (quotes, entities, dates) -> write. A bad article or story
-is reported as a `ReadProblem` and skipped; the rest of the batch goes on.
+read -> clean+describe -> analyze (per article, parallel, cached) -> group ->
+extract+resolve (per story, parallel, cached) -> write. A bad article or story is
+reported as a `ReadProblem` and skipped; the rest of the batch goes on.
+
+Scale: articles stream from the readers through clean+describe; only the cleaned
+`Article`s and their small `Analysis` records are kept (never a spaCy `Doc`). The
+per-article and per-story stages run on an executor (`generator.executors`: local
+processes or a Dask cluster) in batches, results in input order, so the output does
+not depend on the executor. The cache (`generator.cache`) keeps each article's
+Analysis and each story's result: a re-run computes only new or changed articles
+and the stories whose members changed.
 """
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
-from generator import analyze, describe, extract, group, read, resolve, store
+from generator import cache as cache_mod
+from generator import describe, executors, group, read, resolve, store
 from generator.config import Config
 from generator.records import Analysis, Article, ReadProblem, Story
 
@@ -25,6 +35,10 @@ class BuildReport:
     written: list[str] = field(default_factory=list)     # files changed on disk
     articles: int = 0
     stories: int = 0
+    # Work actually done (the rest came from the cache) and seconds per stage.
+    analyzed: int = 0
+    stories_built: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -39,66 +53,165 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 
 def build(config: Config, inputs: list[str] | None = None, content_dir: str | Path | None = None,
-          jobs: int | None = None, progress: Progress = _quiet) -> BuildReport:
+          jobs: int | None = None, progress: Progress = _quiet, executor: str = "local",
+          scheduler: str | None = None, use_cache: bool = True) -> BuildReport:
+    """Build the content directory from the inputs.
+
+    `executor` is "local" (`jobs` processes, default the core count; 1 = in this
+    process) or "dask" (`scheduler` address, or a LocalCluster of `jobs` workers).
+    `use_cache=False` ignores and does not touch the cache.
+    """
     report = BuildReport()
     content = config.resolve(content_dir or config.content)
     paths = [config.resolve(p) for p in (inputs or config.inputs)]
+    clock = _Clock(report.timings)
 
-    with store.content_lock(content):
-        raws = []
-        for item in read.read_inputs(paths, root=config.root):
-            (report.problems if isinstance(item, ReadProblem) else raws).append(item)
-        progress("read", len(raws), len(raws))
+    with store.content_lock(content), \
+            executors.make_executor(executor, jobs, scheduler) as ex, \
+            cache_mod.Cache(config.resolve(config.cache) if use_cache else None) as cache:
+        fp = cache_mod.fingerprint(config)
 
         articles: list[Article] = []
+        raws = _collect_problems(read.read_inputs(paths, root=config.root), report.problems)
         for item in describe.prepare_articles(raws, config):
             (report.problems if isinstance(item, ReadProblem) else articles).append(item)
+        articles = _unique_ids(articles, report.problems)
         progress("clean", len(articles), len(articles))
+        clock.lap("read+clean")
 
-        analyses: dict[str, Analysis] = {}
-        for article, result in zip(articles, _analyze(articles, jobs)):
-            if isinstance(result, ReadProblem):
-                report.problems.append(result)
-            else:
-                analyses[article.id] = result
-                article.dates = result.dates
+        keys = {a.id: cache_mod.article_key(a, fp) for a in articles}
+        analyses = _analyze(articles, keys, ex, cache, report, progress)
         articles = [a for a in articles if a.id in analyses]
-        progress("analyze", len(articles), len(articles))
+        for article in articles:
+            article.dates = analyses[article.id].dates
+        clock.lap("analyze")
 
         by_id = {a.id: a for a in articles}
         previous = store.previous_assignment(content)
         groups = group.group_articles(articles, analyses, previous, config)
+        clock.lap("group")
 
-        stories: list[Story] = []
-        entity_lists = []
-        for n, g in enumerate(groups, 1):
-            members = [(by_id[i], analyses[i]) for i in g.article_ids]
-            try:
-                story = extract.extract_story(g, members, config)
-                story, entities = resolve.resolve_story(story, members, config)
-            except Exception as exc:  # one bad story must not sink the build
-                log.exception("story %s failed", g.id)
-                report.problems.append(ReadProblem(g.id, f"story could not be built: {exc!r}"))
-                continue
+        stories, entity_lists = _stories(groups, by_id, analyses, keys, fp, config, ex, cache,
+                                         report, progress)
+        for story in stories:
             for aid in story.articles:
-                by_id[aid].story = story.id
-            stories.append(story)
-            entity_lists.append(entities)
-            progress("stories", n, len(groups))
+                if aid in by_id:
+                    by_id[aid].story = story.id
         entities = resolve.merge_entities(entity_lists)
+        clock.lap("stories")
 
         result = store.write_content(content, articles, stories, entities)
         report.written, report.conflicts = result.written, result.conflicts
         report.articles, report.stories = len(articles), len(stories)
+        clock.lap("write")
     return report
 
 
-def _analyze(articles: list[Article], jobs: int | None):
-    """Analysis per article, a ReadProblem in place of one that fails."""
+class _Clock:
+    def __init__(self, into: dict[str, float]):
+        self.into, self.last = into, time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.into[name] = round(now - self.last, 3)
+        self.last = now
+
+
+def _collect_problems(items: Iterable, problems: list[ReadProblem]) -> Iterator:
+    """The RawArticles of a reader stream; its ReadProblems go to `problems`."""
+    for item in items:
+        if isinstance(item, ReadProblem):
+            problems.append(item)
+        else:
+            yield item
+
+
+def _unique_ids(articles: list[Article], problems: list[ReadProblem]) -> list[Article]:
+    # Every later stage indexes articles by id: a second article with the same id
+    # would silently replace the first.
+    seen: set[str] = set()
     out = []
-    for article in articles:
-        try:
-            out.append(next(analyze.analyze_articles([article])))
-        except Exception as exc:
-            out.append(ReadProblem(article.source_file, f"analysis failed: {exc!r}"))
+    for a in articles:
+        if a.id in seen:
+            problems.append(ReadProblem(a.source_file, f"duplicate article id {a.id!r}: skipped"))
+            continue
+        seen.add(a.id)
+        out.append(a)
     return out
+
+
+def _analyze(articles: list[Article], keys: dict[str, str], ex, cache: cache_mod.Cache,
+             report: BuildReport, progress: Progress) -> dict[str, Analysis]:
+    """Analysis per article id: from the cache, else computed on the executor."""
+    cached = cache.get_many(keys.values())
+    analyses: dict[str, Analysis] = {}
+    todo = []
+    for a in articles:
+        hit = cached.get(keys[a.id])
+        if isinstance(hit, Analysis) and hit.article_id == a.id:
+            analyses[a.id] = hit
+        else:
+            todo.append(a)
+    del cached
+    total = len(articles)
+    progress("analyze", len(analyses), total)
+    size = executors.batch_size_for(len(todo), ex.jobs)
+    fresh: list = []
+    for article, result in zip(todo, ex.map(executors.analyze_batch, todo, size)):
+        if isinstance(result, ReadProblem):
+            report.problems.append(result)
+            continue
+        analyses[article.id] = result
+        fresh.append((keys[article.id], result))
+        report.analyzed += 1
+        if len(fresh) >= 500:  # an interrupted build keeps what it paid for
+            cache.put_many(fresh)
+            fresh = []
+        progress("analyze", len(analyses), total)
+    cache.put_many(fresh)
+    return analyses
+
+
+def _stories(groups, by_id: dict[str, Article], analyses: dict[str, Analysis], keys: dict[str, str],
+             fp: str, config: Config, ex, cache: cache_mod.Cache, report: BuildReport,
+             progress: Progress) -> tuple[list[Story], list]:
+    """(stories, entity lists) in group order: from the cache, else built on the executor."""
+    groups = [g for g in groups if all(i in by_id for i in g.article_ids)]
+    skeys = [cache_mod.story_key(g.id, [keys[i] for i in g.article_ids], fp) for g in groups]
+    cached = cache.get_many(skeys)
+    results: list = [None] * len(groups)
+    todo: list[int] = []
+    for n, key in enumerate(skeys):
+        hit = cached.get(key)
+        if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Story):
+            results[n] = hit
+        else:
+            todo.append(n)
+    del cached
+    done = len(groups) - len(todo)
+    progress("stories", done, len(groups))
+
+    def jobs_iter():
+        for n in todo:
+            g = groups[n]
+            yield g, [(by_id[i], analyses[i]) for i in g.article_ids], config
+
+    size = executors.batch_size_for(len(todo), ex.jobs, largest=16)
+    fresh = []
+    for n, result in zip(todo, ex.map(executors.story_batch, jobs_iter(), size)):
+        done += 1
+        progress("stories", done, len(groups))
+        if isinstance(result, ReadProblem):
+            report.problems.append(result)
+            continue
+        results[n] = result
+        fresh.append((skeys[n], result))
+        report.stories_built += 1
+    cache.put_many(fresh)
+
+    stories, entity_lists = [], []
+    for result in results:
+        if result is not None:
+            stories.append(result[0])
+            entity_lists.append(result[1])
+    return stories, entity_lists

@@ -1,0 +1,163 @@
+"""Build cache: a re-run redoes only what changed.
+
+Two kinds of entries live in one SQLite file under `config.cache`
+(default `.cache/generator/cache.sqlite`):
+
+- per article: its `Analysis`, keyed by the cleaned article's id, text and
+  publication date (everything `analyze` reads);
+- per story: the extracted and resolved `(Story, [Entity])`, keyed by the story id
+  and the keys of its member articles (so a story is rebuilt exactly when one of its
+  articles changed, joined or left).
+
+Every key also contains a fingerprint of what produces the value: the pipeline
+version, the source of the stage modules, spaCy and model versions and the stage
+settings of site_config.yml. Changing any of them misses the cache instead of
+serving stale output, so nobody has to remember to bump `PIPELINE_VERSION` while a
+stage is being edited. Values are pickled: fast, and an entry that no longer loads
+(a record class changed) is treated as a miss. The cache is safe to delete.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import sqlite3
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import generator
+from generator.records import Article
+
+log = logging.getLogger(__name__)
+
+FILENAME = "cache.sqlite"
+# Modules whose code cannot change the content: editing them keeps the cache valid.
+NOT_CONTENT = {"__init__.py", "__main__.py", "cli.py", "cache.py", "executors.py", "pipeline.py",
+               "check.py", "render.py", "feeds.py", "mkdocs_plugin.py", "merge.py"}
+# site_config.yml sections that only concern the site.
+NOT_CONTENT_SECTIONS = {"site"}
+# SQLite limits the number of bound parameters per statement.
+_CHUNK = 500
+
+
+def _sha(*parts: Any) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(repr(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Pipeline version + source of the content-producing modules + spaCy/model versions."""
+    pkg = Path(generator.__file__).parent
+    sources = []
+    for path in sorted(pkg.rglob("*.py")):
+        if path.name not in NOT_CONTENT:
+            sources.append((str(path.relative_to(pkg)), hashlib.sha256(path.read_bytes()).hexdigest()))
+    try:
+        import spacy
+        from generator.analyze import MODEL, DISABLED
+        from spacy.util import get_package_version
+
+        nlp_version = (spacy.__version__, MODEL, get_package_version(MODEL), DISABLED)
+    except Exception:  # the fingerprint must never stop a build
+        nlp_version = None
+    return _sha(generator.PIPELINE_VERSION, sources, nlp_version)
+
+
+def settings_fingerprint(config) -> str:
+    sections = getattr(config, "sections", None) or {}
+    relevant = {k: v for k, v in sections.items() if k not in NOT_CONTENT_SECTIONS}
+    return _sha(sorted(relevant.items(), key=lambda kv: kv[0]))
+
+
+def fingerprint(config) -> str:
+    return _sha(code_fingerprint(), settings_fingerprint(config))
+
+
+def article_key(article: Article, fp: str) -> str:
+    """Key of an article's Analysis: everything `analyze` reads from the article."""
+    return "a:" + _sha(fp, article.id, article.published, article.text)
+
+
+def story_key(story_id: str, member_keys: Iterable[str], fp: str) -> str:
+    """Key of a story's extract+resolve result: its id and its members, in order."""
+    return "s:" + _sha(fp, story_id, list(member_keys))
+
+
+class Cache:
+    """Key -> pickled value in one SQLite file; `Cache(None)` is a cache that never hits."""
+
+    def __init__(self, directory: str | Path | None):
+        self.path = Path(directory) / FILENAME if directory is not None else None
+        self._db: sqlite3.Connection | None = None
+        self.hits = 0
+        self.misses = 0
+        if self.path is not None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path)
+                # WAL: a reader (another build's check) never blocks on our writes.
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB)")
+                self._db.commit()
+            except sqlite3.Error as exc:  # an unusable cache only costs time
+                log.warning("cache disabled: %s: %s", self.path, exc)
+                self._db = None
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The values found for `keys` (missing and unreadable entries are left out)."""
+        found: dict[str, Any] = {}
+        wanted = list(dict.fromkeys(keys))
+        if self._db is None:
+            self.misses += len(wanted)
+            return found
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i:i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            try:
+                rows = self._db.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk)
+                for key, blob in rows:
+                    try:
+                        found[key] = pickle.loads(blob)
+                    except Exception:  # written by an older record layout: recompute
+                        pass
+            except sqlite3.Error as exc:
+                log.warning("cache read failed: %s", exc)
+        self.hits += len(found)
+        self.misses += len(wanted) - len(found)
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, Any]]) -> None:
+        if self._db is None:
+            return
+        rows = ((key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) for key, value in items)
+        try:
+            self._db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", rows)
+            self._db.commit()
+        except sqlite3.Error as exc:
+            log.warning("cache write failed: %s", exc)
+
+    def keys(self) -> Iterator[str]:
+        if self._db is not None:
+            for (key,) in self._db.execute("SELECT key FROM entries"):
+                yield key
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> "Cache":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
