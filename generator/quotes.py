@@ -1,9 +1,435 @@
-"""Direct quotes and their speakers (issue 4)."""
+"""Direct quotes and their speakers (issue 4).
+
+Two passes over one article:
+
+1. Quote-mark pairing on the raw text, paragraph by paragraph: curly and straight
+   double marks, then single marks outside the double-quoted spans (a straight or
+   curly apostrophe inside a word is never a mark). A quote left open at the end
+   of a paragraph runs to the paragraph's end (news style for quotes that go on
+   over several paragraphs).
+2. Attribution from spaCy's parse: a reporting verb outside the quote that governs
+   a token inside it (or sits right next to it) gives the speaker through its
+   subject; "according to X"; "X: '...'" headlines; a pronoun speaker is the most
+   recent named person speaker; "the statement said" is the owner of the most
+   recently mentioned statement ("a statement from X", "X's statement"). An
+   unattributed quote in the same paragraph as an attributed one continues it.
+
+Scare quotes: a quote of one or two words is only kept when a reporting verb (or
+a headline "X:") clearly attributes it to a speaker; a bare 'obvious' that nobody
+is said to have said is a scare quote, not a quote. Longer unattributed quotes are
+kept with `speaker_name=None`.
+"""
 from __future__ import annotations
 
+import re
+
 from generator.records import QuoteMention
+
+# Inflected forms, not lemmas: the pipeline runs spaCy without its lemmatizer.
+REPORTING = {
+    f for stem in (
+        "say said says saying", "tell told tells telling", "add added adds adding",
+        "state stated states stating", "stress stressed stresses stressing",
+        "note noted notes noting", "insist insisted insists insisting",
+        "explain explained explains explaining", "declare declared declares declaring",
+        "announce announced announces announcing", "warn warned warns warning",
+        "write wrote writes writing written", "claim claimed claims claiming",
+        "emphasize emphasized emphasizes emphasizing emphasise emphasised emphasises",
+        "underline underlined underlines underscored underscore underscores",
+        "urge urged urges urging", "call called calls calling",
+        "describe described describes describing", "ask asked asks asking",
+        "reply replied replies replying", "answer answered answers",
+        "continue continued continues", "argue argued argues arguing",
+        "acknowledge acknowledged acknowledges", "admit admitted admits",
+        "comment commented comments", "remark remarked remarks",
+        "tweet tweeted tweets tweeting", "post posted posts", "quip quipped",
+        "conclude concluded concludes", "recall recalled recalls",
+        "suggest suggested suggests", "promise promised promises", "vow vowed vows",
+        "assert asserted asserts", "observe observed", "predict predicted predicts",
+        "confirm confirmed confirms", "deny denied denies", "reiterate reiterated",
+        "pledge pledged", "quote quoted",
+    ) for f in stem.split()
+}
+PRONOUNS = {"he", "she", "He", "She"}
+PLURAL_PRONOUNS = {"they", "They", "we", "We"}
+# Title words that precede a name but are not part of it ("Kremlin spokesman Dmitry Peskov").
+TITLE_WORDS = {
+    "president", "prime", "minister", "secretary", "spokesman", "spokeswoman", "spokesperson",
+    "ambassador", "representative", "permanent", "foreign", "deputy", "chief", "leader",
+    "general", "senator", "sen.", "rep.", "gov.", "governor", "mayor", "chairman", "chairwoman",
+    "chancellor", "king", "queen", "premier", "adviser", "advisor", "envoy", "director",
+    "commander", "officer", "official", "head", "mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms",
+    "dr", "state", "national", "security", "defense", "defence", "us", "u.s.", "un", "u.n.",
+    "vice", "former", "acting", "lawmaker", "congressman", "congresswoman", "judge", "justice",
+}
+DOCUMENT_NOUNS = {"statement", "report", "communique", "release", "letter", "message",
+                  "notice", "readout", "declaration", "tweet", "post"}
+SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+
+_DOUBLE = '"“”„«»'
+_OPEN_SINGLE = "'‘"
+_CLOSE_SINGLE = "'’"
+_TRAIL = " \t\n,;:"
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def _paragraphs(text: str):
+    """(start, end) of each non-empty line; quote pairing never crosses one."""
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            yield pos, pos + len(line)
+        pos += len(line) + 1
+
+
+def _double_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
+    open_at = None
+    for i in range(start, end):
+        ch = text[i]
+        if ch not in _DOUBLE:
+            continue
+        prev = text[i - 1] if i > start else " "
+        nxt = text[i + 1] if i + 1 < end else " "
+        if open_at is None:
+            # A closing-shaped mark followed by a space is a stray close, not an opening.
+            if ch in "”»" and not _WORD.match(nxt):
+                continue
+            open_at = i
+        else:
+            if ch in "“„«" and prev.isspace() and _WORD.match(nxt):
+                open_at = i  # the previous opening was stray; start again here
+                continue
+            spans.append((open_at + 1, i))
+            open_at = None
+    if open_at is not None and end - open_at > 2:
+        spans.append((open_at + 1, end))
+    return spans
+
+
+def _single_spans(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans = []
+    open_at = None
+    for i in range(start, end):
+        if any(a - 1 <= i <= b for a, b in taken):
+            continue
+        ch = text[i]
+        prev = text[i - 1] if i > start else " "
+        nxt = text[i + 1] if i + 1 < end else " "
+        if open_at is None:
+            if ch in _OPEN_SINGLE and not _WORD.match(prev) and _WORD.match(nxt):
+                open_at = i
+        elif ch in _CLOSE_SINGLE and not _WORD.match(nxt) and not prev.isspace():
+            # "countries' leaders": a plural possessive directly followed by a word is
+            # not a closing mark when nothing else closes the quote later on the line.
+            if prev == "s" and nxt == " " and i + 2 < end and _WORD.match(text[i + 2]) \
+                    and any(text[j] in _CLOSE_SINGLE for j in range(i + 1, end)):
+                continue
+            spans.append((open_at + 1, i))
+            open_at = None
+    return spans
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the words inside each pair of quote marks, trimmed."""
+    out = []
+    for p_start, p_end in _paragraphs(text):
+        doubles = _double_spans(text, p_start, p_end)
+        spans = doubles + _single_spans(text, p_start, p_end, doubles)
+        for a, b in sorted(spans):
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1] in _TRAIL:
+                b -= 1
+            if b > a and _WORD.search(text[a:b]):
+                out.append((a, b))
+    return out
+
+
+# ------------------------------------------------------------------ attribution
+def _ent_of(token):
+    if token.ent_type_:
+        for ent in token.doc.ents:
+            if ent.start <= token.i < ent.end:
+                return ent
+    return None
+
+
+ORG_HEADS = {"ministry", "council", "department", "office", "kremlin", "government", "agency",
+             "committee", "house", "party", "army", "military", "police", "embassy", "commission",
+             "court", "parliament", "congress", "senate", "administration", "union", "bank", "service",
+             "command", "staff", "cabinet", "company", "group", "organization", "organisation",
+             "university", "institute", "association", "spokesman", "spokeswoman", "spokesperson"}
+
+
+def _is_poss(tok) -> bool:
+    return tok.text in ("’s", "'s", "’", "'") and tok.dep_ in ("case", "possessive", "poss", "punct")
+
+
+def _phrase(token) -> list:
+    """The subject's own noun phrase: its contiguous left part plus appositions/of-phrases."""
+    doc = token.doc
+    sub = sorted(token.subtree, key=lambda t: t.i)
+    lo = hi = token.i
+    idx = {t.i for t in sub}
+    while lo - 1 in idx and doc[lo - 1].text not in (",", "“", '"', "”"):
+        lo -= 1
+    while hi + 1 in idx and doc[hi + 1].text not in (",", "“", '"', "”", "(") \
+            and doc[hi + 1].dep_ in ("appos", "compound", "flat", "prep", "pobj", "det", "case", "poss", "amod"):
+        hi += 1
+    while hi + 1 in idx and (doc[hi + 1].dep_ in ("appos", "pobj", "compound") or doc[hi + 1].head.i in range(lo, hi + 1)) \
+            and doc[hi + 1].text not in (",", "“", '"', "”", "("):
+        hi += 1
+    return list(doc[lo:hi + 1])
+
+
+def _name_runs(toks) -> list[list]:
+    """Runs of capitalised, non-title words ("Kim Jong-un" stays one run)."""
+    runs, cur = [], []
+    for t in toks:
+        glued = cur and cur[-1].whitespace_ == "" and not _is_poss(t)
+        cap = t.text[:1].isupper() and t.text.lower() not in TITLE_WORDS and t.pos_ in ("PROPN", "NOUN", "X", "ADJ")
+        if cap or (glued and (t.text == "-" or t.text[:1].isalpha())):
+            cur.append(t)
+            continue
+        if cur:
+            runs.append((cur, _is_poss(t)))
+        cur = []
+    if cur:
+        runs.append((cur, False))
+    # An owner ("Trump's adviser") is not the speaker while another name is there.
+    named = [r for r, poss in runs if not poss]
+    return named or [r for r, _ in runs]
+
+
+def _name_span(token) -> tuple[int, int, bool]:
+    """Character span of the name a subject token stands for (titles left out) and
+    whether it looks like a person."""
+    phrase = _phrase(token)
+    ent = _ent_of(token)
+    ent_label = ent.label_ if ent is not None else ""
+    orgish = token.text.lower() in ORG_HEADS or (ent_label in ("ORG", "NORP") and not any(
+        t.text.lower() in TITLE_WORDS for t in ent))
+    if token.text.lower() in ("spokesman", "spokeswoman", "spokesperson") and any(
+            t.i > token.i and t.text[:1].isupper() for t in phrase):
+        orgish = False  # "Kremlin spokesman Dmitry Peskov": the person, not the office
+    if not orgish:
+        runs = _name_runs(phrase)
+        if runs:
+            run = runs[-1]
+            last = _ent_of(run[-1])
+            exact_place = last is not None and last.label_ in ("GPE", "ORG", "NORP", "LOC", "FAC") \
+                and re.sub(r"^the\s+", "", last.text, flags=re.I) == token.doc.text[run[0].idx:run[-1].idx + len(run[-1].text)]
+            person = not exact_place
+            return run[0].idx, run[-1].idx + len(run[-1].text), person
+    toks = [t for t in phrase if t.i <= max(token.i, phrase[0].i)] if orgish else phrase
+    toks = [t for t in phrase if t.i <= token.i] or phrase
+    while len(toks) > 1 and toks[0].dep_ == "det":
+        toks = toks[1:]
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text), False
+
+
+def _subject(verb):
+    """The subject token of a reporting verb, following conjunctions and 'as quoted by'."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.text.lower() not in ("it", "that", "which", "who"):
+            return child
+        if child.dep_ == "agent":
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    return g
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+        return _subject(verb.head)
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("PROPN", "NOUN"):
+        return verb.head
+    return None
+
+
+def _governs(verb, q_start: int, q_end: int) -> bool:
+    """True when a token inside the quote depends (transitively) on the verb."""
+    for t in verb.subtree:
+        if q_start <= t.idx < q_end and t.i != verb.i:
+            return True
+    return False
+
+
+class _Context:
+    """What earlier quotes taught us, for pronouns and 'the statement said'."""
+
+    def __init__(self, doc, text):
+        self.doc, self.text = doc, text
+        self.last_person: tuple[str, int, int] | None = None
+        self.last_speaker: tuple[str, int, int] | None = None
+        self.statements: list[tuple[int, tuple[int, int]]] = []
+        for tok in doc:
+            if tok.text.lower() in DOCUMENT_NOUNS:
+                owner = self._owner(tok)
+                if owner:
+                    self.statements.append((tok.idx, owner))
+
+    def _owner(self, noun):
+        for child in noun.children:
+            if child.dep_ == "poss":
+                return _name_span(child)[:2]
+            if child.dep_ == "prep" and child.text.lower() in ("from", "by", "of"):
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        return _name_span(g)[:2]
+        return None
+
+    def statement_owner(self, before: int):
+        found = [o for pos, o in self.statements if pos < before]
+        return found[-1] if found else None
+
+    def last_person_before(self, pos: int):
+        if self.last_person and self.last_person[1] < pos:
+            return self.last_person
+        persons = [e for e in self.doc.ents if e.label_ == "PERSON" and e.end_char <= pos]
+        if persons:
+            e = persons[-1]
+            return e.text, e.start_char, e.end_char
+        return None
+
+
+def _speaker_from_token(subj, ctx: _Context, q_start: int):
+    """(name, start, end, is_person) for a subject token, None when it names nobody."""
+    text = ctx.text
+    if subj.text in PRONOUNS or subj.text.lower() in ("he", "she"):
+        hit = ctx.last_person_before(q_start if q_start < subj.idx else subj.idx)
+        if hit:
+            return hit[0], hit[1], hit[2], True
+        return None
+    if subj.text.lower() in {p.lower() for p in PLURAL_PRONOUNS} | {"i", "you", "it"}:
+        return None
+    if subj.text.lower() in DOCUMENT_NOUNS:
+        owner = ctx._owner(subj) or ctx.statement_owner(subj.idx)
+        if owner:
+            return text[owner[0]:owner[1]], owner[0], owner[1], False
+    a, b, person = _name_span(subj)
+    if text[b - 2:b] in ("’s", "'s"):
+        b -= 2
+    name = text[a:b]
+    if not _WORD.search(name):
+        return None
+    return name, a, b, person
+
+
+def _according_to(sent_tokens, q_start, q_end):
+    for tok in sent_tokens:
+        if tok.text.lower() == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text.lower() == "to":
+            to = tok.doc[tok.i + 1]
+            objs = [c for c in to.children if c.dep_ == "pobj"] or \
+                   [t for t in tok.doc[tok.i + 2: tok.i + 12] if t.pos_ in ("PROPN", "NOUN")][-1:]
+            if objs and not (q_start <= objs[0].idx < q_end):
+                return tok, objs[0]
+    return None
+
+
+_HEADLINE_NAME = re.compile(r"([A-Z][\w’'.-]*(?:[ \u00a0][A-Z][\w’'.-]*){0,3}):\s")
+
+
+def _headline_speaker(doc, text, q_start):
+    """'Lavrov: Washington rhetoric 'unacceptable'' -> the name before the colon."""
+    line_start = text.rfind("\n", 0, q_start) + 1
+    m = _HEADLINE_NAME.match(text, line_start)
+    if not m or m.end() > q_start:
+        return None
+    a, b = m.span(1)
+    person = not any(e.label_ in ("GPE", "ORG", "NORP") and e.start_char <= a and e.end_char >= b
+                     for e in doc.ents)
+    return text[a:b], a, b, person
+
+
+def _tokens_in(doc, a: int, b: int):
+    return [t for t in doc if a <= t.idx < b]
+
+
+def _frame(doc, q_start: int, q_end: int):
+    """Tokens of the sentences holding the opening and closing marks."""
+    sents = []
+    for sent in doc.sents:
+        if sent.end_char >= q_start - 1 and sent.start_char <= q_end + 1:
+            sents.append(sent)
+    toks = [t for s in sents for t in s]
+    # A quote that closes a sentence is often attributed in the next short one
+    # ('"...." he said.' parsed as two sentences).
+    if sents:
+        last = sents[-1]
+        if last.end < len(doc) and last.end_char <= q_end + 3:
+            nxt = doc[last.end].sent
+            toks += [t for t in nxt][:8]
+    # Attribution never crosses a paragraph (headlines glued to the body by spaCy).
+    text = doc.text
+    p_start = text.rfind("\n", 0, q_start) + 1
+    p_end = text.find("\n", q_end)
+    p_end = len(text) if p_end < 0 else p_end
+    return [t for t in toks if p_start <= t.idx < p_end]
+
+
+def _attribute(doc, text, q_start, q_end, ctx: _Context):
+    """(speaker tuple or None, cue or None, clearly_attributed)."""
+    frame = _frame(doc, q_start, q_end)
+    outside = [t for t in frame if not (q_start - 1 <= t.idx < q_end + 1)]
+    verbs = [t for t in outside if t.text.lower() in REPORTING and t.pos_ in ("VERB", "AUX", "NOUN")
+             or (t.text.lower() in REPORTING and t.dep_ in ("ROOT", "conj", "parataxis", "ccomp", "advcl", "relcl"))]
+
+    def dist(v):
+        return q_start - v.idx if v.idx < q_start else v.idx - q_end
+
+    governing = [v for v in verbs if _governs(v, q_start, q_end)]
+    near = [v for v in verbs if dist(v) <= 60]
+    for cands in (sorted(governing, key=dist), sorted(near, key=dist)):
+        for verb in cands:
+            subj = _subject(verb)
+            if subj is None:
+                # '"...," said Peskov' sometimes parses Peskov as dobj/attr.
+                after = [t for t in doc[verb.i + 1: verb.i + 6] if t.ent_type_ in SPEAKER_LABELS]
+                subj = after[-1] if after else None
+                if subj is not None:
+                    ent = _ent_of(subj)
+                    subj = ent[-1] if ent is not None else subj
+            if subj is None or (q_start <= subj.idx < q_end):
+                continue
+            speaker = _speaker_from_token(subj, ctx, q_start)
+            if speaker:
+                return speaker, verb.text, True
+    acc = _according_to(outside, q_start, q_end)
+    if acc:
+        tok, obj = acc
+        speaker = _speaker_from_token(obj, ctx, q_start)
+        if speaker:
+            return speaker, "according to", True
+    head = _headline_speaker(doc, text, q_start)
+    if head:
+        return head, ":", True
+    return None, None, False
 
 
 def find_quotes(doc, text: str) -> list[QuoteMention]:
     """Every direct quote in one article, with its speaker as written."""
-    return []  # TODO issue 4
+    ctx = _Context(doc, text)
+    out: list[QuoteMention] = []
+    last_in_para: dict[int, QuoteMention] = {}
+    for a, b in quote_spans(text):
+        words = len(text[a:b].split())
+        speaker, cue, clear = _attribute(doc, text, a, b, ctx)
+        para = text.rfind("\n", 0, a)
+        if speaker is None:
+            prev = last_in_para.get(para)
+            if prev is not None and prev.speaker_name and words >= 3:
+                # A quote continued in the same paragraph, attribution given once.
+                speaker = (prev.speaker_name, prev.speaker_start, prev.speaker_end, False)
+                cue = prev.cue
+        if words <= 2 and not clear:
+            continue  # scare quotes
+        q = QuoteMention(text=text[a:b], start=a, end=b,
+                         speaker_name=speaker[0] if speaker else None,
+                         speaker_start=speaker[1] if speaker else None,
+                         speaker_end=speaker[2] if speaker else None, cue=cue)
+        if speaker:
+            last_in_para[para] = q
+            ctx.last_speaker = speaker[:3]
+            if speaker[3]:
+                ctx.last_person = speaker[:3]
+        out.append(q)
+    return out
