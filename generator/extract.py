@@ -1,11 +1,408 @@
-"""Extract stage: one story's articles -> fact cards, summary, title (issue 3)."""
+"""Extract stage: one story's articles -> fact cards, summary, title (issue 3).
+
+Every article's sentences (from the analyze stage) are filtered to complete, clean
+sentences, then aligned across articles: two sentences state the same fact when
+their TF-IDF cosine (fitted on this story's sentences) plus their overlap in named
+entities and numbers clears a threshold. Groups form greedily from the strongest
+pair down, average-link guarded, with at most one sentence per article per group.
+Each group is one fact card whose text is its clearest sentence and whose sources
+cite every member sentence verbatim with offsets into the cleaned article text.
+
+Nothing is rewritten: card text, summary sentences and (usually) the title are
+verbatim sentences or headlines of the articles.
+"""
 from __future__ import annotations
 
-from generator.config import Config
-from generator.group import StoryGroup
-from generator.records import Analysis, Article, Story
+import hashlib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from generator.config import Config, section
+from generator.group import StoryGroup, publication_day, signal_tokens
+from generator.records import Analysis, Article, Fact, SourceRef, Story, SummaryItem
+
+
+@dataclass
+class ExtractSettings:
+    """The `extract` section of site_config.yml."""
+
+    align_threshold: float = 0.25   # min average similarity for sentences to share a card
+    signal_weight: float = 0.3      # share of entity/number overlap in that similarity
+    min_cosine: float = 0.12        # word overlap needed before entity overlap counts
+    min_words: int = 6              # shorter lines are teasers, captions or fragments
+    max_words: int = 60             # longer "sentences" are usually run-together paragraphs
+    summary_min: int = 3
+    summary_max: int = 6
+    summary_redundancy: float = 0.45  # max cosine between two summary sentences
+    title_max_words: int = 18
+
+
+# ---------------------------------------------------------------- sentences
+@dataclass
+class Sentence:
+    article: int            # index into the story's members
+    start: int
+    end: int
+    text: str
+    position: float         # 0 = first sentence of its article, 1 = last
+    signals: frozenset[str]
+
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_OPEN_QUOTES = "\"'\u201c\u2018\u00ab"
+_END = re.compile(r"[.!?][\"'\u201d\u2019\u00bb)\]]*$")
+_JUNK = re.compile(r"https?://|www\.|\bskip to\b|\bcookies?\b|\bnewsletter\b|\bsubscribe\b|"
+                   r"\bad ?block|\bclick here\b|\ball rights reserved\b|\u00a9|\bcomments?\b:|"
+                   r"\bread more\b|\bshare (?:this|on)\b|\bfollow us\b|\bsign up\b", re.I)
+# Dangling openers: the sentence leans on one before it.
+_DANGLING = re.compile(r"^(?:he|she|they|it|this|that|these|those|his|her|their|its|but|and|also|"
+                       r"however|meanwhile|still|yet|so|then|there)\b", re.I)
+# A quote closed by a pronoun attribution ('..., he added.') is a fragment of a longer report.
+_PRONOUN_ATTRIBUTION = re.compile(r"[\"\u201d'\u2019]\s*,?\s*(?:he|she|they|it)\s+\w+\s*\.?$", re.I)
+_REPORTING = re.compile(r"\b(?:said|says|say|told|tells|stated|states|added|adds|announced|announces|"
+                        r"according to|claimed|claims|stressed|urged|warned|warns|noted|argued|insisted|"
+                        r"denied|declared|confirmed|reported|called on|called for|quoted)\b", re.I)
+_QUOTED = re.compile(r"[\"\u201c][^\"\u201d]{12,}[\"\u201d]")
+_FIGURE = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent\b|[$\u20ac\u00a3\u00a5]\s?\d|\d[\d,.]*\s*(?:million|billion|"
+                     r"trillion|bn|thousand|barrels|tonnes|tons|km|miles|dollars|euros|people|troops)\b", re.I)
+_PAST = re.compile(r"\b(?:\w{3,}ed|was|were|had|made|took|gave|held|met|won|lost|began|fired|sent|"
+                   r"struck|killed|hit|set|left|came|went|told|said|led|ran|fell|rose|spoke|brought)\b", re.I)
+_TIME_CUE = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
+                       r"tonight|last (?:week|month|year)|earlier (?:this|in)|january|february|march|april|"
+                       r"may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|"
+                       r"aug|sept?|oct|nov|dec)\b|\b(?:19|20)\d\d\b", re.I)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def is_clean_sentence(text: str, settings: ExtractSettings) -> bool:
+    """A complete sentence fit to stand on a card: no teaser, caption, menu or fragment."""
+    n = len(words(text))
+    if n < settings.min_words or n > settings.max_words:
+        return False
+    if not _END.search(text):
+        return False  # headlines, captions and cut-off lines have no final stop
+    first = text.lstrip(_OPEN_QUOTES)[:1]
+    if not (first.isupper() or first.isdigit()):
+        return False  # starts mid-sentence
+    if _JUNK.search(text):
+        return False
+    letters = sum(ch.isalpha() for ch in text)
+    return letters >= 0.6 * len(text)
+
+
+def clarity(text: str) -> float:
+    """Higher is clearer: complete, self-contained, a comfortable length."""
+    score = 1.0
+    n = len(words(text))
+    if _DANGLING.match(text.lstrip(_OPEN_QUOTES)):
+        score -= 0.5
+    if _PRONOUN_ATTRIBUTION.search(text):
+        score -= 0.5
+    if text[:1] in _OPEN_QUOTES:
+        score -= 0.2  # opens with a quote: the speaker comes late or not at all
+    if (text.count("\"") % 2) or (text.count("\u201c") != text.count("\u201d")):
+        score -= 0.4  # unbalanced quote marks: a piece of a longer quote
+    if n < 12:
+        score -= 0.3 * (12 - n) / 12
+    elif n > 40:
+        score -= 0.3 * min(1.0, (n - 40) / 20)
+    return score
+
+
+def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSettings) -> list[Sentence]:
+    out: list[Sentence] = []
+    for ai, (article, analysis) in enumerate(members):
+        spans = analysis.sentences
+        seen: set[str] = set()
+        for si, (start, end) in enumerate(spans):
+            text = article.text[start:end]
+            key = normalise(text)
+            # A scrape often repeats a paragraph; cite it once per article.
+            if key in seen or not is_clean_sentence(text, settings):
+                continue
+            seen.add(key)
+            signals = frozenset(
+                "e:" + " ".join(_stem(w.lower()) for w in words(m.text))
+                for m in analysis.mentions if start <= m.start and m.end <= end
+            ) | frozenset(signal_tokens(_Snippet(text), None))
+            out.append(Sentence(ai, start, end, text, si / max(1, len(spans) - 1), signals))
+    return out
+
+
+@dataclass
+class _Snippet:
+    """Quacks like an Article for `signal_tokens` (numbers of one sentence)."""
+
+    text: str
+
+
+def normalise(text: str) -> str:
+    return " ".join(w.lower() for w in words(text))
+
+
+def fact_id(text: str) -> str:
+    """Derived from the card text so an editor's edits stay attached across re-runs."""
+    return "f-" + hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()[:8]
+
+
+# ---------------------------------------------------------------- alignment
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _STEMMER.stem(word) if _STEMMER else word
+
+
+try:  # Porter needs no downloaded data; nltk comes with sumy
+    from nltk.stem.porter import PorterStemmer
+
+    _STEMMER = PorterStemmer()
+except Exception:  # pragma: no cover
+    _STEMMER = None
+
+
+def stem_tokens(text: str) -> list[str]:
+    """Content words, stemmed: "mediator" and "mediate" count as the same word."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return [_stem(w) for w in (t.lower() for t in words(text)) if w not in ENGLISH_STOP_WORDS]
+
+
+def sentence_matrix(sentences: list[Sentence]):
+    """L2-normalised TF-IDF rows for the sentences (fitted on this story only)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(tokenizer=stem_tokens, lowercase=False, token_pattern=None,
+                          ngram_range=(1, 2), sublinear_tf=True)
+    try:
+        return vec.fit_transform([s.text for s in sentences])
+    except ValueError:  # nothing but stop words
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix((len(sentences), 1))
+
+
+def similarity(sentences: list[Sentence], x, settings: ExtractSettings):
+    """Dense n*n similarity of one story's sentences: cosine blended with signal overlap."""
+    import numpy as np
+
+    cos = (x @ x.T).toarray()
+    n = len(sentences)
+    # Weighted Jaccard of entities/numbers: a name in every sentence of the story
+    # ("North Korea") says nothing; a shared rare one ("Hwasong-15", "24 months") says a lot.
+    df = Counter(t for s in sentences for t in s.signals)
+    weight = {t: math.log((n + 1) / c) for t, c in df.items()}
+    sig = np.zeros((n, n), dtype=float)
+    for i in range(n):
+        si = sentences[i].signals
+        if not si:
+            continue
+        for j in range(i + 1, n):
+            sj = sentences[j].signals
+            if sj and not si.isdisjoint(sj):
+                union = sum(weight[t] for t in si | sj)
+                if union:
+                    sig[i, j] = sig[j, i] = sum(weight[t] for t in si & sj) / union
+    w = settings.signal_weight
+    blended = (1 - w) * cos + w * sig
+    # Shared names alone do not make two sentences say the same thing ("North Korea"
+    # is in half the story): the signal bonus counts only on top of real word overlap.
+    return np.where(cos >= settings.min_cosine, blended, cos)
+
+
+def align(sentences: list[Sentence], sim, settings: ExtractSettings) -> list[list[int]]:
+    """Groups of sentence indices stating the same fact, at most one per article."""
+    n = len(sentences)
+    groups = {i: [i] for i in range(n)}
+    owner = list(range(n))
+    pairs = [(sim[i, j], i, j) for i in range(n) for j in range(i + 1, n)
+             if sentences[i].article != sentences[j].article and sim[i, j] >= settings.align_threshold]
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    for _s, i, j in pairs:
+        a, b = owner[i], owner[j]
+        if a == b:
+            continue
+        ga, gb = groups[a], groups[b]
+        if {sentences[k].article for k in ga} & {sentences[k].article for k in gb}:
+            continue
+        avg = sum(sim[p, q] for p in ga for q in gb) / (len(ga) * len(gb))
+        if avg < settings.align_threshold:
+            continue
+        ga.extend(gb)
+        for k in gb:
+            owner[k] = a
+        del groups[b]
+    return [sorted(g, key=lambda k: (sentences[k].article, sentences[k].start)) for g in groups.values()]
+
+
+# ---------------------------------------------------------------- cards
+def kind_of(text: str) -> str:
+    """event | statement | figure | background, by simple general cues."""
+    if _QUOTED.search(text) or _REPORTING.search(text):
+        return "statement"
+    if _FIGURE.search(text):
+        return "figure"
+    if _PAST.search(text) and _TIME_CUE.search(text):
+        return "event"
+    return "background"
+
+
+def outlet_key(article: Article) -> str:
+    """An article with no known outlet counts as its own source."""
+    return article.outlet or f"unknown:{article.id}"
+
+
+@dataclass
+class _Card:
+    fact: Fact
+    outlets: int
+    score: float
+    position: float
+    members: list[int]
+
+
+def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentence], sim, x,
+                settings: ExtractSettings) -> list[_Card]:
+    import numpy as np
+
+    groups = align(sentences, sim, settings)
+    centroid = np.asarray(x.sum(axis=0)).ravel()
+    norm = np.linalg.norm(centroid) or 1.0
+    central = (x @ centroid) / norm if x.shape[1] else np.zeros(len(sentences))
+    cards: list[_Card] = []
+    used: set[str] = set()
+    for g in groups:
+        # Clearest sentence; ties go to the most typical of the group, then the earliest.
+        def best_key(k: int) -> tuple:
+            typical = sum(sim[k, m] for m in g) / len(g)
+            return (-round(clarity(sentences[k].text), 3), -typical, sentences[k].position, k)
+
+        best = min(g, key=best_key)
+        text = sentences[best].text
+        fid = fact_id(text)
+        if fid in used:  # same wording in two unaligned groups: keep ids unique
+            n = 2
+            while f"{fid}-{n}" in used:
+                n += 1
+            fid = f"{fid}-{n}"
+        used.add(fid)
+        sources = []
+        for k in g:
+            s = sentences[k]
+            article = members[s.article][0]
+            sources.append(SourceRef(article.id, article.text[s.start:s.end], s.start, s.end))
+        outlets = len({outlet_key(members[sentences[k].article][0]) for k in g})
+        position = min(sentences[k].position for k in g)
+        centrality = float(np.mean([central[k] for k in g]))
+        score = outlets + 0.5 * centrality + 0.3 * (1 - position) + 0.2 * clarity(text)
+        cards.append(_Card(Fact(fid, text, kind_of(text), sources), outlets, score, position, g))
+    cards.sort(key=lambda c: (-c.score, c.fact.id))
+    return cards
+
+
+# ---------------------------------------------------------------- summary and title
+def summarise(cards: list[_Card], sentences: list[Sentence], x, settings: ExtractSettings) -> list[SummaryItem]:
+    """3-6 card texts, most important first pick, no two saying the same thing."""
+    chosen: list[_Card] = []
+    rows = []
+    for card in cards:
+        if len(chosen) >= settings.summary_max:
+            break
+        if clarity(card.fact.text) < 0.7:
+            continue  # a dangling or quote-fragment sentence reads badly out of context
+        row = x[card.members].sum(axis=0)
+        if any(_cos(row, r) > settings.summary_redundancy for r in rows):
+            continue
+        chosen.append(card)
+        rows.append(row)
+    if len(chosen) < settings.summary_min:  # relax clarity rather than fall short
+        for card in cards:
+            if len(chosen) >= settings.summary_min:
+                break
+            row = x[card.members].sum(axis=0)
+            if card in chosen or any(_cos(row, r) > settings.summary_redundancy for r in rows):
+                continue
+            chosen.append(card)
+            rows.append(row)
+    # Lead with the top card, then follow the order in which the articles tell it.
+    ordered = chosen[:1] + sorted(chosen[1:], key=lambda c: (c.position, c.fact.id))
+    return [SummaryItem(c.fact.text, [c.fact.id]) for c in ordered]
+
+
+def _cos(a, b) -> float:
+    import numpy as np
+
+    a, b = np.asarray(a).ravel(), np.asarray(b).ravel()
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    return float(a @ b / (na * nb)) if na and nb else 0.0
+
+
+def choose_title(members: list[tuple[Article, Analysis]], cards: list[_Card], settings: ExtractSettings) -> str:
+    """The headline that best names the top facts; else one cut from the top card."""
+    top = " ".join(c.fact.text for c in cards[:3])
+    top_words = {w.lower() for w in words(top)}
+    best, best_score = None, 0.0
+    for article, _ in members:
+        h = " ".join((article.headline or "").split())
+        hw = words(h)
+        if not (3 <= len(hw) <= settings.title_max_words) or h.endswith("?"):
+            continue
+        overlap = sum(w.lower() in top_words for w in hw) / len(hw)
+        caps = sum(w.isupper() and len(w) > 3 for w in hw) / len(hw)
+        score = overlap - caps - (0.2 if h.endswith("...") else 0)
+        if best is None or score > best_score:
+            best, best_score = h, score
+    if best is not None:
+        return best
+    if cards:
+        return _title_from(cards[0].fact.text, settings)
+    for article, _ in members:
+        if article.text.strip():
+            return _title_from(article.text.strip().splitlines()[0], settings)
+    return "Untitled story"
+
+
+def _title_from(sentence: str, settings: ExtractSettings) -> str:
+    """The sentence's first clause (whole words, as written), without the final stop."""
+    text = sentence.strip().rstrip(".!?")
+    clause = re.split(r",\s|;\s|\s[-\u2013\u2014]\s", text)[0]
+    if len(words(clause)) >= 5:
+        text = clause
+    ws = text.split()
+    if len(ws) > settings.title_max_words:
+        text = " ".join(ws[:settings.title_max_words])
+    return text
+
+
+def story_date(articles: list[Article]) -> str | None:
+    days = [d for d in (publication_day(a) for a in articles) if d]
+    return min(days).isoformat() if days else None
 
 
 def extract_story(group: StoryGroup, members: list[tuple[Article, Analysis]],
                   config: Config | None = None) -> Story:
-    raise NotImplementedError  # TODO issue 3
+    settings = section(config, "extract", ExtractSettings)
+    sentences = story_sentences(members, settings)
+    if sentences:
+        x = sentence_matrix(sentences)
+        sim = similarity(sentences, x, settings)
+        cards = build_cards(members, sentences, sim, x, settings)
+        summary = summarise(cards, sentences, x, settings)
+    else:
+        cards, summary = [], []
+    articles = [a for a, _ in members]
+    outlets = sorted({outlet_key(a) for a in articles})
+    return Story(
+        id=group.id,
+        title=choose_title(members, cards, settings),
+        date=story_date(articles),
+        articles=[a.id for a in articles],
+        outlets=outlets,
+        single_source=len(outlets) < 2,
+        summary=summary,
+        facts=[c.fact for c in cards],
+    )

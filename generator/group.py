@@ -1,9 +1,32 @@
-"""Group stage: articles -> stories with stable ids (issue 3)."""
+"""Group stage: articles -> stories with stable ids (issue 3).
+
+Each article becomes one sparse vector: TF-IDF over word 1-2 grams of its text plus
+a second TF-IDF block over "signal" tokens (named entities, numbers, date values),
+because two reports of one event in different words still share who, where, how
+many and when. Candidate links come from sparse nearest neighbours (k small), so
+the cost grows with n*k, never n*n. Links are kept only inside a publication-date
+window (an article with no date is not restricted).
+
+Linking is greedy average-link over the candidate edges: edges are visited from the
+most to the least similar, and two clusters merge only when the *average* similarity
+between all their members clears the threshold. Plain single-link union-find would
+chain "protest in A" -> "protest in A and B" -> "protest in B" into one story; the
+average-link guard stops that. With L2-normalised vectors the average pairwise cosine
+of two clusters is (sum_A . sum_B) / (|A| |B|), so the guard costs one sparse dot.
+
+Ids are stable: a cluster inherits the story id most of its members had in the
+previous build; otherwise it gets `YYYY-MM-DD-<slug of its title>`.
+"""
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
-from generator.config import Config
+import numpy as np
+
+from generator.config import Config, section
 from generator.records import Analysis, Article
 
 
@@ -13,7 +36,235 @@ class StoryGroup:
     article_ids: list[str]  # members, in a deterministic order
 
 
+@dataclass
+class GroupSettings:
+    """The `group` section of site_config.yml."""
+
+    neighbours: int = 10          # candidate links per article (sparse kNN)
+    link_threshold: float = 0.12  # min average cosine between two clusters to merge them
+    window_days: int = 3          # max publication-date gap inside one link
+    signal_weight: float = 0.6    # weight of the entity/number/date block vs the text block
+    max_features: int = 200_000   # TF-IDF vocabulary cap (memory bound at scale)
+    undated_prefix: str = "undated"  # used in place of YYYY-MM-DD when no article has a date
+
+
+# ---------------------------------------------------------------- ids
+try:  # issue 2 owns the project's slug function; fall back until it lands
+    from generator.ids import slugify as _project_slugify  # type: ignore
+except Exception:  # pragma: no cover - depends on another module's progress
+    _project_slugify = None
+
+
+def slugify(text: str, max_words: int = 8) -> str:
+    if _project_slugify is not None:
+        try:
+            slug = _project_slugify(text)
+            if slug:
+                return "-".join(slug.split("-")[:max_words])
+        except Exception:
+            pass
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("\u2019", ""))
+    return "-".join(words[:max_words]) or "story"
+
+
+def publication_day(article: Article) -> date | None:
+    value = (article.published or "")[:10]
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def group_title(articles: list[Article]) -> str:
+    """A provisional title for a new id: the earliest article's headline, else its first line."""
+    for a in articles:
+        if a.headline and a.headline.strip():
+            return a.headline
+    for a in articles:
+        for line in a.text.splitlines():
+            if line.strip():
+                return line
+    return "story"
+
+
+# ---------------------------------------------------------------- features
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*\d(?:\s?(?:%|per ?cent|million|billion|bn|m))?|(?<![\w.])\d(?![\w])")
+
+
+def signal_tokens(article: Article, analysis: Analysis | None) -> list[str]:
+    """Entities, numbers and resolved dates, normalised to comparable tokens."""
+    tokens: list[str] = []
+    if analysis is not None:
+        for m in analysis.mentions:
+            name = re.sub(r"^the\s+", "", m.text.strip().lower())
+            name = re.sub(r"['\u2019]s$", "", name)
+            if name:
+                tokens.append("e:" + name)
+        for d in analysis.dates:
+            tokens.append("d:" + d.value)
+    for n in _NUMBER.findall(article.text):
+        norm = n.replace(",", "").replace(" ", "").lower()
+        # Single digits are too common ("two", list numbers) to say anything about an event.
+        if len(norm.rstrip("%")) > 1:
+            tokens.append("n:" + norm)
+    return tokens
+
+
+def article_vectors(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings):
+    """L2-normalised sparse rows: [text TF-IDF | weighted signal TF-IDF]."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    texts = [((a.headline or "") + "\n" + a.text) for a in articles]
+    text_vec = TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True,
+                               min_df=1, max_df=0.5 if len(articles) > 20 else 1.0,
+                               max_features=settings.max_features, dtype=np.float32)
+    x_text = text_vec.fit_transform(texts)
+    signals = [signal_tokens(a, analyses.get(a.id)) for a in articles]
+    blocks = [normalize(x_text)]
+    if any(signals):
+        sig_vec = TfidfVectorizer(analyzer=lambda toks: toks, sublinear_tf=True, dtype=np.float32,
+                                  max_df=0.5 if len(articles) > 20 else 1.0)
+        try:
+            x_sig = normalize(sig_vec.fit_transform(signals)) * settings.signal_weight
+            blocks.append(x_sig)
+        except ValueError:  # every signal token pruned by max_df
+            pass
+    return normalize(hstack(blocks).tocsr())
+
+
+# ---------------------------------------------------------------- linking
+class _Clusters:
+    """Union-find whose roots carry the sum vector and size of their cluster."""
+
+    def __init__(self, x, days: list[date | None]):
+        self.parent = list(range(x.shape[0]))
+        self.size = [1] * x.shape[0]
+        self.sum = {i: x[i] for i in range(x.shape[0])}
+        # Earliest and latest publication day per root (None: no dated member).
+        self.span: dict[int, tuple[date, date] | None] = {i: (d, d) if d else None for i, d in enumerate(days)}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def average_similarity(self, a: int, b: int) -> float:
+        dot = self.sum[a].multiply(self.sum[b]).sum()
+        return float(dot) / (self.size[a] * self.size[b])
+
+    def merge(self, a: int, b: int) -> None:
+        if self.size[a] < self.size[b]:
+            a, b = b, a
+        self.parent[b] = a
+        self.size[a] += self.size[b]
+        self.sum[a] = self.sum[a] + self.sum.pop(b)
+        self.span[a] = self.merged_span(a, b)
+        del self.span[b]
+
+    def merged_span(self, a: int, b: int) -> tuple[date, date] | None:
+        sa, sb = self.span[a], self.span[b]
+        if sa is None or sb is None:
+            return sa or sb
+        return min(sa[0], sb[0]), max(sa[1], sb[1])
+
+
+def _within_window(d1: date | None, d2: date | None, days: int) -> bool:
+    return d1 is None or d2 is None or abs((d1 - d2).days) <= days
+
+
+def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings) -> list[list[int]]:
+    """Indices of `articles`, grouped; groups and members in input order."""
+    n = len(articles)
+    if n == 0:
+        return []
+    if n == 1:
+        return [[0]]
+    from sklearn.neighbors import NearestNeighbors
+
+    x = article_vectors(articles, analyses, settings)
+    k = min(settings.neighbours + 1, n)
+    nn = NearestNeighbors(n_neighbors=k, metric="cosine", algorithm="brute").fit(x)
+    distances, neighbours = nn.kneighbors(x)
+    days = [publication_day(a) for a in articles]
+
+    edges: dict[tuple[int, int], float] = {}
+    for i in range(n):
+        for dist, j in zip(distances[i], neighbours[i]):
+            j = int(j)
+            sim = 1.0 - float(dist)
+            if j == i or sim < settings.link_threshold:
+                continue
+            if not _within_window(days[i], days[j], settings.window_days):
+                continue
+            edges[(min(i, j), max(i, j))] = sim
+    clusters = _Clusters(x, days)
+    # Most similar first; index order breaks ties so the result never depends on dict order.
+    for (i, j), _sim in sorted(edges.items(), key=lambda e: (-e[1], e[0])):
+        a, b = clusters.find(i), clusters.find(j)
+        if a == b:
+            continue
+        span = clusters.merged_span(a, b)
+        # A chain of day-by-day links must not stretch one story over weeks.
+        if span is not None and (span[1] - span[0]).days > 2 * settings.window_days:
+            continue
+        if clusters.average_similarity(a, b) >= settings.link_threshold:
+            clusters.merge(a, b)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(clusters.find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+# ---------------------------------------------------------------- ids
+def _sort_key(article: Article) -> tuple:
+    # Earliest first; undated last; id breaks ties so the order is reproducible.
+    day = publication_day(article)
+    return (day is None, day or date.min, article.published or "", article.id)
+
+
+def assign_ids(groups: list[list[Article]], previous: dict[str, str], settings: GroupSettings) -> list[StoryGroup]:
+    """Stable story ids: a group keeps the previous id most of its members had."""
+    claims: list[tuple[int, str, int, str]] = []  # (-votes, story id, group index, first member)
+    for gi, members in enumerate(groups):
+        votes = Counter(previous[a.id] for a in members if a.id in previous)
+        for story_id, count in votes.items():
+            claims.append((-count, story_id, gi, members[0].id))
+    # Best claims first: the group holding most of an old story's articles keeps its id;
+    # ties go to the lexically smaller id / first member, which is deterministic.
+    claims.sort(key=lambda c: (c[0], c[1], c[3]))
+    chosen: dict[int, str] = {}
+    taken: set[str] = set()
+    for _neg, story_id, gi, _first in claims:
+        if gi in chosen or story_id in taken:
+            continue
+        chosen[gi] = story_id
+        taken.add(story_id)
+    taken |= set(previous.values())  # never reuse an old id for a different new story
+    result = []
+    for gi, members in enumerate(groups):
+        story_id = chosen.get(gi)
+        if story_id is None:
+            day = publication_day(members[0])
+            prefix = day.isoformat() if day else settings.undated_prefix
+            base = f"{prefix}-{slugify(group_title(members))}"
+            story_id, n = base, 2
+            while story_id in taken:
+                story_id, n = f"{base}-{n}", n + 1
+            taken.add(story_id)
+        result.append(StoryGroup(story_id, [a.id for a in members]))
+    return result
+
+
 def group_articles(articles: list[Article], analyses: dict[str, Analysis],
                    previous: dict[str, str], config: Config | None = None) -> list[StoryGroup]:
     """`previous` maps article id -> story id from the last build (keeps ids stable)."""
-    raise NotImplementedError  # TODO issue 3
+    settings = section(config, "group", GroupSettings)
+    # Work in a canonical order so the output does not depend on the input order.
+    ordered = sorted(articles, key=lambda a: a.id)
+    index_groups = cluster(ordered, analyses, settings)
+    groups = [sorted((ordered[i] for i in g), key=_sort_key) for g in index_groups]
+    groups.sort(key=lambda g: _sort_key(g[0]))
+    return assign_ids(groups, previous or {}, settings)
