@@ -1,9 +1,298 @@
-"""Date expressions resolved against the publication date (issue 4)."""
+"""Date expressions resolved against the publication date (issue 4).
+
+Candidates come from regular expressions (absolute dates, months, years, weekdays,
+relative words) plus spaCy's DATE entities, whose text is run through the same
+rules. Each one resolves to ISO with the precision the words give: `YYYY-MM-DD`,
+`YYYY-MM` or `YYYY`. A period that is not a day, month or year ("last week")
+becomes the smallest of those that holds all of it (the month, when the week lies
+inside one; otherwise it is left out).
+
+Anchoring to the publication date (`published`, ISO; None -> only expressions that
+carry their own year resolve):
+- a month or day without a year takes the year that puts it on the right side of
+  the publication date for the tense of its clause: past -> the latest such date
+  not after publication, future -> the earliest not before it, unknown -> nearest.
+  So "December 30" in an article of 2018-01-03 is 2017-12-30, and "January 5" said
+  of the future in one of 2017-12-28 is 2018-01-05.
+- a weekday: "last"/past tense -> the latest such day up to the publication day;
+  "next"/future tense -> the first one after it; "this" -> in the publication week;
+  with no cue and no tense the past reading is taken (news reports what happened),
+  the publication day itself included ("on Tuesday" in a Tuesday article).
+"""
 from __future__ import annotations
 
+import calendar
+import re
+from datetime import date, timedelta
+
 from generator.records import DateMention
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+            "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4,
+            "saturday": 5, "sat": 5, "sunday": 6, "sun": 6}
+
+_MON = (r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December"
+        r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)")
+_MON2 = _MON.replace("?P<mon>", "?P<mon2>")
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
+_WD = (r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+       r"|(?:Mon|Tues|Tue|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)\.)")
+_CUE = r"(?P<cue>last|next|this|coming|past|previous|on|early|late|mid|mid-|earlier\s+in|later\s+in|earlier\s+this|later\s+this)"
+_B = r"(?<![\w-])"
+_E = r"(?![\w])"
+
+PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("iso", re.compile(_B + r"(?P<year>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)" + _E)),
+    # 26 December 2017, 26December 2017, Tuesday, 26 December 2017
+    ("dmy", re.compile(_B + r"(?:" + _WD + r",?\s+)?" + _DAY + r"\s*(?:of\s+)?" + _MON + r",?\s+" + _YEAR + _E)),
+    # December 26, 2017 / Dec. 26 2017 / Tuesday, December 26, 2017
+    ("mdy", re.compile(_B + r"(?:" + _WD + r",?\s+)?" + _MON + r"\s+" + _DAY + r",?\s+" + _YEAR + _E)),
+    # December 26 / Dec. 27 / on Friday, December 22
+    ("md", re.compile(_B + r"(?:" + _WD + r",?\s+)?" + _MON + r"\s+" + _DAY + r"(?![\w:,]\d|\s*,?\s*(?:1[89]|20)\d\d)" + _E)),
+    ("dm", re.compile(_B + r"(?:" + _WD + r",?\s+)?" + r"(?:the\s+)?" + _DAY + r"\s+(?:of\s+)?" + _MON + _E + r"(?!,?\s+(?:1[89]|20)\d\d)")),
+    # (early|late|mid) December 2017 / December 2017
+    ("my", re.compile(_B + r"(?:(?P<part>early|late|mid|mid-)\s*)?" + _MON + r",?\s+(?:of\s+)?" + _YEAR + _E)),
+    # late November / earlier in December / in March (a cue keeps "may" the verb out)
+    ("m", re.compile(_B + r"(?:(?P<cue>earlier\s+in|later\s+in|early|late|mid|mid-|in|since|until|by|through|during|last|next|this|of|from|before|after)\s*)"
+                     + _MON + _E + r"(?!\s+[0-3]?\d(?:st|nd|rd|th)?\b)", re.I)),
+    ("year", re.compile(_B + r"(?:(?P<cue>in|since|until|by|through|during|from|to|before|after|of|early|late|mid|mid-|end\s+of|start\s+of|beginning\s+of)\s+(?:the\s+year\s+)?)?" + _YEAR + _E + r"(?!\s*(?:%|per|people|troops|barrels|dollars))")),
+    ("weekday", re.compile(_B + r"(?:(?P<cue>last|next|this|coming|past|previous|on)\s+)?" + _WD + _E)),
+    ("rel_day", re.compile(_B + r"(?P<w>today|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|tonight|this\s+morning|this\s+afternoon|this\s+evening|last\s+night)" + _E, re.I)),
+    ("rel_unit", re.compile(_B + r"(?P<w>(?:earlier|later)\s+this|last|next|this|the\s+past|the\s+previous|the\s+coming|the\s+current)\s+(?P<unit>week|month|year)" + _E, re.I)),
+    ("ago", re.compile(_B + r"(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>ago|earlier|later|from\s+now)" + _E, re.I)),
+]
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+_FUTURE = re.compile(r"\b(will|shall|won't|going\s+to|plans?\s+to|planned|scheduled|due\s+to|expected\s+to|next|upcoming|would\s+be\s+held|to\s+be\s+held)\b", re.I)
+
+
+def parse_published(published: str | None) -> date | None:
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(str(published)[:10])
+    except ValueError:
+        return None
+
+
+def _tense_from_doc(doc, start: int) -> str | None:
+    """'past' / 'future' / None from the verb governing the token at `start`."""
+    if doc is None:
+        return None
+    tok = None
+    for t in doc:
+        if t.idx <= start < t.idx + len(t.text) or t.idx >= start:
+            tok = t
+            break
+    if tok is None:
+        return None
+    node = tok
+    for _ in range(8):
+        if node.pos_ in ("VERB", "AUX"):
+            auxes = [c.text.lower() for c in node.children if c.dep_ in ("aux", "auxpass")]
+            if any(a in ("will", "shall", "'ll", "wo") for a in auxes):
+                return "future"
+            if any(a in ("has", "have", "had", "did", "was", "were") for a in auxes) or node.tag_ in ("VBD", "VBN"):
+                return "past"
+            if node.tag_ == "VBG" and any(a in ("is", "are", "am") for a in auxes):
+                return "future"  # "is meeting on Friday"
+            if node.tag_ in ("VBZ", "VBP"):
+                return None
+        if node.head is node:
+            break
+        node = node.head
+    return None
+
+
+def _tense(text: str, start: int, end: int, doc) -> str | None:
+    t = _tense_from_doc(doc, start)
+    if t:
+        return t
+    s = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+    e = min([i for i in (text.find(".", end), text.find("\n", end)) if i >= 0] or [len(text)])
+    sentence = text[s:e]
+    if _FUTURE.search(sentence):
+        return "future"
+    return None
+
+
+def _pick_year(month: int, day: int | None, pub: date, tense: str | None) -> int:
+    cands = []
+    for y in (pub.year - 1, pub.year, pub.year + 1):
+        d = day or (1 if tense != "past" else calendar.monthrange(y, month)[1])
+        try:
+            cands.append(date(y, month, min(d, calendar.monthrange(y, month)[1])))
+        except ValueError:
+            continue
+    if day is None:
+        # A month: the one holding the publication date counts as both past and future.
+        same = [c for c in cands if c.year == pub.year and c.month == pub.month]
+        if same:
+            return pub.year
+    if tense == "past":
+        ok = [c for c in cands if c <= pub]
+        return max(ok).year if ok else pub.year
+    if tense == "future":
+        ok = [c for c in cands if c >= pub]
+        return min(ok).year if ok else pub.year
+    return min(cands, key=lambda c: (abs((c - pub).days), c > pub)).year
+
+
+def _weekday(wd: int, cue: str | None, pub: date, tense: str | None) -> date:
+    cue = (cue or "").lower()
+    if cue == "this":
+        return pub - timedelta(days=pub.weekday()) + timedelta(days=wd)
+    if cue in ("next", "coming") or (cue not in ("last", "past", "previous") and tense == "future"):
+        delta = (wd - pub.weekday()) % 7 or 7
+        return pub + timedelta(days=delta)
+    delta = (pub.weekday() - wd) % 7
+    if cue in ("last", "past", "previous") and delta == 0:
+        delta = 7
+    return pub - timedelta(days=delta)
+
+
+def _month_value(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def _span_value(a: date, b: date) -> str | None:
+    """Smallest allowed unit that holds every day from a to b."""
+    if a == b:
+        return a.isoformat()
+    if (a.year, a.month) == (b.year, b.month):
+        return _month_value(a)
+    if a.year == b.year:
+        return f"{a.year:04d}"
+    return None
+
+
+def _add_months(d: date, n: int) -> date:
+    m = d.month - 1 + n
+    y = d.year + m // 12
+    return date(y, m % 12 + 1, 1)
+
+
+def _resolve(kind: str, m: re.Match, text: str, pub: date | None, doc) -> str | None:
+    g = m.groupdict()
+    if kind == "iso":
+        try:
+            return date(int(g["year"]), int(g["m"]), int(g["day"])).isoformat()
+        except ValueError:
+            return None
+    if kind in ("dmy", "mdy"):
+        try:
+            return date(int(g["year"]), MONTHS[g["mon"].rstrip(".").lower()], int(g["day"])).isoformat()
+        except ValueError:
+            return None
+    if kind == "my":
+        return f"{int(g['year']):04d}-{MONTHS[g['mon'].rstrip('.').lower()]:02d}"
+    if kind == "year":
+        return f"{int(g['year']):04d}"
+    if pub is None:
+        return None
+    tense = _tense(text, m.start(), m.end(), doc)
+    if kind in ("md", "dm"):
+        month, day = MONTHS[g["mon"].rstrip(".").lower()], int(g["day"])
+        if not 1 <= day <= 31:
+            return None
+        year = _pick_year(month, day, pub, tense)
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    if kind == "m":
+        month = MONTHS[g["mon"].rstrip(".").lower()]
+        cue = re.sub(r"\s+", " ", (g.get("cue") or "").lower())
+        if g["mon"].lower() == "may" and g["mon"] != "May":
+            return None
+        if cue == "last":
+            year = pub.year if month < pub.month else pub.year - 1
+        elif cue == "next":
+            year = pub.year if month > pub.month else pub.year + 1
+        elif cue == "this":
+            year = pub.year
+        else:
+            year = _pick_year(month, None, pub, tense)
+        return f"{year:04d}-{month:02d}"
+    if kind == "weekday":
+        wd = WEEKDAYS[g["wd"].rstrip(".").lower()]
+        return _weekday(wd, g.get("cue"), pub, tense).isoformat()
+    if kind == "rel_day":
+        w = re.sub(r"\s+", " ", g["w"].lower())
+        off = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+               "yesterday": -1, "last night": -1, "tomorrow": 1, "the day before yesterday": -2,
+               "the day after tomorrow": 2}[w]
+        return (pub + timedelta(days=off)).isoformat()
+    if kind == "rel_unit":
+        w = re.sub(r"\s+", " ", g["w"].lower())
+        unit = g["unit"].lower()
+        step = -1 if w in ("last", "the past", "the previous") else 1 if w in ("next", "the coming") else 0
+        if unit == "year":
+            return f"{pub.year + step:04d}"
+        if unit == "month":
+            return _month_value(_add_months(pub.replace(day=1), step))
+        monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=step)
+        return _span_value(monday, monday + timedelta(days=6))
+    if kind == "ago":
+        n = g["n"].lower()
+        n = int(n) if n.isdigit() else NUMBER_WORDS[n]
+        sign = -1 if g["dir"].lower() in ("ago", "earlier") else 1
+        unit = g["unit"].lower()
+        if unit == "day":
+            return (pub + timedelta(days=sign * n)).isoformat()
+        if unit == "week":
+            return (pub + timedelta(weeks=sign * n)).isoformat()
+        if unit == "month":
+            return _month_value(_add_months(pub.replace(day=1), sign * n))
+        return f"{pub.year + sign * n:04d}"
+    return None
+
+
+def _trim(text: str, a: int, b: int, kind: str, m: re.Match) -> tuple[int, int]:
+    """Leave out a leading cue that is not part of the date ('on', 'in', 'since')."""
+    cue = m.groupdict().get("cue")
+    if cue and cue.lower() in ("on", "in", "since", "until", "by", "through", "during", "from", "to",
+                              "before", "after", "of"):
+        a = m.start("cue") + len(cue)
+        while a < b and text[a].isspace():
+            a += 1
+    return a, b
 
 
 def find_dates(text: str, published: str | None, doc=None) -> list[DateMention]:
     """Every date expression in `text`, resolved to ISO with the precision known."""
-    return []  # TODO issue 4
+    pub = parse_published(published)
+    found: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pat in PATTERNS:
+        for m in pat.finditer(text):
+            a, b = _trim(text, m.start(), m.end(), kind, m)
+            if any(a < y and x < b for x, y in taken):
+                continue  # an earlier, more specific pattern already has these words
+            value = _resolve(kind, m, text, pub, doc)
+            taken.append((a, b))
+            if value:
+                found.append((a, b, value))
+    if doc is not None:
+        # spaCy DATE entities our patterns missed: resolve the date words inside them.
+        for ent in doc.ents:
+            if ent.label_ != "DATE" or any(ent.start_char < y and x < ent.end_char for x, y in taken):
+                continue
+            for kind, pat in PATTERNS:
+                m = pat.search(text, ent.start_char, ent.end_char)
+                if m and m.end() <= ent.end_char:
+                    value = _resolve(kind, m, text, pub, doc)
+                    if value:
+                        a, b = _trim(text, m.start(), m.end(), kind, m)
+                        found.append((a, b, value))
+                        taken.append((a, b))
+                    break
+    found.sort()
+    return [DateMention(text=text[a:b], value=v, start=a, end=b) for a, b, v in found]
