@@ -1,0 +1,358 @@
+"""Three-way merge of an edited YAML record, and re-anchoring of source references.
+
+base = what the generator wrote last time (the snapshot), ours = the file on disk as
+the editor left it, theirs = the record the generator produces now. The editor owns
+the file, so:
+
+- a field the editor changed keeps the editor's value; when the generator also
+  changed it, that is a conflict, reported as "path: field: kept editor's value ...";
+- a field the editor did not touch takes the new generated value;
+- cards inside lists (facts, quotes, summary, timeline, dates, removed, sources) are
+  matched by `id`, or by a content key when they have none: a card the editor
+  deleted stays deleted, a card the editor added stays, an edited card is merged
+  field by field, an unedited card the generator dropped goes;
+- keys the editor added (`hidden: true`, notes) are kept;
+- `ours` is a ruamel.yaml round-trip tree modified in place, so comments and key
+  order survive; the file is only rewritten when the merge changed something.
+
+Only edited files come here (the store's fast path handles the rest), so the cost
+of ruamel is paid per edited file, not per build.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError as RuamelError
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from generator import store
+
+_MISSING = object()
+# Lists whose items are cards (mappings): merged item by item.
+# Fields that identify a card that has no `id` (first present ones, in order).
+_CONTENT_KEY = ("article", "date", "text", "line", "excerpt", "start")
+
+
+@dataclass
+class Outcome:
+    data: bytes | None              # the merged file, None when the file cannot be merged
+    conflicts: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    text: str | None = None         # article: the text as it stays on disk
+    changed: bool = False
+
+
+def round_trip_yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.width = 1 << 30               # same no-folding policy as store.dump_yaml
+    y.allow_unicode = True
+    y.preserve_quotes = True
+    return y
+
+
+def plain(value: Any) -> Any:
+    """ruamel's round-trip types as plain Python (dates as the ISO strings records hold)."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _literal_ok(s: str) -> bool:
+    lines = s.split("\n")
+    return (len(lines) > 1 and not s.startswith((" ", "\t"))
+            and all(line == line.rstrip() for line in lines)
+            and all(ch == "\n" or ch.isprintable() for ch in s))
+
+
+def to_round_trip(value: Any) -> Any:
+    """A generated value ready to go into a ruamel tree (multi-line text as `|` blocks)."""
+    if isinstance(value, dict):
+        m = CommentedMap()
+        for k, v in value.items():
+            m[k] = to_round_trip(v)
+        return m
+    if isinstance(value, list):
+        return CommentedSeq(to_round_trip(v) for v in value)
+    if isinstance(value, str) and _literal_ok(value):
+        return LiteralScalarString(value)
+    return value
+
+
+def _short(value: Any) -> str:
+    s = repr(plain(value))
+    return s if len(s) <= 70 else s[:67] + "..."
+
+
+class _Merger:
+    def __init__(self, where: str):
+        self.where = where
+        self.conflicts: list[str] = []
+        self.changed = False
+
+    def conflict(self, path: str, message: str) -> None:
+        self.conflicts.append(f"{self.where}: {path or '(record)'}: {message}")
+
+    # ------------------------------------------------------------ mappings
+    def mapping(self, base: dict, ours: CommentedMap, theirs: dict, path: str) -> None:
+        order = list(ours.keys()) + [k for k in theirs if k not in ours]
+        for key in order:
+            b, t = base.get(key, _MISSING), theirs.get(key, _MISSING)
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in ours:
+                if b is _MISSING:
+                    if t is not _MISSING:                      # a field new from the generator
+                        self._insert(ours, theirs, key, t)
+                elif t is not _MISSING and t != b:
+                    self.conflict(sub, f"kept editor's deletion (generator now says {_short(t)})")
+                continue
+            o = ours[key]
+            if b is _MISSING:                                  # the editor added it
+                if t is not _MISSING and plain(o) != t:
+                    self.conflict(sub, f"kept editor's value {_short(o)} (generator now says {_short(t)})")
+                continue
+            if t is _MISSING:                                  # the generator dropped it
+                if plain(o) == b:
+                    del ours[key]
+                    self.changed = True
+                else:
+                    self.conflict(sub, f"kept editor's value {_short(o)} (generator no longer writes it)")
+                continue
+            self.value(b, o, t, sub, lambda v, key=key: ours.__setitem__(key, v))
+
+    def _insert(self, ours: CommentedMap, theirs: dict, key: str, value: Any) -> None:
+        keys = list(theirs)
+        pos = 0
+        for prev in reversed(keys[: keys.index(key)]):
+            if prev in ours:
+                pos = list(ours.keys()).index(prev) + 1
+                break
+        ours.insert(pos, key, to_round_trip(value))
+        self.changed = True
+
+    def value(self, b: Any, o: Any, t: Any, path: str, set_ours) -> None:
+        if isinstance(o, dict) and isinstance(b, dict) and isinstance(t, dict):
+            self.mapping(b, o, t, path)
+        elif isinstance(o, list) and isinstance(b, list) and isinstance(t, list) and _cards(b, t):
+            self.cards(b, o, t, path)
+        else:
+            po = plain(o)
+            if po == b:
+                if t != b:
+                    set_ours(to_round_trip(t))
+                    self.changed = True
+            elif t != b and t != po:
+                self.conflict(path, f"kept editor's value {_short(o)} (generator now says {_short(t)})")
+
+    # ------------------------------------------------------------ lists of cards
+    def cards(self, base: list, ours: CommentedSeq, theirs: list, path: str) -> None:
+        bk, ok, tk = _keyed(base), _keyed(ours), _keyed(theirs)
+        bmap, tmap = dict(bk), dict(tk)
+        kept: list[tuple[int | None, Any, Any]] = []   # (old index in ours, key, item)
+        for i, (key, item) in enumerate(ok):
+            sub = f"{path}[{_label(key, i)}]"
+            if key in bmap:
+                b = bmap[key]
+                t = tmap.get(key, _MISSING)
+                if t is _MISSING:                          # the generator dropped this card
+                    if plain(item) == b:
+                        self.changed = True
+                        continue
+                    self.conflict(sub, "kept editor's edited card (generator no longer produces it)")
+                else:
+                    holder = [item]
+                    self.value(b, item, t, sub, lambda v, holder=holder: holder.__setitem__(0, v))
+                    item = holder[0]
+                kept.append((i, key, item))
+            else:                                          # the editor added this card
+                t = tmap.get(key, _MISSING)
+                if t is not _MISSING and plain(item) != t:
+                    self.conflict(sub, f"kept editor's card {_short(item)} (generator now says {_short(t)})")
+                kept.append((i, key, item))
+        # Cards new from the generator go after their predecessor in the generated order.
+        seen = {key for _, key, _ in kept} | set(bmap)
+        for j, (key, item) in enumerate(tk):
+            if key in seen:
+                continue
+            pos = 0
+            for prev_key, _ in reversed(tk[:j]):
+                idx = next((n for n, (_, k, _) in enumerate(kept) if k == prev_key), None)
+                if idx is not None:
+                    pos = idx + 1
+                    break
+            kept.insert(pos, (None, key, to_round_trip(item)))
+            seen.add(key)
+            self.changed = True
+        new_items = [item for _, _, item in kept]
+        if [id(x) for x in new_items] != [id(x) for x in ours] or len(new_items) != len(ours):
+            _replace_items(ours, kept)
+            self.changed = True
+
+
+def _cards(base: list, theirs: list) -> bool:
+    items = base + theirs
+    return bool(items) and all(isinstance(x, dict) for x in items)
+
+
+def _card_key(item: Any) -> Any:
+    if isinstance(item, dict):
+        if "id" in item:
+            return ("id", plain(item["id"]))
+        return tuple((k, _hashable(plain(item[k]))) for k in _CONTENT_KEY if k in item) or \
+            ("value", _hashable(plain(item)))
+    return ("value", _hashable(plain(item)))
+
+
+def _hashable(v: Any) -> Any:
+    if isinstance(v, dict):
+        return tuple(sorted((k, _hashable(x)) for k, x in v.items()))
+    if isinstance(v, list):
+        return tuple(_hashable(x) for x in v)
+    return v
+
+
+def _keyed(items: list) -> list[tuple[Any, Any]]:
+    """(key, item) pairs; repeated keys get an occurrence number so none is lost."""
+    seen: dict[Any, int] = {}
+    out = []
+    for item in items:
+        key = _card_key(item)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        out.append(((key, n), item))
+    return out
+
+
+def _label(key: Any, index: int) -> str:
+    (k, n) = key
+    if isinstance(k, tuple) and len(k) == 2 and k[0] == "id":
+        return str(k[1])
+    return str(index)
+
+
+def _replace_items(seq: CommentedSeq, kept: list[tuple[int | None, Any, Any]]) -> None:
+    """Rebuild a round-trip list keeping each surviving item's comments with it."""
+    old_comments = dict(seq.ca.items)
+    seq.ca.items.clear()
+    del seq[:]
+    for new_i, (old_i, _, item) in enumerate(kept):
+        seq.append(item)
+        if old_i is not None and old_i in old_comments:
+            seq.ca.items[new_i] = old_comments[old_i]
+
+
+# ---------------------------------------------------------------- re-anchoring
+def reanchor(ref: dict, text: str) -> bool | None:
+    """Point `ref` (article/excerpt/start/end) at its excerpt in `text` again.
+
+    True when moved, False when already right, None when the excerpt is not in the
+    text any more. Several matches: the one nearest the old offset wins.
+    """
+    excerpt, start = ref.get("excerpt"), ref.get("start")
+    if not isinstance(excerpt, str) or not excerpt:
+        return None
+    if isinstance(start, int) and text[start:start + len(excerpt)] == excerpt and ref.get("end") == start + len(excerpt):
+        return False
+    hits, at = [], text.find(excerpt)
+    while at >= 0:
+        hits.append(at)
+        at = text.find(excerpt, at + 1)
+    if not hits:
+        return None
+    old = start if isinstance(start, int) else 0
+    best = min(hits, key=lambda h: (abs(h - old), h))
+    ref["start"], ref["end"] = best, best + len(excerpt)
+    return True
+
+
+def reanchor_story(story: dict, texts: dict[str, str], where: str) -> list[str]:
+    """Re-anchor every source of the story's facts and quotes; the unfindable as messages."""
+    problems = []
+    for group in ("facts", "quotes"):
+        for card in story.get(group) or []:
+            if not isinstance(card, dict):
+                continue
+            for n, ref in enumerate(card.get("sources") or []):
+                if not isinstance(ref, dict):
+                    continue
+                text = texts.get(str(ref.get("article")))
+                if text is None:
+                    continue
+                if reanchor(ref, text) is None:
+                    problems.append(f"{where}: {group}[{card.get('id')}].sources[{n}]: excerpt "
+                                    f"{_short(ref.get('excerpt'))} is no longer in article {ref.get('article')}")
+    return problems
+
+
+def reanchor_dates(article: dict) -> None:
+    text = article.get("text")
+    if not isinstance(text, str):
+        return
+    for mention in article.get("dates") or []:
+        if isinstance(mention, dict) and isinstance(mention.get("text"), str):
+            ref = {"excerpt": mention["text"], "start": mention.get("start"), "end": mention.get("end")}
+            if reanchor(ref, text):
+                mention["start"], mention["end"] = ref["start"], ref["end"]
+
+
+# ---------------------------------------------------------------- one file
+def merge_data(base: dict, ours: CommentedMap, theirs: dict, where: str = "") -> tuple[bool, list[str]]:
+    m = _Merger(where)
+    m.mapping(base, ours, theirs, "")
+    return m.changed, m.conflicts
+
+
+def merge_file(snapshot: bytes | None, disk: bytes, theirs: dict, where: str,
+               texts: dict[str, str] | None = None) -> Outcome:
+    """Merge the new record into the edited file `disk`; see the module docstring."""
+    y = round_trip_yaml()
+    try:
+        ours = y.load(disk.decode("utf-8"))
+    except (RuamelError, UnicodeDecodeError, ValueError) as exc:
+        return Outcome(None, [f"{where}: (record): not merged, the file is not valid YAML; "
+                              f"kept as is ({type(exc).__name__})"])
+    if not isinstance(ours, CommentedMap):
+        return Outcome(None, [f"{where}: (record): not merged, the file is not a mapping; kept as is"])
+    base: Any = {}
+    if snapshot is not None:
+        try:
+            base = store.load_yaml(snapshot) or {}
+        except Exception:           # a damaged snapshot: treat every value as the editor's
+            base = {}
+    out = Outcome(None)
+    m = _Merger(where)
+    m.mapping(base if isinstance(base, dict) else {}, ours, theirs, "")
+    out.conflicts = m.conflicts
+    if texts is not None:
+        before = plain(ours)
+        out.problems = reanchor_story(ours, texts, where)
+        m.changed = m.changed or plain(ours) != before
+    if isinstance(ours.get("text"), str):
+        before = plain(ours.get("dates"))
+        reanchor_dates(ours)
+        m.changed = m.changed or plain(ours.get("dates")) != before
+        out.text = str(ours["text"])
+    out.changed = m.changed
+    if m.changed:
+        buf = io.StringIO()
+        y.dump(ours, buf)
+        out.data = buf.getvalue().encode("utf-8")
+    else:
+        out.data = disk
+    return out
