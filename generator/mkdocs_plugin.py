@@ -1,0 +1,89 @@
+"""The one MkDocs adapter: turns the digest pages from `generator.render` into MkDocs files.
+
+Registered as the `digest` plugin (entry point in pyproject.toml). Everything that is
+not MkDocs-specific lives in render.py and feeds.py, so the site can move to another
+renderer without touching them.
+
+- on_files: reads content/{articles,stories,entities}/*.yml and adds one generated
+  page per card (nothing is written to docs_dir). A bad card is logged as a WARNING
+  naming file:line and skipped: `mkdocs serve` keeps going, `mkdocs build --strict` fails.
+- on_post_build: writes feed.xml (RSS 2.0) and feed.json (JSON Feed 1.1) into site_dir.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from generator import feeds, render
+from generator.config import load_config, section
+from generator.errors import ConfigError
+
+log = logging.getLogger("mkdocs.plugins.digest")
+
+
+class DigestConfig(Config):
+    content = c.Type(str, default="content")              # relative to mkdocs.yml
+    site_config = c.Type(str, default="site_config.yml")  # relative to mkdocs.yml
+
+
+class DigestPlugin(BasePlugin[DigestConfig]):
+    def on_config(self, config):
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        try:
+            cfg_path = self.root / self.config.site_config
+            cfg = load_config(cfg_path) if cfg_path.exists() else None
+            self.settings = section(cfg, "site", render.SiteSettings)
+        except (ConfigError, TypeError) as exc:
+            raise PluginError(f"digest: {exc}") from exc
+        self.site_data: render.SiteData | None = None
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        site = render.load_site(self.root / self.config.content, rel_to=self.root)
+        pages = render.render_pages(site, self.settings, directory_urls=config.use_directory_urls,
+                                    theme_dir=self._theme_dir(config))
+        # problems found while indexing citations are appended during render_pages
+        for problem in site.problems:
+            log.warning("%s", problem)
+        docs_rel = os.path.relpath(config.docs_dir, self.root).replace(os.sep, "/")
+        for f in files.documentation_pages():
+            f.edit_uri = f"{docs_rel}/{f.src_uri}"
+        for page in pages:
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                log.warning("%s/%s is replaced by the generated page of the same name", docs_rel, page.src_uri)
+                files.remove(existing)
+            f = File.generated(config, page.src_uri, content=page.markdown)
+            f.edit_uri = page.source.replace(os.sep, "/") if page.source else None
+            files.append(f)
+        self.site_data = site
+        return files
+
+    def on_post_build(self, *, config) -> None:
+        if self.site_data is None:
+            return
+        stories = feeds.newest(list(self.site_data.stories.values()), self.settings.feed_limit)
+        site_url = config.site_url or ""
+
+        def story_path(s):
+            return render.page_url(f"stories/{s.id}.md", config.use_directory_urls)
+
+        common = dict(title=self.settings.title, description=self.settings.description,
+                      site_url=site_url, story_path=story_path, language=self.settings.language)
+        out = Path(config.site_dir)
+        (out / "feed.xml").write_text(feeds.rss(stories, **common), encoding="utf-8")
+        (out / "feed.json").write_text(feeds.json_feed(stories, **common), encoding="utf-8")
+
+    @staticmethod
+    def _theme_dir(config) -> Path:
+        custom = config.theme.custom_dir if hasattr(config.theme, "custom_dir") else None
+        if custom and (Path(custom) / "partials" / "digest").is_dir():
+            return Path(custom)
+        return render.THEME_DIR
