@@ -1,12 +1,355 @@
-"""Clean + describe stage: RawArticle -> Article (issue 2)."""
+"""Clean + describe stage: RawArticle -> Article (issue 2).
+
+For the whole batch it first finds the lines that recur across articles of one
+source (outlet, site or input folder), then cleans each article (generator/clean.py)
+and reads its metadata from the raw lines:
+
+- headline: the input's title, else the first headline-shaped line near the top;
+  it is taken out of `text` and recorded as removed with reason `headline`.
+- outlet: the input's field; else a dateline credit (`TEHRAN (defapress)-`,
+  `Moscow, Dec 27 (IANS)`, `(Sputnik) -`); else the site's own short links among the
+  furniture (`p.dw.com/p/...` -> `dw`); else the url's host. A lower-case slug.
+  Wire sign-offs like `(AFP, dpa, Reuters)` are `credits`, never the outlet.
+- published: the input's field; else a "Publish Date"/"Published" line; else a
+  stand-alone date line; else the dateline's date, whose year (when missing) comes
+  from the other articles of the batch dated within weeks of it; else an "Updated"
+  line. Everything not stated as the publication date is `published_inferred: true`.
+- dateline (place), byline ("By X"), credits (wire services of a sign-off).
+
+Unknown stays None: no field is filled with a guess that is not marked as one.
+"""
 from __future__ import annotations
 
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import PurePosixPath
 from typing import Iterable, Iterator
+from urllib.parse import urlsplit
 
+from generator import clean
 from generator.config import Config
-from generator.records import Article, RawArticle, ReadProblem
+from generator.ids import safe_id, slugify, unique_ids
+from generator.records import Article, RawArticle, ReadProblem, Removed
+
+log = logging.getLogger(__name__)
+
+ID_MAX = 60
+# How far from the top the headline and stand-alone dates are looked for (non-blank lines).
+HEAD_LINES = 8
+TOP_LINES = 15
+
+MONTHS = {m: i for i, names in enumerate([
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+    ("oct", "october"), ("nov", "november"), ("dec", "december")], 1) for m in names}
+_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s*({_MONTH})(?:,?\s*(\d{{4}}))?\b", re.I)
+_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+# A dateline opens the first paragraph: PLACE[, Mon DD[, YYYY]] [(Outlet)] -|–|—, or just (Outlet) -.
+_PLACE = r"[A-Z][A-Za-z.'\u2019-]*(?:\s+[A-Z][A-Za-z.'\u2019-]*){0,3}"
+_CAPS_PLACE = r"[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+){0,3}"
+_OUTLET = r"\((?P<outlet>[^()\n]{2,40})\)"
+_DASH = r"(?P<dash>[-\u2013\u2014:]+)"
+_DATELINES = [re.compile(rx) for rx in (
+    rf"^(?P<place>{_PLACE})\s*,\s*(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?)\s*(?:{_OUTLET}\s*)?{_DASH}?\s*",
+    rf"^(?P<place>{_PLACE})\s*{_OUTLET}\s*{_DASH}?\s*",
+    rf"^(?P<place>{_CAPS_PLACE})\s*{_DASH}\s*",
+    rf"^{_OUTLET}\s*{_DASH}\s*",
+)]
+_SIGN_OFF = re.compile(r"\(([^()]+)\)\W*$")
+# Hosts that show up as links in any article (sharing, video, short links): never the outlet.
+SHARED_HOSTS = {"twitter", "t", "x", "facebook", "fb", "youtube", "youtu", "instagram", "linkedin",
+                "reddit", "pinterest", "whatsapp", "wa", "telegram", "bit", "goo", "ow", "tinyurl",
+                "google", "apple", "amazon", "wikipedia", "archive", "flickr", "tiktok", "vk"}
+
+
+@dataclass
+class Meta:
+    """What describe learns about one article before ids are assigned."""
+
+    headline: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    published_inferred: bool = False
+    dateline: str | None = None
+    byline: str | None = None
+    credits: list[str] = field(default_factory=list)
+    pending_date: tuple[int, int] | None = None   # (month, day) of a dateline date without year
 
 
 def prepare_articles(raws: Iterable[RawArticle], config: Config | None = None) -> Iterator[Article | ReadProblem]:
     """Clean and describe every article (a ReadProblem for one that fails)."""
-    raise NotImplementedError  # TODO issue 2
+    cfg = clean.clean_config(config)
+    raws = list(raws)
+    recurring = clean.recurring_lines(clean.group_texts((source_group(r), r.text) for r in raws), cfg)
+
+    done: list[tuple[RawArticle, Meta, str, list[Removed]] | ReadProblem] = []
+    for raw in raws:
+        try:
+            done.append(describe_one(raw, cfg, recurring.get(source_group(raw), set())))
+        except Exception as exc:  # one broken article must not sink the batch
+            log.debug("describe failed for %s", raw.source_file, exc_info=True)
+            done.append(ReadProblem(raw.source_file, f"could not be cleaned: {exc!r}", raw.line))
+
+    infer_missing_years([d[1] for d in done if not isinstance(d, ReadProblem)])
+
+    wanted = [article_id(d[0], d[1], d[2]) for d in done if not isinstance(d, ReadProblem)]
+    ids = iter(unique_ids(wanted))
+    for d in done:
+        if isinstance(d, ReadProblem):
+            yield d
+            continue
+        raw, meta, text, removed = d
+        yield Article(id=next(ids), source_file=raw.source_file, outlet=meta.outlet, headline=meta.headline,
+                      published=meta.published, published_inferred=meta.published_inferred,
+                      dateline=meta.dateline, byline=meta.byline, credits=meta.credits, text=text,
+                      removed=removed, url=raw.url)
+
+
+def source_group(raw: RawArticle) -> str:
+    """Which articles share furniture: same outlet, else same site, else same input folder/file."""
+    if raw.outlet:
+        return "outlet:" + slugify(raw.outlet)
+    if raw.url:
+        host = urlsplit(raw.url).hostname
+        if host:
+            return "host:" + host
+    if raw.format == "jsonl":
+        return "file:" + raw.source_file
+    return "dir:" + str(PurePosixPath(raw.source_file).parent)
+
+
+# ---------------------------------------------------------------- one article
+def describe_one(raw: RawArticle, cfg: clean.CleanConfig, recurring: set[str]):
+    lines = clean.classify(raw.text, cfg, recurring)
+    meta = Meta()
+    meta.headline = pick_headline(lines, raw.title)
+
+    for line in lines:
+        if line.reason == "pattern:byline" and meta.byline is None:
+            meta.byline = re.sub(r"^(by|written by|reporting by|words by)\s+", "", line.text, flags=re.I).strip()
+            line.reason = "byline"
+        elif line.reason in ("pattern:sign-off", "pattern:credit-line") and not meta.credits:
+            meta.credits = sign_off_credits(line.text)
+
+    body = [ln.text for ln in lines if ln.text and ln.reason is None]
+    # a standfirst may come before the paragraph that opens with the dateline
+    place = dl_outlet = dl_date = None
+    for para in body[:3]:
+        place, dl_outlet, dl_date = parse_dateline(para)
+        if place or dl_outlet:
+            break
+    meta.dateline = place
+    meta.outlet = (slug_outlet(raw.outlet) or slug_outlet(dl_outlet)
+                   or furniture_outlet(lines) or host_outlet(raw.url))
+    set_published(meta, raw, lines, dl_date)
+
+    cleaned = clean.assemble(lines, cfg)
+    if not cleaned.text.strip():
+        raise ValueError("no article text left after cleaning")
+    return raw, meta, cleaned.text, cleaned.removed
+
+
+def pick_headline(lines: list[clean.Line], title: str | None) -> str | None:
+    """The input title, else the first headline-shaped line near the top; marks it `headline`."""
+    top = [ln for ln in lines if ln.text][:HEAD_LINES]
+    if title and title.strip():
+        title = " ".join(title.split())
+        tkey = clean.key(title)
+        for ln in top:
+            k = clean.key(ln.text)
+            # page text often repeats the title, maybe without the " | Site" tail
+            if k == tkey or (len(k.split()) >= 4 and tkey.startswith(k)):
+                ln.reason = "headline"
+                break
+        return title
+    for ln in top:
+        if ln.reason == "shape:no-sentence" and len(ln.text.split()) >= 4 and clean.looks_like_title(ln.text):
+            ln.reason = "headline"
+            return ln.text
+    return None
+
+
+def parse_dateline(para: str) -> tuple[str | None, str | None, str | None]:
+    """(place, outlet, date text) of a dateline opening the paragraph, Nones when there is none."""
+    for rx in _DATELINES:
+        m = rx.match(para)
+        if not m:
+            continue
+        rest = para[m.end():]
+        if not (rest[:1].isalpha() or rest[:1] in "\"\u201c'\u2018"):
+            continue
+        groups = m.groupdict()
+        place, outlet, when = groups.get("place"), groups.get("outlet"), groups.get("date")
+        if outlet and ("," in outlet or "/" in outlet or len(outlet.split()) > 4):
+            outlet = None  # "(AFP, Reuters)" is a credit list, not one outlet
+        return (place.strip() if place else None), (outlet.strip() if outlet else None), when
+    return None, None, None
+
+
+def sign_off_credits(line: str) -> list[str]:
+    m = _SIGN_OFF.search(line)
+    if not m:
+        return []
+    return [c.strip() for c in re.split(r"[,/;&]|\band\b", m.group(1)) if c.strip()]
+
+
+def slug_outlet(name: str | None) -> str | None:
+    return slugify(name, 40) or None if name else None
+
+
+def host_outlet(url: str | None) -> str | None:
+    """`https://www.dw.com/...` -> `dw`; `news.bbc.co.uk` -> `bbc`; sharing sites -> None."""
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    labels = [x for x in host.lower().split(".") if x]
+    if len(labels) < 2:
+        return None
+    # second-level public suffixes (co.uk, com.au, ...) keep the label before them
+    short_suffix = len(labels) >= 3 and len(labels[-2]) <= 3 and len(labels[-1]) == 2
+    name = labels[-3] if short_suffix else labels[-2]
+    if name in SHARED_HOSTS:
+        return None
+    return slugify(name, 40) or None
+
+
+def furniture_outlet(lines: list[clean.Line]) -> str | None:
+    """The site's own short link among removed URL-only lines (`https://p.dw.com/p/2py4T`)."""
+    for ln in lines:
+        if ln.reason == "shape:url":
+            name = host_outlet(ln.text)
+            if name:
+                return name
+    return None
+
+
+# ---------------------------------------------------------------- dates
+def parse_date(text: str) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) of the first date written in `text`."""
+    found = []
+    for rx, order in ((_ISO, "ymd"), (_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):
+        m = rx.search(text)
+        if not m:
+            continue
+        if order == "ymd":
+            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        elif order == "dmy":
+            d, mo, y = int(m.group(1)), MONTHS.get(m.group(2).lower().rstrip(".")), m.group(3)
+            y = int(y) if y else None
+        else:
+            mo, d, y = MONTHS.get(m.group(1).lower().rstrip(".")), int(m.group(2)), m.group(3)
+            y = int(y) if y else None
+        if mo and _valid(y, mo, d):
+            found.append((m.start(), (y, mo, d)))
+    return min(found)[1] if found else None
+
+
+def _valid(y: int | None, mo: int, d: int) -> bool:
+    try:
+        date(y or 2000, mo, d)  # 2000 is a leap year: 29 Feb without a year is fine
+    except ValueError:
+        return False
+    return y is None or 1900 <= y <= 2100
+
+
+def iso(y: int, mo: int, d: int) -> str:
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def normalise_input_date(value: str | None) -> str | None:
+    """An input's published field as ISO: kept when already ISO, parsed when written out."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-][0-9:]+)?)?)?)?", value):
+        return value
+    parsed = parse_date(value)
+    if parsed and parsed[0]:
+        return iso(*parsed)  # type: ignore[arg-type]
+    return None
+
+
+def set_published(meta: Meta, raw: RawArticle, lines: list[clean.Line], dateline_date: str | None) -> None:
+    given = normalise_input_date(raw.published)
+    if given:
+        meta.published = given
+        return
+    top = [ln for ln in lines if ln.text][:TOP_LINES]
+    candidates = [
+        # (how sure, inferred?) in priority order
+        [ln for ln in lines if ln.reason == "pattern:published"],
+        [ln for ln in top if ln.reason == "pattern:date-line"],
+    ]
+    for group in candidates:
+        for ln in group:
+            parsed = parse_date(ln.text)
+            if parsed and parsed[0]:
+                meta.published = iso(*parsed)  # type: ignore[arg-type]
+                return
+    if dateline_date:
+        parsed = parse_date(dateline_date)
+        if parsed:
+            y, mo, d = parsed
+            if y:
+                meta.published = iso(y, mo, d)
+            else:
+                meta.pending_date = (mo, d)
+                meta.published_inferred = True
+            return
+    for ln in lines:
+        if ln.reason == "pattern:updated":
+            parsed = parse_date(ln.text)
+            if parsed and parsed[0]:
+                # an update time bounds the publication date but is not it: mark it
+                meta.published = iso(*parsed)  # type: ignore[arg-type]
+                meta.published_inferred = True
+                return
+
+
+def infer_missing_years(metas: list[Meta], window_days: int = 45) -> None:
+    """Give a year to dateline dates written without one ("Dec 27"), from the batch.
+
+    The year chosen puts the date closest to a stated publication date of another
+    article; only within `window_days` of one, otherwise the date stays unknown.
+    """
+    known = []
+    for m in metas:
+        if m.published and not m.published_inferred and re.match(r"\d{4}-\d{2}-\d{2}", m.published):
+            y, mo, d = (int(x) for x in m.published[:10].split("-"))
+            known.append(date(y, mo, d))
+    for m in metas:
+        if not m.pending_date:
+            continue
+        mo, d = m.pending_date
+        best = None
+        for k in known:
+            for y in (k.year - 1, k.year, k.year + 1):
+                try:
+                    cand = date(y, mo, d)
+                except ValueError:
+                    continue
+                gap = abs((cand - k).days)
+                if gap <= window_days and (best is None or gap < best[0]):
+                    best = (gap, cand)
+        m.published = best[1].isoformat() if best else None
+        m.published_inferred = bool(best)
+        m.pending_date = None
+
+
+# ---------------------------------------------------------------- ids
+def article_id(raw: RawArticle, meta: Meta, text: str) -> str:
+    """The input's id made safe, else outlet + headline (else + opening words), else the file name."""
+    given = safe_id(raw.id)
+    if given:
+        return given
+    lead = meta.headline or " ".join(text.split()[:8])
+    slug = slugify(" ".join(x for x in (meta.outlet, lead) if x), ID_MAX)
+    if slug:
+        return slug
+    stem = PurePosixPath(raw.source_file).name.split(".")[0]
+    return slugify(f"{stem}-{raw.line}" if raw.line else stem, ID_MAX) or "article"

@@ -1,0 +1,347 @@
+"""Clean stage: raw article text -> body text plus an audit list of removed lines (issue 2).
+
+Pure functions over strings. Scraped text carries page furniture (menus, ad-block
+notices, share boxes, captions, teasers, tag lines, comment prompts). No single
+signal finds it all without eating real sentences, so each line is judged by several
+independent signals, and every removed line is recorded with the signal that fired
+(`Removed(line, reason)`) so an editor can audit and undo it:
+
+- `pattern:<name>`: a furniture regex (defaults below, configurable in the `clean`
+  section of site_config.yml). Only applied to short lines: a long paragraph that
+  happens to mention a newsletter is still body.
+- `shape:<kind>`: line shape: URL-only lines, lines without letters, numbered menu
+  entries, and short lines that do not end like a sentence (teaser headlines, section
+  labels, captions). A short line that does end with a full stop is kept: real body
+  sentences can be short.
+- `recurring`: a short line seen in several articles of the same outlet/source folder.
+- `repeated`: a paragraph that repeats an earlier one (exact, or near-exact in words).
+
+Repairs: a headline glued to the quote that opens the body (`...North Korea"Russia is
+ready`) is split into two lines; hard-wrapped lines inside a paragraph are re-joined.
+Output text: paragraphs separated by exactly one blank line, no trailing spaces,
+no-break spaces turned into plain spaces; quotes and other characters are kept as
+they are, since later stages cite the text verbatim.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Iterable, Mapping
+
+from generator.config import Config, section
+from generator.errors import ConfigError
+from generator.records import Removed
+
+# Furniture regexes, matched case-insensitively against one stripped line. They describe
+# common site furniture in general (not any one site's strings).
+DEFAULT_PATTERNS: dict[str, str] = {
+    "skip-link": r"^(\d+\.\s*)?(skip|jump) to\b",
+    "adblock": r"\bad[ -]?block(er|ing)?\b|\bdisabl\w* (your )?ad\b|\bwhitelist (us|our site)\b",
+    "comments": (r"^(\W*\s*)?(your |leave a |post a |add a |write a |add your |post your )?comments?\s*:?$"
+                 r"|^(leave|post|add|write|submit) (a|your) (comment|reply)"
+                 r"|^(view|show|load|read) (all |more )?(\d+ )?(comments|replies)"
+                 r"|^notify of\b|\binline feedbacks?\b|^what do you think\W*$"
+                 r"|^your (opinion|view|voice) (counts|matters)\W*$|^join the (conversation|discussion)"
+                 r"|^\d+\s+comments?$|^comments? \(\d+\)$"),
+    "share": (r"^(share|tweet|email|e-mail|print|pin|whatsapp|facebook|twitter|linkedin|reddit)"
+              r"( this| the)?( article| story| page| post| link)?( on \w+| via \w+)?\W*$"
+              r"|\bshare (this|on (facebook|twitter|x|whatsapp))\b|^follow us\b|^copy link\b"),
+    "subscribe": (r"\b(subscribe|subscription|newsletter|sign up for|sign-up|signup)\b"
+                  r"|\bpatreon\b|\bsupport (us|our journalism|independent journalism)\b|\bdonate\b"
+                  r"|\bdownload (our|the) app\b"),
+    "teaser": (r"^(?!.*\.[\"'\u201d\u2019]?$)(read more|read also|also read|more from|more on this|more about|see also|related"
+               r"( articles?| stories| content| news| coverage| topics| posts)?|recommended( for you)?"
+               r"|you (may|might) (also )?(like|be interested)|show more|load more|most (read|popular|viewed)"
+               r"|trending( now)?|top stories|latest( news| stories)?|continue reading|click here)"
+               # teaser links are often glued to their title ("Read moreNorth Korea ...")
+               r"(\b|(?-i:(?=[A-Z])))"),
+    "caption": (r"^(\(?(file )?(photo|image|picture|video|illustration|graphic|credit|source)s?\)?"
+                r"( by| credit| courtesy( of)?)?\s*[:|/©])"
+                r"|^(photo|image|picture)\s*(by|credit|courtesy)\b|©|\b(getty images|shutterstock)\b"),
+    "tags": r"^(tags?|topics?|keywords?|categories|category|filed under|labels?)\s*[:|]",
+    "updated": r"^(last )?(updated|modified|edited)\b( in| on| at)?\s*:?",
+    "published": r"^(publish(ed)?|posted|date|release date)( date| on| at)?\s*[:\-]",
+    "id": r"^(news|article|story|post|content|item)\s*(id|no\.?|number)\s*[:#]",
+    "date-line": (r"^((mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+                  r"(\d{1,2}\s*[a-z]{3,9}\.?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}|\d{4}-\d{2}-\d{2})"
+                  r"([\sT,|-]+\d{1,2}[:.]\d{2}([:.]\d{2})?\s*([ap]\.?m\.?)?\s*([a-z]{2,5}|[+-]\d{2}:?\d{2})?)?$"),
+    # "By Jane Doe" / "By Jane Doe and John Roe, Reuters": capitalised names, no sentence end
+    "byline": (r"^(?!.*[.!?][\"'\u201d\u2019]?$)(by|written by|reporting by|words by)\s+"
+               r"(?-i:[A-Z][\w.'\u2019-]*(\s+([A-Z][\w.'\u2019-]*|and|de|van|von|der|al|bin|da|di|le|la)){0,5})"
+               r"(\s*[,|]\s*.{0,40})?$"),
+    "copyright": r"^(copyright\b|\(c\)\s*\d{4})|\ball rights reserved\b",
+    "disclaimer": r"^.{0,60}\b(views|opinions) (and|or) (opinions|views) expressed\b|\bdo not necessarily (reflect|represent)\b",
+    "cookies": r"\b(we use cookies|cookie (policy|settings|preferences)|accept (all )?cookies)\b",
+    "sign-off": r"^[a-z]{2,4}(/[a-z]{2,4})+\s*(\([^)]*\))?\W*$",
+    "credit-line": r"^\(\s*[A-Za-z][A-Za-z .&-]{0,20}(,\s*[A-Za-z][A-Za-z .&-]{0,20})*\)\W*$",
+}
+
+# Characters that end a sentence; a closing quote or bracket may follow them.
+_SENTENCE_END = re.compile(r"[.!?\u2026;:][\"'\u201d\u2019)\]]*$")
+_URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^[a-z0-9-]+(\.[a-z0-9-]+)+/\S*$", re.I)
+_MENU_ITEM = re.compile(r"^(\d{1,2}[.)]|[*\u2022\u00b7>|-])\s+\S")
+_GLUED = re.compile(r"^(?P<head>[^\"\u201c\u201d]{12,}?[A-Za-z0-9)'\u2019])(?P<quote>[\"\u201c][A-Z].{10,})$")
+SENTENCE_WORDS = 12
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SPACES = re.compile(r"[ \t\u00a0\u202f\u2007\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+@dataclass
+class CleanConfig:
+    """The `clean` section of site_config.yml."""
+
+    patterns: dict[str, str] = field(default_factory=dict)   # extra furniture regexes (name: regex); same name overrides a default
+    disable_patterns: list[str] = field(default_factory=list)  # default pattern names to switch off
+    pattern_max_chars: int = 220          # patterns only judge lines up to this length
+    teaser_max_words: int = 16            # a line without sentence end and at most this many words is furniture
+    recurring_min_articles: int = 3       # a line must recur in at least this many articles of one source...
+    recurring_min_share: float = 0.3      # ...and in this share of them (unless it is not a sentence)
+    recurring_max_words: int = 25         # long paragraphs are never dropped for recurring (syndicated copy)
+    near_duplicate_ratio: float = 0.9     # word-sequence similarity above which a paragraph is a repeat
+
+    def compiled(self) -> list[tuple[str, re.Pattern]]:
+        merged = {k: v for k, v in DEFAULT_PATTERNS.items() if k not in set(self.disable_patterns)}
+        merged.update(self.patterns or {})
+        out = []
+        for name, rx in merged.items():
+            try:
+                out.append((name, re.compile(rx, re.IGNORECASE)))
+            except re.error as exc:
+                raise ConfigError(f"clean.patterns.{name}: invalid regular expression: {exc}") from exc
+        return out
+
+
+def clean_config(config: Config | None) -> CleanConfig:
+    cfg = section(config, "clean", CleanConfig)
+    cfg.compiled()  # fail early on a bad regex
+    return cfg
+
+
+@dataclass
+class Line:
+    """One input line and, when cleaning takes it out, why."""
+
+    text: str
+    reason: str | None = None
+
+
+@dataclass
+class Cleaned:
+    text: str
+    removed: list[Removed]
+
+
+# ---------------------------------------------------------------- line-level helpers
+def normalise(text: str) -> str:
+    """Unify line ends, turn no-break and odd spaces into single spaces, drop invisible marks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _INVISIBLE.sub("", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def key(line: str) -> str:
+    """Comparison key for recurrence/repeats: case- and space-insensitive."""
+    return " ".join(line.lower().split())
+
+
+def words(line: str) -> list[str]:
+    return _WORD.findall(line.lower())
+
+
+def ends_like_sentence(line: str) -> bool:
+    return bool(_SENTENCE_END.search(line.rstrip()))
+
+
+def split_glued(line: str) -> list[str]:
+    """`Some Headline Words"Quote starts` -> [`Some Headline Words`, `"Quote starts`].
+
+    Only when the part before the quote looks like a headline (no sentence end,
+    mostly capitalised words) and a letter touches the opening quote: in prose an
+    opening quote is preceded by a space.
+    """
+    m = _GLUED.match(line)
+    if not m:
+        return [line]
+    head = m.group("head").rstrip()
+    if ends_like_sentence(head) or not looks_like_title(head):
+        return [line]
+    return [head, m.group("quote")]
+
+
+def looks_like_title(line: str) -> bool:
+    """Headline-shaped: 3-25 words, most content words capitalised or the line in sentence case, no final full stop."""
+    ws = line.split()
+    if not 3 <= len(ws) <= 25 or line.rstrip().endswith((".", ";", ",")):
+        return False
+    if not any(ch.isalpha() for ch in line) or not (line[0].isupper() or line[0] in "\"'\u2018\u201c"):
+        return False
+    return True
+
+
+def is_heading_like(line: str, max_words: int) -> bool:
+    """A short line that is not a sentence: teaser, section label, caption, headline."""
+    return not ends_like_sentence(line) and len(line.split()) <= max_words
+
+
+def shape_reason(line: str, cfg: CleanConfig) -> str | None:
+    if _URL_ONLY.match(line):
+        return "shape:url"
+    if not any(ch.isalpha() for ch in line):
+        return "shape:no-letters"
+    if _MENU_ITEM.match(line) and not ends_like_sentence(line) and len(line.split()) <= 10:
+        return "shape:menu"
+    if is_heading_like(line, cfg.teaser_max_words):
+        return "shape:no-sentence"
+    return None
+
+
+def pattern_reason(line: str, patterns: list[tuple[str, re.Pattern]], max_chars: int) -> str | None:
+    """The first furniture pattern matching the line.
+
+    A pattern not anchored at the line start (`^`) is a weak signal: a full sentence
+    of more than SENTENCE_WORDS words may mention a newsletter or an ad blocker and
+    still be news, so such lines are only judged by anchored patterns.
+    """
+    if len(line) > max_chars:
+        return None
+    bare = re.sub(r"^(\d{1,2}[.)]|[*\u2022\u00b7>|-])\s+", "", line)  # menu bullets don't hide furniture
+    sentence = ends_like_sentence(line) and len(line.split()) > SENTENCE_WORDS
+    for name, rx in patterns:
+        if sentence and not rx.pattern.startswith("^"):
+            continue
+        if rx.search(line) or rx.search(bare):
+            return f"pattern:{name}"
+    return None
+
+
+# ---------------------------------------------------------------- recurring lines
+def recurring_lines(groups: Mapping[str, Iterable[str]], cfg: CleanConfig | None = None) -> dict[str, set[str]]:
+    """Per group (outlet or source folder): keys of short lines recurring across its articles.
+
+    `groups` maps a group name to the raw texts of its articles.
+    """
+    cfg = cfg or CleanConfig()
+    out: dict[str, set[str]] = {}
+    for name, texts in groups.items():
+        texts = list(texts)
+        if len(texts) < cfg.recurring_min_articles:
+            out[name] = set()
+            continue
+        counts: Counter[str] = Counter()
+        sentence: dict[str, bool] = {}
+        for text in texts:
+            seen = set()
+            for line in normalise(text).split("\n"):
+                if not line or len(line.split()) > cfg.recurring_max_words:
+                    continue
+                k = key(line)
+                if k not in seen:
+                    seen.add(k)
+                    sentence[k] = ends_like_sentence(line)
+            counts.update(seen)
+        need_share = cfg.recurring_min_share * len(texts)
+        out[name] = {k for k, n in counts.items()
+                     if n >= cfg.recurring_min_articles and (n >= need_share or not sentence[k])}
+    return out
+
+
+# ---------------------------------------------------------------- the stage
+def classify(text: str, cfg: CleanConfig | None = None, recurring: set[str] | frozenset = frozenset()) -> list[Line]:
+    """Every non-empty line of the text with its removal reason (None = body).
+
+    Blank lines are kept as `Line("")` markers: they separate paragraphs.
+    """
+    cfg = cfg or CleanConfig()
+    patterns = cfg.compiled()
+    lines: list[Line] = []
+    for raw in normalise(text).split("\n"):
+        if not raw:
+            lines.append(Line(""))
+            continue
+        for part in split_glued(raw):
+            reason = pattern_reason(part, patterns, cfg.pattern_max_chars)
+            if reason is None and key(part) in recurring:
+                reason = "recurring"
+            if reason is None:
+                reason = shape_reason(part, cfg)
+            lines.append(Line(part, reason))
+    return lines
+
+
+def paragraphs(lines: list[Line]) -> list[str]:
+    """Kept lines grouped into paragraphs.
+
+    Each kept line is a paragraph, except a hard-wrapped continuation: a line that
+    does not end a sentence followed, in the same block, by one starting in lower case.
+    """
+    paras: list[str] = []
+    previous_kept_in_block = False
+    for line in lines:
+        if not line.text:
+            previous_kept_in_block = False
+            continue
+        if line.reason is not None:
+            previous_kept_in_block = False
+            continue
+        if (previous_kept_in_block and paras and not ends_like_sentence(paras[-1])
+                and line.text[0].islower()):
+            paras[-1] = f"{paras[-1]} {line.text}"
+        else:
+            paras.append(line.text)
+        previous_kept_in_block = True
+    return paras
+
+
+def drop_repeats(paras: list[str], ratio: float = 0.9) -> tuple[list[str], list[Removed]]:
+    """Keep the first of repeated paragraphs: exact (ignoring case/space) or near-exact in words."""
+    kept: list[str] = []
+    kept_words: list[tuple[list[str], set[str]]] = []
+    removed: list[Removed] = []
+    seen = set()
+    for p in paras:
+        k = key(p)
+        if k in seen:
+            removed.append(Removed(p, "repeated"))
+            continue
+        ws = words(p)
+        wset = set(ws)
+        duplicate = False
+        if len(ws) >= 12:
+            for other, oset in kept_words:
+                if len(other) < 12:
+                    continue
+                overlap = len(wset & oset) / max(1, len(wset | oset))
+                if overlap >= ratio - 0.1 and SequenceMatcher(None, ws, other, autojunk=False).ratio() >= ratio:
+                    duplicate = True
+                    break
+        if duplicate:
+            removed.append(Removed(p, "repeated"))
+            continue
+        seen.add(k)
+        kept.append(p)
+        kept_words.append((ws, wset))
+    return kept, removed
+
+
+def assemble(lines: list[Line], cfg: CleanConfig | None = None) -> Cleaned:
+    """Classified lines -> body text (one blank line between paragraphs) and the removed list."""
+    cfg = cfg or CleanConfig()
+    removed = [Removed(line.text, line.reason) for line in lines if line.text and line.reason]
+    kept, repeats = drop_repeats(paragraphs(lines), cfg.near_duplicate_ratio)
+    return Cleaned("\n\n".join(kept), removed + repeats)
+
+
+def clean_text(text: str, cfg: CleanConfig | None = None, recurring: set[str] | frozenset = frozenset()) -> Cleaned:
+    """Clean one article's raw text."""
+    return assemble(classify(text, cfg, recurring), cfg)
+
+
+def group_texts(items: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """(group, text) pairs -> {group: [texts]}; a small helper for recurring_lines."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for g, t in items:
+        out[g].append(t)
+    return dict(out)
