@@ -276,7 +276,8 @@ def check_content(content: Path) -> list[Problem]:
     ids: dict[str, dict[str, _File]] = {}
     for kind, fs in files.items():
         ids[kind] = {}
-        for f in fs:
+        # The file named after its id is the real one; the other gets the duplicate report.
+        for f in sorted(fs, key=lambda f: not (f.data and f.data.get("id") == f.path.stem)):
             rid = f.data.get("id") if f.data else None
             if not isinstance(rid, str):
                 continue

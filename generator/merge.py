@@ -25,10 +25,12 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, LiteralScalarString,
+                                      SingleQuotedScalarString)
 
 from generator import store
 
@@ -52,6 +54,9 @@ def round_trip_yaml() -> YAML:
     y.width = 1 << 30               # same no-folding policy as store.dump_yaml
     y.allow_unicode = True
     y.preserve_quotes = True
+    # Same spelling of null as the generator's dumps (ruamel would leave it empty).
+    y.representer.add_representer(
+        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null"))
     return y
 
 
@@ -90,9 +95,18 @@ def to_round_trip(value: Any) -> Any:
         return m
     if isinstance(value, list):
         return CommentedSeq(to_round_trip(v) for v in value)
-    if isinstance(value, str) and _literal_ok(value):
-        return LiteralScalarString(value)
+    if isinstance(value, str):
+        if _literal_ok(value):
+            return LiteralScalarString(value)
+        if _implicit_tag(value) != "tag:yaml.org,2002:str":
+            # ruamel writes YAML 1.2, where `no` or `0777` are plain strings, but
+            # PyYAML (check, the site) reads 1.1: quote whatever 1.1 would not read back.
+            return DoubleQuotedScalarString(value) if "'" in value else SingleQuotedScalarString(value)
     return value
+
+
+def _implicit_tag(value: str) -> str:
+    return yaml.SafeLoader.resolve(yaml.SafeLoader, yaml.ScalarNode, value, (True, False))
 
 
 def _short(value: Any) -> str:

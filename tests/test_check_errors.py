@@ -1,0 +1,155 @@
+"""`check`: every kind of problem is reported at the line:column of the offending node."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import check, store
+from generator.cli import main
+from tests.edits_helpers import corpus
+
+
+@pytest.fixture()
+def tree(tmp_path: Path) -> Path:
+    store.write_content(tmp_path, *corpus(seed=3))
+    assert check.check_content(tmp_path) == []
+    return tmp_path
+
+
+def position(text: str, needle: str, offset_in_needle: int = 0) -> tuple[int, int]:
+    """1-based line and column of `needle` (+offset) in text: where the problem must point."""
+    at = text.index(needle) + offset_in_needle
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> str:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    text = text.replace(old, new, count)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def only(problems, needle: str):
+    found = [p for p in problems if needle in p.message]
+    assert len(found) == 1, [str(p) for p in problems]
+    return found[0]
+
+
+def test_yaml_syntax_error_points_at_the_bad_line(tree):
+    path = tree / "stories/story-0.yml"
+    text = edit(path, "single_source: false\n", "single_source: [false\n")
+    p = only(check.check_content(tree), "YAML syntax error")
+    assert p.path == str(path)
+    assert p.line >= position(text, "single_source: [")[0]
+
+
+def test_missing_field_points_at_its_mapping(tree):
+    path = tree / "stories/story-0.yml"
+    text = edit(path, "  kind: event\n", "", 1)
+    p = only(check.check_content(tree), "missing required field 'kind'")
+    assert (p.line, p.column) == position(text, "- id: f1", 2)
+    assert p.message.startswith("facts[0]")
+
+
+def test_mistyped_field_points_at_the_value(tree):
+    path = tree / "stories/story-1.yml"
+    text = edit(path, "single_source: false", "single_source: maybe")
+    p = only(check.check_content(tree), "single_source")
+    assert (p.line, p.column) == position(text, "maybe")
+    assert "true or false" in p.message
+
+
+def test_hidden_must_be_a_bool_and_extra_keys_are_allowed(tree):
+    path = tree / "stories/story-0.yml"
+    text = edit(path, "  kind: event\n", "  kind: event\n  hidden: yes please\n  notes: checked by AB\n", 1)
+    p = only(check.check_content(tree), "hidden")
+    assert (p.line, p.column) == position(text, "yes please")
+    edit(path, "yes please", "true")
+    assert check.check_content(tree) == []
+
+
+def test_unknown_field_in_a_source_is_reported_at_its_key(tree):
+    path = tree / "stories/story-0.yml"
+    text = edit(path, "    excerpt:", "    exerpt: x\n    excerpt:", 1)
+    p = only(check.check_content(tree), "unknown field 'exerpt'")
+    assert (p.line, p.column) == position(text, "exerpt")
+
+
+def test_fact_citing_an_unknown_article(tree):
+    path = tree / "stories/story-0.yml"
+    text = edit(path, "  - article: art-0-1\n", "  - article: art-9-9\n", 1)
+    p = only(check.check_content(tree), "unknown article 'art-9-9'")
+    assert (p.line, p.column) == position(text, "art-9-9")
+
+
+def test_excerpt_no_longer_verbatim(tree):
+    path = tree / "stories/story-0.yml"
+    text = path.read_text()
+    start_line = next(line for line in text.splitlines() if line.startswith("    start: "))
+    old = int(start_line.split(": ")[1])
+    text = edit(path, start_line + "\n", f"    start: {old + 1}\n", 1)
+    p = only(check.check_content(tree), "not verbatim")
+    assert (p.line, p.column) == position(text, f"    start: {old + 1}", len("    start: "))
+    assert "run build to re-anchor" not in p.message or "now at" in p.message
+
+
+def test_excerpt_that_cannot_be_found_any_more(tree):
+    art = tree / "articles/art-0-0.yml"
+    text = art.read_text()
+    first_para = text.split("text: |-\n")[1].split("\n")[0].strip()
+    edit(art, first_para, "Rewritten by an editor.")
+    p = only(check.check_content(tree), "no longer anywhere")
+    assert p.path == str(tree / "stories/story-0.yml")
+
+
+def test_duplicate_card_id_in_one_story(tree):
+    path = tree / "stories/story-0.yml"
+    text = edit(path, "- id: f2\n", "- id: f1\n")
+    p = only(check.check_content(tree), "duplicate card id 'f1'")
+    assert (p.line, p.column) == position(text, "- id: f1\n  text: 'Fact 1", 6)
+
+
+def test_duplicate_id_in_two_files_and_file_name_mismatch(tree):
+    src = tree / "entities/moscow.yml"
+    copy = tree / "entities/moscow-2.yml"
+    copy.write_text(src.read_text())
+    problems = check.check_content(tree)
+    dup = only(problems, "duplicate entity id 'moscow'")
+    name = only(problems, "does not match the file name")
+    assert dup.path == name.path == str(copy)
+    assert (dup.line, dup.column) == position(copy.read_text(), "moscow")
+
+
+def test_summary_citing_an_unknown_fact(tree):
+    path = tree / "stories/story-1.yml"
+    text = edit(path, "  facts:\n  - f1\n", "  facts:\n  - f99\n", 1)
+    p = only(check.check_content(tree), "unknown fact id 'f99'")
+    assert (p.line, p.column) == position(text, "f99")
+
+
+def test_article_whose_story_does_not_exist(tree):
+    path = tree / "articles/art-1-0.yml"
+    text = edit(path, "story: story-1", "story: story-7")
+    p = only(check.check_content(tree), "story 'story-7' does not exist")
+    assert (p.line, p.column) == position(text, "story-7")
+
+
+def test_load_record_refuses_a_record_that_breaks_its_schema(tree):
+    path = tree / "entities/moscow.yml"
+    data, problems = check.load_record(path, "entity")
+    assert data["name"] == "Moscow" and problems == []
+    edit(path, "kind: place", "kind: planet")
+    data, problems = check.load_record(path, "entity")
+    assert data is None and "should be one of" in problems[0].message
+
+
+def test_cli_prints_path_line_column_and_fails(tree, capsys):
+    path = tree / "articles/art-1-0.yml"
+    edit(path, "published_inferred: false", "published_inferred: 3")
+    assert main(["check", "--content", str(tree)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    line, col = position(path.read_text(), "published_inferred: 3", len("published_inferred: "))
+    assert out == [f"{path}:{line}:{col}: published_inferred: should be true or false, found 3"]
