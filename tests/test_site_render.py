@@ -1,0 +1,219 @@
+"""Render and feed functions, tested without MkDocs."""
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+
+from generator import feeds, render
+from generator.records import Story
+from tests import site_helpers as h
+
+
+@pytest.fixture()
+def site(tmp_path):
+    h.write_content(tmp_path / "content")
+    return render.load_site(tmp_path / "content", rel_to=tmp_path)
+
+
+@pytest.fixture()
+def pages(site):
+    return {p.src_uri: p for p in render.render_pages(site)}
+
+
+class _Parse(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.ids, self.hrefs, self.text = [], set(), [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if "id" in a:
+            self.ids.add(a["id"])
+        if "href" in a:
+            self.hrefs.append(a["href"])
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(html: str) -> _Parse:
+    p = _Parse()
+    p.feed(html)
+    return p
+
+
+# ---------------------------------------------------------------- highlighting
+def test_overlapping_passages_each_keep_their_anchor_and_full_extent():
+    text = "alpha beta gamma delta\n\nepsilon zeta"
+    ps = [render.Passage(0, 16, "c-0-16"), render.Passage(6, 22, "c-6-22"), render.Passage(24, 31, "c-24-31")]
+    html = str(render.highlight_text(text, ps))
+    parsed = parse(html)
+    assert {"c-0-16", "c-6-22", "c-24-31"} <= parsed.ids
+    # the words covered by each passage, joined back from its <mark> pieces, are exactly the passage
+    for p in ps:
+        pieces = re.findall(r'<mark class="digest-cite" data-cites="([^"]*)">([^<]*)</mark>', html)
+        covered = "".join(t for cites, t in pieces if p.anchor in cites.split())
+        assert covered == text[p.start:p.end]
+    assert html.count("<p>") == 2  # paragraphs stay paragraphs; no mark spans the break
+
+
+def test_highlight_escapes_markup_in_article_text():
+    text = "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
+    html = str(render.highlight_text(text, [render.Passage(0, 8, "c-0-8")]))
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "&amp;" in html
+
+
+def test_passage_across_a_paragraph_break_is_split_into_marks_in_both_paragraphs():
+    text = "one two\n\nthree four"
+    html = str(render.highlight_text(text, [render.Passage(4, 14, "c-4-14")]))
+    paras = html.split("\n")
+    assert len(paras) == 2 and all("digest-cite" in p for p in paras)
+
+
+# ---------------------------------------------------------------- links
+@pytest.mark.parametrize("src,expected", [
+    ("index.md", ""), ("stories/index.md", "stories/"), ("stories/x.md", "stories/x/"), ("about.md", "about/")])
+def test_page_url_directory_urls(src, expected):
+    assert render.page_url(src) == expected
+
+
+def test_relurl_between_pages():
+    assert render.relurl("stories/x/", "articles/y/", "c-1-2") == "../../articles/y/#c-1-2"
+    assert render.relurl("", "stories/x/") == "stories/x/"
+    assert render.relurl("stories/x/", "") == "../../"
+    assert render.relurl("stories/x.html", "articles/y.html") == "../articles/y.html"
+
+
+# ---------------------------------------------------------------- loading
+def test_hidden_cards_and_stories_stay_off_the_site(tmp_path):
+    content = h.write_content(tmp_path / "content")
+    hidden = h.story() | {"id": "s-hidden", "hidden": True, "title": "Hidden story"}
+    import yaml
+    (content / "stories" / "s-hidden.yml").write_text(yaml.safe_dump(hidden), encoding="utf-8")
+    site = render.load_site(content, rel_to=tmp_path)
+    assert "s-hidden" not in site.stories
+    assert "f-hidden" not in {f.id for f in site.stories["s-mediation"].facts}
+    allmd = "".join(p.markdown for p in render.render_pages(site))
+    assert "An editor hid this card." not in allmd and "Hidden story" not in allmd
+
+
+def test_bad_yaml_is_a_problem_with_file_and_line_and_is_skipped(tmp_path):
+    content = h.write_content(tmp_path / "content")
+    (content / "entities" / "broken.yml").write_text("id: broken\nname: [unclosed\nkind: person\n", encoding="utf-8")
+    site = render.load_site(content, rel_to=tmp_path)
+    assert "broken" not in site.entities and "e-peskov" in site.entities
+    [problem] = site.problems
+    assert str(problem).startswith("content/entities/broken.yml:")
+    assert int(str(problem).split(":")[1]) >= 2
+
+
+def test_citation_whose_excerpt_does_not_match_is_reported_and_not_linked(tmp_path):
+    content = h.write_content(tmp_path / "content")
+    import yaml
+    data = h.story()
+    data["facts"][2]["sources"][0]["start"] += 3  # offsets no longer give the excerpt
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    site = render.load_site(content, rel_to=tmp_path)
+    pages = {p.src_uri: p for p in render.render_pages(site)}
+    assert any("does not match a-xss" in str(p) for p in site.problems)
+    src = data["facts"][2]["sources"][0]
+    assert f"c-{src['start']}-{src['end']}" not in pages["stories/s-mediation.md"].markdown
+
+
+# ---------------------------------------------------------------- pages
+def test_story_page_links_every_summary_sentence_and_citation(pages, site):
+    md = pages["stories/s-mediation.md"].markdown
+    story = site.stories["s-mediation"]
+    p = parse(md)
+    # a marker after every summary sentence, pointing at a fact card on the page
+    sentences = re.findall(r'digest-summary__sentence">[^<]*</span>((?:<a class="digest-marker"[^>]*>[^<]*</a>)*)', md)
+    assert len(sentences) == len(story.summary) and all(sentences)
+    for href in re.findall(r'class="digest-marker" href="#([^"]+)"', md):
+        assert href in p.ids
+    # each citation goes to the exact passage anchor on the article page
+    for fact in story.facts:
+        for s in fact.sources:
+            assert f"../../articles/{s.article}/#c-{s.start}-{s.end}" in p.hrefs
+    assert "2 of 3 outlets" in md and "1 of 3 outlets" in md
+    assert md.count("digest-matrix__row--single") == 2
+
+
+def test_article_page_anchors_every_cited_passage(pages, site):
+    ix = render.build_index(site)
+    md = pages["articles/a-one.md"].markdown
+    ids = parse(md).ids
+    for passage in ix.article_passages["a-one"]:
+        assert passage.anchor in ids
+    assert "<details" in md and "Share this article on Facebook" in md
+    assert "&lt;b&gt;Subscribe&lt;/b&gt;" in md  # removed lines are escaped too
+
+
+def test_untrusted_text_is_escaped_in_every_page(pages):
+    for page in pages.values():
+        body = page.markdown.split("---\n", 2)[2]
+        assert "<script>window" not in body and "<img src=x" not in body, page.src_uri
+        assert "<" not in page.title or page.src_uri.startswith("articles/")
+        front = page.markdown.split("---\n", 2)[1]
+        title_line = next(line for line in front.splitlines() if line.startswith("title:"))
+        assert "<" not in title_line and ">" not in title_line  # the theme prints titles raw
+    assert "&lt;script&gt;window.__pwned" in pages["articles/a-xss.md"].markdown
+
+
+def test_entity_page_lists_its_stories_facts_and_quotes(pages):
+    md = pages["entities/e-peskov.md"].markdown
+    assert "Russia offers to mediate between US and North Korea" in md
+    assert "The Kremlin spokesman said Moscow offered to mediate." in md
+    assert "We are ready to help," in md
+    assert "e-peskov" not in parse(pages["entities/e-russia.md"].markdown).hrefs
+
+
+def test_every_page_except_indexes_names_its_card_for_editing(pages):
+    assert pages["stories/s-mediation.md"].source == "content/stories/s-mediation.yml"
+    assert pages["articles/a-one.md"].source == "content/articles/a-one.yml"
+    assert pages["entities/e-russia.md"].source == "content/entities/e-russia.yml"
+
+
+def test_outlet_slugs_do_not_collide():
+    site = render.SiteData()
+    from generator.records import Article
+    for i, outlet in enumerate(["A.B", "A B", "a-b"]):
+        site.articles[f"x{i}"] = Article(f"x{i}", "f", outlet, "h", None, False, None, None, [], "t")
+    ix = render.build_index(site)
+    assert len(set(ix.outlet_slug.values())) == 3
+
+
+# ---------------------------------------------------------------- feeds
+def test_rss_is_valid_xml_with_escaped_titles(site):
+    s = site.stories["s-mediation"]
+    s2 = Story.from_dict(h.story() | {"id": "s2", "title": "A <b>bold</b> & odd title", "date": "2017-12-20"})
+    xml = feeds.rss(feeds.newest([s, s2], 10), title="T", description="D", site_url="https://x.test/",
+                    story_path=lambda st: f"stories/{st.id}/")
+    root = ET.fromstring(xml)
+    items = root.findall("channel/item")
+    assert [i.findtext("title") for i in items] == ["A <b>bold</b> & odd title", s.title]
+    assert items[1].findtext("link") == "https://x.test/stories/s-mediation/"
+    assert "Mon, 18 Dec 2017" in items[1].findtext("pubDate")
+
+
+def test_json_feed_1_1(site):
+    data = json.loads(feeds.json_feed(list(site.stories.values()), title="T", description="D",
+                                      site_url="https://x.test", story_path=lambda st: f"stories/{st.id}/"))
+    assert data["version"] == "https://jsonfeed.org/version/1.1"
+    [item] = data["items"]
+    assert item["url"] == "https://x.test/stories/s-mediation/" and item["date_published"].startswith("2017-12-18")
+    assert item["content_text"].startswith("Russia offered to mediate")
+
+
+def test_jsonld_cites_each_article_and_cannot_close_its_script(site):
+    data = feeds.news_article_jsonld(site.stories["s-mediation"], site.articles)
+    assert data["@type"] == "NewsArticle"
+    assert {c["headline"] for c in data["citation"]} == {a.headline for a in site.articles.values()}
+    tag = feeds.script_tag(data)
+    assert tag.count("<") == 2 and tag.count("</script>") == 1
+    assert json.loads(tag[len('<script type="application/ld+json">'):-len("</script>")]) == data
