@@ -102,6 +102,8 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
 
         result = store.write_content(content, articles, stories, entities)
         report.written, report.conflicts = result.written, result.conflicts
+        # Generated records the store wrote but found invalid: the editor must see them.
+        report.problems += [ReadProblem(str(content), str(p)) for p in getattr(result, "problems", [])]
         report.articles, report.stories = len(articles), len(stories)
         clock.lap("write")
     return report

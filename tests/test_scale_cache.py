@@ -1,0 +1,180 @@
+import sqlite3
+
+import pytest
+
+from generator import cache as cache_mod
+from generator import executors, pipeline
+from generator.config import Config
+from generator.group import StoryGroup
+from generator.records import Analysis, Article, RawArticle, Story
+from tests.scale_helpers import sample_articles
+
+
+# ---------------------------------------------------------------- the cache itself
+def test_values_round_trip_and_missing_keys_are_left_out(tmp_path):
+    value = Analysis("a1", [(0, 5)])
+    with cache_mod.Cache(tmp_path) as c:
+        c.put_many([("k1", value)])
+        assert c.get_many(["k1", "k2"]) == {"k1": value}
+        assert (c.hits, c.misses) == (1, 1)
+    with cache_mod.Cache(tmp_path) as c:  # persisted
+        assert c.get_many(["k1"]) == {"k1": value}
+
+
+def test_a_disabled_cache_never_hits():
+    with cache_mod.Cache(None) as c:
+        c.put_many([("k", 1)])
+        assert c.get_many(["k"]) == {}
+        assert not c.enabled
+
+
+def test_an_unreadable_entry_is_a_miss(tmp_path):
+    with cache_mod.Cache(tmp_path) as c:
+        c.put_many([("k", 1)])
+    db = sqlite3.connect(tmp_path / cache_mod.FILENAME)
+    db.execute("UPDATE entries SET value = ? WHERE key = 'k'", (b"not a pickle",))
+    db.commit()
+    db.close()
+    with cache_mod.Cache(tmp_path) as c:
+        assert c.get_many(["k"]) == {}
+
+
+def test_more_keys_than_sqlite_binds_in_one_call(tmp_path):
+    items = [(f"k{i}", i) for i in range(2_345)]
+    with cache_mod.Cache(tmp_path) as c:
+        c.put_many(items)
+        assert c.get_many(k for k, _ in items) == dict(items)
+
+
+def test_article_key_follows_what_analysis_reads():
+    a = sample_articles()[0]
+    fp = cache_mod.fingerprint(Config())
+    key = cache_mod.article_key(a, fp)
+    same = Article.from_dict(a.to_dict())
+    same.byline = "Someone else"  # analysis does not read it
+    assert cache_mod.article_key(same, fp) == key
+    for change in ({"text": a.text + " More."}, {"published": "2018-01-01"}, {"id": "other"}):
+        changed = Article.from_dict({**a.to_dict(), **change})
+        assert cache_mod.article_key(changed, fp) != key
+    assert cache_mod.article_key(a, fp + "x") != key
+
+
+def test_stage_settings_change_the_fingerprint_but_site_settings_do_not():
+    base = cache_mod.fingerprint(Config(sections={"clean": {}, "site": {"title": "A"}}))
+    assert cache_mod.fingerprint(Config(sections={"clean": {}, "site": {"title": "B"}})) == base
+    assert cache_mod.fingerprint(Config(sections={"clean": {"x": 1}, "site": {"title": "A"}})) != base
+
+
+def test_story_key_depends_on_id_and_members():
+    k = cache_mod.story_key("s1", ["a", "b"], "fp")
+    assert k == cache_mod.story_key("s1", ["a", "b"], "fp")
+    assert k != cache_mod.story_key("s1", ["a", "b", "c"], "fp")
+    assert k != cache_mod.story_key("s2", ["a", "b"], "fp")
+
+
+# ---------------------------------------------------------------- incremental builds
+class FakeStages:
+    """Stand-ins for read/clean/group/extract that count their work; analysis is real."""
+
+    def __init__(self, monkeypatch):
+        self.texts: dict[str, str] = {}  # article id -> text; id "<story>-<n>"
+        self.analyzed: list[str] = []
+        self.extracted: list[str] = []
+        real_analyze = executors.analyze_batch
+
+        def read_inputs(paths, root=None):
+            for aid, text in sorted(self.texts.items()):
+                yield RawArticle(source_file=f"{aid}.txt", text=text, id=aid)
+
+        def prepare_articles(raws, config=None):
+            for r in raws:
+                yield Article(id=r.id, source_file=r.source_file, outlet="Outlet", headline=r.id,
+                              published="2017-12-05", published_inferred=False, dateline=None,
+                              byline=None, credits=[], text=r.text)
+
+        def group_articles(articles, analyses, previous, config=None):
+            stories: dict[str, list[str]] = {}
+            for a in articles:
+                stories.setdefault(a.id.split("-")[0], []).append(a.id)
+            return [StoryGroup(sid, ids) for sid, ids in sorted(stories.items())]
+
+        def analyze_batch(batch):
+            self.analyzed += [a.id for a in batch]
+            return real_analyze(batch)
+
+        def extract_story(g, members, config=None):
+            self.extracted.append(g.id)
+            return Story(id=g.id, title=g.id, date=None, articles=[a.id for a, _ in members],
+                         outlets=["Outlet"], single_source=True, summary=[], facts=[])
+
+        monkeypatch.setattr("generator.read.read_inputs", read_inputs)
+        monkeypatch.setattr("generator.describe.prepare_articles", prepare_articles)
+        monkeypatch.setattr("generator.group.group_articles", group_articles)
+        monkeypatch.setattr("generator.executors.analyze_batch", analyze_batch)
+        monkeypatch.setattr("generator.extract.extract_story", extract_story)
+
+    def build(self, tmp_path, **kw):
+        self.analyzed, self.extracted = [], []
+        config = Config(root=tmp_path, cache=str(tmp_path / "cache"))
+        return pipeline.build(config, inputs=["in"], content_dir=tmp_path / "content", jobs=1, **kw)
+
+
+@pytest.fixture
+def stages(monkeypatch):
+    fake = FakeStages(monkeypatch)
+    texts = [a.text for a in sample_articles()]
+    fake.texts = {"alpha-0": texts[0], "alpha-1": texts[1], "beta-0": texts[2], "gamma-0": texts[3]}
+    return fake
+
+
+def _content(tmp_path):
+    return {p.relative_to(tmp_path): p.read_text() for p in sorted((tmp_path / "content").rglob("*.yml"))}
+
+
+def test_a_rerun_with_nothing_new_recomputes_nothing_and_writes_the_same(stages, tmp_path):
+    first = stages.build(tmp_path)
+    assert (first.articles, first.stories) == (4, 3)
+    assert sorted(stages.analyzed) == sorted(stages.texts)
+    assert sorted(stages.extracted) == ["alpha", "beta", "gamma"]
+    before = _content(tmp_path)
+
+    again = stages.build(tmp_path)
+    assert stages.analyzed == [] and stages.extracted == []
+    assert (again.analyzed, again.stories_built) == (0, 0)
+    assert (again.articles, again.stories) == (4, 3)
+    assert again.written == []
+    assert _content(tmp_path) == before
+
+
+def test_a_new_article_redoes_itself_and_only_the_story_it_joins(stages, tmp_path):
+    stages.build(tmp_path)
+    stages.texts["beta-1"] = sample_articles()[4].text
+    report = stages.build(tmp_path)
+    assert stages.analyzed == ["beta-1"]
+    assert stages.extracted == ["beta"]
+    assert report.stories == 3
+    assert (tmp_path / "content" / "articles" / "beta-1.yml").exists()
+
+
+def test_an_edited_article_is_analysed_again(stages, tmp_path):
+    stages.build(tmp_path)
+    stages.texts["gamma-0"] += "\n\nA new paragraph was added later."
+    stages.build(tmp_path)
+    assert stages.analyzed == ["gamma-0"]
+    assert stages.extracted == ["gamma"]
+
+
+def test_without_the_cache_everything_is_recomputed(stages, tmp_path):
+    stages.build(tmp_path)
+    stages.build(tmp_path, use_cache=False)
+    assert sorted(stages.analyzed) == sorted(stages.texts)
+    assert len(stages.extracted) == 3
+
+
+def test_cached_and_fresh_builds_write_identical_content(stages, tmp_path):
+    stages.build(tmp_path)
+    cached = _content(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    stages.build(other, use_cache=False)
+    assert {str(k): v for k, v in _content(other).items()} == {str(k): v for k, v in cached.items()}
