@@ -1,16 +1,258 @@
-"""Resolve stage: quotes, entities and dates for one story (issue 4)."""
+"""Resolve stage: quotes, entities and dates for one story (issue 4).
+
+Works from the per-article `Analysis` only (no spaCy here):
+
+- entities: the story's NER mentions and quote speakers, merged by
+  `generator.entities` rules; fact cards and quotes list the ids of the entities
+  mentioned inside their source excerpts.
+- quotes: the articles' QuoteMentions grouped into one `Quote` per remark. Two
+  mentions are the same remark when their words match after normalising quote marks,
+  case and white space, or when one (of at least six words) is contained in the
+  other. Each outlet is cited with its own verbatim excerpt; the card text is the
+  longest of them. A different translation has different words: a separate quote.
+  The id is `q-` + 8 hex of a hash of the card text (stable across runs).
+- dates: a fact card gets the most precise date mentioned inside its excerpts
+  (not counting a dateline's date), and the story a timeline of dated cards,
+  oldest first.
+
+Story fields made by the extract stage are kept as they are; only `quotes`,
+`timeline` and the facts' `entities`/`date` are filled in.
+"""
 from __future__ import annotations
 
-from generator.config import Config
-from generator.records import Analysis, Article, Entity, Story
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from generator.config import Config, section
+from generator.entities import EntityIndex, merge_all
+from generator.records import (Analysis, Article, DateMention, Entity, Fact, Quote, QuoteMention,
+                               SourceRef, Story, TimelineItem)
+
+
+@dataclass
+class ResolveSettings:
+    """The `resolve` section of site_config.yml."""
+
+    min_contained_words: int = 6    # a shorter quote is not merged into a longer one containing it
+    date_facts: bool = True         # give fact cards dates and the story a timeline
+
+
+_QUOTE_MARKS = str.maketrans({c: "" for c in "\"“”„«»‘’'`"})
+
+
+def normalise_quote(text: str) -> str:
+    t = text.translate(_QUOTE_MARKS).lower()
+    t = re.sub(r"[^\w\s]", " ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def quote_id(text: str) -> str:
+    return "q-" + hashlib.sha1(normalise_quote(text).encode("utf-8")).hexdigest()[:8]
+
+
+def _speaker_label(name: str) -> str:
+    last = name.split()[-1].lower() if name.split() else ""
+    org_words = {"ministry", "council", "department", "office", "kremlin", "government", "agency",
+                 "committee", "statement", "embassy", "commission", "administration", "house"}
+    return "ORG" if last in org_words else "PERSON"
+
+
+def build_entities(story_id: str | None, members: list[tuple[Article, Analysis]]) -> tuple[EntityIndex, list[Entity]]:
+    index = EntityIndex()
+    for _, analysis in members:
+        for m in analysis.mentions:
+            index.add(m.text, m.label)
+        for q in analysis.quotes:
+            if q.speaker_name:
+                index.add(q.speaker_name, _known_label(analysis, q) or _speaker_label(q.speaker_name))
+    return index, index.build(story_id)
+
+
+def _known_label(analysis: Analysis, q: QuoteMention) -> str | None:
+    """The NER label of the speaker's own span, when spaCy tagged it."""
+    if q.speaker_start is None:
+        return None
+    for m in analysis.mentions:
+        if m.start <= q.speaker_start and q.speaker_end <= m.end and \
+                m.text.lower().removeprefix("the ").strip() == q.speaker_name.lower().strip():
+            return m.label
+    return None
+
+
+def _entities_in(index: EntityIndex, analysis: Analysis, start: int, end: int) -> list[str]:
+    ids = []
+    for m in analysis.mentions:
+        if start <= m.start and m.end <= end:
+            eid = index.id_of(m.text, m.label)
+            if eid and eid not in ids:
+                ids.append(eid)
+    return ids
+
+
+def _same_remark(a: str, b: str, min_words: int) -> bool:
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short.split()) >= min_words and f" {short} " in f" {long_} "
+
+
+def group_quotes(members: list[tuple[Article, Analysis]], index: EntityIndex,
+                 settings: ResolveSettings) -> list[Quote]:
+    groups: list[list[tuple[Article, Analysis, QuoteMention, str]]] = []
+    for article, analysis in members:
+        for q in analysis.quotes:
+            if article.text[q.start:q.end] != q.text:
+                continue  # never cite words that are not in the article as written
+            norm = normalise_quote(q.text)
+            if not norm:
+                continue
+            for g in groups:
+                if any(_same_remark(norm, other[3], settings.min_contained_words) for other in g):
+                    g.append((article, analysis, q, norm))
+                    break
+            else:
+                groups.append([(article, analysis, q, norm)])
+
+    quotes = []
+    for g in groups:
+        card = max(g, key=lambda m: (len(m[3]), -members_order(members, m[0].id), -m[2].start))
+        speakers = Counter()
+        names: dict[str, str] = {}
+        for article, analysis, q, _ in g:
+            if q.speaker_name:
+                eid = index.id_of(q.speaker_name, _known_label(analysis, q) or _speaker_label(q.speaker_name))
+                k = eid or q.speaker_name
+                speakers[k] += 1
+                # The fullest name used for this speaker is the one shown.
+                if len(q.speaker_name) > len(names.get(k, "")):
+                    names[k] = q.speaker_name
+        speaker = speaker_name = None
+        if speakers:
+            best = sorted(speakers, key=lambda k: (-speakers[k], k not in _ids(index), k))[0]
+            speaker = best if best in _ids(index) else None
+            speaker_name = _entity_name(index, best) or names[best]
+        sources, seen, ents = [], set(), []
+        for article, analysis, q, _ in g:
+            if (article.id, q.start) in seen:
+                continue
+            seen.add((article.id, q.start))
+            sources.append(SourceRef(article=article.id, excerpt=q.text, start=q.start, end=q.end))
+            for eid in _entities_in(index, analysis, q.start, q.end):
+                if eid not in ents:
+                    ents.append(eid)
+        sources.sort(key=lambda s: (members_order(members, s.article), s.start))
+        quotes.append(Quote(id=quote_id(card[2].text), speaker=speaker, speaker_name=speaker_name,
+                            text=card[2].text, sources=sources, entities=sorted(ents)))
+    quotes.sort(key=lambda q: (members_order(members, q.sources[0].article), q.sources[0].start))
+    # Two different remarks cannot share an id: make a clash unique, deterministically.
+    seen_ids: Counter = Counter()
+    for q in quotes:
+        seen_ids[q.id] += 1
+        if seen_ids[q.id] > 1:
+            q.id = f"{q.id}-{seen_ids[q.id]}"
+    return quotes
+
+
+def _ids(index: EntityIndex) -> set[str]:
+    return {e.id for e in index._entities}
+
+
+def _entity_name(index: EntityIndex, eid: str) -> str | None:
+    for e in index._entities:
+        if e.id == eid:
+            return e.name
+    return None
+
+
+def members_order(members: list[tuple[Article, Analysis]], article_id: str) -> int:
+    for n, (a, _) in enumerate(members):
+        if a.id == article_id:
+            return n
+    return len(members)
+
+
+_DATELINE_AFTER = re.compile(r"^\s*(\(|[-–—]\s|\s*$)")
+_PRECISION = {10: 3, 7: 2, 4: 1}
+
+
+def _is_dateline(article: Article, d: DateMention) -> bool:
+    """'Moscow, Dec 27 (IANS)', 'Publish Date: ...': the article's own date, not an event's."""
+    line_start = article.text.rfind("\n", 0, d.start) + 1
+    before = article.text[line_start:d.start]
+    after = article.text[d.end:d.end + 4]
+    if re.search(r"(date|updated|published|posted)\b\W*$", before, re.I):
+        return True
+    return len(before) < 40 and bool(_DATELINE_AFTER.match(after)) and not re.search(r"\b(on|in|since|by)\s*$", before)
+
+
+def fact_dates(fact: Fact, by_article: dict[str, tuple[Article, Analysis]]) -> list[tuple[str, SourceRef]]:
+    """Distinct event dates inside a fact's excerpts, most precise first, each with
+    the source that states it; a month or year already covered by a day is dropped."""
+    found: dict[str, tuple[tuple, SourceRef]] = {}
+    for n, src in enumerate(fact.sources):
+        pair = by_article.get(src.article)
+        if pair is None:
+            continue
+        article, analysis = pair
+        for d in analysis.dates or article.dates:
+            if src.start <= d.start and d.end <= src.end and not _is_dateline(article, d):
+                rank = (-_PRECISION.get(len(d.value), 0), n, d.start)
+                if d.value not in found or rank < found[d.value][0]:
+                    found[d.value] = (rank, src)
+    values = [v for v in found if not any(o != v and o.startswith(v) for o in found)]
+    values.sort(key=lambda v: found[v][0])
+    return [(v, found[v][1]) for v in values]
+
+
+def fact_date(fact: Fact, by_article: dict[str, tuple[Article, Analysis]]) -> str | None:
+    dates = fact_dates(fact, by_article)
+    return dates[0][0] if dates else None
+
+
+def build_timeline(facts: list[Fact], by_article: dict[str, tuple[Article, Analysis]]) -> list[TimelineItem]:
+    """One item per (fact, date it states), oldest first; the item's text is the card
+    text, or the card's own excerpt that states the date when the card text does not."""
+    items = []
+    for n, fact in enumerate(facts):
+        for value, src in fact_dates(fact, by_article):
+            in_text = fact.text == src.excerpt or any(
+                s.excerpt == fact.text for s in fact.sources if s is src)
+            items.append((value, n, TimelineItem(date=value, text=fact.text if in_text else src.excerpt,
+                                                 facts=[fact.id])))
+    items.sort(key=lambda t: (t[0], t[1]))
+    return [t[2] for t in items]
 
 
 def resolve_story(story: Story, members: list[tuple[Article, Analysis]],
                   config: Config | None = None) -> tuple[Story, list[Entity]]:
     """Adds quotes, entity ids on facts/quotes, fact dates and the timeline."""
-    return story, []  # TODO issue 4
+    settings = section(config, "resolve", ResolveSettings)
+    index, entities = build_entities(story.id, members)
+    by_article = {a.id: (a, an) for a, an in members}
+
+    facts = []
+    for fact in story.facts:
+        ents = list(fact.entities)
+        for src in fact.sources:
+            pair = by_article.get(src.article)
+            if pair:
+                for eid in _entities_in(index, pair[1], src.start, src.end):
+                    if eid not in ents:
+                        ents.append(eid)
+        date = fact.date
+        if date is None and settings.date_facts:
+            date = fact_date(fact, by_article)
+        facts.append(replace(fact, entities=sorted(ents), date=date))
+
+    quotes = group_quotes(members, index, settings)
+    timeline = list(story.timeline)
+    if not timeline and settings.date_facts:
+        timeline = build_timeline(facts, by_article)
+    return replace(story, facts=facts, quotes=quotes, timeline=timeline), entities
 
 
 def merge_entities(per_story: list[list[Entity]]) -> list[Entity]:
     """One Entity per id across all stories (aliases and stories united)."""
-    return []  # TODO issue 4
+    return merge_all(per_story)

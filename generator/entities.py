@@ -1,0 +1,326 @@
+"""Entities: people, organisations and places merged across spelling variants (issue 4).
+
+Names come from spaCy's NER mentions (and quote speakers). Within one story they are
+merged by these rules, in order:
+
+1. Same normalised form: case, hyphens, apostrophes, accents and white space do not
+   count ("Kim Jong-un" = "Kim Jong Un"); a possessive 's and a leading "the" are
+   dropped; title words before a person's name are not part of it ("US President
+   Donald Trump" -> "Donald Trump").
+2. Close transliterations: same surname and the same number of words, first names
+   equal after folding common romanisation pairs (y/i, ey/ei, ks/x, kh/h, doubled
+   letters) or one edit apart ("Sergei Lavrov" = "Sergey Lavrov").
+3. A one-word mention that is the first or last word of a multi-word person name
+   ("Peskov" after "Dmitry Peskov"); when several names fit, the most mentioned one
+   wins, and a tie leaves it alone.
+
+Junk is filtered by shape before any of that: lower-case starts, digits, URL-ish
+text, very long names, line breaks.
+
+The entity id is the slug of the canonical name (its most frequent full form) with
+word-final "ey"/"iy" folded to "ei"/"i", so transliteration variants of one name get
+the same id in every story whichever spelling is the most frequent there.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from generator.records import Entity
+
+KIND_OF_LABEL = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place",
+                 "EVENT": "other", "LAW": "other", "PRODUCT": "other", "WORK_OF_ART": "other"}
+# Words of a title or role written before a person's name.
+TITLE_WORDS = {
+    "president", "prime", "minister", "secretary", "spokesman", "spokeswoman", "spokesperson",
+    "ambassador", "representative", "permanent", "foreign", "deputy", "chief", "leader", "general",
+    "senator", "sen", "rep", "gov", "governor", "mayor", "chairman", "chairwoman", "chancellor",
+    "king", "queen", "premier", "adviser", "advisor", "envoy", "director", "commander", "officer",
+    "official", "head", "mr", "mrs", "ms", "dr", "vice", "former", "acting", "lawmaker",
+    "congressman", "congresswoman", "judge", "justice", "state", "national", "security", "defense",
+    "defence", "us", "u.s", "un", "u.n", "kremlin", "white", "house", "pope", "sheikh", "emir",
+    "colonel", "lieutenant", "sergeant", "captain", "major", "admiral", "marshal", "supreme",
+    "opposition", "party", "the", "of", "to", "russian", "american", "chinese", "korean", "north",
+    "south", "british", "french", "german", "iranian", "israeli", "japanese", "ukrainian",
+}
+# A name whose last word is a role is a title, not a name ("Kremlin Spokesman").
+ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson", "president", "minister", "leader",
+              "secretary", "adviser", "advisor", "ambassador", "envoy", "official", "officials",
+              "representative", "chief", "chairman", "governor", "premier", "chancellor", "director"}
+# Common abbreviations of the same place or body: general knowledge, not corpus-specific.
+ABBREVIATIONS = {"us": "United States", "u s": "United States", "usa": "United States",
+                 "u s a": "United States", "america": "United States", "uk": "United Kingdom",
+                 "u k": "United Kingdom", "britain": "United Kingdom", "great britain": "United Kingdom",
+                 "un": "United Nations", "u n": "United Nations", "eu": "European Union",
+                 "dprk": "North Korea", "rok": "South Korea", "uae": "United Arab Emirates",
+                 "ussr": "Soviet Union", "prc": "China"}
+_URLISH = re.compile(r"(://|www\.|\.com\b|\.org\b|\.net\b|@|/|\\|_|\|)", re.I)
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+
+def fold(text: str) -> str:
+    """Accents off, unicode spaces and dashes plain."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[\u00a0\u2000-\u200b\u202f]", " ", text)
+    return re.sub(r"[\u2010-\u2015]", "-", text)
+
+
+def key(name: str) -> str:
+    """Comparison key: case, hyphens, dots, apostrophes and spacing do not count."""
+    k = fold(name).lower()
+    k = re.sub(r"[’'`]", "", k)
+    k = re.sub(r"[^\w]+", " ", k)
+    return re.sub(r"\s+", " ", k).strip()
+
+
+def slug(name: str) -> str:
+    words = key(name).split()
+    # Given names only (not the surname): "Sergey"/"Sergei" -> "sergei", "Haley" stays.
+    words = [re.sub(r"ey$", "ei", re.sub(r"iy$", "i", w)) for w in words[:-1]] + words[-1:]
+    return "-".join(words) or "entity"
+
+
+def translit(word: str) -> str:
+    """Fold common romanisation differences of one (lower-case) word."""
+    w = word
+    for a, b in (("kh", "h"), ("ks", "x"), ("ey", "ei"), ("iy", "i"), ("yu", "iu"), ("ya", "ia"),
+                 ("y", "i"), ("j", "i"), ("w", "v"), ("ph", "f")):
+        w = w.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def _edit1(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:]
+    return a[i:] == b[i + 1:]
+
+
+def same_given_name(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    ta, tb = translit(a), translit(b)
+    if ta == tb:
+        return True
+    return len(a) >= 4 and len(b) >= 4 and a[0] == b[0] and _edit1(ta, tb)
+
+
+def clean_name(text: str, label: str) -> str | None:
+    """The name as written, without possessive, leading article and (for people)
+    leading titles; None for anything that is not name-shaped."""
+    name = re.sub(r"\s+", " ", fold(text).replace("\n", " ")).strip(" \t,;:.-\"“”‘’'()[]")
+    if "\n" in text or len(name) > 60 or len(name.split()) > 6 or not name:
+        return None
+    name = _POSSESSIVE.sub("", name) if re.search(r"\w[’']s?$", name) else name
+    name = re.sub(r"^(the|The|THE)\s+", "", name)
+    if label == "PERSON":
+        words = name.split()
+        # Leading title words out, as long as a capitalised name remains.
+        while len(words) > 1 and words[0].lower().rstrip(".") in TITLE_WORDS:
+            words = words[1:]
+        name = " ".join(words)
+    if not name or not name[0].isupper() or _URLISH.search(name) or re.search(r"\d", name):
+        return None
+    if not re.search(r"[A-Za-z]", name) or len(name) < 2:
+        return None
+    words = name.split()
+    if key(name) in ABBREVIATIONS:
+        return name
+    if "’s " in name or "'s " in name:
+        # "South Korea's Unification Ministry" is the ministry; the owner is another entity.
+        owned = re.split(r"[’']s ", name, maxsplit=1)[1]
+        if owned[:1].isupper():
+            return clean_name(owned, label)
+    if all(w.lower().rstrip(".") in TITLE_WORDS for w in words):
+        return None
+    if words[-1].lower() in ROLE_WORDS:
+        return None
+    return name
+
+
+@dataclass
+class _Cluster:
+    forms: Counter = field(default_factory=Counter)      # cleaned surface form -> count
+    labels: Counter = field(default_factory=Counter)
+    first: int = 0                                       # order of first mention
+    aliases_only: set = field(default_factory=set)       # forms never used as the name
+
+    @property
+    def size(self) -> int:
+        return sum(self.forms.values())
+
+    def words(self) -> list[str]:
+        return key(self.canonical()).split()
+
+    def canonical(self) -> str:
+        names = [f for f in self.forms if f not in self.aliases_only] or list(self.forms)
+        most = max(len(key(f).split()) for f in names)
+        full = [f for f in names if len(key(f).split()) == most]
+        return sorted(full, key=lambda f: (-self.forms[f], f))[0]
+
+    def kind(self) -> str:
+        label = sorted(self.labels.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        return KIND_OF_LABEL.get(label, "other")
+
+
+class EntityIndex:
+    """Clusters of names for one story, and the lookup from a surface form to its id."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, _Cluster] = {}
+        self._order = 0
+        self._final: dict[str, str] = {}
+        self._entities: list[Entity] = []
+        self._alias_keys: dict[str, str] = {}
+
+    def add(self, text: str, label: str) -> None:
+        name = clean_name(text, label)
+        if name is None or label not in KIND_OF_LABEL:
+            return
+        k = key(name)
+        if k in ABBREVIATIONS:
+            # Counted under the full name; the abbreviation is kept as an alias.
+            full = ABBREVIATIONS[k]
+            self.add(full, label)
+            self._by_key[key(full)].forms[full] -= 1
+            self._by_key[key(full)].forms[name] += 1
+            self._by_key[key(full)].aliases_only.add(name)
+            self._alias_keys[k] = key(full)
+            return
+        cl = self._by_key.get(k)
+        if cl is None:
+            cl = self._by_key[k] = _Cluster(first=self._order)
+            self._order += 1
+        cl.forms[name] += 1
+        cl.labels[label] += 1
+
+    def build(self, story_id: str | None) -> list[Entity]:
+        clusters = sorted(self._by_key.items(), key=lambda kv: kv[1].first)
+        parent: dict[str, str] = {k: k for k, _ in clusters}
+
+        def find(k: str) -> str:
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        def union(a: str, b: str) -> None:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                # The earlier-seen cluster stays the root: deterministic.
+                first = min((ra, rb), key=lambda r: self._by_key[r].first)
+                parent[ra if first == rb else rb] = first
+
+        people = [(k, cl) for k, cl in clusters if len(k.split()) >= 2 and cl.kind() == "person"]
+        # Rule 2: transliteration variants of the given name(s), same surname.
+        for i, (ka, _) in enumerate(people):
+            wa = ka.split()
+            for kb, _ in people[i + 1:]:
+                wb = kb.split()
+                if len(wa) == len(wb) and wa[-1] == wb[-1] and all(
+                        same_given_name(x, y) for x, y in zip(wa[:-1], wb[:-1])):
+                    union(ka, kb)
+        # Rule 3: one-word mentions of a person named in full elsewhere in the story.
+        for k, cl in clusters:
+            if len(k.split()) != 1 or any(f.isupper() for f in cl.forms):
+                continue  # acronyms ("UN") are not parts of names
+            as_person = cl.labels.get("PERSON", 0) >= cl.size / 2
+            fits: Counter = Counter()
+            for kp, clp in people:
+                words = kp.split()
+                # Surname last; a family name written first ("Kim") only when tagged a person.
+                if k == words[-1] or (as_person and k == words[0]):
+                    fits[find(kp)] += clp.size
+            if not fits:
+                continue
+            ranked = fits.most_common()
+            if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+                union(k, ranked[0][0])
+
+        # Rule 4: a mislabelled span holding a title and a full person name
+        # ("State Rex Tillerson" as ORG) is that person; its text is only an alias.
+        absorbed: set[str] = set()
+        full_people = {kp for kp, _ in people}
+        for k, cl in clusters:
+            if k in full_people or cl.kind() == "person":
+                continue
+            for kp in full_people:
+                if k.endswith(" " + kp):
+                    union(k, kp)
+                    absorbed.add(k)
+                    break
+
+        groups: dict[str, _Cluster] = {}
+        extra: dict[str, set[str]] = defaultdict(set)
+        for k, cl in clusters:
+            root = find(k)
+            g = groups.setdefault(root, _Cluster(first=self._by_key[root].first))
+            if k in absorbed:
+                extra[root].update(cl.forms)
+                continue
+            g.forms.update(cl.forms)
+            g.labels.update(cl.labels)
+            g.aliases_only |= cl.aliases_only
+        entities = []
+        for root, g in sorted(groups.items(), key=lambda kv: kv[1].first):
+            name = g.canonical()
+            eid = slug(name)
+            for k, _ in clusters:
+                if find(k) == root:
+                    self._final[k] = eid
+            aliases = sorted(({f for f in g.forms} | extra[root]) - {name})
+            entities.append(Entity(id=eid, name=name, kind=g.kind(), aliases=aliases,
+                                   stories=[story_id] if story_id else []))
+        # Two clusters may land on one slug (e.g. "US" and "U.S."): keep one entity per id.
+        merged: dict[str, Entity] = {}
+        for e in entities:
+            if e.id in merged:
+                m = merged[e.id]
+                m.aliases = sorted(set(m.aliases) | set(e.aliases) | ({e.name} - {m.name}))
+            else:
+                merged[e.id] = e
+        self._entities = list(merged.values())
+        return self._entities
+
+    def id_of(self, text: str, label: str = "PERSON") -> str | None:
+        """The entity id a surface form belongs to (after build), None when none."""
+        for lab in (label, "ORG", "PERSON", "GPE"):
+            name = clean_name(text, lab)
+            if name:
+                k = self._alias_keys.get(key(name), key(name))
+                if k in self._final:
+                    return self._final[k]
+        return None
+
+
+def merge_all(per_story: list[list[Entity]]) -> list[Entity]:
+    """One Entity per id across stories: aliases and stories united, sorted by id."""
+    by_id: dict[str, list[Entity]] = defaultdict(list)
+    for entities in per_story:
+        for e in entities:
+            by_id[e.id].append(e)
+    out = []
+    for eid in sorted(by_id):
+        group = by_id[eid]
+        names = Counter(e.name for e in group)
+        name = sorted(names, key=lambda n: (-names[n], n))[0]
+        kinds = Counter(e.kind for e in group)
+        kind = sorted(kinds, key=lambda k: (-kinds[k], k))[0]
+        aliases = set()
+        stories = set()
+        for e in group:
+            aliases.update(e.aliases)
+            aliases.add(e.name)
+            stories.update(e.stories)
+        aliases.discard(name)
+        out.append(Entity(id=eid, name=name, kind=kind, aliases=sorted(aliases), stories=sorted(stories)))
+    return out
