@@ -79,7 +79,7 @@ DEFAULT_PATTERNS: dict[str, str] = {
 }
 
 # Characters that end a sentence; a closing quote or bracket may follow them.
-_SENTENCE_END = re.compile(r"[.!?\u2026;:][\"'\u201d\u2019)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?\u2026;:\u3002\uff01\uff1f\u061f\u0964][\"'\u201d\u2019)\]\u300d\u300f]*$")
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^[a-z0-9-]+(\.[a-z0-9-]+)+/\S*$", re.I)
 _MENU_ITEM = re.compile(r"^(\d{1,2}[.)]|[*\u2022\u00b7>|-])\s+\S")
 _GLUED = re.compile(r"^(?P<head>[^\"\u201c\u201d]{12,}?[A-Za-z0-9)'\u2019])(?P<quote>[\"\u201c][A-Z].{10,})$")
@@ -101,6 +101,7 @@ class CleanConfig:
     recurring_min_share: float = 0.3      # ...and in this share of them (unless it is not a sentence)
     recurring_max_words: int = 25         # long paragraphs are never dropped for recurring (syndicated copy)
     near_duplicate_ratio: float = 0.9     # word-sequence similarity above which a paragraph is a repeat
+    list_min_lines: int = 3               # this many short lines in a row inside the body are a list/table, kept
 
     def compiled(self) -> list[tuple[str, re.Pattern]]:
         merged = {k: v for k, v in DEFAULT_PATTERNS.items() if k not in set(self.disable_patterns)}
@@ -182,8 +183,12 @@ def looks_like_title(line: str) -> bool:
 
 
 def is_heading_like(line: str, max_words: int) -> bool:
-    """A short line that is not a sentence: teaser, section label, caption, headline."""
-    return not ends_like_sentence(line) and len(line.split()) <= max_words
+    """A short line that is not a sentence: teaser, section label, caption, headline.
+
+    Length in characters counts too: scripts written without spaces (Chinese,
+    Japanese) have one "word" per line.
+    """
+    return not ends_like_sentence(line) and len(line.split()) <= max_words and len(line) <= max_words * 8
 
 
 def shape_reason(line: str, cfg: CleanConfig) -> str | None:
@@ -249,10 +254,13 @@ def recurring_lines(groups: Mapping[str, Iterable[str]], cfg: CleanConfig | None
 
 
 # ---------------------------------------------------------------- the stage
-def classify(text: str, cfg: CleanConfig | None = None, recurring: set[str] | frozenset = frozenset()) -> list[Line]:
+def classify(text: str, cfg: CleanConfig | None = None, recurring: set[str] | frozenset = frozenset(),
+             structured: bool = False) -> list[Line]:
     """Every non-empty line of the text with its removal reason (None = body).
 
     Blank lines are kept as `Line("")` markers: they separate paragraphs.
+    `structured`: the text comes from an HTML extractor that already dropped link
+    lists and page chrome, so a list after the last paragraph is taken as content.
     """
     cfg = cfg or CleanConfig()
     patterns = cfg.compiled()
@@ -268,7 +276,45 @@ def classify(text: str, cfg: CleanConfig | None = None, recurring: set[str] | fr
             if reason is None:
                 reason = shape_reason(part, cfg)
             lines.append(Line(part, reason))
+    keep_body_lists(lines, cfg.list_min_lines, tail_lists=structured)
     return lines
+
+
+_RUN_REASONS = ("shape:no-sentence", "shape:menu")
+
+
+def keep_body_lists(lines: list[Line], min_run: int, tail_lists: bool = False) -> None:
+    """Give back short lines that belong to the body: lists, tables, tour dates, menus of a recipe.
+
+    Teasers and captions come one or two at a time between prose paragraphs; menus,
+    link lists and footers sit before the first or after the last body paragraph.
+    So inside the body, a run of short lines is content when it is `min_run` lines
+    or longer, or when a neighbouring body line is not prose either (a list-like
+    page). Lines removed for other reasons (patterns, URLs) neither join nor break
+    a run. With `tail_lists`, a long run after the last paragraph is content too.
+    """
+    body = [i for i, ln in enumerate(lines) if ln.text and ln.reason is None]
+    if len(body) < 2:
+        return
+    first, last = body[0], body[-1]
+    run: list[int] = []
+    before = lines[first]
+    for i in range(first + 1, last + 1):
+        ln = lines[i]
+        if ln.text and ln.reason in _RUN_REASONS:
+            run.append(i)
+        elif ln.text and ln.reason is None:
+            prose_around = ends_like_sentence(before.text) and ends_like_sentence(ln.text)
+            if run and (len(run) >= min_run or not prose_around):
+                for j in run:
+                    lines[j].reason = None
+            run = []
+            before = ln
+    if tail_lists:
+        run = [i for i in range(last + 1, len(lines)) if lines[i].text and lines[i].reason in _RUN_REASONS]
+        if len(run) >= min_run:
+            for j in run:
+                lines[j].reason = None
 
 
 def paragraphs(lines: list[Line]) -> list[str]:
@@ -303,6 +349,9 @@ def drop_repeats(paras: list[str], ratio: float = 0.9) -> tuple[list[str], list[
     seen = set()
     for p in paras:
         k = key(p)
+        if not ends_like_sentence(p) and len(p.split()) < 10:
+            kept.append(p)  # list items and table rows repeat legitimately ("Meal 1")
+            continue
         if k in seen:
             removed.append(Removed(p, "repeated"))
             continue
@@ -334,9 +383,10 @@ def assemble(lines: list[Line], cfg: CleanConfig | None = None) -> Cleaned:
     return Cleaned("\n\n".join(kept), removed + repeats)
 
 
-def clean_text(text: str, cfg: CleanConfig | None = None, recurring: set[str] | frozenset = frozenset()) -> Cleaned:
+def clean_text(text: str, cfg: CleanConfig | None = None, recurring: set[str] | frozenset = frozenset(),
+               structured: bool = False) -> Cleaned:
     """Clean one article's raw text."""
-    return assemble(classify(text, cfg, recurring), cfg)
+    return assemble(classify(text, cfg, recurring, structured), cfg)
 
 
 def group_texts(items: Iterable[tuple[str, str]]) -> dict[str, list[str]]:

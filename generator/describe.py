@@ -125,7 +125,7 @@ def source_group(raw: RawArticle) -> str:
 
 # ---------------------------------------------------------------- one article
 def describe_one(raw: RawArticle, cfg: clean.CleanConfig, recurring: set[str]):
-    lines = clean.classify(raw.text, cfg, recurring)
+    lines = clean.classify(raw.text, cfg, recurring, structured=raw.format == "html")
     meta = Meta()
     meta.headline = pick_headline(lines, raw.title)
 

@@ -213,7 +213,8 @@ def html_to_raw(data: bytes | str, shown: str) -> RawArticle:
         raise InputError(shown, "not an HTML page (no markup found)")
     try:
         doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False,
-                                          include_tables=False, as_dict=True)
+                                          include_tables=False)
+        doc = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else doc
     except Exception as exc:  # trafilatura/lxml raise many types on broken pages
         raise InputError(shown, f"HTML could not be parsed: {exc!r}") from None
     text = (doc or {}).get("text") or ""
