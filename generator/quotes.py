@@ -47,7 +47,7 @@ REPORTING = {
         "suggest suggested suggests", "promise promised promises", "vow vowed vows",
         "assert asserted asserts", "observe observed", "predict predicted predicts",
         "confirm confirmed confirms", "deny denied denies", "reiterate reiterated",
-        "pledge pledged", "quote quoted",
+        "pledge pledged", "quote quoted", "threaten threatened threatens",
     ) for f in stem.split()
 }
 PRONOUNS = {"he", "she", "He", "She"}
@@ -208,8 +208,12 @@ def _name_span(token) -> tuple[int, int, bool]:
     phrase = _phrase(token)
     ent = _ent_of(token)
     ent_label = ent.label_ if ent is not None else ""
-    orgish = token.text.lower() in ORG_HEADS or (ent_label in ("ORG", "NORP") and not any(
-        t.text.lower() in TITLE_WORDS for t in ent))
+    # The small model tags many people ORG: an ORG entity counts as an organisation
+    # when it is shaped like one (a head noun like "Ministry", an acronym, one word).
+    org_shaped = ent is not None and (ent[-1].text.lower() in ORG_HEADS or ent[-1].text.isupper()
+                                      or len([t for t in ent if t.text.lower() != "the"]) == 1)
+    orgish = token.text.lower() in ORG_HEADS or (ent_label == "NORP") or (
+        ent_label == "ORG" and org_shaped and not any(t.text.lower() in TITLE_WORDS for t in ent))
     if token.text.lower() in ("spokesman", "spokeswoman", "spokesperson") and any(
             t.i > token.i and t.text[:1].isupper() for t in phrase):
         orgish = False  # "Kremlin spokesman Dmitry Peskov": the person, not the office
@@ -218,7 +222,11 @@ def _name_span(token) -> tuple[int, int, bool]:
         if runs:
             run = runs[-1]
             last = _ent_of(run[-1])
-            exact_place = last is not None and last.label_ in ("GPE", "ORG", "NORP", "LOC", "FAC") \
+            # The small model often tags people ORG; an ORG counts only with an
+            # organisation-shaped name ("Interfax", "NATO", "Foreign Ministry").
+            orgname = run[-1].text.lower() in ORG_HEADS or run[-1].text.isupper() or len(run) == 1
+            exact_place = last is not None and (last.label_ in ("GPE", "NORP", "LOC", "FAC")
+                                                or (last.label_ == "ORG" and orgname)) \
                 and re.sub(r"^the\s+", "", last.text, flags=re.I) == token.doc.text[run[0].idx:run[-1].idx + len(run[-1].text)]
             person = not exact_place
             return run[0].idx, run[-1].idx + len(run[-1].text), person
