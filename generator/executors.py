@@ -141,9 +141,10 @@ class DaskExecutor(SerialExecutor):
 
     name = "dask"
 
-    def __init__(self, jobs: int | None = None, scheduler: str | None = None):
+    def __init__(self, jobs: int | None = None, scheduler: str | None = None, connect_timeout: str = "30s"):
         self.jobs = max(1, jobs or default_jobs())
         self.scheduler = scheduler
+        self.connect_timeout = connect_timeout
         self._client = None
         self._cluster = None
 
@@ -155,8 +156,8 @@ class DaskExecutor(SerialExecutor):
                 raise ConfigError("--executor dask needs the 'distributed' package") from exc
             if self.scheduler:
                 try:
-                    self._client = Client(self.scheduler, timeout="30s")
-                except OSError as exc:
+                    self._client = Client(self.scheduler, timeout=self.connect_timeout)
+                except (OSError, TimeoutError) as exc:
                     raise ConfigError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from exc
                 self.jobs = max(1, sum(w.get("nthreads", 1) for w in
                                        self._client.scheduler_info()["workers"].values()) or self.jobs)

@@ -14,6 +14,7 @@ and the stories whose members changed.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -53,12 +54,13 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 
 def build(config: Config, inputs: list[str] | None = None, content_dir: str | Path | None = None,
-          jobs: int | None = None, progress: Progress = _quiet, executor: str = "local",
+          jobs: int | None = None, progress: Progress = _quiet, executor="local",
           scheduler: str | None = None, use_cache: bool = True) -> BuildReport:
     """Build the content directory from the inputs.
 
     `executor` is "local" (`jobs` processes, default the core count; 1 = in this
-    process) or "dask" (`scheduler` address, or a LocalCluster of `jobs` workers).
+    process) or "dask" (`scheduler` address, or a LocalCluster of `jobs` workers), or
+    an executor object from `generator.executors` (left open: the caller owns it).
     `use_cache=False` ignores and does not touch the cache.
     """
     report = BuildReport()
@@ -67,7 +69,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
     clock = _Clock(report.timings)
 
     with store.content_lock(content), \
-            executors.make_executor(executor, jobs, scheduler) as ex, \
+            _executor(executor, jobs, scheduler) as ex, \
             cache_mod.Cache(config.resolve(config.cache) if use_cache else None) as cache:
         fp = cache_mod.fingerprint(config)
 
@@ -107,6 +109,12 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         report.articles, report.stories = len(articles), len(stories)
         clock.lap("write")
     return report
+
+
+def _executor(executor, jobs: int | None, scheduler: str | None):
+    if isinstance(executor, str):
+        return executors.make_executor(executor, jobs, scheduler)
+    return contextlib.nullcontext(executor)
 
 
 class _Clock:
