@@ -267,7 +267,8 @@ def _jsonl_record(chunk: bytes, shown: str, number: int) -> RawArticle:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        near_end = exc.pos >= len(line.rstrip()) - 1
+        # the text ran out before the object closed: a cut-off line, not a malformed one
+        near_end = exc.pos >= len(line.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
         what = "truncated JSON" if near_end else "invalid JSON"
         raise InputError(shown, f"{what}: {exc.msg} (column {exc.colno})", number) from None
     if not isinstance(obj, dict):
