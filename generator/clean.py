@@ -17,7 +17,8 @@ independent signals, and every removed line is recorded with the signal that fir
 - `repeated`: a paragraph that repeats an earlier one (exact, or near-exact in words).
 
 Repairs: a headline glued to the quote that opens the body (`...North Korea"Russia is
-ready`) is split into two lines; hard-wrapped lines inside a paragraph are re-joined.
+ready`) is split into two lines; hard-wrapped lines inside a paragraph are re-joined
+before they are judged.
 Output text: paragraphs separated by exactly one blank line, no trailing spaces,
 no-break spaces turned into plain spaces; quotes and other characters are kept as
 they are, since later stages cite the text verbatim.
@@ -84,6 +85,7 @@ _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^[a-z0-9-]+(\.[a-z0-9-]+)+/\S*$"
 _MENU_ITEM = re.compile(r"^(\d{1,2}[.)]|[*\u2022\u00b7>|-])\s+\S")
 _GLUED = re.compile(r"^(?P<head>[^\"\u201c\u201d]{12,}?[A-Za-z0-9)'\u2019])(?P<quote>[\"\u201c][A-Z].{10,})$")
 SENTENCE_WORDS = 12
+WRAP_MIN_CHARS = 50  # text wrapped at a fixed width has lines of 60-80 characters
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2007\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -265,7 +267,7 @@ def classify(text: str, cfg: CleanConfig | None = None, recurring: set[str] | fr
     cfg = cfg or CleanConfig()
     patterns = cfg.compiled()
     lines: list[Line] = []
-    for raw in normalise(text).split("\n"):
+    for raw in unwrap(normalise(text).split("\n")):
         if not raw:
             lines.append(Line(""))
             continue
@@ -317,28 +319,24 @@ def keep_body_lists(lines: list[Line], min_run: int, tail_lists: bool = False) -
                 lines[j].reason = None
 
 
-def paragraphs(lines: list[Line]) -> list[str]:
-    """Kept lines grouped into paragraphs.
-
-    Each kept line is a paragraph, except a hard-wrapped continuation: a line that
-    does not end a sentence followed, in the same block, by one starting in lower case.
-    """
-    paras: list[str] = []
-    previous_kept_in_block = False
-    for line in lines:
-        if not line.text:
-            previous_kept_in_block = False
-            continue
-        if line.reason is not None:
-            previous_kept_in_block = False
-            continue
-        if (previous_kept_in_block and paras and not ends_like_sentence(paras[-1])
-                and line.text[0].islower()):
-            paras[-1] = f"{paras[-1]} {line.text}"
+def unwrap(raw_lines: list[str]) -> list[str]:
+    """Re-join hard-wrapped lines: a line that does not end a sentence, as long as
+    a wrapped line (WRAP_MIN_CHARS), followed directly (no blank line) by one starting
+    in lower case, continues it. Short lines stay apart: furniture such as
+    "your comment" often starts in lower case under a tag line."""
+    out: list[str] = []
+    for line in raw_lines:
+        if (line and out and len(out[-1]) >= WRAP_MIN_CHARS and line[0].islower()
+                and not ends_like_sentence(out[-1])):
+            out[-1] = f"{out[-1]} {line}"
         else:
-            paras.append(line.text)
-        previous_kept_in_block = True
-    return paras
+            out.append(line)
+    return out
+
+
+def paragraphs(lines: list[Line]) -> list[str]:
+    """Kept lines, one paragraph each (hard-wrapped lines were re-joined before judging)."""
+    return [line.text for line in lines if line.text and line.reason is None]
 
 
 def drop_repeats(paras: list[str], ratio: float = 0.9) -> tuple[list[str], list[Removed]]:

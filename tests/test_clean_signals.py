@@ -1,0 +1,210 @@
+"""Clean stage: each furniture signal on synthetic lines, and the body it must keep."""
+import pytest
+
+from generator import clean
+from generator.clean import CleanConfig, classify, clean_text, recurring_lines
+from generator.config import Config
+from generator.errors import ConfigError
+
+P1 = "The city council approved the new budget on Tuesday after a long debate."
+P2 = "Opposition members said the spending plan ignored the needs of rural districts."
+P3 = "The mayor is expected to sign the budget into law next week, officials said."
+
+
+def reasons(text, **kw):
+    return {ln.text: ln.reason for ln in classify(text, **kw) if ln.text}
+
+
+def body(*lines):
+    return "\n\n".join([P1, *lines, P2, P3])
+
+
+@pytest.mark.parametrize("line, name", [
+    ("Skip to main content", "skip-link"),
+    ("1. Jump to navigation", "skip-link"),
+    ("We noticed you are using an ad blocker", "adblock"),
+    ("Leave a comment", "comments"),
+    ("View all 12 comments", "comments"),
+    ("Share this article on Facebook", "share"),
+    ("Sign up for our daily newsletter", "subscribe"),
+    ("Read more: Council rejects plan for new stadium", "teaser"),
+    ("Related Stories", "teaser"),
+    ("You may also like", "teaser"),
+    ("Photo: Jane Smith/Example Agency", "caption"),
+    ("Image credit: City Archive", "caption"),
+    ("Tags: budget, council, politics", "tags"),
+    ("Last updated on: 3 May 2020 10:15", "updated"),
+    ("Published: 2 May 2020", "published"),
+    ("Article ID: 88231", "id"),
+    ("© 2020 Example Media Ltd", "caption"),
+    ("All rights reserved.", "copyright"),
+    ("Accept all cookies", "cookies"),
+    ("ab/cd (AP, AFP)", "sign-off"),
+    ("(Reuters, AFP)", "credit-line"),
+    ("Monday, 4 May 2020 09:12 GMT", "date-line"),
+    ("By Maria Lopez and John Smith", "byline"),
+])
+def test_furniture_patterns(line, name):
+    assert reasons(body(line))[line] == f"pattern:{name}"
+
+
+def test_glued_teaser_link_is_caught_without_a_space():
+    line = "Read moreCouncil rejects plan for new stadium?"
+    assert reasons(body(line))[line] == "pattern:teaser"
+
+
+@pytest.mark.parametrize("line", [
+    "Read more about the plan in the council's report, he said.",
+    "The newsletter of the teachers' union said the budget cut school funding by two percent this year.",
+    "By the time the vote was called, most members had left the chamber.",
+    "Sign here.",
+])
+def test_body_sentences_that_look_like_furniture_are_kept(line):
+    assert reasons(body(line))[line] is None
+
+
+def test_patterns_ignore_long_lines():
+    long_line = "Share this " + "very " * 60 + "long paragraph that is really body text"
+    assert reasons(body(long_line))[long_line] is None
+
+
+def test_url_only_lines_and_lines_without_letters():
+    r = reasons(body("https://example.org/p/2x9", "www.example.org/news", "* * *", "12:45"))
+    assert r["https://example.org/p/2x9"] == "shape:url"
+    assert r["www.example.org/news"] == "shape:url"
+    assert r["* * *"] == "shape:no-letters"
+    assert r["12:45"] == "shape:no-letters"
+
+
+def test_menu_numbering_before_the_body():
+    text = "1. Home\n2. World\n3. Business\n\n" + body()
+    r = reasons(text)
+    assert r["1. Home"] == r["2. World"] == r["3. Business"] == "shape:menu"
+
+
+def test_short_line_without_sentence_end_between_paragraphs_is_furniture():
+    r = reasons(body("Council rejects plan for new stadium"))
+    assert r["Council rejects plan for new stadium"] == "shape:no-sentence"
+
+
+def test_short_real_sentence_with_full_stop_is_body():
+    r = reasons(body("He declined."))
+    assert r["He declined."] is None
+
+
+def test_long_line_without_final_punctuation_is_body():
+    standfirst = ("The mayor called on the regional government to help fund the new school buildings "
+                  "during a meeting earlier this month")
+    assert reasons(body(standfirst))[standfirst] is None
+
+
+def test_list_inside_the_body_is_kept():
+    items = ["June 9 – Springfield Arena", "June 10 – Shelbyville Hall", "June 12 – Capital City Dome"]
+    r = reasons("\n\n".join([P1, "Tour dates:", *items, P2, P3]))
+    assert all(r[i] is None for i in items)
+
+
+def test_menu_after_the_body_is_removed_but_kept_for_extracted_html():
+    items = ["Sports scores", "Weather today", "Traffic updates"]
+    text = "\n\n".join([P1, P2, P3, *items])
+    assert all(r == "shape:no-sentence" for r in (reasons(text)[i] for i in items))
+    assert all(reasons(text, structured=True)[i] is None for i in items)
+
+
+def test_headline_glued_to_quote_is_split():
+    text = 'Mayor Signs Budget Into Law"We kept our promise," the mayor said on Friday.\n\n' + P1
+    lines = [ln.text for ln in classify(text) if ln.text]
+    assert lines[:2] == ["Mayor Signs Budget Into Law", '"We kept our promise," the mayor said on Friday.']
+
+
+def test_quote_after_a_space_is_not_split():
+    line = 'The mayor said "we kept our promise" on Friday.'
+    assert [ln.text for ln in classify(line) if ln.text] == [line]
+
+
+def test_result_format_paragraphs_spaces_and_quotes():
+    raw = f"  {P1}  \n\n\n\n{P2}\u00a0\u00a0\n“Quoted”\u00a0text stays curly.\r\n\n{P3}"
+    out = clean_text(raw)
+    assert out.text == f"{P1}\n\n{P2}\n\n“Quoted” text stays curly.\n\n{P3}"
+    assert "\u00a0" not in out.text and "\n\n\n" not in out.text
+    assert all(line == line.rstrip() for line in out.text.split("\n"))
+
+
+def test_hard_wrapped_lines_are_joined():
+    out = clean_text("The council met on Tuesday evening in the town hall and after\n"
+                     "a long debate agreed to raise taxes.\nThe vote was close.\n\n" + P2)
+    assert out.text.split("\n\n")[:2] == [
+        "The council met on Tuesday evening in the town hall and after a long debate agreed to raise taxes.",
+        "The vote was close."]
+
+
+def test_short_lines_are_not_joined_to_a_lower_case_line():
+    r = reasons(body("Tags: budget, council\nyour comment"))
+    assert r["Tags: budget, council"] == "pattern:tags" and r["your comment"] == "pattern:comments"
+
+
+def test_exact_repeated_paragraph_is_dropped_keeping_the_first():
+    out = clean_text("\n\n".join([P1, P2, P1, P3]))
+    assert out.text.split("\n\n") == [P1, P2, P3]
+    assert [(r.line, r.reason) for r in out.removed] == [(P1, "repeated")]
+
+
+def test_near_exact_repeat_is_dropped():
+    variant = P2.replace("members said", "members, they said,")
+    out = clean_text("\n\n".join([P1, P2, P3, variant]))
+    assert variant not in out.text and ("repeated" in [r.reason for r in out.removed])
+
+
+def test_repeated_short_list_items_are_kept():
+    out = clean_text("\n\n".join([P1, "Meal 1", "Eat every 3 hours", "Oats", "Meal 2", "Eat every 3 hours", "Rice", P2]))
+    assert out.text.count("Eat every 3 hours") == 2
+
+
+def test_every_removed_line_is_recorded_with_a_reason():
+    text = body("Share this article", "https://example.org/x", "Council rejects plan for new stadium")
+    out = clean_text(text)
+    assert {r.line for r in out.removed} == {"Share this article", "https://example.org/x",
+                                            "Council rejects plan for new stadium"}
+    assert all(r.reason for r in out.removed)
+    assert out.text == "\n\n".join([P1, P2, P3])
+
+
+def test_recurring_lines_across_one_source_are_removed():
+    footer = "Our journalism depends on readers like you"
+    texts = [f"{P1}\n\n{footer}", f"{P2}\n\n{footer}", f"{P3}\n\n{footer}", "Another story entirely."]
+    rec = recurring_lines({"site": texts})["site"]
+    assert clean.key(footer) in rec
+    assert clean.key(P1) not in rec
+    r = reasons(f"{P1}\n\n{footer}\n\n{P2}", recurring=rec)
+    assert r[footer] == "recurring"
+
+
+def test_recurring_needs_enough_articles_and_spares_long_syndicated_paragraphs():
+    assert recurring_lines({"site": [P1, P1]})["site"] == set()
+    long_para = " ".join([P1, P2, P3])
+    assert recurring_lines({"site": [long_para] * 5})["site"] == set()
+
+
+def test_configured_patterns_extend_and_disable_defaults():
+    cfg = Config(sections={"clean": {"patterns": {"promo": r"^best deals\b"}, "disable_patterns": ["share"]}})
+    ccfg = clean.clean_config(cfg)
+    r = reasons(body("Best deals of the week!", "Share this article."), cfg=ccfg)
+    assert r["Best deals of the week!"] == "pattern:promo"
+    assert r["Share this article."] is None
+
+
+def test_bad_configured_regex_is_a_config_error():
+    with pytest.raises(ConfigError, match="clean.patterns.broken"):
+        clean.clean_config(Config(sections={"clean": {"patterns": {"broken": "(unclosed"}}}))
+
+
+def test_unknown_clean_setting_is_a_config_error():
+    with pytest.raises(ConfigError):
+        clean.clean_config(Config(sections={"clean": {"no_such_setting": 1}}))
+
+
+def test_cleaning_is_deterministic_and_idempotent():
+    text = body("Share this article", "Council rejects plan for new stadium")
+    once = clean_text(text)
+    assert clean_text(text) == once
+    assert clean_text(once.text).text == once.text
