@@ -4,8 +4,8 @@ Candidates come from regular expressions (absolute dates, months, years, weekday
 relative words) plus spaCy's DATE entities, whose text is run through the same
 rules. Each one resolves to ISO with the precision the words give: `YYYY-MM-DD`,
 `YYYY-MM` or `YYYY`. A period that is not a day, month or year ("last week")
-becomes the smallest of those that holds all of it (the month, when the week lies
-inside one; otherwise it is left out).
+becomes the smallest of those that holds all of it (the month when the week lies
+inside one, else the year; a week across New Year is left out).
 
 Anchoring to the publication date (`published`, ISO; None -> only expressions that
 carry their own year resolve):
@@ -62,7 +62,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("m", re.compile(_B + r"(?:(?P<cue>earlier\s+in|later\s+in|early|late|mid|mid-|in|since|until|by|through|during|last|next|this|of|from|before|after)\s*)"
                      + _MON + _E + r"(?!\s+[0-3]?\d(?:st|nd|rd|th)?\b)", re.I)),
     ("year", re.compile(_B + r"(?:(?P<cue>in|since|until|by|through|during|from|to|before|after|of|early|late|mid|mid-|end\s+of|start\s+of|beginning\s+of)\s+(?:the\s+year\s+)?)?" + _YEAR + _E + r"(?!\s*(?:%|per|people|troops|barrels|dollars))")),
-    ("weekday", re.compile(_B + r"(?:(?P<cue>last|next|this|coming|past|previous|on)\s+)?" + _WD + _E)),
+    ("weekday", re.compile(_B + r"(?:(?P<cue>(?i:last|next|this|coming|past|previous|on))\s+)?" + _WD + _E)),
     ("rel_day", re.compile(_B + r"(?P<w>today|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|tonight|this\s+morning|this\s+afternoon|this\s+evening|last\s+night)" + _E, re.I)),
     ("rel_unit", re.compile(_B + r"(?P<w>(?:earlier|later)\s+this|last|next|this|the\s+past|the\s+previous|the\s+coming|the\s+current)\s+(?P<unit>week|month|year)" + _E, re.I)),
     ("ago", re.compile(_B + r"(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>ago|earlier|later|from\s+now)" + _E, re.I)),
@@ -136,11 +136,12 @@ def _pick_year(month: int, day: int | None, pub: date, tense: str | None) -> int
         same = [c for c in cands if c.year == pub.year and c.month == pub.month]
         if same:
             return pub.year
+    # Two days' slack: time zones and datelines put an article a day off its events.
     if tense == "past":
-        ok = [c for c in cands if c <= pub]
+        ok = [c for c in cands if c <= pub + timedelta(days=2)]
         return max(ok).year if ok else pub.year
     if tense == "future":
-        ok = [c for c in cands if c >= pub]
+        ok = [c for c in cands if c >= pub - timedelta(days=2)]
         return min(ok).year if ok else pub.year
     return min(cands, key=lambda c: (abs((c - pub).days), c > pub)).year
 
@@ -286,8 +287,9 @@ def find_dates(text: str, published: str | None, doc=None) -> list[DateMention]:
             if ent.label_ != "DATE" or any(ent.start_char < y and x < ent.end_char for x, y in taken):
                 continue
             for kind, pat in PATTERNS:
-                m = pat.search(text, ent.start_char, ent.end_char)
-                if m and m.end() <= ent.end_char:
+                # Search on past the entity so look-aheads ("1999 troops") still see the text.
+                m = pat.search(text, ent.start_char)
+                if m and m.start() < ent.end_char and m.end() <= ent.end_char:
                     value = _resolve(kind, m, text, pub, doc)
                     if value:
                         a, b = _trim(text, m.start(), m.end(), kind, m)
