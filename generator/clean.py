@@ -255,6 +255,14 @@ def recurring_lines(groups: Mapping[str, Iterable[str]], cfg: CleanConfig | None
     return out
 
 
+def syndicated(raw_lines: list[str], recurring: set[str] | frozenset) -> bool:
+    """Most of this article recurs elsewhere: it is a copy of the same (wire) story,
+    not a page full of furniture, so its recurring sentences are news."""
+    sizes = [(len(line), key(line) in recurring) for line in raw_lines if line]
+    total = sum(n for n, _ in sizes)
+    return bool(total) and sum(n for n, rec in sizes if rec) > total / 2
+
+
 # ---------------------------------------------------------------- the stage
 def classify(text: str, cfg: CleanConfig | None = None, recurring: set[str] | frozenset = frozenset(),
              structured: bool = False) -> list[Line]:
@@ -266,8 +274,11 @@ def classify(text: str, cfg: CleanConfig | None = None, recurring: set[str] | fr
     """
     cfg = cfg or CleanConfig()
     patterns = cfg.compiled()
+    raw_lines = unwrap(normalise(text).split("\n"))
+    recurring = recurring if not syndicated(raw_lines, recurring) else {
+        k for k in recurring if not ends_like_sentence(k)}
     lines: list[Line] = []
-    for raw in unwrap(normalise(text).split("\n")):
+    for raw in raw_lines:
         if not raw:
             lines.append(Line(""))
             continue

@@ -208,3 +208,10 @@ def test_cleaning_is_deterministic_and_idempotent():
     once = clean_text(text)
     assert clean_text(text) == once
     assert clean_text(once.text).text == once.text
+
+
+def test_syndicated_copies_keep_their_recurring_sentences():
+    texts = [f"{P1}\n\n{P2}\n\n{P3}\n\nShare this", f"{P1}\n\n{P2}\n\n{P3}", f"{P1}\n\n{P2}\n\n{P3}\n\nMore news"]
+    rec = recurring_lines({"folder": texts})["folder"]
+    assert clean.key(P1) in rec  # it does recur...
+    assert clean_text(texts[1], recurring=rec).text == "\n\n".join([P1, P2, P3])  # ...but it is the story

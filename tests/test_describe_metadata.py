@@ -1,0 +1,216 @@
+"""Describe stage: each metadata rule on synthetic articles."""
+import pytest
+
+from generator.describe import host_outlet, parse_date, parse_dateline, prepare_articles
+from generator.ids import slugify, unique_ids
+from generator.records import Article, RawArticle, ReadProblem
+
+BODY = ("Officials confirmed the agreement late on Monday after two days of talks.\n\n"
+        "The deal still needs approval from both parliaments, a spokesman said.")
+
+
+def raw(text, **kw):
+    kw.setdefault("source_file", "in/a.txt")
+    return RawArticle(text=text, **kw)
+
+
+def describe(*raws):
+    out = list(prepare_articles(list(raws)))
+    return out if len(out) > 1 else out[0]
+
+
+# ---------------------------------------------------------------- headline
+def test_input_title_is_the_headline_and_its_copy_leaves_the_text():
+    a = describe(raw("Talks End In Agreement\n\n" + BODY, title="Talks End In Agreement"))
+    assert a.headline == "Talks End In Agreement"
+    assert "Talks End In Agreement" not in a.text
+    assert ("Talks End In Agreement", "headline") in [(r.line, r.reason) for r in a.removed]
+
+
+def test_title_with_site_suffix_still_removes_the_page_heading():
+    a = describe(raw("Talks End In Agreement\n\n" + BODY, title="Talks End In Agreement | Example News"))
+    assert a.headline == "Talks End In Agreement | Example News"
+    assert not a.text.startswith("Talks End")
+
+
+def test_first_headline_shaped_line_is_the_headline_section_labels_are_not():
+    a = describe(raw("World\n\nTalks end in agreement on border dispute\n\n" + BODY))
+    assert a.headline == "Talks end in agreement on border dispute"
+    assert a.text == BODY
+
+
+def test_no_headline_stays_none():
+    assert describe(raw(BODY)).headline is None
+
+
+# ---------------------------------------------------------------- outlet, dateline
+@pytest.mark.parametrize("para, place, outlet, when", [
+    ("TEHRAN (defapress)- Officials met.", "TEHRAN", "defapress", None),
+    ("Moscow, Dec 27 (IANS) Officials met.", "Moscow", "IANS", "Dec 27"),
+    ("(Sputnik) \u2013 Officials met.", None, "Sputnik", None),
+    ("LONDON, March 3, 2019 (Reuters) - Officials met.", "LONDON", "Reuters", "March 3, 2019"),
+    ("NEW YORK \u2014 Officials met.", "NEW YORK", None, None),
+    ("PARIS (AFP, Reuters) - Officials met.", "PARIS", None, None),
+    ("Moscow has offered to mediate.", None, None, None),
+    ("Officials met on Monday.", None, None, None),
+])
+def test_dateline_forms(para, place, outlet, when):
+    assert parse_dateline(para) == (place, outlet, when)
+
+
+def test_outlet_from_dateline_is_a_lower_case_slug():
+    a = describe(raw("BERLIN (Example Press Agency) - " + BODY))
+    assert (a.outlet, a.dateline) == ("example-press-agency", "BERLIN")
+
+
+def test_input_outlet_field_wins_over_the_dateline():
+    a = describe(raw("BERLIN (dpa) - " + BODY, outlet="The Daily Example"))
+    assert a.outlet == "the-daily-example" and a.dateline == "BERLIN"
+
+
+def test_outlet_from_the_sites_short_link_among_furniture():
+    a = describe(raw(BODY + "\n\nhttps://p.example.com/p/2py4T"))
+    assert a.outlet == "example"
+
+
+def test_links_to_sharing_sites_are_not_the_outlet():
+    assert describe(raw(BODY + "\n\nhttps://twitter.com/someone/status/1")).outlet is None
+
+
+@pytest.mark.parametrize("url, name", [
+    ("https://www.dw.com/en/article", "dw"), ("https://news.bbc.co.uk/x", "bbc"),
+    ("edition.cnn.com/2017/story", "cnn"), ("https://t.co/abc", None), (None, None), ("localhost", None),
+])
+def test_host_outlet(url, name):
+    assert host_outlet(url) == name
+
+
+def test_outlet_from_url_when_nothing_else():
+    assert describe(raw(BODY, url="https://www.example-times.com/a/1")).outlet == "example-times"
+
+
+def test_wire_sign_off_is_credits_not_outlet():
+    a = describe(raw(BODY + "\n\nab/cd (AFP, dpa, Reuters)"))
+    assert a.credits == ["AFP", "dpa", "Reuters"] and a.outlet is None
+    assert "AFP" not in a.text
+
+
+def test_byline():
+    a = describe(raw("By Maria Lopez\n\n" + BODY))
+    assert a.byline == "Maria Lopez" and "Maria" not in a.text
+    assert ("By Maria Lopez", "byline") in [(r.line, r.reason) for r in a.removed]
+
+
+def test_unknown_metadata_stays_none():
+    a = describe(raw(BODY))
+    assert (a.outlet, a.published, a.dateline, a.byline, a.credits, a.published_inferred) == (
+        None, None, None, None, [], False)
+
+
+# ---------------------------------------------------------------- published
+def test_publish_date_line_beats_updated_line():
+    a = describe(raw("Updated: 13 May 2021 - 03:32\n" + BODY + "\nPublish Date: 26December 2017 - 18:11"))
+    assert (a.published, a.published_inferred) == ("2017-12-26", False)
+
+
+def test_updated_line_alone_is_used_but_marked_inferred():
+    a = describe(raw("Last updated: 4 June 2020\n\n" + BODY))
+    assert (a.published, a.published_inferred) == ("2020-06-04", True)
+
+
+def test_standalone_date_line():
+    a = describe(raw("Talks end in agreement on border dispute\n\nDecember 26, 2017\n\n" + BODY))
+    assert (a.published, a.published_inferred) == ("2017-12-26", False)
+    assert "2017" not in a.text
+
+
+def test_input_date_wins_and_is_normalised():
+    assert describe(raw("Published: 1 May 2020\n\n" + BODY, published="2021-02-03T10:00:00Z")).published == "2021-02-03T10:00:00Z"
+    assert describe(raw(BODY, published="3 February 2021")).published == "2021-02-03"
+    assert describe(raw(BODY, published="sometime soon")).published is None
+
+
+def test_dateline_date_with_year_is_stated():
+    a = describe(raw("LONDON, March 3, 2019 (Reuters) - " + BODY))
+    assert (a.published, a.published_inferred) == ("2019-03-03", False)
+
+
+def test_dateline_date_without_year_takes_it_from_the_batch_and_is_inferred():
+    dated = raw("Published: 30 December 2017\n\n" + BODY, source_file="in/b.txt")
+    yearless = raw("Moscow, Jan 2 (IANS) " + BODY, source_file="in/c.txt")
+    a, b = describe(dated, yearless)
+    assert (b.published, b.published_inferred) == ("2018-01-02", True)  # nearest, across new year
+    assert (a.published, a.published_inferred) == ("2017-12-30", False)
+
+
+def test_dateline_date_without_year_and_no_context_stays_unknown():
+    a = describe(raw("Moscow, Dec 27 (IANS) " + BODY))
+    assert (a.published, a.published_inferred) == (None, False)
+
+
+def test_dateline_year_not_taken_from_a_distant_date():
+    far = raw("Published: 1 June 2015\n\n" + BODY, source_file="in/b.txt")
+    yearless = raw("Moscow, Dec 27 (IANS) " + BODY, source_file="in/c.txt")
+    assert describe(far, yearless)[1].published is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("26December 2017 - 18:11", (2017, 12, 26)), ("December 26, 2017", (2017, 12, 26)),
+    ("Dec. 27", (None, 12, 27)), ("2019-11-19", (2019, 11, 19)), ("Sept 3rd, 2020", (2020, 9, 3)),
+    ("31 February 2020", None), ("no date", None),
+])
+def test_parse_date(text, expected):
+    assert parse_date(text) == expected
+
+
+# ---------------------------------------------------------------- ids and errors
+def test_id_from_outlet_and_headline_capped_and_safe():
+    a = describe(raw("TEHRAN (defapress)- " + BODY, title="Moscow Ready to Act as Mediator between US, North Korea, Again and Again"))
+    assert a.id.startswith("defapress-moscow-ready-to-act-as-mediator")
+    assert len(a.id) <= 60 and set(a.id) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def test_input_id_is_kept_made_safe():
+    assert describe(raw(BODY, id="Reuters/2017_12 #44")).id == "reuters-2017-12-44"
+
+
+def test_ids_are_unique_and_stable():
+    batch = [raw(BODY, title="Same Headline Here", source_file=f"in/{n}.txt") for n in "abc"]
+    ids = [a.id for a in describe(*batch)]
+    assert ids == ["same-headline-here", "same-headline-here-2", "same-headline-here-3"]
+    assert [a.id for a in describe(*batch)] == ids
+
+
+def test_unique_ids_never_steal_an_existing_id():
+    assert unique_ids(["a", "a", "a-2"]) == ["a", "a-3", "a-2"]
+
+
+def test_slugify():
+    assert slugify("Russia ‘ready’ to mediate: Café’s view!") == "russia-ready-to-mediate-cafes-view"
+    assert slugify("") == "" and slugify("!!!") == ""
+    assert len(slugify("word " * 40, 30)) <= 30 and not slugify("word " * 40, 30).endswith("-")
+
+
+def test_one_failing_article_is_a_problem_and_the_rest_go_on():
+    bad = raw("Share this article\n\nSkip to content", source_file="in/bad.txt")
+    good = raw(BODY, source_file="in/good.txt")
+    out = describe(bad, good)
+    assert isinstance(out[0], ReadProblem) and out[0].source_file == "in/bad.txt"
+    assert "no article text" in out[0].reason
+    assert isinstance(out[1], Article) and out[1].text == BODY
+
+
+def test_describe_error_in_one_article_does_not_stop_the_batch(monkeypatch):
+    from generator import describe as d
+
+    real = d.describe_one
+
+    def flaky(r, *a):
+        if r.source_file == "in/boom.txt":
+            raise RuntimeError("boom")
+        return real(r, *a)
+
+    monkeypatch.setattr(d, "describe_one", flaky)
+    out = describe(raw(BODY, source_file="in/boom.txt"), raw(BODY, source_file="in/ok.txt"))
+    assert isinstance(out[0], ReadProblem) and "boom" in out[0].reason
+    assert isinstance(out[1], Article)
