@@ -92,12 +92,18 @@ def sumy_summary(kind: str, sentences: list[str], words: int) -> str:
     cls = LexRankSummarizer if kind == "lexrank" else TextRankSummarizer
     summ = cls(Stemmer("english"))
     summ.stop_words = get_stop_words("english")
-    # Grow the sentence count until the word budget is met, then cut to the budget.
-    for k in range(1, len(sentences) + 1):
-        picked = [str(s) for s in summ(doc, k)]
-        text = " ".join(picked)
-        if len(text.split()) >= words:
-            break
+    # sumy hands a callable `count` the sentences best-rated first: take them until
+    # the word budget is met (one ranking per cluster), then cut to the budget.
+    def budget(infos):
+        picked, n = [], 0
+        for info in infos:
+            if n >= words:
+                break
+            picked.append(info)
+            n += len(str(info.sentence).split())
+        return picked
+
+    text = " ".join(str(s) for s in summ(doc, budget))
     return " ".join(text.split()[:words])
 
 

@@ -29,7 +29,7 @@ from generator.records import Analysis, Article, Fact, SourceRef, Story, Summary
 class ExtractSettings:
     """The `extract` section of site_config.yml."""
 
-    align_threshold: float = 0.25   # min average similarity for sentences to share a card
+    align_threshold: float = 0.2   # min average similarity for sentences to share a card
     signal_weight: float = 0.3      # share of entity/number overlap in that similarity
     min_cosine: float = 0.12        # word overlap needed before entity overlap counts
     min_words: int = 6              # shorter lines are teasers, captions or fragments

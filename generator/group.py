@@ -41,7 +41,7 @@ class GroupSettings:
     """The `group` section of site_config.yml."""
 
     neighbours: int = 10          # candidate links per article (sparse kNN)
-    link_threshold: float = 0.12  # min average cosine between two clusters to merge them
+    link_threshold: float = 0.10  # min average cosine between two clusters to merge them
     window_days: int = 3          # max publication-date gap inside one link
     signal_weight: float = 0.6    # weight of the entity/number/date block vs the text block
     max_features: int = 200_000   # TF-IDF vocabulary cap (memory bound at scale)
