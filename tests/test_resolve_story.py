@@ -1,0 +1,142 @@
+"""resolve_story: quote cards across outlets, entity ids, fact dates, timeline."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.records import Fact, SourceRef, Story
+from generator.resolve import merge_entities, normalise_quote, resolve_story
+from tests.resolve_helpers import analyse, make_article, sample_analyses, sample_articles
+
+
+def sentence_fact(fid, article, analysis, needle):
+    """A fact card citing the sentence of `article` that contains `needle`."""
+    for a, b in analysis.sentences:
+        if needle in article.text[a:b]:
+            return Fact(fid, article.text[a:b], "event", [SourceRef(article.id, article.text[a:b], a, b)])
+    raise AssertionError(f"no sentence with {needle!r}")
+
+
+def story_of(arts, facts=()):
+    return Story(id="s1", title="T", date="2017-12-26", articles=[a.id for a in arts],
+                 outlets=[a.outlet or a.id for a in arts], single_source=len(arts) == 1,
+                 summary=[], facts=list(facts))
+
+
+@pytest.fixture(scope="module")
+def sample_story():
+    arts = sample_articles()
+    an = sample_analyses()
+    by_file = {a.source_file.split("/")[-1][:3]: a for a in arts}
+    facts = [sentence_fact("f-vote", by_file["000"], an[by_file["000"].id], "Friday"),
+             sentence_fact("f-test", by_file["003"], an[by_file["003"].id], "November 29")]
+    story = story_of(arts, facts)
+    members = [(a, an[a.id]) for a in arts]
+    resolved, entities = resolve_story(story, members)
+    return story, members, resolved, entities
+
+
+def test_same_quote_from_two_outlets_is_one_card(sample_story):
+    _, members, resolved, _ = sample_story
+    texts = {a.id: a.text for a, _ in members}
+    cards = [q for q in resolved.quotes if normalise_quote(q.text).startswith("russia is ready if both sides")]
+    assert len(cards) == 1
+    card = cards[0]
+    assert len({s.article for s in card.sources}) == 2
+    assert card.speaker == "dmitry-peskov" and card.speaker_name == "Dmitry Peskov"
+    assert re.fullmatch(r"q-[0-9a-f]{8}", card.id)
+
+
+def test_every_quote_source_is_verbatim_and_ids_unique(sample_story):
+    _, members, resolved, _ = sample_story
+    texts = {a.id: a.text for a, _ in members}
+    for q in resolved.quotes:
+        for s in q.sources:
+            assert texts[s.article][s.start:s.end] == s.excerpt
+        assert q.text in {s.excerpt for s in q.sources}
+    ids = [q.id for q in resolved.quotes]
+    assert len(ids) == len(set(ids))
+
+
+def test_quote_ids_stable_across_runs(sample_story):
+    story, members, resolved, _ = sample_story
+    again, _ = resolve_story(story, members)
+    assert [q.id for q in again.quotes] == [q.id for q in resolved.quotes]
+
+
+def test_sample_entity_variants_merged(sample_story):
+    _, _, resolved, entities = sample_story
+    ents = {e.id: e for e in entities}
+    assert "Kim Jong-un" in ents["kim-jong-un"].aliases or ents["kim-jong-un"].name == "Kim Jong-un"
+    lavrov = ents["sergei-lavrov"]
+    assert {"Sergei Lavrov", "Sergey Lavrov"} <= {lavrov.name, *lavrov.aliases}
+    assert "Peskov" in ents["dmitry-peskov"].aliases
+    assert not any("President" in e.name or "spokesman" in e.name.lower() for e in entities)
+    assert not any(e.id in ("peskov", "lavrov", "kim-jong-un-2") for e in entities)
+
+
+def test_quote_speakers_are_entity_ids(sample_story):
+    _, _, resolved, entities = sample_story
+    ids = {e.id for e in entities}
+    speakers = {q.speaker for q in resolved.quotes if q.speaker}
+    assert speakers <= ids
+    assert {"dmitry-peskov", "sergei-lavrov", "rex-tillerson"} <= speakers
+
+
+def test_fact_dates_and_timeline(sample_story):
+    story, _, resolved, _ = sample_story
+    facts = {f.id: f for f in resolved.facts}
+    assert facts["f-vote"].date == "2017-12-22"
+    assert facts["f-test"].date == "2017-11-29"
+    dates = [t.date for t in resolved.timeline]
+    assert dates == sorted(dates)
+    assert ("2017-11-29", ["f-test"]) in [(t.date, t.facts) for t in resolved.timeline]
+    assert ("2017-12-22", ["f-vote"]) in [(t.date, t.facts) for t in resolved.timeline]
+    assert facts["f-vote"].text == story.facts[0].text and facts["f-vote"].sources == story.facts[0].sources
+
+
+def test_facts_get_entities_from_their_excerpts(sample_story):
+    _, _, resolved, _ = sample_story
+    vote = next(f for f in resolved.facts if f.id == "f-vote")
+    assert "north-korea" in vote.entities
+
+
+def test_story_fields_from_extract_kept(sample_story):
+    story, _, resolved, _ = sample_story
+    for name in ("id", "title", "date", "articles", "outlets", "single_source", "summary"):
+        assert getattr(resolved, name) == getattr(story, name)
+
+
+def test_translation_is_separate_quote_and_marks_do_not_matter():
+    a = make_article("a", "“We are ready to help if both sides want it,” Ivan Sokolov said.")
+    b = make_article("b", '"We are ready to help if both sides want it," Ivan Sokolov told reporters.')
+    c = make_article("c", '"We stand ready to assist should both parties wish so," Ivan Sokolov said.')
+    arts = [a, b, c]
+    an = analyse(arts)
+    resolved, entities = resolve_story(story_of(arts), [(x, an[x.id]) for x in arts])
+    assert len(resolved.quotes) == 2
+    same, other = resolved.quotes
+    assert {s.article for s in same.sources} == {"a", "b"}
+    assert {s.article for s in other.sources} == {"c"}
+    assert same.speaker == other.speaker == "ivan-sokolov"
+
+
+def test_unknown_speaker_is_none():
+    a = make_article("a", 'A banner read "no more war in our streets, ever again" across the square.')
+    an = analyse([a])
+    resolved, _ = resolve_story(story_of([a]), [(a, an["a"])])
+    [q] = resolved.quotes
+    assert q.speaker is None and q.speaker_name is None
+
+
+def test_merge_entities_across_stories(sample_story):
+    _, members, _, entities = sample_story
+    arts = [a for a, _ in members]
+    an = {a.id: x for a, x in members}
+    second = Story(id="s2", title="T2", date=None, articles=[arts[3].id], outlets=["x"], single_source=True,
+                   summary=[], facts=[])
+    _, ents2 = resolve_story(second, [(arts[3], an[arts[3].id])])
+    merged = {e.id: e for e in merge_entities([entities, ents2])}
+    assert merged["sergei-lavrov"].stories == ["s1", "s2"]
+    assert list(merged) == sorted(merged)
