@@ -29,6 +29,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from generator.config import Config, section
@@ -106,19 +107,32 @@ class CleanConfig:
     list_min_lines: int = 3               # this many short lines in a row inside the body are a list/table, kept
 
     def compiled(self) -> list[tuple[str, re.Pattern]]:
-        merged = {k: v for k, v in DEFAULT_PATTERNS.items() if k not in set(self.disable_patterns)}
-        merged.update(self.patterns or {})
-        out = []
-        for name, rx in merged.items():
-            try:
-                out.append((name, re.compile(rx, re.IGNORECASE)))
-            except re.error as exc:
-                raise ConfigError(f"clean.patterns.{name}: invalid regular expression: {exc}") from exc
-        return out
+        return _compile(tuple(sorted((self.patterns or {}).items())), tuple(self.disable_patterns or ()))
+
+
+@lru_cache(maxsize=32)
+def _compile(extra: tuple[tuple[str, str], ...], disabled: tuple[str, ...]) -> list[tuple[str, re.Pattern]]:
+    """The furniture patterns in use: defaults minus disabled, plus/overridden by extra."""
+    merged = {k: v for k, v in DEFAULT_PATTERNS.items() if k not in set(disabled)}
+    merged.update(dict(extra))
+    out = []
+    for name, rx in merged.items():
+        try:
+            out.append((name, re.compile(rx, re.IGNORECASE)))
+        except re.error as exc:
+            raise ConfigError(f"clean.patterns.{name}: invalid regular expression: {exc}") from exc
+    return out
 
 
 def clean_config(config: Config | None) -> CleanConfig:
     cfg = section(config, "clean", CleanConfig)
+    if not isinstance(cfg.patterns, dict) or not all(isinstance(v, str) for v in cfg.patterns.values()):
+        raise ConfigError("clean.patterns: expected a mapping of name: regular expression")
+    if not isinstance(cfg.disable_patterns, list):
+        raise ConfigError("clean.disable_patterns: expected a list of pattern names")
+    unknown = set(cfg.disable_patterns) - set(DEFAULT_PATTERNS)
+    if unknown:
+        raise ConfigError(f"clean.disable_patterns: no default pattern named {', '.join(sorted(unknown))}")
     cfg.compiled()  # fail early on a bad regex
     return cfg
 

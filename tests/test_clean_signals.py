@@ -215,3 +215,10 @@ def test_syndicated_copies_keep_their_recurring_sentences():
     rec = recurring_lines({"folder": texts})["folder"]
     assert clean.key(P1) in rec  # it does recur...
     assert clean_text(texts[1], recurring=rec).text == "\n\n".join([P1, P2, P3])  # ...but it is the story
+
+
+@pytest.mark.parametrize("section", [{"patterns": ["not", "a", "mapping"]}, {"disable_patterns": "share"},
+                                     {"disable_patterns": ["no-such-pattern"]}])
+def test_malformed_clean_section_is_a_config_error(section):
+    with pytest.raises(ConfigError):
+        clean.clean_config(Config(sections={"clean": section}))

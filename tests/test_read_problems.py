@@ -175,3 +175,22 @@ def test_empty_jsonl(tmp_path):
     (tmp_path / "e.jsonl").write_text("\n\n", encoding="utf-8")
     (p,) = run(tmp_path, "e.jsonl")
     assert p.reason == "empty file"
+
+
+def test_os_error_while_reading_is_one_problem(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(GOOD, encoding="utf-8")
+    real = Path.read_bytes
+
+    def denied(self):
+        if self.name == "a.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    items = run(tmp_path)
+    (p,) = problems(items)
+    assert (p.source_file, p.reason) == ("a.txt", "cannot read file: Permission denied")
+    assert len(articles(items)) == 1
