@@ -1,0 +1,146 @@
+"""The built digest in a real browser: Playwright driving Debian's Chromium.
+
+Never downloads a browser: it uses /usr/bin/chromium and skips (with the reason)
+when that is absent, except under CI (env CI set), where a missing browser fails.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests import site_helpers as h
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+ARTIFACTS = h.ROOT / "test-artifacts"
+
+
+def _need_browser():
+    missing = None
+    if not Path(CHROMIUM).exists():
+        missing = f"{CHROMIUM} is absent (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            missing = "the playwright package is not installed"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot run under CI: {missing}")
+        pytest.skip(missing)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    _need_browser()
+    project = tmp_path_factory.mktemp("browser")
+    h.make_project(project)
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml")],
+                         cwd=project, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert run.returncode == 0, run.stderr
+    handler = functools.partial(_Quiet, directory=str(project / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(base_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def in_viewport(page, selector: str) -> bool:
+    return page.eval_on_selector(selector, """el => { const r = el.getBoundingClientRect();
+        return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }""")
+
+
+def test_home_story_citation_lands_on_highlighted_passage(page, base_url):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(base_url)
+    page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+    page.click("a.digest-story-item__title")
+    page.wait_for_url("**/stories/s-mediation/")
+    page.screenshot(path=str(ARTIFACTS / "story.png"), full_page=True)
+    # the citation of the statement fact (card [2]) points into the middle of a long article page
+    link = page.locator("#fact-f2 a.digest-citation__link").first
+    href = link.get_attribute("href")
+    anchor = href.split("#", 1)[1]
+    excerpt = page.locator("#fact-f2 .digest-citation__excerpt").first.inner_text()
+    link.click()
+    page.wait_for_url(f"**/articles/a-one/#{anchor}")
+    page.wait_for_function("id => document.querySelector('mark.digest-cite--active') !== null", arg=anchor)
+    marks = page.locator(f'mark.digest-cite[data-cites~="{anchor}"]')
+    assert marks.count() >= 1
+    first = f'mark.digest-cite[data-cites~="{anchor}"]'
+    assert in_viewport(page, first)
+    assert "digest-cite--active" in (marks.first.get_attribute("class") or "")
+    bg = page.eval_on_selector(first, "el => getComputedStyle(el).backgroundColor")
+    assert bg not in ("rgba(0, 0, 0, 0)", "transparent")
+    # the highlighted words are the cited excerpt
+    text = "".join(marks.all_inner_texts())
+    assert text == excerpt
+    # passages not targeted are highlighted too, but not as the active one
+    assert page.locator("mark.digest-cite:not(.digest-cite--active)").count() >= 1
+
+
+def test_search_for_entity_name_finds_its_page(page, base_url):
+    page.goto(base_url)
+    page.fill("input.md-search__input", "Peskov")
+    result = page.locator('.md-search-result__item a[href*="entities/e-peskov/"]').first
+    result.wait_for(timeout=15000)
+    result.click()
+    page.wait_for_url("**/entities/e-peskov/**")
+    assert page.locator("h1.digest-title").inner_text() == "Dmitry Peskov"
+
+
+def test_dark_mode_toggles(page, base_url):
+    page.goto(base_url + "stories/s-mediation/")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    assert page.evaluate(scheme) == "default"
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function(f"{scheme} === 'slate'")
+    bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.screenshot(path=str(ARTIFACTS / "story-dark.png"))
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function(f"{scheme} === 'default'")
+    assert bg != page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+
+def test_script_in_article_never_runs(page, base_url):
+    page.goto(base_url + "articles/a-xss/")
+    assert page.evaluate("window.__pwned === undefined")
+    assert "<script>window.__pwned = 1</script>" in page.locator(".digest-text").inner_text()
+    assert "<script>" in page.locator("h1.digest-title").inner_text()
