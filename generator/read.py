@@ -212,8 +212,11 @@ def html_to_raw(data: bytes | str, shown: str) -> RawArticle:
         # no markup at all: trafilatura would return None anyway; say why
         raise InputError(shown, "not an HTML page (no markup found)")
     try:
+        # extensive_search would also take any date-looking string of the page as its
+        # date: a guess. Only dates the page declares (markup, URL) are kept.
         doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False,
-                                          include_tables=False)
+                                          include_tables=False,
+                                          date_extraction_params={"extensive_search": False, "original_date": True})
         doc = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else doc
     except Exception as exc:  # trafilatura/lxml raise many types on broken pages
         raise InputError(shown, f"HTML could not be parsed: {exc!r}") from None
@@ -226,8 +229,20 @@ def html_to_raw(data: bytes | str, shown: str) -> RawArticle:
         value = (doc or {}).get(key)
         return str(value).strip() or None if value else None
 
-    return RawArticle(source_file=shown, text=text, format="html", title=meta("title"),
-                      url=meta("url"), outlet=meta("sitename"), published=meta("date"))
+    site = meta("sitename")
+    return RawArticle(source_file=shown, text=text, format="html", title=strip_site(meta("title"), site),
+                      url=meta("url"), outlet=site, published=meta("date"))
+
+
+def strip_site(title: str | None, site: str | None) -> str | None:
+    """`Best gadgets of 2019 | ZDNet` -> `Best gadgets of 2019` when ZDNet is the site name."""
+    if not title or not site:
+        return title
+    for sep in (" | ", " - ", " \u2013 ", " \u2014 ", " :: ", " \u00b7 "):
+        for head, tail in ((title.rsplit(sep, 1) + [""])[:2], (title.split(sep, 1)[::-1] + [""])[:2]):
+            if tail and head and tail.strip().lower() == site.strip().lower():
+                return head.strip()
+    return title
 
 
 # ---------------------------------------------------------------- jsonl

@@ -3,7 +3,9 @@ import gzip
 import json
 from pathlib import Path
 
-from generator.read import content_hash, read_inputs
+import pytest
+
+from generator.read import content_hash, read_inputs, strip_site
 from generator.records import RawArticle, ReadProblem
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
@@ -129,3 +131,26 @@ def test_the_sample_corpus_reads_without_problems():
     assert len(got) == 5
     assert not [g for g in got if isinstance(g, ReadProblem)]
     assert all(g.source_file.startswith("content/inbox/") for g in got)
+
+
+def test_html_title_loses_the_site_name_and_no_date_is_guessed_from_text(tmp_path):
+    page = (PAGE.replace("<title>Harbour Bridge Reopens After Repairs</title>",
+                         "<title>Harbour Bridge Reopens After Repairs | Example Tribune</title>")
+            .replace('<meta property="og:title" content="Harbour Bridge Reopens After Repairs">', "")
+            .replace('<meta property="article:published_time" content="2021-03-04T09:30:00Z">', "")
+            .replace("<p>Commuters", "<p>The work began on 12 July 2020 and cost millions. Commuters"))
+    f = tmp_path / "page.html"
+    f.write_text(page, encoding="utf-8")
+    raw = only(read_inputs([f], root=tmp_path))
+    assert raw.title == "Harbour Bridge Reopens After Repairs"
+    assert raw.published is None
+
+
+@pytest.mark.parametrize("title, site, expected", [
+    ("Best gadgets of 2019 | ZDNet", "ZDNet", "Best gadgets of 2019"),
+    ("ZDNet - Best gadgets of 2019", "zdnet", "Best gadgets of 2019"),
+    ("Left - right talks resume", "ZDNet", "Left - right talks resume"),
+    (None, "ZDNet", None),
+])
+def test_strip_site(title, site, expected):
+    assert strip_site(title, site) == expected
