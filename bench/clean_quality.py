@@ -96,7 +96,8 @@ def run(limit: int | None, show_worst: int) -> int:
     for k in keys:
         html = gzip.decompress((DATA / "html" / f"{k}.html.gz").read_bytes())
         doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                          include_tables=False)
+                                          include_tables=True,
+                                          date_extraction_params={"extensive_search": False, "original_date": True})
         doc = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
         same[k] = doc.get("text") or ""
         default[k] = trafilatura.extract(html) or ""

@@ -284,7 +284,8 @@ def classify(text: str, cfg: CleanConfig | None = None, recurring: set[str] | fr
 
     Blank lines are kept as `Line("")` markers: they separate paragraphs.
     `structured`: the text comes from an HTML extractor that already dropped link
-    lists and page chrome, so a list after the last paragraph is taken as content.
+    blocks and page chrome, so short lines inside the body are taken as content
+    (see keep_body_lists).
     """
     cfg = cfg or CleanConfig()
     patterns = cfg.compiled()
@@ -303,22 +304,27 @@ def classify(text: str, cfg: CleanConfig | None = None, recurring: set[str] | fr
             if reason is None:
                 reason = shape_reason(part, cfg)
             lines.append(Line(part, reason))
-    keep_body_lists(lines, cfg.list_min_lines, tail_lists=structured)
+    keep_body_lists(lines, cfg.list_min_lines, structured)
     return lines
 
 
 _RUN_REASONS = ("shape:no-sentence", "shape:menu")
 
 
-def keep_body_lists(lines: list[Line], min_run: int, tail_lists: bool = False) -> None:
-    """Give back short lines that belong to the body: lists, tables, tour dates, menus of a recipe.
+def keep_body_lists(lines: list[Line], min_run: int, structured: bool = False) -> None:
+    """Give back short lines that belong to the body: lists, tables, subheadings, tour dates.
 
-    Teasers and captions come one or two at a time between prose paragraphs; menus,
-    link lists and footers sit before the first or after the last body paragraph.
-    So inside the body, a run of short lines is content when it is `min_run` lines
-    or longer, or when a neighbouring body line is not prose either (a list-like
-    page). Lines removed for other reasons (patterns, URLs) neither join nor break
-    a run. With `tail_lists`, a long run after the last paragraph is content too.
+    In a raw scrape, teasers and captions come one or two at a time between prose
+    paragraphs; menus, link lists and footers sit before the first or after the last
+    body paragraph. So inside the body, a run of short lines is content when it is
+    `min_run` lines or longer, or when a neighbouring body line is not prose either
+    (a list-like page). Lines removed for other reasons (patterns, URLs) neither join
+    nor break a run.
+
+    `structured` text comes from an HTML extractor, which already dropped link blocks
+    (where teasers live): every short line inside the body is content (subheadings),
+    and so is a list of `min_run` lines after the last paragraph. Short lines before
+    the body (section labels, the page headline) are still judged by shape.
     """
     body = [i for i, ln in enumerate(lines) if ln.text and ln.reason is None]
     if len(body) < 2:
@@ -332,12 +338,12 @@ def keep_body_lists(lines: list[Line], min_run: int, tail_lists: bool = False) -
             run.append(i)
         elif ln.text and ln.reason is None:
             prose_around = ends_like_sentence(before.text) and ends_like_sentence(ln.text)
-            if run and (len(run) >= min_run or not prose_around):
+            if run and (structured or len(run) >= min_run or not prose_around):
                 for j in run:
                     lines[j].reason = None
             run = []
             before = ln
-    if tail_lists:
+    if structured:
         run = [i for i in range(last + 1, len(lines)) if lines[i].text and lines[i].reason in _RUN_REASONS]
         if len(run) >= min_run:
             for j in run:

@@ -215,7 +215,7 @@ def html_to_raw(data: bytes | str, shown: str) -> RawArticle:
         # extensive_search would also take any date-looking string of the page as its
         # date: a guess. Only dates the page declares (markup, URL) are kept.
         doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False,
-                                          include_tables=False,
+                                          include_tables=True,
                                           date_extraction_params={"extensive_search": False, "original_date": True})
         doc = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else doc
     except Exception as exc:  # trafilatura/lxml raise many types on broken pages

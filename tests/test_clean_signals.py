@@ -222,3 +222,13 @@ def test_syndicated_copies_keep_their_recurring_sentences():
 def test_malformed_clean_section_is_a_config_error(section):
     with pytest.raises(ConfigError):
         clean.clean_config(Config(sections={"clean": section}))
+
+
+def test_subheading_inside_extracted_html_is_kept_but_not_in_a_raw_scrape():
+    sub = "Budget details"
+    assert reasons(body(sub))[sub] == "shape:no-sentence"
+    assert reasons(body(sub), structured=True)[sub] is None
+
+
+def test_section_label_before_the_body_goes_even_for_extracted_html():
+    assert reasons("World news\n\n" + body(), structured=True)["World news"] == "shape:no-sentence"
