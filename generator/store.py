@@ -212,6 +212,10 @@ class _Transaction:
         staged.parent.mkdir(parents=True, exist_ok=True)
         with open(staged, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            # Per-file fsync (not os.sync: that flushes every filesystem of a shared machine);
+            # it only costs for files that changed.
+            os.fsync(fh.fileno())
         self.ops.append((name, rel))
 
     def delete(self, rel: str) -> None:
@@ -221,9 +225,6 @@ class _Transaction:
         if not self.ops:
             shutil.rmtree(self.staging, ignore_errors=True)
             return
-        # One sync for every staged file instead of one fsync each (40,000 files).
-        if hasattr(os, "sync"):
-            os.sync()
         _write_new(self.staging / JOURNAL, json.dumps({"ops": self.ops}).encode(), sync=True)
         _apply(self.content, self.ops)
         shutil.rmtree(self.staging, ignore_errors=True)
