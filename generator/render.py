@@ -215,9 +215,18 @@ class Index:
     bad_sources: set[tuple[str, int, int]] = field(default_factory=set)
 
 
+UNKNOWN = "unknown:"
+
+
 def outlet_of(site: SiteData, article_id: str) -> str:
+    """The outlet label of an article; one without an outlet is its own 'unknown:<id>'
+    (the label the story stage lists in Story.outlets), so it never merges with others."""
     a = site.articles.get(article_id)
-    return (a.outlet if a and a.outlet else "Unknown outlet")
+    return a.outlet if a and a.outlet else f"{UNKNOWN}{article_id}"
+
+
+def outlet_name(label: str) -> str:
+    return "Unknown outlet" if str(label).startswith(UNKNOWN) else str(label)
 
 
 def build_index(site: SiteData) -> Index:
@@ -396,7 +405,7 @@ class Renderer:
         ok = (src.article, src.start, src.end) not in self.ix.bad_sources and src.article in self.site.articles
         return {
             "href": self.article_link(src.article, cite_anchor(src.start, src.end)) if ok else None,
-            "outlet": outlet_of(self.site, src.article),
+            "outlet": outlet_name(outlet_of(self.site, src.article)),
             "excerpt": src.excerpt,
             "number": number,
         }
@@ -407,8 +416,8 @@ class Renderer:
         return {
             "anchor": fact_anchor(fact.id), "number": n, "text": fact.text, "kind": fact.kind,
             "date": fact.date, "k": len(outlets), "n": total,
-            "outlets": [{"name": o, "href": self.outlet_link(o)} for o in outlets],
-            "single": len(outlets) == 1,
+            "outlets": [{"name": outlet_name(o), "href": self.outlet_link(o)} for o in outlets],
+            "single": len(outlets) == 1, "labels": set(outlets),
             "citations": [self.citation(s) for s in fact.sources],
             "entities": [{"name": self.site.entities[e].name, "href": self.entity_link(e)}
                          for e in fact.entities if e in self.site.entities],
@@ -430,7 +439,7 @@ class Renderer:
         return {
             "href": self.story_link(sid), "title": s.title, "date": s.date,
             "summary": " ".join(item.text for item in s.summary),
-            "outlets": [{"name": o, "href": self.outlet_link(o)} for o in s.outlets],
+            "outlets": [{"name": outlet_name(o), "href": self.outlet_link(o)} for o in s.outlets],
             "single": s.single_source,
         }
 
@@ -464,16 +473,16 @@ class Renderer:
                    for item in s.summary]
         outlets = list(s.outlets) or list(dict.fromkeys(outlet_of(self.site, a) for a in s.articles))
         matrix = {
-            "outlets": [{"name": o, "href": self.outlet_link(o)} for o in outlets],
+            "outlets": [{"name": outlet_name(o), "href": self.outlet_link(o)} for o in outlets],
             "rows": [{"anchor": fc["anchor"], "number": fc["number"], "text": fc["text"], "single": fc["single"],
-                      "k": fc["k"], "cells": [o in {x["name"] for x in fc["outlets"]} for o in outlets]}
+                      "k": fc["k"], "cells": [o in fc["labels"] for o in outlets]}
                      for fc in facts],
         }
         timeline = [{"date": t.date, "text": t.text,
                      "facts": [{"n": numbers[f], "href": f"#{fact_anchor(f)}"} for f in t.facts if f in numbers]}
                     for t in s.timeline]
         articles = [{"href": self.article_link(a), "headline": (self.site.articles[a].headline or a)
-                     if a in self.site.articles else a, "outlet": outlet_of(self.site, a),
+                     if a in self.site.articles else a, "outlet": outlet_name(outlet_of(self.site, a)),
                      "published": self.site.articles[a].published if a in self.site.articles else None}
                     for a in s.articles]
         meta = (f'<p class="digest-meta">{escape(s.date or "undated")} · {len(outlets)} outlet'
@@ -544,12 +553,13 @@ class Renderer:
         self._start(src)
         stories = [self.story_item(s) for s in self.stories_sorted(self.ix.outlet_stories.get(name, []))]
         arts = [{"href": self.article_link(a), "headline": self.site.articles[a].headline or a,
-                 "outlet": name, "published": self.site.articles[a].published}
+                 "outlet": outlet_name(name), "published": self.site.articles[a].published}
                 for a in sorted(self.ix.outlet_articles.get(name, []),
                                 key=lambda a: self.site.articles[a].published or "", reverse=True)]
         parts = ["## Stories it covers", self.c("story_list", stories=stories, empty="None."),
                  "## Articles", self.c("article_list", articles=arts)]
-        return self._page(src, name, parts)
+        title = outlet_name(name) + (f" ({name[len(UNKNOWN):]})" if name.startswith(UNKNOWN) else "")
+        return self._page(src, title, parts)
 
     def stories_index(self) -> PageOut:
         self._start("stories/index.md")
@@ -569,7 +579,7 @@ class Renderer:
 
     def outlets_index(self) -> PageOut:
         self._start("outlets/index.md")
-        items = [{"href": self.outlet_link(o), "name": o, "stories": len(self.ix.outlet_stories.get(o, [])),
+        items = [{"href": self.outlet_link(o), "name": outlet_name(o), "stories": len(self.ix.outlet_stories.get(o, [])),
                   "articles": len(self.ix.outlet_articles.get(o, []))} for o in self.ix.outlet_slug]
         return self._page("outlets/index.md", "Outlets", [self.c("outlet_index", outlets=items)])
 

@@ -217,3 +217,20 @@ def test_jsonld_cites_each_article_and_cannot_close_its_script(site):
     tag = feeds.script_tag(data)
     assert tag.count("<") == 2 and tag.count("</script>") == 1
     assert json.loads(tag[len('<script type="application/ld+json">'):-len("</script>")]) == data
+
+
+def test_article_without_outlet_fills_its_own_matrix_column(tmp_path):
+    import yaml
+    content = h.write_content(tmp_path / "content")
+    art = yaml.safe_load((content / "articles" / "a-xss.yml").read_text(encoding="utf-8"))
+    art["outlet"] = None
+    (content / "articles" / "a-xss.yml").write_text(yaml.safe_dump(art), encoding="utf-8")
+    data = h.story()
+    data["outlets"] = ["Daily Planet", "Wire Service", "unknown:a-xss"]
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    site = render.load_site(content, rel_to=tmp_path)
+    md = {p.src_uri: p for p in render.render_pages(site)}["stories/s-mediation.md"].markdown
+    row = next(line for line in md.splitlines() if 'href="#fact-f3"' in line and "<tr" in line)
+    cells = re.findall(r'<td class="(digest-matrix__\w+)"', row)
+    assert cells == ["digest-matrix__no", "digest-matrix__no", "digest-matrix__yes"]
+    assert "Unknown outlet" in md and "unknown:a-xss" not in "".join(parse(md).text)
