@@ -314,7 +314,11 @@ def _write_record(content: Path, tx: _Transaction, kind: str, rid: str, theirs: 
         result.problems += outcome.problems
         if kind == "articles" and outcome.text is not None:
             texts[rid] = outcome.text
-        target = outcome.data if outcome.data is not None else disk
+        if outcome.data is None:
+            # Unparseable edit: leave file and base alone so the merge can happen once
+            # the editor has fixed the YAML (a newer base would pass old values off as edits).
+            return
+        target = outcome.data
 
     if target != disk:
         if target is new:

@@ -124,3 +124,17 @@ def test_excerpt_removed_from_article_is_reported(tmp_path):
     result = store.write_content(tmp_path, *corpus(seed=5))
     assert any("is no longer in article art-0-0" in p for p in result.problems)
     assert any("no longer anywhere" in p.message for p in check.check_content(tmp_path))
+
+
+def test_file_with_a_yaml_error_is_left_alone_until_fixed(tmp_path):
+    path = setup(tmp_path)
+    good = path.read_text()
+    broken = good.replace("title: Story 0 v0", "title: [Story 0 v0")
+    path.write_text(broken)
+    result = store.write_content(tmp_path, *corpus(seed=5, variant=1))
+    assert path.read_text() == broken
+    assert any("not valid YAML" in c for c in result.conflicts)
+    path.write_text(good.replace("title: Story 0 v0", "title: Fixed title"))
+    store.write_content(tmp_path, *corpus(seed=5, variant=1))
+    after = load(path)
+    assert after["title"] == "Fixed title" and "v1" in fact(after, "f1")["text"]
