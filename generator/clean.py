@@ -46,13 +46,14 @@ DEFAULT_PATTERNS: dict[str, str] = {
                  r"|^(view|show|load|read) (all |more )?(\d+ )?(comments|replies)"
                  r"|^notify of\b|\binline feedbacks?\b|^what do you think\W*$"
                  r"|^your (opinion|view|voice) (counts|matters)\W*$|^join the (conversation|discussion)"
-                 r"|^\d+\s+comments?$|^comments? \(\d+\)$"),
+                 r"|^\d+\s+comments?$|^comments? \(\d+\)$|^tell us what you think"),
     "share": (r"^(share|tweet|email|e-mail|print|pin|whatsapp|facebook|twitter|linkedin|reddit)"
               r"( this| the)?( article| story| page| post| link)?( on \w+| via \w+)?\W*$"
               r"|\bshare (this|on (facebook|twitter|x|whatsapp))\b|^follow us\b|^copy link\b"),
     "subscribe": (r"\b(subscribe|subscription|newsletter|sign up for|sign-up|signup)\b"
                   r"|\bpatreon\b|\bsupport (us|our journalism|independent journalism)\b|\bdonate\b"
-                  r"|\bdownload (our|the) app\b"),
+                  r"|\bdownload (our|the) app\b|^thanks? (you )?for (signing up|subscribing)"
+                  r"|\b(check|keep an eye on) your inbox\b"),
     "teaser": (r"^(?!.*\.[\"'\u201d\u2019]?$)(read more|read also|also read|more from|more on this|more about|see also|related"
                r"( articles?| stories| content| news| coverage| topics| posts)?|recommended( for you)?"
                r"|you (may|might) (also )?(like|be interested)|show more|load more|most (read|popular|viewed)"
@@ -62,6 +63,9 @@ DEFAULT_PATTERNS: dict[str, str] = {
     "caption": (r"^(\(?(file )?(photo|image|picture|video|illustration|graphic|credit|source)s?\)?"
                 r"( by| credit| courtesy( of)?)?\s*[:|/©])"
                 r"|^(photo|image|picture)\s*(by|credit|courtesy)\b|©|\b(getty images|shutterstock)\b"),
+    "click-here": r"^(please )?click here\b",
+    # WordPress-style shortcodes left in the text: [button link=...]Label[/button]
+    "shortcode": r"^\[\w+[^\]]*\].*\[/\w+\]$",
     "tags": r"^(tags?|topics?|keywords?|categories|category|filed under|labels?)\s*[:|]",
     "updated": r"^(last )?(updated|modified|edited)\b( in| on| at)?\s*:?",
     "published": r"^(publish(ed)?|posted|date|release date)( date| on| at)?\s*[:\-]",

@@ -128,6 +128,12 @@ def describe_one(raw: RawArticle, cfg: clean.CleanConfig, recurring: set[str]):
     lines = clean.classify(raw.text, cfg, recurring, structured=raw.format == "html")
     meta = Meta()
     meta.headline = pick_headline(lines, raw.title)
+    if meta.headline:
+        # more copies of the headline are breadcrumbs, share boxes, "next article" links
+        hkey = clean.key(meta.headline)
+        for ln in lines:
+            if ln.text and ln.reason != "headline" and clean.key(ln.text) == hkey:
+                ln.reason = "repeated"
 
     for line in lines:
         if line.reason == "pattern:byline" and meta.byline is None:

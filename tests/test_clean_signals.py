@@ -232,3 +232,14 @@ def test_subheading_inside_extracted_html_is_kept_but_not_in_a_raw_scrape():
 
 def test_section_label_before_the_body_goes_even_for_extracted_html():
     assert reasons("World news\n\n" + body(), structured=True)["World news"] == "shape:no-sentence"
+
+
+@pytest.mark.parametrize("line, name", [
+    ("Tell us what YOU think...", "comments"),
+    ("Thanks for signing up!", "subscribe"),
+    ("Keep an eye on your inbox for the latest news.", "subscribe"),
+    ("Click here for more information.", "click-here"),
+    ('[button link="http://example.org/x" type="big"] Send us your review[/button]', "shortcode"),
+])
+def test_more_furniture_patterns(line, name):
+    assert reasons(body(line))[line] == f"pattern:{name}"

@@ -214,3 +214,11 @@ def test_describe_error_in_one_article_does_not_stop_the_batch(monkeypatch):
     out = describe(raw(BODY, source_file="in/boom.txt"), raw(BODY, source_file="in/ok.txt"))
     assert isinstance(out[0], ReadProblem) and "boom" in out[0].reason
     assert isinstance(out[1], Article)
+
+
+def test_further_copies_of_the_headline_leave_the_text():
+    a = describe(raw("Talks End In Agreement\n\n" + BODY + "\n\nTalks End In Agreement\n\nMore text follows, officials said.",
+                     title="Talks End In Agreement"))
+    assert "Talks End In Agreement" not in a.text
+    assert [(r.line, r.reason) for r in a.removed] == [
+        ("Talks End In Agreement", "headline"), ("Talks End In Agreement", "repeated")]
