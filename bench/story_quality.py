@@ -13,12 +13,14 @@ never copied into the repo). Skipped with a message when absent.
    summary of the pooled story that holds most of each cluster's articles.
 3. Grounding: share of cited excerpts equal to article.text[start:end] (must be 100%).
 
-Options: --limit N (first N clusters), --sentences K (summary_max override).
+Options: --limit N (first N clusters), --sentences K (summary_max override),
+--analyses-cache FILE (reuse the spaCy pass between runs; keep the file outside the repo).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import re
 import sys
 import time
@@ -112,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--sentences", type=int, default=None)
+    ap.add_argument("--analyses-cache", type=Path, default=None,
+                    help="pickle of the spaCy analyses, reused when present (keep it outside the repo)")
     args = ap.parse_args(argv)
     if not args.data.exists():
         print(f"SKIP: {args.data} not found (evaluation data is not part of the repo)")
@@ -140,7 +144,15 @@ def main(argv: list[str] | None = None) -> int:
                                     text=text))
             gold[aid] = f"c{ci:03d}"
     print(f"{len(clusters)} clusters, {len(articles)} articles")
-    analyses = {a.id: an for a, an in zip(articles, analyze_articles(articles))}
+    cache = args.analyses_cache
+    if cache and cache.exists():
+        with cache.open("rb") as fh:
+            analyses = pickle.load(fh)
+    else:
+        analyses = {a.id: an for a, an in zip(articles, analyze_articles(articles))}
+        if cache:
+            with cache.open("wb") as fh:
+                pickle.dump(analyses, fh)
     t_analyze = time.perf_counter() - t0
     by_id = {a.id: a for a in articles}
 

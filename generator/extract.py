@@ -36,8 +36,9 @@ class ExtractSettings:
     max_words: int = 60             # longer "sentences" are usually run-together paragraphs
     summary_min: int = 3
     summary_max: int = 6
-    summary_redundancy: float = 0.45  # max cosine between two summary sentences
+    summary_redundancy: float = 0.18  # max similarity between sentences of two summary cards
     title_max_words: int = 18
+    max_sentences_per_article: int = 40  # news leads first: bounds the n*n alignment of huge stories
 
 
 # ---------------------------------------------------------------- sentences
@@ -121,18 +122,30 @@ def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSe
         spans = analysis.sentences
         seen: set[str] = set()
         for si, (start, end) in enumerate(spans):
+            end = _close_quote(article.text, start, end)
             text = article.text[start:end]
             key = normalise(text)
             # A scrape often repeats a paragraph; cite it once per article.
             if key in seen or not is_clean_sentence(text, settings):
                 continue
             seen.add(key)
+            if len(seen) > settings.max_sentences_per_article:
+                break
             signals = frozenset(
                 "e:" + " ".join(_stem(w.lower()) for w in words(m.text))
                 for m in analysis.mentions if start <= m.start and m.end <= end
             ) | frozenset(signal_tokens(_Snippet(text), None))
             out.append(Sentence(ai, start, end, text, si / max(1, len(spans) - 1), signals))
     return out
+
+
+def _close_quote(text: str, start: int, end: int) -> int:
+    """Take in a closing quote mark the sentence splitter left outside ('... "obvious.' + '"')."""
+    piece = text[start:end]
+    if end < len(text) and text[end] in "\"\u201d\u2019" and (
+            piece.count("\"") % 2 == 1 or piece.count("\u201c") > piece.count("\u201d")):
+        return end + 1
+    return end
 
 
 @dataclass
@@ -190,23 +203,25 @@ def similarity(sentences: list[Sentence], x, settings: ExtractSettings):
     """Dense n*n similarity of one story's sentences: cosine blended with signal overlap."""
     import numpy as np
 
-    cos = (x @ x.T).toarray()
+    from scipy.sparse import csr_matrix
+
+    cos = (x @ x.T).toarray().astype(np.float32)
     n = len(sentences)
     # Weighted Jaccard of entities/numbers: a name in every sentence of the story
     # ("North Korea") says nothing; a shared rare one ("Hwasong-15", "24 months") says a lot.
     df = Counter(t for s in sentences for t in s.signals)
-    weight = {t: math.log((n + 1) / c) for t, c in df.items()}
-    sig = np.zeros((n, n), dtype=float)
-    for i in range(n):
-        si = sentences[i].signals
-        if not si:
-            continue
-        for j in range(i + 1, n):
-            sj = sentences[j].signals
-            if sj and not si.isdisjoint(sj):
-                union = sum(weight[t] for t in si | sj)
-                if union:
-                    sig[i, j] = sig[j, i] = sum(weight[t] for t in si & sj) / union
+    vocab = {t: i for i, t in enumerate(sorted(df))}
+    if vocab:
+        weight = np.array([math.log((n + 1) / df[t]) for t in sorted(df)], dtype=np.float32)
+        rows = [i for i, s in enumerate(sentences) for _ in s.signals]
+        cols = [vocab[t] for s in sentences for t in s.signals]
+        m = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, len(vocab)))
+        shared = (m.multiply(weight) @ m.T).toarray()
+        total = np.asarray(m @ weight).ravel()
+        union = total[:, None] + total[None, :] - shared
+        sig = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+    else:
+        sig = np.zeros((n, n), dtype=np.float32)
     w = settings.signal_weight
     blended = (1 - w) * cos + w * sig
     # Shared names alone do not make two sentences say the same thing ("North Korea"
@@ -219,8 +234,11 @@ def align(sentences: list[Sentence], sim, settings: ExtractSettings) -> list[lis
     n = len(sentences)
     groups = {i: [i] for i in range(n)}
     owner = list(range(n))
-    pairs = [(sim[i, j], i, j) for i in range(n) for j in range(i + 1, n)
-             if sentences[i].article != sentences[j].article and sim[i, j] >= settings.align_threshold]
+    import numpy as np
+
+    art = np.array([s.article for s in sentences])
+    ii, jj = np.nonzero(np.triu(sim >= settings.align_threshold, k=1) & (art[:, None] != art[None, :]))
+    pairs = [(float(sim[i, j]), int(i), int(j)) for i, j in zip(ii, jj)]
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     for _s, i, j in pairs:
         a, b = owner[i], owner[j]
@@ -229,7 +247,7 @@ def align(sentences: list[Sentence], sim, settings: ExtractSettings) -> list[lis
         ga, gb = groups[a], groups[b]
         if {sentences[k].article for k in ga} & {sentences[k].article for k in gb}:
             continue
-        avg = sum(sim[p, q] for p in ga for q in gb) / (len(ga) * len(gb))
+        avg = float(sim[np.ix_(ga, gb)].mean())
         if avg < settings.align_threshold:
             continue
         ga.extend(gb)
@@ -305,29 +323,35 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
 
 
 # ---------------------------------------------------------------- summary and title
-def summarise(cards: list[_Card], sentences: list[Sentence], x, settings: ExtractSettings) -> list[SummaryItem]:
-    """3-6 card texts, most important first pick, no two saying the same thing."""
+def summarise(cards: list[_Card], sim, settings: ExtractSettings) -> list[SummaryItem]:
+    """3-6 card texts, most important first pick, no two saying the same thing.
+
+    Two cards are redundant when any sentence of one is close to any sentence of the
+    other (the story's own similarity, entities included), a stricter test than the
+    average-link rule that formed the cards: paraphrases the alignment split apart
+    (it allows one sentence per article per card) must not both reach the summary.
+    """
+    import numpy as np
+
     chosen: list[_Card] = []
-    rows = []
+
+    def redundant(card: _Card) -> bool:
+        return any(float(np.max(sim[np.ix_(card.members, c.members)])) > settings.summary_redundancy
+                   for c in chosen)
+
     for card in cards:
         if len(chosen) >= settings.summary_max:
             break
         if clarity(card.fact.text) < 0.7:
             continue  # a dangling or quote-fragment sentence reads badly out of context
-        row = x[card.members].sum(axis=0)
-        if any(_cos(row, r) > settings.summary_redundancy for r in rows):
-            continue
-        chosen.append(card)
-        rows.append(row)
+        if not redundant(card):
+            chosen.append(card)
     if len(chosen) < settings.summary_min:  # relax clarity rather than fall short
         for card in cards:
             if len(chosen) >= settings.summary_min:
                 break
-            row = x[card.members].sum(axis=0)
-            if card in chosen or any(_cos(row, r) > settings.summary_redundancy for r in rows):
-                continue
-            chosen.append(card)
-            rows.append(row)
+            if card not in chosen and not redundant(card):
+                chosen.append(card)
     # Lead with the top card, then follow the order in which the articles tell it.
     ordered = chosen[:1] + sorted(chosen[1:], key=lambda c: (c.position, c.fact.id))
     return [SummaryItem(c.fact.text, [c.fact.id]) for c in ordered]
@@ -391,7 +415,7 @@ def extract_story(group: StoryGroup, members: list[tuple[Article, Analysis]],
         x = sentence_matrix(sentences)
         sim = similarity(sentences, x, settings)
         cards = build_cards(members, sentences, sim, x, settings)
-        summary = summarise(cards, sentences, x, settings)
+        summary = summarise(cards, sim, settings)
     else:
         cards, summary = [], []
     articles = [a for a, _ in members]

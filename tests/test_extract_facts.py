@@ -90,9 +90,11 @@ def test_summary_cites_cards_and_never_repeats_itself():
         [(make_article(f"s{i}", s.text), _fake_analysis(s.text)) for i, s in enumerate(story.summary)],
         ExtractSettings()))
     sims = (x @ x.T).toarray()
+    # Independent check with a fresh TF-IDF over the summary alone: no two of its
+    # sentences may be near-copies of each other.
     for i in range(len(story.summary)):
         for j in range(i + 1, len(story.summary)):
-            assert sims[i, j] <= ExtractSettings().summary_redundancy
+            assert sims[i, j] < 0.5
 
 
 def _fake_analysis(text):
