@@ -1,6 +1,6 @@
 """Cleaning quality on real pages: our read+clean vs trafilatura alone.
 
-    nice .venv/bin/python -m bench.clean_quality [--limit N] [--show-worst K]
+    nice .venv/bin/python -m bench.clean_quality [--limit N] [--show-worst K] [--datelines N]
 
 Data: `../shared/eval/zyte-aeb` (relative to the project root): raw news pages
 `html/<sha256>.html.gz` and their true article bodies `ground-truth.json`. The
@@ -18,6 +18,9 @@ Two scores, both macro-averaged over pages (each page weighs the same):
 - shingle P/R/F1: bags of 4-token shingles, the article-extraction-benchmark's
   measure, comparable to its published figures (AutoExtract F1 0.970, Diffbot 0.951,
   readability 0.922, newspaper 0.912 on the full benchmark; this is its dev half).
+
+`--datelines N` also checks describe's dateline parser on Reuters-21578 stories
+(`../shared/eval/reuters21578`): the true <DATELINE> is put back before the body.
 """
 from __future__ import annotations
 
@@ -130,13 +133,55 @@ def run(limit: int | None, show_worst: int) -> int:
     return 0
 
 
+def datelines(limit: int) -> None:
+    """Dateline place accuracy on Reuters-21578: each story's <DATELINE> put back in
+    front of its <BODY> (as on the wire), parsed by describe.parse_dateline."""
+    import html
+    import tarfile
+
+    from generator.describe import parse_dateline
+
+    archive = DATA.parent / "reuters21578" / "reuters21578.tar.gz"
+    if not archive.exists():
+        print(f"datelines skipped: {archive} not found")
+        return
+    n = right = wrong = missed = 0
+    with tarfile.open(archive) as tf:
+        for member in sorted((m for m in tf.getmembers() if m.name.endswith(".sgm")), key=lambda m: m.name):
+            data = tf.extractfile(member).read().decode("latin-1")
+            for doc in re.findall(r"<REUTERS.*?</REUTERS>", data, re.S):
+                dl = re.search(r"<DATELINE>(.*?)</DATELINE>", doc, re.S)
+                body = re.search(r"<BODY>(.*?)</BODY>", doc, re.S)
+                if not dl or not body or n >= limit:
+                    continue
+                n += 1
+                line = html.unescape(dl.group(1)).strip()
+                place, _, _ = parse_dateline(line + " " + html.unescape(body.group(1)).strip())
+                truth = line.rsplit(",", 1)[0].strip()
+                if place is None:
+                    missed += 1
+                elif place == truth:
+                    right += 1
+                else:
+                    wrong += 1
+            if n >= limit:
+                break
+    print(f"reuters21578 datelines: {n} stories, place right {right} ({right / max(n, 1):.3f}), "
+          f"wrong {wrong} ({wrong / max(n, 1):.3f}), none found {missed} ({missed / max(n, 1):.3f})")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=None, help="only the first N pages (sorted by hash)")
     ap.add_argument("--show-worst", type=int, default=0, metavar="K",
                     help="list the K pages where cleaning loses most")
+    ap.add_argument("--datelines", type=int, default=0, metavar="N",
+                    help="also check dateline parsing on the first N Reuters-21578 stories")
     args = ap.parse_args(argv)
-    return run(args.limit, args.show_worst)
+    code = run(args.limit, args.show_worst)
+    if args.datelines:
+        datelines(args.datelines)
+    return code
 
 
 if __name__ == "__main__":

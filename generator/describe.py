@@ -44,19 +44,21 @@ MONTHS = {m: i for i, names in enumerate([
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
     ("oct", "october"), ("nov", "november"), ("dec", "december")], 1) for m in names}
-_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-zA-Z]*\.?"
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s*({_MONTH})(?:,?\s*(\d{{4}}))?\b", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 # A dateline opens the first paragraph: PLACE[, Mon DD[, YYYY]] [(Outlet)] -|–|—, or just (Outlet) -.
 _PLACE = r"[A-Z][A-Za-z.'\u2019-]*(?:\s+[A-Z][A-Za-z.'\u2019-]*){0,3}"
+# a region after the place: "PORTLAND, Ore.", "HAUPPAUGE, N.Y.", "VANCOUVER, British Columbia"
+_REGION = r"(?:,\s*[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)?)?"
 _CAPS_PLACE = r"[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+){0,3}"
 _OUTLET = r"\((?P<outlet>[^()\n]{2,40})\)"
 _DASH = r"(?P<dash>[-\u2013\u2014:]+)"
 _DATELINES = [re.compile(rx) for rx in (
-    rf"^(?P<place>{_PLACE})\s*,\s*(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?)\s*(?:{_OUTLET}\s*)?{_DASH}?\s*",
-    rf"^(?P<place>{_PLACE})\s*{_OUTLET}\s*{_DASH}?\s*",
+    rf"^(?P<place>{_PLACE}{_REGION})\s*,\s*(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?)\s*(?:{_OUTLET}\s*)?{_DASH}?\s*",
+    rf"^(?P<place>{_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}?\s*",
     rf"^(?P<place>{_CAPS_PLACE})\s*{_DASH}\s*",
     rf"^{_OUTLET}\s*{_DASH}\s*",
 )]
@@ -187,7 +189,7 @@ def parse_dateline(para: str) -> tuple[str | None, str | None, str | None]:
         if not m:
             continue
         rest = para[m.end():]
-        if not (rest[:1].isalpha() or rest[:1] in "\"\u201c'\u2018"):
+        if not (rest[:1].isalnum() or rest[:1] in "\"\u201c'\u2018"):
             continue
         groups = m.groupdict()
         place, outlet, when = groups.get("place"), groups.get("outlet"), groups.get("date")

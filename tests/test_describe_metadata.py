@@ -51,6 +51,8 @@ def test_no_headline_stays_none():
     ("LONDON, March 3, 2019 (Reuters) - Officials met.", "LONDON", "Reuters", "March 3, 2019"),
     ("NEW YORK \u2014 Officials met.", "NEW YORK", None, None),
     ("PARIS (AFP, Reuters) - Officials met.", "PARIS", None, None),
+    ("PORTLAND, Ore., April 7 - Officials met.", "PORTLAND, Ore.", None, "April 7"),
+    ("VANCOUVER, British Columbia, MARCH 9 - 3 mines closed.", "VANCOUVER, British Columbia", None, "MARCH 9"),
     ("Moscow has offered to mediate.", None, None, None),
     ("Officials met on Monday.", None, None, None),
 ])
