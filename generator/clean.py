@@ -50,10 +50,12 @@ DEFAULT_PATTERNS: dict[str, str] = {
     "share": (r"^(share|tweet|email|e-mail|print|pin|whatsapp|facebook|twitter|linkedin|reddit)"
               r"( this| the)?( article| story| page| post| link)?( on \w+| via \w+)?\W*$"
               r"|\bshare (this|on (facebook|twitter|x|whatsapp))\b|^follow us\b|^copy link\b"),
-    "subscribe": (r"\b(subscribe|subscription|newsletter|sign up for|sign-up|signup)\b"
-                  r"|\bpatreon\b|\bsupport (us|our journalism|independent journalism)\b|\bdonate\b"
-                  r"|\bdownload (our|the) app\b|^thanks? (you )?for (signing up|subscribing)"
-                  r"|\b(check|keep an eye on) your inbox\b"),
+    # calls to action, not mentions: "Netflix raised subscription prices." is news
+    "subscribe": r"^(subscribe|sign up|signup)\b|^thanks? (you )?for (signing up|subscribing)",
+    "call-to-action": (r"\b(our|free|daily|weekly|morning|evening) newsletters?\b"
+                       r"|\bsubscribe (now|today|here|to (our|the|this))\b|\bsign up (now|today|here|for (our|the|free))\b"
+                       r"|\bpatreon\b|\bsupport (us|our journalism|independent journalism)\b|\bdonate (now|today|here)\b"
+                       r"|\bdownload (our|the) app\b|\b(check|keep an eye on) your inbox\b"),
     "teaser": (r"^(?!.*\.[\"'\u201d\u2019]?$)(read more|read also|also read|more from|more on this|more about|see also|related"
                r"( articles?| stories| content| news| coverage| topics| posts)?|recommended( for you)?"
                r"|you (may|might) (also )?(like|be interested)|show more|load more|most (read|popular|viewed)"
@@ -67,7 +69,7 @@ DEFAULT_PATTERNS: dict[str, str] = {
     # WordPress-style shortcodes left in the text: [button link=...]Label[/button]
     "shortcode": r"^\[\w+[^\]]*\].*\[/\w+\]$",
     "tags": r"^(tags?|topics?|keywords?|categories|category|filed under|labels?)\s*[:|]",
-    "updated": r"^(last )?(updated|modified|edited)\b( in| on| at)?\s*:?",
+    "updated": r"^(last )?(updated|modified|edited)\b( in| on| at)?\s*:?[^.]{0,25}\d",
     "published": r"^(publish(ed)?|posted|date|release date)( date| on| at)?\s*[:\-]",
     "id": r"^(news|article|story|post|content|item)\s*(id|no\.?|number)\s*[:#]",
     "date-line": (r"^((mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"

@@ -27,6 +27,7 @@ def body(*lines):
     ("View all 12 comments", "comments"),
     ("Share this article on Facebook", "share"),
     ("Sign up for our daily newsletter", "subscribe"),
+    ("Get our free newsletter every morning", "call-to-action"),
     ("Read more: Council rejects plan for new stadium", "teaser"),
     ("Related Stories", "teaser"),
     ("You may also like", "teaser"),
@@ -237,9 +238,18 @@ def test_section_label_before_the_body_goes_even_for_extracted_html():
 @pytest.mark.parametrize("line, name", [
     ("Tell us what YOU think...", "comments"),
     ("Thanks for signing up!", "subscribe"),
-    ("Keep an eye on your inbox for the latest news.", "subscribe"),
+    ("Keep an eye on your inbox for the latest news.", "call-to-action"),
     ("Click here for more information.", "click-here"),
     ('[button link="http://example.org/x" type="big"] Send us your review[/button]', "shortcode"),
 ])
 def test_more_furniture_patterns(line, name):
     assert reasons(body(line))[line] == f"pattern:{name}"
+
+
+@pytest.mark.parametrize("line", [
+    "Netflix raised subscription prices.",
+    "Edited versions of the tape were released.",
+    "Join the queue, he told them.",
+])
+def test_short_news_sentences_with_furniture_words_are_kept(line):
+    assert reasons(body(line))[line] is None
