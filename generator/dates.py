@@ -58,6 +58,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("dm", re.compile(_B + r"(?:" + _WD + r",?\s+)?" + r"(?:the\s+)?" + _DAY + r"\s+(?:of\s+)?" + _MON + _E + r"(?!,?\s+(?:1[89]|20)\d\d)")),
     # (early|late|mid) December 2017 / December 2017
     ("my", re.compile(_B + r"(?:(?P<part>early|late|mid|mid-)\s*)?" + _MON + r",?\s+(?:of\s+)?" + _YEAR + _E)),
+    # June last year / March next year
+    ("m_rel", re.compile(_B + _MON + r",?\s+(?P<rel>last|next|this|the\s+previous|the\s+following)\s+year" + _E)),
     # late November / earlier in December / in March (a cue keeps "may" the verb out)
     ("m", re.compile(_B + r"(?:(?P<cue>earlier\s+in|later\s+in|early|late|mid|mid-|in|since|until|by|through|during|last|next|this|of|from|before|after)\s*)"
                      + _MON + _E + r"(?!\s+[0-3]?\d(?:st|nd|rd|th)?\b)", re.I)),
@@ -82,32 +84,46 @@ def parse_published(published: str | None) -> date | None:
         return None
 
 
+_FUTURE_HEADS = {"plan", "plans", "planned", "planning", "expect", "expects", "expected", "schedule",
+                 "scheduled", "due", "set", "aim", "aims", "intend", "intends", "intended", "hope",
+                 "hopes", "want", "wants", "going", "prepared", "ready", "agreed", "promised", "vowed"}
+
+
 def _tense_from_doc(doc, start: int) -> str | None:
-    """'past' / 'future' / None from the verb governing the token at `start`."""
+    """'past' / 'future' / None from the clause the date belongs to.
+
+    Only the first verb above the date counts (never the reporting verb of a
+    higher clause: "said flights would leave on March 30" is not past), and a
+    date hanging off a noun ("a cutback in September") has no tense of its own.
+    """
     if doc is None:
         return None
-    tok = None
-    for t in doc:
-        if t.idx <= start < t.idx + len(t.text) or t.idx >= start:
-            tok = t
-            break
+    tok = next((t for t in doc if t.idx + len(t.text) > start), None)
     if tok is None:
         return None
     node = tok
-    for _ in range(8):
-        if node.pos_ in ("VERB", "AUX"):
-            auxes = [c.text.lower() for c in node.children if c.dep_ in ("aux", "auxpass")]
-            if any(a in ("will", "shall", "'ll", "wo") for a in auxes):
-                return "future"
-            if any(a in ("has", "have", "had", "did", "was", "were") for a in auxes) or node.tag_ in ("VBD", "VBN"):
-                return "past"
-            if node.tag_ == "VBG" and any(a in ("is", "are", "am") for a in auxes):
-                return "future"  # "is meeting on Friday"
-            if node.tag_ in ("VBZ", "VBP"):
-                return None
-        if node.head is node:
-            break
+    steps = 0
+    while node.pos_ not in ("VERB", "AUX") and node.head is not node and steps < 6:
+        if steps > 0 and node.pos_ in ("NOUN", "PROPN") and node.dep_ not in ("npadvmod", "pobj", "compound", "nummod"):
+            return None
+        if node.dep_ == "pobj" and node.head.head.pos_ in ("NOUN", "PROPN") and node.head.dep_ == "prep" \
+                and node.head.head.i != tok.i:
+            return None  # "a cutback in September": the date belongs to a noun
         node = node.head
+        steps += 1
+    if node.pos_ not in ("VERB", "AUX"):
+        return None
+    auxes = [c.text.lower() for c in node.children if c.dep_ in ("aux", "auxpass")]
+    if any(a in ("will", "shall", "'ll", "wo") for a in auxes):
+        return "future"
+    if any(a in ("would", "could", "might", "may", "should", "must", "can") for a in auxes):
+        return None
+    if any(a in ("has", "have", "had", "did", "was", "were", "'ve", "'d") for a in auxes) or node.tag_ in ("VBD", "VBN"):
+        return "past"
+    if node.tag_ == "VBG" and any(a in ("is", "are", "am", "'s", "'re") for a in auxes):
+        return "future"  # "is meeting on Friday"
+    if node.tag_ == "VB" and "to" in auxes and node.head.text.lower() in _FUTURE_HEADS:
+        return "future"  # "plans to visit on Friday"
     return None
 
 
@@ -151,7 +167,8 @@ def _weekday(wd: int, cue: str | None, pub: date, tense: str | None) -> date:
     if cue == "this":
         return pub - timedelta(days=pub.weekday()) + timedelta(days=wd)
     if cue in ("next", "coming") or (cue not in ("last", "past", "previous") and tense == "future"):
-        delta = (wd - pub.weekday()) % 7 or 7
+        # "will vote Friday" in a Friday paper is that day; "next Friday" is a week on.
+        delta = (wd - pub.weekday()) % 7 or (7 if cue in ("next", "coming") else 0)
         return pub + timedelta(days=delta)
     delta = (pub.weekday() - wd) % 7
     if cue in ("last", "past", "previous") and delta == 0:
@@ -208,6 +225,10 @@ def _resolve(kind: str, m: re.Match, text: str, pub: date | None, doc) -> str | 
             return date(year, month, day).isoformat()
         except ValueError:
             return None
+    if kind == "m_rel":
+        rel = g["rel"].lower()
+        step = -1 if rel in ("last",) or "previous" in rel else 1 if rel == "next" or "following" in rel else 0
+        return f"{pub.year + step:04d}-{MONTHS[g['mon'].rstrip('.').lower()]:02d}"
     if kind == "m":
         month = MONTHS[g["mon"].rstrip(".").lower()]
         cue = re.sub(r"\s+", " ", (g.get("cue") or "").lower())
