@@ -15,10 +15,8 @@ are Jinja partials in `theme/partials/digest/`.
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -157,15 +155,13 @@ def page_url(src_uri: str, directory_urls: bool = True) -> str:
 
 
 def relurl(from_url: str, to_url: str, anchor: str | None = None) -> str:
-    """Relative link between two site URLs (as produced by page_url; "" is the site root)."""
-    base = (from_url if from_url == "" or from_url.endswith("/") else posixpath.dirname(from_url) + "/")
-    base = base.rstrip("/") or "."
-    if to_url == "" or to_url.endswith("/"):
-        rel = posixpath.relpath(to_url.rstrip("/") or ".", base)
-        out = "./" if rel == "." else rel + "/"
-    else:
-        out = posixpath.relpath(to_url, base)
-    return out + (f"#{anchor}" if anchor else "")
+    """Relative link between two site URLs (as produced by page_url; "" is the site root).
+
+    Climbs to the root and back down: not always the shortest link, but correct and
+    computed without path normalisation (this runs for every link of every page).
+    """
+    out = "../" * from_url.count("/") + to_url
+    return (out or "./") + (f"#{anchor}" if anchor else "")
 
 
 def cite_anchor(start: int, end: int) -> str:
@@ -185,9 +181,13 @@ def safe_title(text: str) -> str:
     return " ".join(str(text).split()).replace("&", "\uff06").replace("<", "\u2039").replace(">", "\u203a")
 
 
+# json.dumps escapes C0 controls itself; these it leaves raw and YAML would refuse or fold
+_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
 def _printable(text: str) -> str:
-    """Drop characters YAML front matter cannot carry (controls, line/paragraph separators)."""
-    return "".join(ch if ch.isprintable() or ch in " " else " " for ch in text)
+    """Drop characters YAML front matter cannot carry (C1 controls, line/paragraph separators)."""
+    return _NOT_YAML.sub(" ", text)
 
 
 # ---------------------------------------------------------------- index
@@ -301,17 +301,18 @@ def _add_once(d: dict[str, list[str]], key: str, value: str) -> None:
 
 
 # ---------------------------------------------------------------- components
-@lru_cache(maxsize=4)
-def _env(theme_dir: str) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(theme_dir) / "partials" / "digest")),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    return env
+def template_env(theme_dir: Path | str = THEME_DIR) -> jinja2.Environment:
+    """The partials, autoescaped. One per build: templates are read once (no mtime checks),
+    and a `mkdocs serve` rebuild after a theme edit gets a fresh one."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(theme_dir) / "partials" / "digest")),
+                              autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
 
 
-def component(name: str, theme_dir: Path | str = THEME_DIR, **ctx: Any) -> Markup:
+def component(name: str, theme_dir: Path | str = THEME_DIR, env: jinja2.Environment | None = None,
+              **ctx: Any) -> Markup:
     """Render one partial (autoescaped) as a single block with no blank lines,
     so Markdown keeps it as one raw HTML block."""
-    html = _env(str(theme_dir)).get_template(f"{name}.html").render(**ctx)
+    html = (env or template_env(theme_dir)).get_template(f"{name}.html").render(**ctx)
     return Markup("\n".join(line for line in html.splitlines() if line.strip()))
 
 
@@ -365,6 +366,7 @@ class Renderer:
         self.site, self.settings = site, settings or SiteSettings()
         self.directory_urls, self.theme_dir = directory_urls, theme_dir
         self.ix = build_index(site)
+        self.env = template_env(theme_dir)
         self.here = ""
 
     # links, relative to the page being rendered
@@ -385,7 +387,7 @@ class Renderer:
         return self.url(f"outlets/{s}.md") if s else None
 
     def c(self, name: str, **ctx: Any) -> Markup:
-        return component(name, self.theme_dir, **ctx)
+        return component(name, self.theme_dir, self.env, **ctx)
 
     def _page(self, src_uri: str, title: str, parts: list[str], source: str | None = None,
               head: str = "") -> PageOut:

@@ -116,3 +116,29 @@ def make_project(tmp: Path, *, strict: bool = False) -> Path:
     cfg = cfg.replace("  - theme\n", f"  - {ROOT / 'theme'}\n")
     (tmp / "mkdocs.yml").write_text(cfg, encoding="utf-8")
     return tmp / "mkdocs.yml"
+
+
+def write_many(content: Path, stories: int) -> Path:
+    """`stories` copies of the fixture story (3 articles each, shared entities): for timing builds."""
+    import copy
+
+    base_articles = {"a-one": ("Daily Planet", TEXT_A), "a-two": ("Wire Service", TEXT_B), "a-xss": ("Free Press", TEXT_A)}
+    for folder in ("articles", "stories", "entities"):
+        (content / folder).mkdir(parents=True, exist_ok=True)
+    for n in range(stories):
+        s = copy.deepcopy(story())
+        sid = f"s-{n:05d}"
+        rename = {aid: f"{aid}-{n:05d}" for aid in base_articles}
+        s.update(id=sid, title=f"{s['title']} ({n})", date=f"2017-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                 articles=[rename[a] for a in s["articles"]])
+        for card in s["facts"] + s["quotes"]:
+            for src in card["sources"]:
+                src["article"] = rename[src["article"]]
+        (content / "stories" / f"{sid}.yml").write_text(yaml.safe_dump(s, sort_keys=False), encoding="utf-8")
+        for aid, (outlet, text) in base_articles.items():
+            a = article(rename[aid], outlet, f"Article {aid} {n}", text, story=sid)
+            (content / "articles" / f"{a['id']}.yml").write_text(yaml.safe_dump(a, sort_keys=False), encoding="utf-8")
+    for e in entities():
+        e["stories"] = [f"s-{n:05d}" for n in range(stories)]
+        (content / "entities" / f"{e['id']}.yml").write_text(yaml.safe_dump(e, sort_keys=False), encoding="utf-8")
+    return content

@@ -234,3 +234,23 @@ def test_article_without_outlet_fills_its_own_matrix_column(tmp_path):
     cells = re.findall(r'<td class="(digest-matrix__\w+)"', row)
     assert cells == ["digest-matrix__no", "digest-matrix__no", "digest-matrix__yes"]
     assert "Unknown outlet" in md and "unknown:a-xss" not in "".join(parse(md).text)
+
+
+def test_hidden_article_leaves_no_link_behind(tmp_path):
+    import yaml
+    content = h.write_content(tmp_path / "content")
+    art = yaml.safe_load((content / "articles" / "a-two.yml").read_text(encoding="utf-8"))
+    (content / "articles" / "a-two.yml").write_text(yaml.safe_dump(art | {"hidden": True}), encoding="utf-8")
+    site = render.load_site(content, rel_to=tmp_path)
+    pages = render.render_pages(site)
+    assert "articles/a-two.md" not in {p.src_uri for p in pages}
+    assert not any("articles/a-two/" in href for p in pages for href in parse(p.markdown).hrefs)
+
+
+def test_render_and_feeds_do_not_depend_on_mkdocs():
+    import ast
+    for module in (render, feeds):
+        tree = ast.parse(open(module.__file__, encoding="utf-8").read())
+        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        assert not any(name.split(".")[0] in ("mkdocs", "material") for name in names), module.__name__
