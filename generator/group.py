@@ -175,6 +175,52 @@ def _within_window(d1: date | None, d2: date | None, days: int) -> bool:
     return d1 is None or d2 is None or abs((d1 - d2).days) <= days
 
 
+def candidate_edges(x, days: list[date | None], settings: GroupSettings) -> dict[tuple[int, int], float]:
+    """Sparse kNN links (i < j) -> cosine, above the threshold and inside the date window.
+
+    Dated articles of one day are searched only against the articles of the days
+    around it (plus the undated ones), so the work grows with n times the window's
+    size, not n squared; undated articles are searched against everything.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    edges: dict[tuple[int, int], float] = {}
+    undated = [i for i, d in enumerate(days) if d is None]
+
+    def search(queries: list[int], pool: list[int]) -> None:
+        if not queries or len(pool) < 2:
+            return
+        k = min(settings.neighbours + 1, len(pool))
+        nn = NearestNeighbors(n_neighbors=k, metric="cosine", algorithm="brute").fit(x[pool])
+        distances, neighbours = nn.kneighbors(x[queries])
+        for i, row_d, row_n in zip(queries, distances, neighbours):
+            for dist, jj in zip(row_d, row_n):
+                j = pool[int(jj)]
+                sim = 1.0 - float(dist)
+                if j == i or sim < settings.link_threshold:
+                    continue
+                if not _within_window(days[i], days[j], settings.window_days):
+                    continue
+                key = (min(i, j), max(i, j))
+                edges[key] = max(sim, edges.get(key, 0.0))
+
+    by_day: dict[date, list[int]] = {}
+    for i, d in enumerate(days):
+        if d is not None:
+            by_day.setdefault(d, []).append(i)
+    ordered = sorted(by_day)
+    lo = hi = 0
+    for d in ordered:
+        while (d - ordered[lo]).days > settings.window_days:
+            lo += 1
+        while hi < len(ordered) and (ordered[hi] - d).days <= settings.window_days:
+            hi += 1
+        pool = [i for day in ordered[lo:hi] for i in by_day[day]] + undated
+        search(by_day[d], pool)
+    search(undated, list(range(len(days))))
+    return edges
+
+
 def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings) -> list[list[int]]:
     """Indices of `articles`, grouped; groups and members in input order."""
     n = len(articles)
@@ -182,24 +228,9 @@ def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: Gr
         return []
     if n == 1:
         return [[0]]
-    from sklearn.neighbors import NearestNeighbors
-
     x = article_vectors(articles, analyses, settings)
-    k = min(settings.neighbours + 1, n)
-    nn = NearestNeighbors(n_neighbors=k, metric="cosine", algorithm="brute").fit(x)
-    distances, neighbours = nn.kneighbors(x)
     days = [publication_day(a) for a in articles]
-
-    edges: dict[tuple[int, int], float] = {}
-    for i in range(n):
-        for dist, j in zip(distances[i], neighbours[i]):
-            j = int(j)
-            sim = 1.0 - float(dist)
-            if j == i or sim < settings.link_threshold:
-                continue
-            if not _within_window(days[i], days[j], settings.window_days):
-                continue
-            edges[(min(i, j), max(i, j))] = sim
+    edges = candidate_edges(x, days, settings)
     clusters = _Clusters(x, days)
     # Most similar first; index order breaks ties so the result never depends on dict order.
     for (i, j), _sim in sorted(edges.items(), key=lambda e: (-e[1], e[0])):
