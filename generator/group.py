@@ -46,6 +46,9 @@ class GroupSettings:
     signal_weight: float = 0.6    # weight of the entity/number/date block vs the text block
     max_features: int = 200_000   # TF-IDF vocabulary cap (memory bound at scale)
     undated_prefix: str = "undated"  # used in place of YYYY-MM-DD when no article has a date
+    # Two articles that both name people/organisations/places must share one of them to
+    # link: template stories (earnings, dividends, match reports) share words, not actors.
+    require_shared_entity: bool = True
 
 
 # ---------------------------------------------------------------- ids
@@ -175,7 +178,8 @@ def _within_window(d1: date | None, d2: date | None, days: int) -> bool:
     return d1 is None or d2 is None or abs((d1 - d2).days) <= days
 
 
-def candidate_edges(x, days: list[date | None], settings: GroupSettings) -> dict[tuple[int, int], float]:
+def candidate_edges(x, days: list[date | None], settings: GroupSettings,
+                    entities: list[frozenset[str]] | None = None) -> dict[tuple[int, int], float]:
     """Sparse kNN links (i < j) -> cosine, above the threshold and inside the date window.
 
     Dated articles of one day are searched only against the articles of the days
@@ -200,6 +204,8 @@ def candidate_edges(x, days: list[date | None], settings: GroupSettings) -> dict
                 if j == i or sim < settings.link_threshold:
                     continue
                 if not _within_window(days[i], days[j], settings.window_days):
+                    continue
+                if entities and entities[i] and entities[j] and entities[i].isdisjoint(entities[j]):
                     continue
                 key = (min(i, j), max(i, j))
                 edges[key] = max(sim, edges.get(key, 0.0))
@@ -230,7 +236,11 @@ def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: Gr
         return [[0]]
     x = article_vectors(articles, analyses, settings)
     days = [publication_day(a) for a in articles]
-    edges = candidate_edges(x, days, settings)
+    entities = None
+    if settings.require_shared_entity:
+        entities = [frozenset(t for t in signal_tokens(a, analyses.get(a.id)) if t.startswith("e:"))
+                    for a in articles]
+    edges = candidate_edges(x, days, settings, entities)
     clusters = _Clusters(x, days)
     # Most similar first; index order breaks ties so the result never depends on dict order.
     for (i, j), _sim in sorted(edges.items(), key=lambda e: (-e[1], e[0])):
