@@ -90,9 +90,11 @@ DEFAULT_PATTERNS: dict[str, str] = {
 _SENTENCE_END = re.compile(r"[.!?\u2026;:\u3002\uff01\uff1f\u061f\u0964][\"'\u201d\u2019)\]\u300d\u300f]*$")
 _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^[a-z0-9-]+(\.[a-z0-9-]+)+/\S*$", re.I)
 _MENU_ITEM = re.compile(r"^(\d{1,2}[.)]|[*\u2022\u00b7>|-])\s+\S")
+_NUMBERING = re.compile(r"^\s*(\d{1,2}[.)]|[*\u2022\u00b7>|-])\s+")
 _GLUED = re.compile(r"^(?P<head>[^\"\u201c\u201d]{12,}?[A-Za-z0-9)'\u2019])(?P<quote>[\"\u201c][A-Z].{10,})$")
 SENTENCE_WORDS = 12
 WRAP_MIN_CHARS = 50  # text wrapped at a fixed width has lines of 60-80 characters
+WRAP_MAX_WIDTH = 100  # wider "lines" are whole paragraphs: that text is not hard-wrapped
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2007\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -195,9 +197,11 @@ def split_glued(line: str) -> list[str]:
 
 
 def looks_like_title(line: str) -> bool:
-    """Headline-shaped: 3-25 words, most content words capitalised or the line in sentence case, no final full stop."""
+    """Headline-shaped: 3-25 words, starting with a capital, no final full stop, mostly words (not figures)."""
     ws = line.split()
     if not 3 <= len(ws) <= 25 or line.rstrip().endswith((".", ";", ",")):
+        return False
+    if sum(any(ch.isdigit() for ch in w) for w in ws) * 4 > len(ws):
         return False
     if not any(ch.isalpha() for ch in line) or not (line[0].isupper() or line[0] in "\"'\u2018\u201c"):
         return False
@@ -295,7 +299,7 @@ def classify(text: str, cfg: CleanConfig | None = None, recurring: set[str] | fr
     """
     cfg = cfg or CleanConfig()
     patterns = cfg.compiled()
-    raw_lines = unwrap(normalise(text).split("\n"))
+    raw_lines = unwrap(text)
     recurring = recurring if not syndicated(raw_lines, recurring) else {
         k for k in recurring if not ends_like_sentence(k)}
     lines: list[Line] = []
@@ -333,6 +337,13 @@ def keep_body_lists(lines: list[Line], min_run: int, structured: bool = False) -
     the body (section labels, the page headline) are still judged by shape.
     """
     body = [i for i, ln in enumerate(lines) if ln.text and ln.reason is None]
+    if not body:
+        # no prose at all (an earnings table, a list of results): the short lines are the article
+        for ln in lines:
+            if ln.reason in _RUN_REASONS:
+                ln.reason = None
+        return
+    restore_data_runs(lines, min_run)
     if len(body) < 2:
         return
     first, last = body[0], body[-1]
@@ -356,16 +367,44 @@ def keep_body_lists(lines: list[Line], min_run: int, structured: bool = False) -
                 lines[j].reason = None
 
 
-def unwrap(raw_lines: list[str]) -> list[str]:
-    """Re-join hard-wrapped lines: a line that does not end a sentence, as long as
-    a wrapped line (WRAP_MIN_CHARS), followed directly (no blank line) by one starting
-    in lower case, continues it. Short lines stay apart: furniture such as
-    "your comment" often starts in lower case under a tag line."""
+def restore_data_runs(lines: list[Line], min_run: int) -> None:
+    """Runs of short lines that are mostly figures (tables, results, dates) are content
+    wherever they stand: menus and teasers are words, not numbers."""
+    run: list[int] = []
+    for i, ln in enumerate(lines + [Line("-end-")]):
+        if ln.text and ln.reason in _RUN_REASONS:
+            run.append(i)
+        elif ln.text and not (ln.reason or "").startswith(("pattern:", "recurring")):
+            # list numbering ("1. Home") is not a figure
+            with_digits = sum(any(ch.isdigit() for ch in _NUMBERING.sub("", lines[j].text)) for j in run)
+            if len(run) >= min_run and with_digits * 3 >= len(run) * 2:
+                for j in run:
+                    lines[j].reason = None
+            run = []
+
+
+def unwrap(text: str) -> list[str]:
+    """Split into normalised lines, re-joining hard-wrapped ones.
+
+    A line continues the one before (no blank line between) when that one does not
+    end a sentence, is at least WRAP_MIN_CHARS long, and either the new line starts
+    in lower case or the old one reaches the text's wrap width (fixed-width text:
+    wire copy, e-mail). An indented line starts a new paragraph, as in wire copy.
+    Short lines stay apart: furniture such as "your comment" often starts in lower
+    case under a tag line.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    raw = _INVISIBLE.sub("", text).split("\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in raw]
+    lengths = sorted(len(x) for x in lines if x)
+    width = lengths[int(len(lengths) * 0.9)] if lengths else 0
     out: list[str] = []
-    for line in raw_lines:
-        if (line and out and len(out[-1]) >= WRAP_MIN_CHARS and line[0].islower()
-                and not ends_like_sentence(out[-1])):
-            out[-1] = f"{out[-1]} {line}"
+    for original, line in zip(raw, lines):
+        indented = original[:1] in (" ", "\t", "\u00a0")
+        prev = out[-1] if out else ""
+        if (line and prev and len(prev) >= WRAP_MIN_CHARS and not ends_like_sentence(prev)
+                and (line[0].islower() or (not indented and len(prev) >= 0.8 * width and width <= WRAP_MAX_WIDTH))):
+            out[-1] = f"{prev} {line}"
         else:
             out.append(line)
     return out

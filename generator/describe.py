@@ -176,7 +176,8 @@ def pick_headline(lines: list[clean.Line], title: str | None) -> str | None:
                 break
         return title
     for ln in top:
-        if ln.reason == "shape:no-sentence" and len(ln.text.split()) >= 4 and clean.looks_like_title(ln.text):
+        if (ln.reason == "shape:no-sentence" and len(ln.text.split()) >= 4 and clean.looks_like_title(ln.text)
+                and not any(parse_dateline(ln.text)[1:])):  # "PLACE, Mar 6 -" / "(Agency) -" opens the body
             ln.reason = "headline"
             return ln.text
     return None

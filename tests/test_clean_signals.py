@@ -253,3 +253,34 @@ def test_more_furniture_patterns(line, name):
 ])
 def test_short_news_sentences_with_furniture_words_are_kept(line):
     assert reasons(body(line))[line] is None
+
+
+def test_article_without_prose_keeps_its_short_lines():
+    table = ["Shr profit 15 cts vs loss six cts", "Net profit 1,051,000 vs loss 381,000", "Revs 50.8 mln vs 41.8 mln"]
+    out = clean_text("\n".join(table) + "\nShare this")
+    assert out.text.split("\n\n") == table
+
+
+def test_fixed_width_wrapped_text_is_rejoined_and_indents_start_paragraphs():
+    wrapped = ("SALVADOR, Feb 26 - Showers continued throughout the week in the\n"
+               "Bahia cocoa zone, alleviating the drought since early January and\n"
+               "improving prospects for the coming harvest, the review said.\n"
+               "    The dry period means the harvest will be late this year and\n"
+               "Arrivals for the week were lower than expected by most traders.\n")
+    paras = clean_text(wrapped).text.split("\n\n")
+    assert paras == [
+        "SALVADOR, Feb 26 - Showers continued throughout the week in the Bahia cocoa zone, alleviating "
+        "the drought since early January and improving prospects for the coming harvest, the review said.",
+        "The dry period means the harvest will be late this year and Arrivals for the week were lower "
+        "than expected by most traders."]
+
+
+def test_table_of_figures_before_a_note_is_kept():
+    table = ["Shr profit 15 cts vs loss six cts", "Net profit 1,051,000 vs loss 381,000", "Revs 50.8 mln vs 41.8 mln"]
+    out = clean_text("\n".join(table) + "\nNote: the year-ago figures were restated after the merger.")
+    assert out.text.split("\n\n")[:3] == table
+
+
+def test_menu_of_words_before_the_body_is_still_removed():
+    menu = ["Home", "World news", "Business and markets"]
+    assert all(reasons("\n".join(menu) + "\n\n" + body())[m] == "shape:no-sentence" for m in menu)

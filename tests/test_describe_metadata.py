@@ -224,3 +224,9 @@ def test_further_copies_of_the_headline_leave_the_text():
     assert "Talks End In Agreement" not in a.text
     assert [(r.line, r.reason) for r in a.removed] == [
         ("Talks End In Agreement", "headline"), ("Talks End In Agreement", "repeated")]
+
+
+def test_a_dateline_line_is_not_the_headline():
+    a = describe(raw("CRYSTAL LAKE, Ill., March 6 - Shr profit 15 cts vs loss six cts\nRevs 50.8 mln vs 41.8 mln"))
+    assert a.headline is None and a.dateline == "CRYSTAL LAKE, Ill."
+    assert a.text.startswith("CRYSTAL LAKE")
