@@ -114,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--sentences", type=int, default=None)
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override an extract setting, e.g. --set rank_position=0.5")
     ap.add_argument("--analyses-cache", type=Path, default=None,
                     help="pickle of the spaCy analyses, reused when present (keep it outside the repo)")
     args = ap.parse_args(argv)
@@ -129,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     from generator.records import Article
 
     config = Config()
+    overrides: dict = {k: float(v) for k, v in (kv.split("=", 1) for kv in args.set)}
     if args.sentences:
-        config.sections["extract"] = {"summary_max": args.sentences}
+        overrides["summary_max"] = args.sentences
+    config.sections["extract"] = overrides
 
     t0 = time.perf_counter()
     clusters = load_clusters(args.data, args.limit)

@@ -38,6 +38,9 @@ class ExtractSettings:
     summary_max: int = 6
     summary_redundancy: float = 0.18  # max similarity between sentences of two summary cards
     title_max_words: int = 18
+    rank_centrality: float = 0.5     # card rank = outlets + these weights (each term in [0, 1])
+    rank_position: float = 0.3
+    rank_clarity: float = 0.2
     max_sentences_per_article: int = 40  # news leads first: bounds the n*n alignment of huge stories
 
 
@@ -316,7 +319,8 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
         outlets = len({outlet_key(members[sentences[k].article][0]) for k in g})
         position = min(sentences[k].position for k in g)
         centrality = float(np.mean([central[k] for k in g]))
-        score = outlets + 0.5 * centrality + 0.3 * (1 - position) + 0.2 * clarity(text)
+        score = (outlets + settings.rank_centrality * centrality + settings.rank_position * (1 - position)
+                 + settings.rank_clarity * clarity(text))
         cards.append(_Card(Fact(fid, text, kind_of(text), sources), outlets, score, position, g))
     cards.sort(key=lambda c: (-c.score, c.fact.id))
     return cards

@@ -79,10 +79,16 @@ def publication_day(article: Article) -> date | None:
 
 
 def group_title(articles: list[Article]) -> str:
-    """A provisional title for a new id: the earliest article's headline, else its first line."""
-    for a in articles:
-        if a.headline and a.headline.strip():
-            return a.headline
+    """A provisional title for a new id: the headline sharing most words with the
+    other headlines (the most typical one), else the earliest article's first line."""
+    heads = [a.headline.strip() for a in articles if a.headline and a.headline.strip()]
+    if heads:
+        bags = [set(re.findall(r"[a-z0-9]+", h.lower())) for h in heads]
+
+        def typical(i: int) -> float:
+            return sum(len(bags[i] & b) / (len(bags[i] | b) or 1) for j, b in enumerate(bags) if j != i)
+
+        return heads[max(range(len(heads)), key=lambda i: (typical(i), -i))]
     for a in articles:
         for line in a.text.splitlines():
             if line.strip():

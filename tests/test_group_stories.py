@@ -104,3 +104,13 @@ def test_sample_corpus_is_one_story():
 
 def test_slugify_is_url_safe():
     assert re.fullmatch(r"[a-z0-9-]+", slugify("Russia ‘ready’ to mediate: US & N. Korea!"))
+
+
+def test_provisional_title_is_the_most_typical_headline():
+    from generator.group import group_title
+
+    arts = [make_article("a", QUAKE_A, headline="Live updates"),
+            make_article("b", QUAKE_B, headline="Deadly quake hits Chilean port of Valparaiso"),
+            make_article("c", QUAKE_B, headline="Quake kills 12 in Chilean port city Valparaiso")]
+    assert group_title(arts) in {arts[1].headline, arts[2].headline}
+    assert group_title([make_article("d", "First line here.\nSecond.")]) == "First line here."
