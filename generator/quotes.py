@@ -47,7 +47,7 @@ REPORTING = {
         "suggest suggested suggests", "promise promised promises", "vow vowed vows",
         "assert asserted asserts", "observe observed", "predict predicted predicts",
         "confirm confirmed confirms", "deny denied denies", "reiterate reiterated",
-        "pledge pledged", "quote quoted", "threaten threatened threatens",
+        "pledge pledged", "quote quoted", "report reported reports reporting", "threaten threatened threatens",
     ) for f in stem.split()
 }
 PRONOUNS = {"he", "she", "He", "She"}
@@ -371,7 +371,20 @@ def _frame(doc, q_start: int, q_end: int):
     p_start = text.rfind("\n", 0, q_start) + 1
     p_end = text.find("\n", q_end)
     p_end = len(text) if p_end < 0 else p_end
+    before = text[:p_start].rstrip()
+    if before.endswith(":") and not text[p_start:q_start].strip(" \"“'‘"):
+        # 'Peskov said:' closing the paragraph before a quote that opens the next one.
+        colon_sent = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+        if colon_sent is not None:
+            sent = colon_sent[0].sent
+            toks = [t for t in sent] + toks
+            p_start = min(p_start, sent.start_char)
     return [t for t in toks if p_start <= t.idx < p_end]
+
+
+def _name_shaped(name: str) -> bool:
+    """A speaker has letters and no digits ("5:45 p.m." is a time, not a speaker)."""
+    return bool(re.search(r"[A-Za-z]", name)) and not re.search(r"\d", name)
 
 
 def _attribute(doc, text, q_start, q_end, ctx: _Context):
@@ -399,13 +412,13 @@ def _attribute(doc, text, q_start, q_end, ctx: _Context):
             if subj is None or (q_start <= subj.idx < q_end):
                 continue
             speaker = _speaker_from_token(subj, ctx, q_start)
-            if speaker:
+            if speaker and _name_shaped(speaker[0]):
                 return speaker, verb.text, True
     acc = _according_to(outside, q_start, q_end)
     if acc:
         tok, obj = acc
         speaker = _speaker_from_token(obj, ctx, q_start)
-        if speaker:
+        if speaker and _name_shaped(speaker[0]):
             return speaker, "according to", True
     head = _headline_speaker(doc, text, q_start)
     if head:

@@ -177,3 +177,16 @@ def test_sample_quotes_are_verbatim(sample):
     for article, analysis in sample:
         for q in analysis.quotes:
             assert article.text[q.start:q.end] == q.text
+
+
+def test_name_said_colon_then_quote_in_next_paragraph():
+    text = ("At the end of the meeting Carla Mendes said:\n\n"
+            "“We have agreed on a timetable and we will keep to it.”")
+    [q] = only(text)
+    assert q.speaker_name == "Carla Mendes"
+
+
+def test_time_is_not_a_speaker():
+    text = 'At 5:45 p.m. the statement came. "We are closing the border tonight," 5:45 p.m. said.'
+    for q in only(text):
+        assert q.speaker_name is None or not any(c.isdigit() for c in q.speaker_name)
