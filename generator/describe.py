@@ -87,15 +87,22 @@ def prepare_articles(raws: Iterable[RawArticle], config: Config | None = None) -
     """Clean and describe every article (a ReadProblem for one that fails)."""
     cfg = clean.clean_config(config)
     raws = list(raws)
-    recurring = clean.recurring_lines(clean.group_texts((source_group(r), r.text) for r in raws), cfg)
 
-    done: list[tuple[RawArticle, Meta, str, list[Removed]] | ReadProblem] = []
-    for raw in raws:
+    def attempt(raw: RawArticle, recurring: set[str]):
         try:
-            done.append(describe_one(raw, cfg, recurring.get(source_group(raw), set())))
+            return describe_one(raw, cfg, recurring)
         except Exception as exc:  # one broken article must not sink the batch
             log.debug("describe failed for %s", raw.source_file, exc_info=True)
-            done.append(ReadProblem(raw.source_file, f"could not be cleaned: {exc!r}", raw.line))
+            return ReadProblem(raw.source_file, f"could not be cleaned: {exc!r}", raw.line)
+
+    # Pass 1 finds each article's outlet (a folder of scrapes mixes outlets); pass 2
+    # re-cleans the articles whose outlet/source has lines recurring across its articles.
+    done = [attempt(raw, set()) for raw in raws]
+    groups = [group_of(raw, d) for raw, d in zip(raws, done)]
+    recurring = clean.recurring_lines(clean.group_texts((g, r.text) for g, r in zip(groups, raws)), cfg)
+    for n, (raw, g) in enumerate(zip(raws, groups)):
+        if recurring.get(g):
+            done[n] = attempt(raw, recurring[g])
 
     infer_missing_years([d[1] for d in done if not isinstance(d, ReadProblem)])
 
@@ -110,6 +117,13 @@ def prepare_articles(raws: Iterable[RawArticle], config: Config | None = None) -
                       published=meta.published, published_inferred=meta.published_inferred,
                       dateline=meta.dateline, byline=meta.byline, credits=meta.credits, text=text,
                       removed=removed, url=raw.url)
+
+
+def group_of(raw: RawArticle, described) -> str:
+    """The furniture group of an article: its outlet once known, else its source."""
+    if not raw.outlet and not isinstance(described, ReadProblem) and described[1].outlet:
+        return "outlet:" + described[1].outlet
+    return source_group(raw)
 
 
 def source_group(raw: RawArticle) -> str:

@@ -230,3 +230,20 @@ def test_a_dateline_line_is_not_the_headline():
     a = describe(raw("CRYSTAL LAKE, Ill., March 6 - Shr profit 15 cts vs loss six cts\nRevs 50.8 mln vs 41.8 mln"))
     assert a.headline is None and a.dateline == "CRYSTAL LAKE, Ill."
     assert a.text.startswith("CRYSTAL LAKE")
+
+
+def test_recurring_lines_are_found_per_detected_outlet_in_a_mixed_folder():
+    footer = "Follow Example Agency everywhere"
+    own = [raw(f"CITY (Example Agency) - {BODY}\n\n{footer}", source_file=f"in/e{n}.txt") for n in range(3)]
+    others = [raw(f"Other story number {n} was reported today by another outlet.", source_file=f"in/o{n}.txt")
+              for n in range(9)]
+    out = describe(*own, *others)
+    assert all(a.outlet == "example-agency" and footer not in a.text for a in out[:3])
+    assert ("recurring" in [r.reason for r in out[0].removed])
+
+
+def test_lines_recurring_in_a_small_share_of_a_big_source_are_kept():
+    note = "Pay March 31"
+    batch = [raw(f"{BODY}\n\nDividend {n} cts\n{note}\nRecord March 16", source_file=f"in/d{n}.txt") for n in range(3)]
+    batch += [raw(f"Story {n} about markets closed higher on Monday.", source_file=f"in/s{n}.txt") for n in range(20)]
+    assert all(note in a.text for a in describe(*batch)[:3])
