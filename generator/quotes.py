@@ -426,6 +426,19 @@ def _attribute(doc, text, q_start, q_end, ctx: _Context):
     return None, None, False
 
 
+_SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "with", "by", "is", "it"}
+_TRANSCRIPT = re.compile(r"([A-Z][A-Z.'’ -]{1,40}[A-Z]):\s")
+
+
+def is_title(quoted: str) -> bool:
+    """'Fox News Sunday', 'The Apprentice': a title of a work or show, not a remark."""
+    words = quoted.split()
+    if not words or len(words) > 6 or quoted.rstrip()[-1:] in ".!?":
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL_WORDS or not w[:1].isalpha()
+               for w in words) and words[0][:1].isupper()
+
+
 def find_quotes(doc, text: str) -> list[QuoteMention]:
     """Every direct quote in one article, with its speaker as written."""
     ctx = _Context(doc, text)
@@ -433,7 +446,14 @@ def find_quotes(doc, text: str) -> list[QuoteMention]:
     last_in_para: dict[int, QuoteMention] = {}
     for a, b in quote_spans(text):
         words = len(text[a:b].split())
-        speaker, cue, clear = _attribute(doc, text, a, b, ctx)
+        if is_title(text[a:b]):
+            continue
+        m = _TRANSCRIPT.match(text, a)
+        if m:
+            # A transcript line quoted whole: "PENCE: Well, ..." - the speaker leads it.
+            speaker, cue, clear = (m.group(1), m.start(1), m.end(1), True), ":", True
+        else:
+            speaker, cue, clear = _attribute(doc, text, a, b, ctx)
         para = text.rfind("\n", 0, a)
         if speaker is None:
             prev = last_in_para.get(para)

@@ -190,3 +190,14 @@ def test_time_is_not_a_speaker():
     text = 'At 5:45 p.m. the statement came. "We are closing the border tonight," 5:45 p.m. said.'
     for q in only(text):
         assert q.speaker_name is None or not any(c.isdigit() for c in q.speaker_name)
+
+
+def test_titles_of_works_are_not_quotes():
+    text = 'He appeared on "Fox News Sunday" and on "The Steve Harvey Morning Show" last week.'
+    assert only(text) == []
+
+
+def test_transcript_line_speaker_leads_the_quote():
+    text = '"WALLACE: Do you really see those two as equivalent here today?"'
+    [q] = only(text)
+    assert q.speaker_name == "WALLACE"
