@@ -527,6 +527,8 @@ class Renderer:
                  f'<div class="digest-text">\n{highlight_text(a.text, self.ix.article_passages.get(aid, []))}\n</div>']
         if a.removed:
             parts.append(self.c("removed", items=a.removed))
+        if a.dates:
+            parts += ["## Dates mentioned", self.c("dates", dates=a.dates)]
         parts += ["## Facts this article supports",
                   self.c("supported_facts", facts=facts, empty="No fact cites this article.")]
         if quotes:

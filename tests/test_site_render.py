@@ -254,3 +254,8 @@ def test_render_and_feeds_do_not_depend_on_mkdocs():
         names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
         assert not any(name.split(".")[0] in ("mkdocs", "material") for name in names), module.__name__
+
+
+def test_article_page_lists_dates_as_written_and_resolved(pages):
+    md = pages["articles/a-one.md"].markdown
+    assert re.search(r'<q>Monday</q> → <time datetime="2017-12-18">2017-12-18</time>', md)
