@@ -65,6 +65,12 @@ DEFAULT_PATTERNS: dict[str, str] = {
     "caption": (r"^(\(?(file )?(photo|image|picture|video|illustration|graphic|credit|source)s?\)?"
                 r"( by| credit| courtesy( of)?)?\s*[:|/©])"
                 r"|^(photo|image|picture)\s*(by|credit|courtesy)\b|©|\b(getty images|shutterstock)\b"),
+    "advertisement": (r"^(advertisement|sponsored( content)?|paid content|promoted)\b"
+                      r"|^(story|article) continues? below|\bcontinue reading the main story\b"),
+    # messages of embedded players and widgets that scrapes pick up as text
+    "embed": (r"\bcould not be loaded\b|\bis not available right now\b|\bplease try again later\b"
+              r"|\bwhen the video has been rented\b|\b(enable|turn on) javascript\b|\byour browser does not support\b"
+              r"|^tweet with a location\b|\blocation information to your tweets\b"),
     "click-here": r"^(please )?click here\b",
     # WordPress-style shortcodes left in the text: [button link=...]Label[/button]
     "shortcode": r"^\[\w+[^\]]*\].*\[/\w+\]$",

@@ -284,3 +284,15 @@ def test_table_of_figures_before_a_note_is_kept():
 def test_menu_of_words_before_the_body_is_still_removed():
     menu = ["Home", "World news", "Business and markets"]
     assert all(reasons("\n".join(menu) + "\n\n" + body())[m] == "shape:no-sentence" for m in menu)
+
+
+@pytest.mark.parametrize("line, name", [
+    ("Advertisement", "advertisement"),
+    ("Advertisement Continue reading the main story", "advertisement"),
+    ("Story continues below", "advertisement"),
+    ("The interactive transcript could not be loaded.", "embed"),
+    ("This feature is not available right now. Please try again later.", "embed"),
+    ("Your browser does not support the video tag.", "embed"),
+])
+def test_ads_and_embedded_player_messages(line, name):
+    assert reasons(body(line))[line] == f"pattern:{name}"
