@@ -602,9 +602,16 @@ class Renderer:
     def all_pages(self) -> list[PageOut]:
         pages = [self.home(), self.stories_index(), self.entities_index(), self.outlets_index(),
                  self.timeline_page()]
-        pages += [self.story(s) for s in sorted(self.site.stories)]
-        pages += [self.article(a) for a in sorted(self.site.articles)]
-        pages += [self.entity(e) for e in sorted(self.site.entities)]
+        jobs = ([(self.story, "story", s) for s in sorted(self.site.stories)]
+                + [(self.article, "article", a) for a in sorted(self.site.articles)]
+                + [(self.entity, "entity", e) for e in sorted(self.site.entities)])
+        for fn, kind, rid in jobs:
+            # a card the schema let through with an odd value must not stop `mkdocs serve`
+            try:
+                pages.append(fn(rid))
+            except (TypeError, ValueError, AttributeError, KeyError) as exc:
+                self.site.problems.append(Problem(self.site.sources.get((kind, rid), rid), 1,
+                                                  f"cannot render this {kind}: {exc!r} (page skipped)"))
         pages += [self.outlet(o) for o in self.ix.outlet_slug]
         return pages
 

@@ -259,3 +259,10 @@ def test_render_and_feeds_do_not_depend_on_mkdocs():
 def test_article_page_lists_dates_as_written_and_resolved(pages):
     md = pages["articles/a-one.md"].markdown
     assert re.search(r'<q>Monday</q> → <time datetime="2017-12-18">2017-12-18</time>', md)
+
+
+def test_a_card_that_cannot_be_rendered_is_reported_not_fatal(site):
+    site.entities["e-russia"].aliases = 42  # passes loading, breaks rendering
+    pages = {p.src_uri for p in render.render_pages(site)}
+    assert "entities/e-russia.md" not in pages and "entities/e-peskov.md" in pages
+    assert any("content/entities/e-russia.yml" in str(p) and "page skipped" in str(p) for p in site.problems)
