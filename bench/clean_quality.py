@@ -1,6 +1,6 @@
 """Cleaning quality on real pages: our read+clean vs trafilatura alone.
 
-    nice .venv/bin/python -m bench.clean_quality [--limit N] [--show-worst K] [--datelines N]
+    nice .venv/bin/python -m bench.clean_quality [--limit N] [--show-worst K] [--datelines N] [--headlines]
 
 Data: `../shared/eval/zyte-aeb` (relative to the project root): raw news pages
 `html/<sha256>.html.gz` and their true article bodies `ground-truth.json`. The
@@ -21,6 +21,7 @@ Two scores, both macro-averaged over pages (each page weighs the same):
 
 `--datelines N` also checks describe's dateline parser on Reuters-21578 stories
 (`../shared/eval/reuters21578`): the true <DATELINE> is put back before the body.
+`--headlines` checks headline detection on PolNeAR dev (`../shared/eval/polnear`).
 """
 from __future__ import annotations
 
@@ -170,6 +171,40 @@ def datelines(limit: int) -> None:
           f"wrong {wrong} ({wrong / max(n, 1):.3f}), none found {missed} ({missed / max(n, 1):.3f})")
 
 
+def headlines() -> None:
+    """Headline/outlet/dateline on PolNeAR (dev): plain-text articles whose first line is
+    the title (the corpus's export adds a full stop to it); metadata.tsv has the truth."""
+    import csv
+
+    from generator.describe import prepare_articles
+    from generator.read import read_inputs
+    from generator.records import Article
+
+    base = DATA.parent / "polnear"
+    if not (base / "metadata.tsv").exists():
+        print(f"headlines skipped: {base} not found")
+        return
+    with (base / "metadata.tsv").open(encoding="utf-8") as fh:
+        truth = {r["filename"]: r for r in csv.DictReader(fh, delimiter="\t")}
+    articles = [a for a in prepare_articles(read_inputs([base / "dev" / "text"], root=base)) if isinstance(a, Article)]
+
+    def bare(t: str) -> str:
+        return re.sub(r"[\s.\"'\u2018\u2019\u201c\u201d]+$", "", t.strip())
+
+    right = missing = wrong = 0
+    for a in articles:
+        title = truth.get(Path(a.source_file).stem, {}).get("title", "")
+        if a.headline is None:
+            missing += 1
+        elif bare(a.headline) == bare(title):
+            right += 1
+        else:
+            wrong += 1
+    n = max(len(articles), 1)
+    print(f"polnear headlines: {len(articles)} articles, right {right} ({right / n:.3f}), "
+          f"none found {missing} ({missing / n:.3f}), wrong {wrong} ({wrong / n:.3f})")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=None, help="only the first N pages (sorted by hash)")
@@ -177,10 +212,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="list the K pages where cleaning loses most")
     ap.add_argument("--datelines", type=int, default=0, metavar="N",
                     help="also check dateline parsing on the first N Reuters-21578 stories")
+    ap.add_argument("--headlines", action="store_true", help="also check headlines on PolNeAR dev")
     args = ap.parse_args(argv)
     code = run(args.limit, args.show_worst)
     if args.datelines:
         datelines(args.datelines)
+    if args.headlines:
+        headlines()
     return code
 
 

@@ -157,6 +157,7 @@ class Line:
 
     text: str
     reason: str | None = None
+    glued: bool = False      # split off the quote it was glued to (a headline, most likely)
 
 
 @dataclass
@@ -212,6 +213,13 @@ def looks_like_title(line: str) -> bool:
     if not any(ch.isalpha() for ch in line) or not (line[0].isupper() or line[0] in "\"'\u2018\u201c"):
         return False
     return True
+
+
+def title_cased(line: str) -> bool:
+    """Most longer words capitalised ("Hillary Clinton Goes After Donald Trump"): a title, not prose."""
+    long_words = [w.strip("\"'\u2018\u2019\u201c\u201d()") for w in line.split()]
+    long_words = [w for w in long_words if len(w) >= 4 and w[:1].isalpha()]
+    return len(long_words) >= 4 and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
 
 
 def is_heading_like(line: str, max_words: int) -> bool:
@@ -306,13 +314,14 @@ def classify(text: str, cfg: CleanConfig | None = None, recurring: set[str] | fr
         if not raw:
             lines.append(Line(""))
             continue
-        for part in split_glued(raw):
+        parts = split_glued(raw)
+        for n, part in enumerate(parts):
             reason = pattern_reason(part, patterns, cfg.pattern_max_chars)
             if reason is None and key(part) in recurring:
                 reason = "recurring"
             if reason is None:
                 reason = shape_reason(part, cfg)
-            lines.append(Line(part, reason))
+            lines.append(Line(part, reason, glued=len(parts) > 1 and n == 0))
     keep_body_lists(lines, cfg.list_min_lines, structured)
     return lines
 

@@ -58,7 +58,8 @@ _OUTLET = r"\((?P<outlet>[^()\n]{2,40})\)"
 _DASH = r"(?P<dash>[-\u2013\u2014:]+)"
 _DATELINES = [re.compile(rx) for rx in (
     rf"^(?P<place>{_PLACE}{_REGION})\s*,\s*(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?)\s*(?:{_OUTLET}\s*)?{_DASH}?\s*",
-    rf"^(?P<place>{_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}?\s*",
+    rf"^(?P<place>{_CAPS_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}?\s*",
+    rf"^(?P<place>{_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}\s*",
     rf"^(?P<place>{_CAPS_PLACE})\s*{_DASH}\s*",
     rf"^{_OUTLET}\s*{_DASH}\s*",
 )]
@@ -189,9 +190,24 @@ def pick_headline(lines: list[clean.Line], title: str | None) -> str | None:
                 ln.reason = "headline"
                 break
         return title
+    # Candidates: lines before the body starts, or a heading split off a glued quote.
+    # A teaser between paragraphs further down is never the headline.
+    in_body = False
     for ln in top:
-        if (ln.reason == "shape:no-sentence" and len(ln.text.split()) >= 4 and clean.looks_like_title(ln.text)
+        in_body = in_body or (ln.reason is None and not ln.glued)
+        if (ln.reason == "shape:no-sentence" and (ln.glued or not in_body)
+                and len(ln.text.split()) >= 4 and clean.looks_like_title(ln.text)
                 and not any(parse_dateline(ln.text)[1:])):  # "PLACE, Mar 6 -" / "(Agency) -" opens the body
+            ln.reason = "headline"
+            return ln.text
+    # A Title Cased first line standing alone is a headline even with a full stop
+    # (some exports add one); prose is never written in Title Case.
+    first = next((i for i, ln in enumerate(lines) if ln.text), None)
+    if first is not None:
+        ln = lines[first]
+        alone = first + 1 >= len(lines) or not lines[first + 1].text
+        if (ln.reason is None and alone and len(ln.text.split()) <= 25 and clean.title_cased(ln.text)
+                and not any(parse_dateline(ln.text))):
             ln.reason = "headline"
             return ln.text
     return None

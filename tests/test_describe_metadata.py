@@ -247,3 +247,22 @@ def test_lines_recurring_in_a_small_share_of_a_big_source_are_kept():
     batch = [raw(f"{BODY}\n\nDividend {n} cts\n{note}\nRecord March 16", source_file=f"in/d{n}.txt") for n in range(3)]
     batch += [raw(f"Story {n} about markets closed higher on Monday.", source_file=f"in/s{n}.txt") for n in range(20)]
     assert all(note in a.text for a in describe(*batch)[:3])
+
+
+def test_teaser_further_down_is_not_the_headline():
+    a = describe(raw(BODY + "\n\nCouncil rejects plan for new stadium\n\nMore news followed later, officials said."))
+    assert a.headline is None
+
+
+def test_title_cased_first_line_with_full_stop_is_the_headline():
+    a = describe(raw("Hillary Clinton Goes After Donald Trump As The New Mitt Romney.\n\n" + BODY))
+    assert a.headline == "Hillary Clinton Goes After Donald Trump As The New Mitt Romney."
+    assert a.text == BODY
+
+
+def test_sentence_case_first_line_with_full_stop_is_body():
+    assert describe(raw("Officials met in Geneva on Monday.\n\n" + BODY)).headline is None
+
+
+def test_a_name_with_party_in_brackets_is_not_a_dateline():
+    assert parse_dateline("Sen. Ted Cruz (R-Tex.) said the plan would fail.") == (None, None, None)
