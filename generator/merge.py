@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -366,7 +368,65 @@ def merge_file(snapshot: bytes | None, disk: bytes, theirs: dict, where: str,
     if m.changed:
         buf = io.StringIO()
         y.dump(ours, buf)
-        out.data = buf.getvalue().encode("utf-8")
+        original = disk.decode("utf-8")
+        out.data = restore_comments(original, buf.getvalue()).encode("utf-8")
     else:
         out.data = disk
     return out
+
+
+# ---------------------------------------------------------------- comments
+_BLOCK_START = re.compile(r"[:-]\s*[|>][0-9+-]*\s*(#.*)?$")
+_TOP_KEY = re.compile(r"^([^\s#'\"-][^:]*):")
+
+
+def _comment_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, line) of full-line comments, skipping lines inside `|`/`>` blocks."""
+    out, block_indent = [], None
+    for n, line in enumerate(text.splitlines()):
+        indent = len(line) - len(line.lstrip(" "))
+        if block_indent is not None:
+            if not line.strip() or indent > block_indent:
+                continue
+            block_indent = None
+        if line.lstrip().startswith("#"):
+            out.append((n, line))
+        elif _BLOCK_START.search(line):
+            block_indent = indent if not line.lstrip().startswith("- ") else indent
+    return out
+
+
+def restore_comments(original: str, merged: str) -> str:
+    """Put back full-line comments that ruamel lost with a removed node.
+
+    ruamel keeps a comment that precedes a key on the node before it; when the merge
+    drops that node (a card the generator no longer produces), the comment would go
+    too. Each lost comment goes back before the top-level key that followed it.
+    """
+    have = Counter(line.strip() for _, line in _comment_lines(merged))
+    lines = original.splitlines()
+    lost: dict[int, list[str]] = {}
+    for n, line in _comment_lines(original):
+        if have[line.strip()] > 0:
+            have[line.strip()] -= 1
+        else:
+            lost.setdefault(n, []).append(line)
+    if not lost:
+        return merged
+    before: dict[str, list[str]] = {}
+    tail: list[str] = []
+    for n in sorted(lost):
+        key = next((m.group(1) for line in lines[n + 1:] if (m := _TOP_KEY.match(line))), None)
+        (before.setdefault(key, []) if key else tail).extend(lost[n])
+    out = []
+    for line in merged.splitlines(keepends=True):
+        m = _TOP_KEY.match(line)
+        if m and m.group(1) in before:
+            out += [c + "\n" for c in before.pop(m.group(1))]
+        out.append(line)
+    leftover = [c for cs in before.values() for c in cs] + tail
+    if leftover:
+        if out and not out[-1].endswith("\n"):
+            out[-1] += "\n"
+        out += [c + "\n" for c in leftover]
+    return "".join(out)

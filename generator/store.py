@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -199,7 +200,30 @@ def _apply(content: Path, ops: list[tuple[str | None, str]]) -> None:
         (staging / JOURNAL).unlink()
 
 
+INDEX = f"{SNAPSHOT}/index.json"
+_DIGEST_VERSION = "1"   # bump when dump_yaml's output changes: every file is then re-dumped
+
+
+def _digest(record: dict) -> str:
+    """Fingerprint of a generated record; json.dumps is C code, unlike the YAML dump."""
+    raw = json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha1((_DIGEST_VERSION + raw).encode("utf-8")).hexdigest()
+
+
+def _read_index(content: Path) -> dict[str, str]:
+    """rel path -> digest of the record its snapshot was dumped from (a missing or
+    damaged index only costs speed: every record is dumped and compared again)."""
+    try:
+        data = json.loads((content / INDEX).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
 class _Transaction:
+    index: dict[str, str]          # what the snapshot will hold after this build
+    old_index: dict[str, str]      # what it held before
+
     def __init__(self, content: Path):
         self.content = content
         self.staging = content / STAGING
@@ -289,6 +313,8 @@ def write_content(content: Path, articles: list[Article], stories: list[Story],
     result = WriteResult()
     recover(content)
     tx = _Transaction(content)
+    tx.old_index = _read_index(content)
+    tx.index = dict(tx.old_index)
     texts: dict[str, str] = {}       # article id -> text as it will be on disk
     for kind, records in (("articles", articles), ("stories", stories), ("entities", entities)):
         produced: set[str] = set()
@@ -302,6 +328,8 @@ def write_content(content: Path, articles: list[Article], stories: list[Story],
             _write_record(content, tx, kind, record.id, theirs, texts, result, merge)
         if prune:
             _prune(content, tx, kind, produced, result)
+    if tx.index != tx.old_index:
+        tx.write(INDEX, json.dumps(tx.index, sort_keys=True, indent=0).encode())
     tx.commit()
     return result
 
@@ -311,15 +339,19 @@ def _write_record(content: Path, tx: _Transaction, kind: str, rid: str, theirs: 
     rel = f"{kind}/{rid}.yml"
     snap_rel = f"{SNAPSHOT}/{rel}"
     path = content / rel
-    new = dump_yaml(theirs).encode("utf-8")
     snap = _read_bytes(content / snap_rel)
     disk = _read_bytes(path)
+    digest = _digest(theirs)
+    if snap is not None and disk == snap and tx.old_index.get(rel) == digest:
+        return          # nothing new and nobody edited it: not even a dump is needed
+    new = dump_yaml(theirs).encode("utf-8")
 
     if disk is not None and (disk == snap or (snap is None and disk == new)):
         target = new                                    # fast path: nobody edited it
     elif disk is None and snap is not None:
         if snap != new:                                 # editor deleted it: stays deleted
             tx.write(snap_rel, new)
+        tx.index[rel] = digest
         return
     elif disk is None:
         target = new                                    # a new record
@@ -342,6 +374,7 @@ def _write_record(content: Path, tx: _Transaction, kind: str, rid: str, theirs: 
         result.written.append(str(path))
     if snap != new:
         tx.write(snap_rel, new)
+    tx.index[rel] = digest
 
 
 def _prune(content: Path, tx: _Transaction, kind: str, produced: set[str], result: WriteResult) -> None:
@@ -359,6 +392,7 @@ def _prune(content: Path, tx: _Transaction, kind: str, produced: set[str], resul
             tx.delete(rel)
             result.written.append(str(content / rel))
         tx.delete(snap_rel)
+        tx.index.pop(rel, None)
 
 
 def _validate_generated(kind: str, data: dict, rel: str, result: WriteResult) -> None:

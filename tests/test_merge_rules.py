@@ -138,3 +138,16 @@ def test_file_with_a_yaml_error_is_left_alone_until_fixed(tmp_path):
     store.write_content(tmp_path, *corpus(seed=5, variant=1))
     after = load(path)
     assert after["title"] == "Fixed title" and "v1" in fact(after, "f1")["text"]
+
+
+def test_comment_before_a_key_survives_when_the_card_holding_it_is_dropped(tmp_path):
+    path = setup(tmp_path)
+    text = path.read_text()
+    text = text.replace("\nquotes:", "\n# quotes were checked against the video\nquotes:", 1)
+    path.write_text(text)
+    articles, stories, entities = corpus(seed=5)
+    stories[0].facts.pop()                        # the card ruamel hung the comment on
+    store.write_content(tmp_path, articles, stories, entities)
+    after = path.read_text()
+    assert "# quotes were checked against the video\nquotes:" in after
+    assert [f["id"] for f in load(path)["facts"]] == [f.id for f in stories[0].facts]

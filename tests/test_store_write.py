@@ -140,3 +140,19 @@ def test_previous_assignment_reads_story_ids(tmp_path):
     path = tmp_path / "articles/art-0-0.yml"
     path.write_text(path.read_text().replace("story: story-0", "story: 'story-1'  # moved by hand"))
     assert store.previous_assignment(tmp_path)["art-0-0"] == "story-1"
+
+
+def test_unchanged_rerun_does_not_even_dump(tmp_path, monkeypatch):
+    store.write_content(tmp_path, *corpus(seed=1))
+    before = files(tmp_path)
+
+    def no_dump(data):
+        raise AssertionError("dumped a record although nothing changed")
+
+    monkeypatch.setattr(store, "dump_yaml", no_dump)
+    assert store.write_content(tmp_path, *corpus(seed=1)).written == []
+    monkeypatch.undo()
+    (tmp_path / store.INDEX).write_text("{damaged")                # only costs speed
+    assert store.write_content(tmp_path, *corpus(seed=1)).written == []
+    assert files(tmp_path) == before
+    assert store.write_content(tmp_path, *corpus(seed=1, variant=1)).written
