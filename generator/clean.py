@@ -76,9 +76,10 @@ DEFAULT_PATTERNS: dict[str, str] = {
     "shortcode": r"^\[\w+[^\]]*\].*\[/\w+\]$",
     "tags": r"^(tags?|topics?|keywords?|categories|category|filed under|labels?)\s*[:|]",
     "updated": r"^(last )?(updated|modified|edited)\b( in| on| at)?\s*:?[^.]{0,25}\d",
-    "published": r"^(publish(ed)?|posted|date|release date)( date| on| at)?\s*[:\-]",
+    "published": (r"^(publish(ed)?|posted|date|release date)( date| on| at)?\s*[:\-]"
+                  r"|^(first )?(published|posted)( on| at)?\s+[^.]{0,40}\d"),
     "id": r"^(news|article|story|post|content|item)\s*(id|no\.?|number)\s*[:#]",
-    "date-line": (r"^((mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    "date-line": (r"^(\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*([a-z]{2,5})?\s*[,|-]?\s*)?((mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
                   r"(\d{1,2}\s*[a-z]{3,9}\.?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}|\d{4}-\d{2}-\d{2})"
                   r"([\sT,|-]+\d{1,2}[:.]\d{2}([:.]\d{2})?\s*([ap]\.?m\.?)?\s*([a-z]{2,5}|[+-]\d{2}:?\d{2})?)?$"),
     # "By Jane Doe" / "By Jane Doe and John Roe, Reuters": capitalised names, no sentence end

@@ -296,3 +296,17 @@ def test_menu_of_words_before_the_body_is_still_removed():
 ])
 def test_ads_and_embedded_player_messages(line, name):
     assert reasons(body(line))[line] == f"pattern:{name}"
+
+
+@pytest.mark.parametrize("line, name", [
+    ("Published 12:30 GMT, 26 December 2017", "published"),
+    ("First published on Tue 26 Dec 2017 18.11 GMT", "published"),
+    ("18:11 GMT, 26 December 2017", "date-line"),
+])
+def test_more_date_lines(line, name):
+    assert reasons(body(line))[line] == f"pattern:{name}"
+
+
+def test_published_sentence_without_date_is_body():
+    line = "Published reports said the minister would resign."
+    assert reasons(body(line))[line] is None

@@ -266,3 +266,8 @@ def test_sentence_case_first_line_with_full_stop_is_body():
 
 def test_a_name_with_party_in_brackets_is_not_a_dateline():
     assert parse_dateline("Sen. Ted Cruz (R-Tex.) said the plan would fail.") == (None, None, None)
+
+
+def test_published_line_without_colon():
+    a = describe(raw("Published 12:30 GMT, 26 December 2017 | Updated 13 May 2021\n\n" + BODY))
+    assert (a.published, a.published_inferred) == ("2017-12-26", False)
