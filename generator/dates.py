@@ -72,7 +72,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
-_FUTURE = re.compile(r"\b(will|shall|won't|going\s+to|plans?\s+to|planned|scheduled|due\s+to|expected\s+to|next|upcoming|would\s+be\s+held|to\s+be\s+held)\b", re.I)
+_FUTURE = re.compile(r"\b(will|shall|won't|going\s+to|plans?\s+to|scheduled\s+(?:to|for)|due\s+to|upcoming|to\s+be\s+held)\b", re.I)
 
 
 def parse_published(published: str | None) -> date | None:
@@ -159,6 +159,11 @@ def _pick_year(month: int, day: int | None, pub: date, tense: str | None) -> int
     if tense == "future":
         ok = [c for c in cands if c >= pub - timedelta(days=2)]
         return min(ok).year if ok else pub.year
+    # No tense: news mostly reports what happened, so the latest date not after
+    # publication wins while it is within ten months; otherwise the nearest.
+    past = [c for c in cands if c <= pub + timedelta(days=2)]
+    if past and (pub - max(past)).days <= 300:
+        return max(past).year
     return min(cands, key=lambda c: (abs((c - pub).days), c > pub)).year
 
 
