@@ -1,8 +1,9 @@
 """Clean + describe stage: RawArticle -> Article (issue 2).
 
-For the whole batch it first finds the lines that recur across articles of one
-source (outlet, site or input folder), then cleans each article (generator/clean.py)
-and reads its metadata from the raw lines:
+Each article is cleaned (generator/clean.py) and its metadata read from its lines.
+This runs twice over the batch: the first pass learns each article's outlet, so the
+second can drop lines recurring across many articles of one source (the input's
+outlet or site, else the detected outlet, else the input folder/file). Metadata:
 
 - headline: the input's title, else the first headline-shaped line near the top;
   it is taken out of `text` and recorded as removed with reason `headline`.
@@ -30,6 +31,7 @@ from urllib.parse import urlsplit
 
 from generator import clean
 from generator.config import Config
+from generator.errors import InputError
 from generator.ids import safe_id, slugify, unique_ids
 from generator.records import Article, RawArticle, ReadProblem, Removed
 
@@ -92,6 +94,8 @@ def prepare_articles(raws: Iterable[RawArticle], config: Config | None = None) -
     def attempt(raw: RawArticle, recurring: set[str]):
         try:
             return describe_one(raw, cfg, recurring)
+        except InputError as exc:
+            return ReadProblem(exc.source_file, exc.reason, exc.line)
         except Exception as exc:  # one broken article must not sink the batch
             log.debug("describe failed for %s", raw.source_file, exc_info=True)
             return ReadProblem(raw.source_file, f"could not be cleaned: {exc!r}", raw.line)
@@ -142,6 +146,7 @@ def source_group(raw: RawArticle) -> str:
 
 # ---------------------------------------------------------------- one article
 def describe_one(raw: RawArticle, cfg: clean.CleanConfig, recurring: set[str]):
+    """(raw, Meta, cleaned text, removed lines) of one article; InputError when no body is left."""
     lines = clean.classify(raw.text, cfg, recurring, structured=raw.format == "html")
     meta = Meta()
     meta.headline = pick_headline(lines, raw.title)
@@ -173,7 +178,7 @@ def describe_one(raw: RawArticle, cfg: clean.CleanConfig, recurring: set[str]):
 
     cleaned = clean.assemble(lines, cfg)
     if not cleaned.text.strip():
-        raise ValueError("no article text left after cleaning")
+        raise InputError(raw.source_file, "no article text left after cleaning", raw.line)
     return raw, meta, cleaned.text, cleaned.removed
 
 

@@ -198,7 +198,7 @@ def test_one_failing_article_is_a_problem_and_the_rest_go_on():
     good = raw(BODY, source_file="in/good.txt")
     out = describe(bad, good)
     assert isinstance(out[0], ReadProblem) and out[0].source_file == "in/bad.txt"
-    assert "no article text" in out[0].reason
+    assert out[0].reason == "no article text left after cleaning"
     assert isinstance(out[1], Article) and out[1].text == BODY
 
 
