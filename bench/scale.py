@@ -183,7 +183,8 @@ def _child_build(args) -> int:
                    executor=args.executor)
     print(json.dumps({"articles": report.articles, "stories": report.stories, "analyzed": report.analyzed,
                       "stories_built": report.stories_built, "written": len(report.written),
-                      "problems": len(report.problems), "timings": report.timings}))
+                      "problems": len(report.problems), "timings": report.timings,
+                      "problem_samples": [str(p) for p in report.problems[:5]]}))
     return 0
 
 
@@ -241,6 +242,35 @@ def _mkdocs_config(folder: Path) -> Path:
     return path
 
 
+def snapshot_code() -> tuple[Path, str]:
+    """A copy of generator/ and bench/ that every child runs, so that edits made to
+    the checkout during a long run cannot mix code versions (and invalidate the
+    cache, whose keys include the stage sources) between the builds being compared."""
+    import shutil
+
+    code = OUT / "code"
+    if code.exists():
+        shutil.rmtree(code)
+    ignore = shutil.ignore_patterns("__pycache__", "out", "*.pyc")
+    for name in ("generator", "bench"):
+        shutil.copytree(ROOT / name, code / name, ignore=ignore)
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "generator", "bench"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        version = head + ("+uncommitted" if dirty else "")
+    except OSError:
+        version = "unknown"
+    return code, version
+
+
+def _child_env(code: Path) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(code) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
 def _build_cmd(cfg: Path, folder: Path, inputs: list[Path], jobs: int, executor: str) -> list[str]:
     cmd = [PY, "-m", "bench.scale", "--child-build", "--config", str(cfg), "--content",
            str(folder / "content"), "--jobs", str(jobs), "--executor", executor]
@@ -273,7 +303,7 @@ def _cleaned_texts(content: Path, out: Path) -> tuple[int, int]:
 
 
 def measure(size_label: str, stories: list[Story], n: int, jobs: int, executor: str, mkdocs: bool,
-            log) -> dict:
+            log, code: Path) -> dict:
     folder = OUT / f"n{size_label}"
     if folder.exists():
         import shutil
@@ -289,32 +319,35 @@ def measure(size_label: str, stories: list[Story], n: int, jobs: int, executor: 
     row: dict = {"size": base_n}
 
     log(f"[{size_label}] full build of {base_n} articles, {jobs} processes")
-    full = run_measured(_build_cmd(cfg, folder, [base], jobs, executor))
+    env = _child_env(code)
+    full = run_measured(_build_cmd(cfg, folder, [base], jobs, executor), code, env)
     report = _parse_child(full, "full build")
     row.update(wall=full["wall"], rss=full["rss"], articles=report["articles"], stories=report["stories"],
-               problems=report["problems"], timings=report["timings"])
+               problems=report["problems"], timings=report["timings"],
+               problem_samples=report.get("problem_samples", []))
 
     log(f"[{size_label}] floor: bare spaCy over the same cleaned texts")
     texts = folder / "texts.jsonl"
     row["docs"], row["words"] = _cleaned_texts(folder / "content", texts)
-    floor = run_measured([PY, "-m", "bench.scale", "--child-floor", str(texts), "--jobs", str(jobs)])
+    floor = run_measured([PY, "-m", "bench.scale", "--child-floor", str(texts), "--jobs", str(jobs)], code, env)
     _parse_child(floor, "floor")
     row["floor_wall"] = floor["wall"]
     row["floor_rss"] = floor["rss"]
 
     log(f"[{size_label}] re-run, nothing new")
-    again = run_measured(_build_cmd(cfg, folder, [base], jobs, executor))
+    again = run_measured(_build_cmd(cfg, folder, [base], jobs, executor), code, env)
     row["rerun_nothing"] = again["wall"]
     row["rerun_nothing_report"] = _parse_child(again, "re-run")
 
     log(f"[{size_label}] re-run with {EXTRA} new articles")
-    plus = run_measured(_build_cmd(cfg, folder, [base, extra], jobs, executor))
+    plus = run_measured(_build_cmd(cfg, folder, [base, extra], jobs, executor), code, env)
     row["rerun_plus10"] = plus["wall"]
     row["rerun_plus10_report"] = _parse_child(plus, "re-run +10")
 
     if mkdocs:
         log(f"[{size_label}] mkdocs build")
-        mk = run_measured([str(Path(PY).parent / "mkdocs"), "build", "-q", "-f", str(_mkdocs_config(folder))])
+        mk = run_measured([str(Path(PY).parent / "mkdocs"), "build", "-q", "-f", str(_mkdocs_config(folder))],
+                          code, env)
         if mk["code"] == 0:
             pages = sum(1 for _ in (folder / "site").rglob("*.html"))
             row.update(mkdocs_wall=mk["wall"], pages=pages, mkdocs_per_page=mk["wall"] / max(pages, 1),
@@ -379,8 +412,8 @@ def _ok(flag: bool) -> str:
     return "ok" if flag else "MISSED"
 
 
-def table(rows: list[dict], jobs: int) -> str:
-    lines = [f"Scale (Reuters-21578, {jobs} processes)", "",
+def table(rows: list[dict], jobs: int, version: str = "") -> str:
+    lines = [f"Scale (Reuters-21578, {jobs} processes, code {version})", "",
              "| articles | stories | words | build s | words/s | floor s | vs floor | peak RSS | re-run s (nothing) | re-run s (+10) | MkDocs pages | MkDocs s | s/page |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
@@ -413,7 +446,8 @@ def table(rows: list[dict], jobs: int) -> str:
         if "mkdocs_error" in r:
             lines.append(f"- MkDocs build failed at {r['size']:,}: {r['mkdocs_error']}")
         if r["problems"]:
-            lines.append(f"- {r['size']:,}: {r['problems']} inputs/stories skipped with a problem")
+            lines.append(f"- {r['size']:,}: {r['problems']} inputs/stories skipped with a problem, e.g. "
+                         + "; ".join(r.get("problem_samples", [])[:3]))
     return "\n".join(lines)
 
 
@@ -458,15 +492,17 @@ def main(argv: list[str] | None = None) -> int:
 
     stories = list(reuters_stories())
     log(f"{len(stories):,} Reuters stories with a body")
+    code, version = snapshot_code()
+    log(f"measuring code {version} (snapshot in {code})")
     rows = []
     for label in [s.strip() for s in args.sizes.split(",") if s.strip()]:
         n = len(stories) if label == "all" else min(int(label), len(stories))
         try:
-            rows.append(measure(label, stories, n, args.jobs, args.executor, not args.no_mkdocs, log))
+            rows.append(measure(label, stories, n, args.jobs, args.executor, not args.no_mkdocs, log, code))
         except RuntimeError as exc:
             print(f"scale: size {label}: {exc}")
             return 1
-    print(table(rows, args.jobs))
+    print(table(rows, args.jobs, version))
     acc = None
     if args.accuracy_sample:
         try:

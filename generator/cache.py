@@ -1,6 +1,6 @@
 """Build cache: a re-run redoes only what changed.
 
-Two kinds of entries live in one SQLite file under `config.cache`
+Entries live in one SQLite file under `config.cache`
 (default `.cache/generator/cache.sqlite`):
 
 - per article: its `Analysis`, keyed by the cleaned article's id, text and
@@ -86,6 +86,11 @@ def article_key(article: Article, fp: str) -> str:
 def story_key(story_id: str, member_keys: Iterable[str], fp: str) -> str:
     """Key of a story's extract+resolve result: its id and its members, in order."""
     return "s:" + _sha(fp, story_id, list(member_keys))
+
+
+def batch_key(kind: str, fp: str, parts: Iterable[Any]) -> str:
+    """Key of a whole-batch result (clean+describe, grouping): every part, in order."""
+    return f"{kind}:" + _sha(fp, list(parts))
 
 
 class Cache:

@@ -73,11 +73,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
             cache_mod.Cache(config.resolve(config.cache) if use_cache else None) as cache:
         fp = cache_mod.fingerprint(config)
 
-        articles: list[Article] = []
-        raws = _collect_problems(read.read_inputs(paths, root=config.root), report.problems)
-        for item in describe.prepare_articles(raws, config):
-            (report.problems if isinstance(item, ReadProblem) else articles).append(item)
-        articles = _unique_ids(articles, report.problems)
+        articles = _prepare(paths, config, fp, cache, report)
         progress("clean", len(articles), len(articles))
         clock.lap("read+clean")
 
@@ -90,7 +86,11 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
 
         by_id = {a.id: a for a in articles}
         previous = store.previous_assignment(content)
-        groups = group.group_articles(articles, analyses, previous, config)
+        gkey = cache_mod.batch_key("g", fp, ([keys[a.id] for a in articles], sorted(previous.items())))
+        groups = cache.get_many([gkey]).get(gkey)
+        if not isinstance(groups, list):
+            groups = group.group_articles(articles, analyses, previous, config)
+            cache.put_many([(gkey, groups)])
         clock.lap("group")
 
         stories, entity_lists = _stories(groups, by_id, analyses, keys, fp, config, ex, cache,
@@ -125,6 +125,26 @@ class _Clock:
         now = time.perf_counter()
         self.into[name] = round(now - self.last, 3)
         self.last = now
+
+
+def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache,
+             report: BuildReport) -> list[Article]:
+    """Read and clean+describe every input; the batch result comes from the cache when
+    the inputs are exactly those of an earlier build."""
+    raws = list(_collect_problems(read.read_inputs(paths, root=config.root), report.problems))
+    key = cache_mod.batch_key("c", fp, (r.content_hash or read.content_hash(r) for r in raws))
+    hit = cache.get_many([key]).get(key)
+    if isinstance(hit, tuple) and len(hit) == 2:
+        articles, problems = hit
+    else:
+        articles, problems = [], []
+        for item in describe.prepare_articles(raws, config):
+            (problems if isinstance(item, ReadProblem) else articles).append(item)
+        # Stored before later stages set `dates`/`story` on these objects.
+        cache.put_many([(key, (articles, problems))])
+    del raws  # the raw texts are not needed again: do not hold them next to the clean ones
+    report.problems += problems
+    return _unique_ids(articles, report.problems)
 
 
 def _collect_problems(items: Iterable, problems: list[ReadProblem]) -> Iterator:

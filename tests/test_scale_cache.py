@@ -80,6 +80,7 @@ class FakeStages:
         self.texts: dict[str, str] = {}  # article id -> text; id "<story>-<n>"
         self.analyzed: list[str] = []
         self.extracted: list[str] = []
+        self.batch_calls: list[str] = []  # whole-batch stages run: "prepare", "group"
         real_analyze = executors.analyze_batch
 
         def read_inputs(paths, root=None):
@@ -87,12 +88,14 @@ class FakeStages:
                 yield RawArticle(source_file=f"{aid}.txt", text=text, id=aid)
 
         def prepare_articles(raws, config=None):
+            self.batch_calls.append("prepare")
             for r in raws:
                 yield Article(id=r.id, source_file=r.source_file, outlet="Outlet", headline=r.id,
                               published="2017-12-05", published_inferred=False, dateline=None,
                               byline=None, credits=[], text=r.text)
 
         def group_articles(articles, analyses, previous, config=None):
+            self.batch_calls.append("group")
             stories: dict[str, list[str]] = {}
             for a in articles:
                 stories.setdefault(a.id.split("-")[0], []).append(a.id)
@@ -114,7 +117,7 @@ class FakeStages:
         monkeypatch.setattr("generator.extract.extract_story", extract_story)
 
     def build(self, tmp_path, **kw):
-        self.analyzed, self.extracted = [], []
+        self.analyzed, self.extracted, self.batch_calls = [], [], []
         config = Config(root=tmp_path, cache=str(tmp_path / "cache"))
         return pipeline.build(config, inputs=["in"], content_dir=tmp_path / "content", jobs=1, **kw)
 
@@ -138,8 +141,9 @@ def test_a_rerun_with_nothing_new_recomputes_nothing_and_writes_the_same(stages,
     assert sorted(stages.extracted) == ["alpha", "beta", "gamma"]
     before = _content(tmp_path)
 
+    assert stages.batch_calls == ["prepare", "group"]
     again = stages.build(tmp_path)
-    assert stages.analyzed == [] and stages.extracted == []
+    assert stages.analyzed == [] and stages.extracted == [] and stages.batch_calls == []
     assert (again.analyzed, again.stories_built) == (0, 0)
     assert (again.articles, again.stories) == (4, 3)
     assert again.written == []
@@ -152,6 +156,7 @@ def test_a_new_article_redoes_itself_and_only_the_story_it_joins(stages, tmp_pat
     report = stages.build(tmp_path)
     assert stages.analyzed == ["beta-1"]
     assert stages.extracted == ["beta"]
+    assert stages.batch_calls == ["prepare", "group"]  # whole-batch stages see the new input
     assert report.stories == 3
     assert (tmp_path / "content" / "articles" / "beta-1.yml").exists()
 
