@@ -13,8 +13,12 @@ independent signals, and every removed line is recorded with the signal that fir
   entries, and short lines that do not end like a sentence (teaser headlines, section
   labels, captions). A short line that does end with a full stop is kept: real body
   sentences can be short.
-- `recurring`: a short line seen in several articles of the same outlet/source folder.
+- `recurring`: a short line seen in a good share of the articles of one outlet/source.
 - `repeated`: a paragraph that repeats an earlier one (exact, or near-exact in words).
+
+Short lines are not always furniture: a run of them inside the body (a list, a
+table, tour dates), lines that are mostly figures, an article without prose, and
+subheadings of text an HTML extractor already stripped of page chrome are kept.
 
 Repairs: a headline glued to the quote that opens the body (`...North Korea"Russia is
 ready`) is split into two lines; hard-wrapped lines inside a paragraph are re-joined
@@ -99,6 +103,7 @@ _URL_ONLY = re.compile(r"^(https?://|www\.)\S+$|^[a-z0-9-]+(\.[a-z0-9-]+)+/\S*$"
 _MENU_ITEM = re.compile(r"^(\d{1,2}[.)]|[*\u2022\u00b7>|-])\s+\S")
 _NUMBERING = re.compile(r"^\s*(\d{1,2}[.)]|[*\u2022\u00b7>|-])\s+")
 _GLUED = re.compile(r"^(?P<head>[^\"\u201c\u201d]{12,}?[A-Za-z0-9)'\u2019])(?P<quote>[\"\u201c][A-Z].{10,})$")
+# Unanchored furniture patterns do not judge full sentences longer than this.
 SENTENCE_WORDS = 12
 WRAP_MIN_CHARS = 50  # text wrapped at a fixed width has lines of 60-80 characters
 WRAP_MAX_WIDTH = 100  # wider "lines" are whole paragraphs: that text is not hard-wrapped
