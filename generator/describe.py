@@ -235,6 +235,15 @@ def parse_dateline(para: str) -> tuple[str | None, str | None, str | None]:
     return None, None, None
 
 
+def without_dateline(para: str) -> str:
+    """The paragraph after its dateline ("BERLIN (dpa) - The council..." -> "The council...")."""
+    for rx in _DATELINES:
+        m = rx.match(para)
+        if m and parse_dateline(para) != (None, None, None):
+            return para[m.end():]
+    return para
+
+
 def sign_off_credits(line: str) -> list[str]:
     m = _SIGN_OFF.search(line)
     if not m:
@@ -391,7 +400,7 @@ def article_id(raw: RawArticle, meta: Meta, text: str) -> str:
     given = safe_id(raw.id)
     if given:
         return given
-    lead = meta.headline or " ".join(text.split()[:8])
+    lead = meta.headline or " ".join(without_dateline(text).split()[:8])
     slug = slugify(" ".join(x for x in (meta.outlet, lead) if x), ID_MAX)
     if slug:
         return slug
