@@ -218,30 +218,33 @@ def pick_headline(lines: list[clean.Line], title: str | None) -> str | None:
     return None
 
 
-def parse_dateline(para: str) -> tuple[str | None, str | None, str | None]:
-    """(place, outlet, date text) of a dateline opening the paragraph, Nones when there is none."""
+def _dateline_match(para: str):
+    """The regex match of a dateline opening the paragraph (followed by text), or None."""
     for rx in _DATELINES:
         m = rx.match(para)
-        if not m:
-            continue
-        rest = para[m.end():]
-        if not (rest[:1].isalnum() or rest[:1] in "\"\u201c'\u2018"):
-            continue
-        groups = m.groupdict()
-        place, outlet, when = groups.get("place"), groups.get("outlet"), groups.get("date")
-        if outlet and ("," in outlet or "/" in outlet or len(outlet.split()) > 4):
-            outlet = None  # "(AFP, Reuters)" is a credit list, not one outlet
-        return (place.strip() if place else None), (outlet.strip() if outlet else None), when
-    return None, None, None
+        if m:
+            rest = para[m.end():]
+            if rest[:1].isalnum() or rest[:1] in "\"\u201c'\u2018":
+                return m
+    return None
+
+
+def parse_dateline(para: str) -> tuple[str | None, str | None, str | None]:
+    """(place, outlet, date text) of a dateline opening the paragraph, Nones when there is none."""
+    m = _dateline_match(para)
+    if not m:
+        return None, None, None
+    groups = m.groupdict()
+    place, outlet, when = groups.get("place"), groups.get("outlet"), groups.get("date")
+    if outlet and ("," in outlet or "/" in outlet or len(outlet.split()) > 4):
+        outlet = None  # "(AFP, Reuters)" is a credit list, not one outlet
+    return (place.strip() if place else None), (outlet.strip() if outlet else None), when
 
 
 def without_dateline(para: str) -> str:
     """The paragraph after its dateline ("BERLIN (dpa) - The council..." -> "The council...")."""
-    for rx in _DATELINES:
-        m = rx.match(para)
-        if m and parse_dateline(para) != (None, None, None):
-            return para[m.end():]
-    return para
+    m = _dateline_match(para)
+    return para[m.end():] if m else para
 
 
 def sign_off_credits(line: str) -> list[str]:
