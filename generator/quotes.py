@@ -439,6 +439,20 @@ def is_title(quoted: str) -> bool:
                for w in words) and words[0][:1].isupper()
 
 
+def _whole_paragraph(text: str, a: int, b: int) -> bool:
+    p_start = text.rfind("\n", 0, a) + 1
+    p_end = text.find("\n", b)
+    p_end = len(text) if p_end < 0 else p_end
+    return not text[p_start:a].strip(" \t\"“‘'") and not text[b:p_end].strip(" \t\"”’'.,!?")
+
+
+def _in_previous_paragraph(text: str, last: QuoteMention, para: int) -> bool:
+    """The quote `last` is in the paragraph just before the one starting after `para`."""
+    prev_end = len(text[:para].rstrip("\n"))
+    prev_start = text.rfind("\n", 0, prev_end) + 1
+    return prev_start <= last.start < para
+
+
 def find_quotes(doc, text: str) -> list[QuoteMention]:
     """Every direct quote in one article, with its speaker as written."""
     ctx = _Context(doc, text)
@@ -455,10 +469,14 @@ def find_quotes(doc, text: str) -> list[QuoteMention]:
         else:
             speaker, cue, clear = _attribute(doc, text, a, b, ctx)
         para = text.rfind("\n", 0, a)
-        if speaker is None:
+        if speaker is None and words >= 3:
             prev = last_in_para.get(para)
-            if prev is not None and prev.speaker_name and words >= 3:
-                # A quote continued in the same paragraph, attribution given once.
+            if prev is None and out and _whole_paragraph(text, a, b) and _in_previous_paragraph(text, out[-1], para):
+                # News style: a paragraph that is all quote, right after a paragraph
+                # whose last quote was attributed, goes on with the same speaker.
+                prev = out[-1]
+            if prev is not None and prev.speaker_name:
+                # A quote continued (same paragraph or the next), attribution given once.
                 speaker = (prev.speaker_name, prev.speaker_start, prev.speaker_end, False)
                 cue = prev.cue
         if words <= 2 and not clear:

@@ -201,3 +201,13 @@ def test_transcript_line_speaker_leads_the_quote():
     text = '"WALLACE: Do you really see those two as equivalent here today?"'
     [q] = only(text)
     assert q.speaker_name == "WALLACE"
+
+
+def test_quote_paragraph_continues_previous_paragraphs_speaker():
+    text = ('"We will rebuild every school," Mayor Lina Park said on Monday.\n\n'
+            '"Nobody will be left without a classroom this winter."\n\n'
+            'The council meets again in May.\n\n'
+            '"This is a separate remark nobody made here."')
+    first, second, third = only(text)
+    assert second.speaker_name == "Lina Park"
+    assert third.speaker_name is None
