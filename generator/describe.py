@@ -13,7 +13,8 @@ outlet or site, else the detected outlet, else the input folder/file). Metadata:
   Wire sign-offs like `(AFP, dpa, Reuters)` are `credits`, never the outlet.
 - published: the input's field; else a "Publish Date"/"Published" line; else a
   stand-alone date line; else the dateline's date, whose year (when missing) comes
-  from the other articles of the batch dated within weeks of it; else an "Updated"
+  from a full date within weeks of it in the article, else in the batch's other
+  articles' publication dates; else an "Updated"
   line. Everything not stated as the publication date is `published_inferred: true`.
 - dateline (place), byline ("By X"), credits (wire services of a sign-off).
 
@@ -84,6 +85,7 @@ class Meta:
     byline: str | None = None
     credits: list[str] = field(default_factory=list)
     pending_date: tuple[int, int] | None = None   # (month, day) of a dateline date without year
+    own_dates: list[date] = field(default_factory=list)  # full dates written in the article itself
 
 
 def prepare_articles(raws: Iterable[RawArticle], config: Config | None = None) -> Iterator[Article | ReadProblem]:
@@ -355,6 +357,7 @@ def set_published(meta: Meta, raw: RawArticle, lines: list[clean.Line], dateline
                 meta.published = iso(y, mo, d)
             else:
                 meta.pending_date = (mo, d)
+                meta.own_dates = full_dates(" ".join(ln.text for ln in lines if ln.text))
                 meta.published_inferred = True
             return
     for ln in lines:
@@ -367,33 +370,51 @@ def set_published(meta: Meta, raw: RawArticle, lines: list[clean.Line], dateline
                 return
 
 
-def infer_missing_years(metas: list[Meta], window_days: int = 45) -> None:
-    """Give a year to dateline dates written without one ("Dec 27"), from the batch.
+def full_dates(text: str) -> list[date]:
+    """Every date written with its year in the text ("November 29, 2017", "2017-11-29")."""
+    out = []
+    for rx in (_ISO, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+        for m in rx.finditer(text):
+            parsed = parse_date(m.group(0))
+            if parsed and parsed[0]:
+                out.append(date(*parsed))  # type: ignore[arg-type]
+    return out
 
-    The year chosen puts the date closest to a stated publication date of another
-    article; only within `window_days` of one, otherwise the date stays unknown.
+
+def _closest(mo: int, d: int, anchors: list[date], window_days: int) -> date | None:
+    best = None
+    for k in anchors:
+        for y in (k.year - 1, k.year, k.year + 1):
+            try:
+                cand = date(y, mo, d)
+            except ValueError:
+                continue
+            gap = abs((cand - k).days)
+            if gap <= window_days and (best is None or gap < best[0]):
+                best = (gap, cand)
+    return best[1] if best else None
+
+
+def infer_missing_years(metas: list[Meta], window_days: int = 45) -> None:
+    """Give a year to dateline dates written without one ("Dec 27").
+
+    Context, in order: full dates written in the article itself, then the stated
+    publication dates of the other articles of the batch. The year chosen puts the
+    date closest to one of them, and only within `window_days`: otherwise the date
+    stays unknown. The result is always marked inferred.
     """
-    known = []
+    batch = []
     for m in metas:
         if m.published and not m.published_inferred and re.match(r"\d{4}-\d{2}-\d{2}", m.published):
             y, mo, d = (int(x) for x in m.published[:10].split("-"))
-            known.append(date(y, mo, d))
+            batch.append(date(y, mo, d))
     for m in metas:
         if not m.pending_date:
             continue
         mo, d = m.pending_date
-        best = None
-        for k in known:
-            for y in (k.year - 1, k.year, k.year + 1):
-                try:
-                    cand = date(y, mo, d)
-                except ValueError:
-                    continue
-                gap = abs((cand - k).days)
-                if gap <= window_days and (best is None or gap < best[0]):
-                    best = (gap, cand)
-        m.published = best[1].isoformat() if best else None
-        m.published_inferred = bool(best)
+        found = _closest(mo, d, m.own_dates, window_days) or _closest(mo, d, batch, window_days)
+        m.published = found.isoformat() if found else None
+        m.published_inferred = bool(found)
         m.pending_date = None
 
 

@@ -271,3 +271,8 @@ def test_a_name_with_party_in_brackets_is_not_a_dateline():
 def test_published_line_without_colon():
     a = describe(raw("Published 12:30 GMT, 26 December 2017 | Updated 13 May 2021\n\n" + BODY))
     assert (a.published, a.published_inferred) == ("2017-12-26", False)
+
+
+def test_dateline_year_from_a_full_date_in_the_article_itself():
+    a = describe(raw("Moscow, Dec 27 (IANS) Officials met after the test of November 29, 2017 was condemned."))
+    assert (a.published, a.published_inferred) == ("2017-12-27", True)
