@@ -86,11 +86,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
 
         by_id = {a.id: a for a in articles}
         previous = store.previous_assignment(content)
-        gkey = cache_mod.batch_key("g", fp, ([keys[a.id] for a in articles], sorted(previous.items())))
-        groups = cache.get_many([gkey]).get(gkey)
-        if not isinstance(groups, list):
-            groups = group.group_articles(articles, analyses, previous, config)
-            cache.put_many([(gkey, groups)])
+        groups = _group(articles, analyses, previous, keys, fp, config, cache)
         clock.lap("group")
 
         stories, entity_lists = _stories(groups, by_id, analyses, keys, fp, config, ex, cache,
@@ -145,6 +141,26 @@ def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache,
     del raws  # the raw texts are not needed again: do not hold them next to the clean ones
     report.problems += problems
     return _unique_ids(articles, report.problems)
+
+
+def _assignment_hash(assignment: dict[str, str]) -> str:
+    return cache_mod.batch_key("p", "", sorted(assignment.items()))
+
+
+def _group(articles: list[Article], analyses: dict[str, Analysis], previous: dict[str, str],
+           keys: dict[str, str], fp: str, config: Config, cache: cache_mod.Cache) -> list:
+    """The story groups; from the cache when the articles are exactly those of an earlier
+    build and the previous assignment on disk is the one that build started from or
+    the one it produced (stable ids make the latter a fixed point)."""
+    key = cache_mod.batch_key("g", fp, (keys[a.id] for a in articles))
+    prev = _assignment_hash(previous)
+    hit = cache.get_many([key]).get(key)
+    if isinstance(hit, tuple) and len(hit) == 3 and prev in hit[:2]:
+        return hit[2]
+    groups = group.group_articles(articles, analyses, previous, config)
+    produced = {aid: g.id for g in groups for aid in g.article_ids}
+    cache.put_many([(key, (prev, _assignment_hash(produced), groups))])
+    return groups
 
 
 def _collect_problems(items: Iterable, problems: list[ReadProblem]) -> Iterator:

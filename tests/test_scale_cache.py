@@ -183,3 +183,14 @@ def test_cached_and_fresh_builds_write_identical_content(stages, tmp_path):
     other.mkdir()
     stages.build(other, use_cache=False)
     assert {str(k): v for k, v in _content(other).items()} == {str(k): v for k, v in cached.items()}
+
+
+def test_a_changed_story_assignment_on_disk_regroups(stages, tmp_path, monkeypatch):
+    stages.build(tmp_path)
+    stages.build(tmp_path)
+    assert stages.batch_calls == []
+    # an editor moved an article to another story: grouping must see it
+    monkeypatch.setattr("generator.store.previous_assignment",
+                        lambda content: {"alpha-0": "beta", "alpha-1": "alpha", "beta-0": "beta"})
+    stages.build(tmp_path)
+    assert stages.batch_calls == ["group"]
