@@ -70,7 +70,7 @@ DEFAULT_PATTERNS: dict[str, str] = {
                 r"( by| credit| courtesy( of)?)?\s*[:|/©])"
                 r"|^(photo|image|picture)\s*(by|credit|courtesy)\b|©|\b(getty images|shutterstock)\b"),
     "advertisement": (r"^(advertisement|sponsored( content)?|paid content|promoted)\b"
-                      r"|^(story|article) continues? below|\bcontinue reading the main story\b"),
+                      r"|^(story|article) continu(e|es|ed) below|\bcontinue reading the main story\b"),
     # messages of embedded players and widgets that scrapes pick up as text
     "embed": (r"\bcould not be loaded\b|\bis not available right now\b|\bplease try again later\b"
               r"|\bwhen the video has been rented\b|\b(enable|turn on) javascript\b|\byour browser does not support\b"

@@ -290,6 +290,7 @@ def test_menu_of_words_before_the_body_is_still_removed():
     ("Advertisement", "advertisement"),
     ("Advertisement Continue reading the main story", "advertisement"),
     ("Story continues below", "advertisement"),
+    ("Story Continued Below", "advertisement"),
     ("The interactive transcript could not be loaded.", "embed"),
     ("This feature is not available right now. Please try again later.", "embed"),
     ("Your browser does not support the video tag.", "embed"),
