@@ -47,7 +47,7 @@ REPORTING = {
         "suggest suggested suggests", "promise promised promises", "vow vowed vows",
         "assert asserted asserts", "observe observed", "predict predicted predicts",
         "confirm confirmed confirms", "deny denied denies", "reiterate reiterated",
-        "pledge pledged", "quote quoted", "report reported reports reporting", "threaten threatened threatens",
+        "pledge pledged", "joke joked jokes", "quote quoted", "report reported reports reporting", "threaten threatened threatens",
     ) for f in stem.split()
 }
 PRONOUNS = {"he", "she", "He", "She"}
@@ -82,28 +82,45 @@ def _paragraphs(text: str):
         pos += len(line) + 1
 
 
+_TWO_CHAR = {"''": "'", "``": "“", "‘‘": "“", "’’": "”"}
+
+
+def _double_marks(text: str, start: int, end: int):
+    """(position, width, shape) of each double mark; two apostrophes or backticks
+    in a row are one mark (''newswire style'', ``LaTeX style'')."""
+    i = start
+    while i < end:
+        pair = text[i:i + 2]
+        if pair in _TWO_CHAR and i + 1 < end:
+            yield i, 2, _TWO_CHAR[pair]
+            i += 2
+            continue
+        if text[i] in _DOUBLE:
+            yield i, 1, text[i]
+        i += 1
+
+
 def _double_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     open_at = None
-    for i in range(start, end):
-        ch = text[i]
-        if ch not in _DOUBLE:
-            continue
+    for i, width, ch in _double_marks(text, start, end):
         prev = text[i - 1] if i > start else " "
-        nxt = text[i + 1] if i + 1 < end else " "
+        nxt = text[i + width] if i + width < end else " "
         if open_at is None:
             # A closing-shaped mark followed by a space is a stray close, not an opening.
             if ch in "”»" and not _WORD.match(nxt):
                 continue
-            open_at = i
+            if ch == "'" and (_WORD.match(prev) or not _WORD.match(nxt) and nxt not in "‘'\""):
+                continue  # '' after a word or before a space cannot open a quote
+            open_at = i + width
         else:
             if ch in "“„«" and prev.isspace() and _WORD.match(nxt):
-                open_at = i  # the previous opening was stray; start again here
+                open_at = i + width  # the previous opening was stray; start again here
                 continue
-            spans.append((open_at + 1, i))
+            spans.append((open_at, i))
             open_at = None
-    if open_at is not None and end - open_at > 2:
-        spans.append((open_at + 1, end))
+    if open_at is not None and end - open_at > 1:
+        spans.append((open_at, end))
     return spans
 
 
@@ -111,7 +128,7 @@ def _single_spans(text: str, start: int, end: int, taken: list[tuple[int, int]])
     spans = []
     open_at = None
     for i in range(start, end):
-        if any(a - 1 <= i <= b for a, b in taken):
+        if any(a - 2 <= i <= b + 1 for a, b in taken):
             continue
         ch = text[i]
         prev = text[i - 1] if i > start else " "

@@ -211,3 +211,12 @@ def test_quote_paragraph_continues_previous_paragraphs_speaker():
     first, second, third = only(text)
     assert second.speaker_name == "Lina Park"
     assert third.speaker_name is None
+
+
+def test_two_apostrophes_are_a_double_mark():
+    text = "Acts of protest, Mr. Obama said, recalling the words ''I can't breathe,'' on the shirt."
+    qs = only(text)
+    assert [q.text for q in qs] == ["I can't breathe"]
+    text = "''That makes me smart,'' Donald Trump said after the debate."
+    [q] = only(text)
+    assert q.text == "That makes me smart" and q.speaker_name == "Donald Trump"
