@@ -137,7 +137,8 @@ def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSe
             signals = frozenset(
                 "e:" + " ".join(_stem(w.lower()) for w in words(m.text))
                 for m in analysis.mentions if start <= m.start and m.end <= end
-            ) | frozenset(signal_tokens(_Snippet(text), None))
+            ) | frozenset(signal_tokens(_Snippet(text), None)) | frozenset(
+                "d:" + d.value for d in analysis.dates if start <= d.start and d.end <= end)
             out.append(Sentence(ai, start, end, text, si / max(1, len(spans) - 1), signals))
     return out
 
@@ -168,17 +169,17 @@ def fact_id(text: str) -> str:
 
 
 # ---------------------------------------------------------------- alignment
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return _STEMMER.stem(word) if _STEMMER else word
-
-
 try:  # Porter needs no downloaded data; nltk comes with sumy
     from nltk.stem.porter import PorterStemmer
 
     _STEMMER = PorterStemmer()
 except Exception:  # pragma: no cover
     _STEMMER = None
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _STEMMER.stem(word) if _STEMMER else word
 
 
 def stem_tokens(text: str) -> list[str]:
@@ -359,14 +360,6 @@ def summarise(cards: list[_Card], sim, settings: ExtractSettings) -> list[Summar
     # Lead with the top card, then follow the order in which the articles tell it.
     ordered = chosen[:1] + sorted(chosen[1:], key=lambda c: (c.position, c.fact.id))
     return [SummaryItem(c.fact.text, [c.fact.id]) for c in ordered]
-
-
-def _cos(a, b) -> float:
-    import numpy as np
-
-    a, b = np.asarray(a).ravel(), np.asarray(b).ravel()
-    na, nb = np.linalg.norm(a), np.linalg.norm(b)
-    return float(a @ b / (na * nb)) if na and nb else 0.0
 
 
 def choose_title(members: list[tuple[Article, Analysis]], cards: list[_Card], settings: ExtractSettings) -> str:
