@@ -436,46 +436,49 @@ def paragraphs(lines: list[Line]) -> list[str]:
     return [line.text for line in lines if line.text and line.reason is None]
 
 
-def drop_repeats(paras: list[str], ratio: float = 0.9) -> tuple[list[str], list[Removed]]:
-    """Keep the first of repeated paragraphs: exact (ignoring case/space) or near-exact in words."""
-    kept: list[str] = []
+def repeat_indices(paras: list[str], ratio: float = 0.9) -> list[int]:
+    """Positions of paragraphs that repeat an earlier one: exact (ignoring case and
+    space) or near-exact in words. The first of each set is kept."""
     kept_words: list[tuple[list[str], set[str]]] = []
-    removed: list[Removed] = []
-    seen = set()
-    for p in paras:
-        k = key(p)
+    seen: set[str] = set()
+    out: list[int] = []
+    for i, p in enumerate(paras):
         if not ends_like_sentence(p) and len(p.split()) < 10:
-            kept.append(p)  # list items and table rows repeat legitimately ("Meal 1")
-            continue
+            continue  # list items and table rows repeat legitimately ("Meal 1")
+        k = key(p)
         if k in seen:
-            removed.append(Removed(p, "repeated"))
+            out.append(i)
             continue
         ws = words(p)
         wset = set(ws)
-        duplicate = False
-        if len(ws) >= 12:
-            for other, oset in kept_words:
-                if len(other) < 12:
-                    continue
-                overlap = len(wset & oset) / max(1, len(wset | oset))
-                if overlap >= ratio - 0.1 and SequenceMatcher(None, ws, other, autojunk=False).ratio() >= ratio:
-                    duplicate = True
-                    break
-        if duplicate:
-            removed.append(Removed(p, "repeated"))
+        if len(ws) >= 12 and any(
+                len(other) >= 12 and len(wset & oset) / max(1, len(wset | oset)) >= ratio - 0.1
+                and SequenceMatcher(None, ws, other, autojunk=False).ratio() >= ratio
+                for other, oset in kept_words):
+            out.append(i)
             continue
         seen.add(k)
-        kept.append(p)
         kept_words.append((ws, wset))
-    return kept, removed
+    return out
+
+
+def drop_repeats(paras: list[str], ratio: float = 0.9) -> tuple[list[str], list[Removed]]:
+    """(kept paragraphs, removed repeats) of repeat_indices."""
+    drop = set(repeat_indices(paras, ratio))
+    return ([p for i, p in enumerate(paras) if i not in drop],
+            [Removed(p, "repeated") for i, p in enumerate(paras) if i in drop])
 
 
 def assemble(lines: list[Line], cfg: CleanConfig | None = None) -> Cleaned:
-    """Classified lines -> body text (one blank line between paragraphs) and the removed list."""
+    """Classified lines -> body text (one blank line between paragraphs) and the removed
+    list, in the order the lines stood in the article."""
     cfg = cfg or CleanConfig()
+    lines = [Line(line.text, line.reason, line.glued) for line in lines]  # the caller's stay as they are
+    body = [line for line in lines if line.text and line.reason is None]  # one paragraph each
+    for i in repeat_indices([line.text for line in body], cfg.near_duplicate_ratio):
+        body[i].reason = "repeated"
     removed = [Removed(line.text, line.reason) for line in lines if line.text and line.reason]
-    kept, repeats = drop_repeats(paragraphs(lines), cfg.near_duplicate_ratio)
-    return Cleaned("\n\n".join(kept), removed + repeats)
+    return Cleaned("\n\n".join(paragraphs(lines)), removed)
 
 
 def clean_text(text: str, cfg: CleanConfig | None = None, recurring: set[str] | frozenset = frozenset(),

@@ -311,3 +311,9 @@ def test_more_date_lines(line, name):
 def test_published_sentence_without_date_is_body():
     line = "Published reports said the minister would resign."
     assert reasons(body(line))[line] is None
+
+
+def test_removed_lines_are_listed_in_document_order():
+    out = clean_text("\n\n".join(["Share this", P1, P2, P1, "Follow us on Twitter", P3]))
+    assert [(r.line, r.reason) for r in out.removed] == [
+        ("Share this", "pattern:share"), (P1, "repeated"), ("Follow us on Twitter", "pattern:share")]
