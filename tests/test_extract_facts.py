@@ -194,3 +194,33 @@ def test_sample_story_covers_sanctions_missile_test_and_calls(sample_story):
     assert _cards_matching(story, r"missile", r"test|launch")                  # the test behind them
     assert _cards_matching(story, r"Lavrov", r"Tillerson")                     # the diplomatic call
     assert _cards_matching(story, r"phone conversation|phone call", r"Trump|Tillerson")
+
+
+def test_summary_skips_a_second_card_restating_a_chosen_fact():
+    # Article one states the closure twice in different words; at most one sentence per
+    # article goes on a card, so the restatement becomes a second card. The summary must
+    # still carry the closure once.
+    one = ("The city council of Lyon voted on Monday to close the Croix-Rousse tunnel to cars from March. "
+           "Residents of the Croix-Rousse hill have long complained about traffic noise at night. "
+           "On Monday the council decided the Croix-Rousse tunnel will close to cars from March. "
+           "A new bakery opened near the town hall to long queues of customers.")
+    two = ("Cars will be banned from the Croix-Rousse tunnel in Lyon from March after a council vote on Monday. "
+           "Students at the university staged a sit-in over tuition fees last week. "
+           "The regional train operator announced new timetables for the summer season.")
+    story, arts = _story([one, two])
+    _assert_invariant(story, arts)
+    closure_cards = [f for f in story.facts if "Croix-Rousse tunnel" in f.text]
+    assert len(closure_cards) >= 2, "setup: the restatement is a card of its own"
+    assert sum("Croix-Rousse tunnel" in s.text for s in story.summary) == 1
+    assert len(story.summary) >= 3
+
+
+def test_closing_quote_left_outside_by_the_splitter_is_taken_in():
+    text = 'Peskov added that the readiness of Russia to help was "obvious." Then others spoke at length.'
+    art = make_article("q", text)
+    from generator.records import Analysis
+
+    end = text.index('obvious.') + len('obvious.')
+    sents = story_sentences([(art, Analysis("q", [(0, end), (end + 2, len(text))]))], ExtractSettings())
+    assert sents[0].text.endswith('"obvious."')
+    assert text[sents[0].start:sents[0].end] == sents[0].text
