@@ -63,7 +63,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # late November / earlier in December / in March (a cue keeps "may" the verb out)
     ("m", re.compile(_B + r"(?:(?P<cue>earlier\s+in|later\s+in|early|late|mid|mid-|in|since|until|by|through|during|last|next|this|of|from|before|after)\s*)"
                      + _MON + _E + r"(?!\s+[0-3]?\d(?:st|nd|rd|th)?\b)", re.I)),
-    ("year", re.compile(_B + r"(?:(?P<cue>in|since|until|by|through|during|from|to|before|after|of|early|late|mid|mid-|end\s+of|start\s+of|beginning\s+of)\s+(?:the\s+year\s+)?)?" + _YEAR + _E + r"(?!\s*(?:%|per|people|troops|barrels|dollars))")),
+    ("year", re.compile(_B + r"(?:(?P<cue>in|since|until|by|through|during|from|to|before|after|of|early|late|mid|mid-|end\s+of|start\s+of|beginning\s+of)\s+(?:the\s+year\s+)?|(?P<cue2>mid-|early-|late-))?" + _YEAR + _E + r"(?!\s*(?:%|per|people|troops|barrels|dollars))")),
     ("weekday", re.compile(_B + r"(?:(?P<cue>(?i:last|next|this|coming|past|previous|on))\s+)?" + _WD + _E)),
     ("rel_day", re.compile(_B + r"(?P<w>today|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|tonight|this\s+morning|this\s+afternoon|this\s+evening|last\s+night)" + _E, re.I)),
     ("rel_unit", re.compile(_B + r"(?P<w>(?:earlier|later)\s+this|last|next|this|the\s+past|the\s+previous|the\s+coming|the\s+current)\s+(?P<unit>week|month|year)" + _E, re.I)),
@@ -98,9 +98,10 @@ def _tense_from_doc(doc, start: int) -> str | None:
     """
     if doc is None:
         return None
-    tok = next((t for t in doc if t.idx + len(t.text) > start), None)
-    if tok is None:
+    span = doc.char_span(start, min(start + 1, len(doc.text)), alignment_mode="expand")
+    if span is None or len(span) == 0:
         return None
+    tok = span[0]
     node = tok
     steps = 0
     while node.pos_ not in ("VERB", "AUX") and node.head is not node and steps < 6:
