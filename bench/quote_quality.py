@@ -8,11 +8,10 @@ Gold: `../shared/eval/polnear/dev/attributions/*.ann` (brat). A gold attribution
 For each system:
 - recall: share of gold direct contents overlapped by at least one system quote;
 - precision: share of system quotes that overlap some gold direct content;
-- speaker accuracy: among matched gold quotes, share whose system speaker span
-  overlaps the gold Source span or shares a name word with it (for a pronoun
-  source, with any Source span of the same cue's earlier named mention is not
-  known, so a pronoun gold source matches when our speaker names a person whose
-  name words appear in the article before the quote).
+- speaker accuracy: among matched gold quotes, share where a system speaker span
+  overlaps the gold Source span or shares a name word with it; when the gold
+  source is a pronoun (its referent is not annotated) a named speaker mentioned
+  earlier in the article counts as right (that is what pronoun resolution gives).
 One annotator's file per article (the first by name) when several annotated it.
 Skips with a message when ../shared/eval is absent.
 """
