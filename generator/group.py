@@ -140,7 +140,9 @@ def article_vectors(articles: list[Article], analyses: dict[str, Analysis], sett
             blocks.append(x_sig)
         except ValueError:  # every signal token pruned by max_df
             pass
-    return normalize(hstack(blocks).tocsr())
+    x = normalize(hstack(blocks).tocsr())
+    x.sum_duplicates()  # unique sorted indices per row: the cluster sums rely on it
+    return x
 
 
 # ---------------------------------------------------------------- linking
@@ -161,15 +163,20 @@ class _Clusters:
         return i
 
     def average_similarity(self, a: int, b: int) -> float:
-        dot = self.sum[a].multiply(self.sum[b]).sum()
-        return float(dot) / (self.size[a] * self.size[b])
+        va, vb = self.sum[a], self.sum[b]
+        # Sparse dot on the raw index arrays: far cheaper than building a product matrix.
+        _, ia, ib = np.intersect1d(va.indices, vb.indices, assume_unique=True, return_indices=True)
+        dot = float(np.dot(va.data[ia], vb.data[ib]))
+        return dot / (self.size[a] * self.size[b])
 
     def merge(self, a: int, b: int) -> None:
         if self.size[a] < self.size[b]:
             a, b = b, a
         self.parent[b] = a
         self.size[a] += self.size[b]
-        self.sum[a] = self.sum[a] + self.sum.pop(b)
+        merged = self.sum[a] + self.sum.pop(b)
+        merged.sum_duplicates()  # canonical (sorted, unique) indices for intersect1d
+        self.sum[a] = merged
         self.span[a] = self.merged_span(a, b)
         del self.span[b]
 
