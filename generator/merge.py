@@ -21,11 +21,12 @@ of ruamel is paid per edited file, not per build.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 from ruamel.yaml import YAML
@@ -49,6 +50,9 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     text: str | None = None         # article: the text as it stays on disk
     changed: bool = False
+    # The ledger of paths the editor owns (changed, added, deleted), kept beside the
+    # snapshot so an edit survives even after the generator once agreed with it.
+    owned: list[str] = field(default_factory=list)
 
 
 def round_trip_yaml() -> YAML:
@@ -117,13 +121,22 @@ def _short(value: Any) -> str:
 
 
 class _Merger:
-    def __init__(self, where: str):
+    """Merges in place into `ours`; `owned` is the ledger of paths the editor has
+    touched (changed, added or deleted) in this or any earlier build. An owned path
+    keeps the editor's value even after the generator happened to produce the same
+    value once (so the generator's next change does not take it back)."""
+
+    def __init__(self, where: str, owned: Iterable[str] = ()):
         self.where = where
         self.conflicts: list[str] = []
         self.changed = False
+        self.owned = set(owned)
 
     def conflict(self, path: str, message: str) -> None:
         self.conflicts.append(f"{self.where}: {path or '(record)'}: {message}")
+
+    def owned_under(self, path: str) -> bool:
+        return any(p == path or p.startswith((path + ".", path + "[")) for p in self.owned)
 
     # ------------------------------------------------------------ mappings
     def mapping(self, base: dict, ours: CommentedMap, theirs: dict, path: str) -> None:
@@ -133,18 +146,21 @@ class _Merger:
             sub = f"{path}.{key}" if path else str(key)
             if key not in ours:
                 if b is _MISSING:
-                    if t is not _MISSING:                      # a field new from the generator
+                    if t is not _MISSING and sub not in self.owned:   # a field new from the generator
                         self._insert(ours, theirs, key, t)
-                elif t is not _MISSING and t != b:
-                    self.conflict(sub, f"kept editor's deletion (generator now says {_short(t)})")
+                else:                                                 # the editor deleted it
+                    self.owned.add(sub)
+                    if t is not _MISSING and t != b:
+                        self.conflict(sub, f"kept editor's deletion (generator now says {_short(t)})")
                 continue
             o = ours[key]
             if b is _MISSING:                                  # the editor added it
+                self.owned.add(sub)
                 if t is not _MISSING and plain(o) != t:
                     self.conflict(sub, f"kept editor's value {_short(o)} (generator now says {_short(t)})")
                 continue
             if t is _MISSING:                                  # the generator dropped it
-                if plain(o) == b:
+                if plain(o) == b and not self.owned_under(sub):
                     del ours[key]
                     self.changed = True
                 else:
@@ -163,17 +179,21 @@ class _Merger:
         self.changed = True
 
     def value(self, b: Any, o: Any, t: Any, path: str, set_ours) -> None:
-        if isinstance(o, dict) and isinstance(b, dict) and isinstance(t, dict):
+        po = plain(o)
+        if path in self.owned:                                 # the editor's, wholesale
+            if t != b and t != po:
+                self.conflict(path, f"kept editor's value {_short(o)} (generator now says {_short(t)})")
+        elif isinstance(o, dict) and isinstance(b, dict) and isinstance(t, dict):
             self.mapping(b, o, t, path)
         elif isinstance(o, list) and isinstance(b, list) and isinstance(t, list) and _cards(b, t):
             self.cards(b, o, t, path)
+        elif po == b:
+            if t != b:
+                set_ours(to_round_trip(t))
+                self.changed = True
         else:
-            po = plain(o)
-            if po == b:
-                if t != b:
-                    set_ours(to_round_trip(t))
-                    self.changed = True
-            elif t != b and t != po:
+            self.owned.add(path)
+            if t != b and t != po:
                 self.conflict(path, f"kept editor's value {_short(o)} (generator now says {_short(t)})")
 
     # ------------------------------------------------------------ lists of cards
@@ -181,30 +201,36 @@ class _Merger:
         bk, ok, tk = _keyed(base), _keyed(ours), _keyed(theirs)
         bmap, tmap = dict(bk), dict(tk)
         kept: list[tuple[int | None, Any, Any]] = []   # (old index in ours, key, item)
+        okeys = {key for key, _ in ok}
+        for key in bmap:
+            if key not in okeys:                           # the editor deleted this card
+                self.owned.add(f"{path}[{_label(key)}]")
         for i, (key, item) in enumerate(ok):
-            sub = f"{path}[{_label(key, i)}]"
+            sub = f"{path}[{_label(key)}]"
             if key in bmap:
                 b = bmap[key]
                 t = tmap.get(key, _MISSING)
                 if t is _MISSING:                          # the generator dropped this card
-                    if plain(item) == b:
+                    if plain(item) == b and not self.owned_under(sub):
                         self.changed = True
                         continue
-                    self.conflict(sub, "kept editor's edited card (generator no longer produces it)")
+                    self.conflict(sub, "kept editor's card (generator no longer produces it)")
                 else:
                     holder = [item]
                     self.value(b, item, t, sub, lambda v, holder=holder: holder.__setitem__(0, v))
                     item = holder[0]
                 kept.append((i, key, item))
             else:                                          # the editor added this card
+                self.owned.add(sub)
                 t = tmap.get(key, _MISSING)
                 if t is not _MISSING and plain(item) != t:
                     self.conflict(sub, f"kept editor's card {_short(item)} (generator now says {_short(t)})")
                 kept.append((i, key, item))
-        # Cards new from the generator go after their predecessor in the generated order.
+        # Cards new from the generator go after their predecessor in the generated order;
+        # one the editor once deleted stays out.
         seen = {key for _, key, _ in kept} | set(bmap)
         for j, (key, item) in enumerate(tk):
-            if key in seen:
+            if key in seen or f"{path}[{_label(key)}]" in self.owned:
                 continue
             pos = 0
             for prev_key, _ in reversed(tk[:j]):
@@ -255,11 +281,12 @@ def _keyed(items: list) -> list[tuple[Any, Any]]:
     return out
 
 
-def _label(key: Any, index: int) -> str:
+def _label(key: Any) -> str:
+    """A card's stable name in paths: its id, else a short hash of its content key."""
     (k, n) = key
     if isinstance(k, tuple) and len(k) == 2 and k[0] == "id":
-        return str(k[1])
-    return str(index)
+        return str(k[1]) + (f"#{n + 1}" if n else "")
+    return "~" + hashlib.sha1(repr(key).encode("utf-8")).hexdigest()[:8]
 
 
 def _replace_items(seq: CommentedSeq, kept: list[tuple[int | None, Any, Any]]) -> None:
@@ -335,7 +362,7 @@ def merge_data(base: dict, ours: CommentedMap, theirs: dict, where: str = "") ->
 
 
 def merge_file(snapshot: bytes | None, disk: bytes, theirs: dict, where: str,
-               texts: dict[str, str] | None = None) -> Outcome:
+               texts: dict[str, str] | None = None, owned: Iterable[str] = ()) -> Outcome:
     """Merge the new record into the edited file `disk`; see the module docstring."""
     y = round_trip_yaml()
     try:
@@ -352,9 +379,10 @@ def merge_file(snapshot: bytes | None, disk: bytes, theirs: dict, where: str,
         except Exception:           # a damaged snapshot: treat every value as the editor's
             base = {}
     out = Outcome(None)
-    m = _Merger(where)
+    m = _Merger(where, owned)
     m.mapping(base if isinstance(base, dict) else {}, ours, theirs, "")
     out.conflicts = m.conflicts
+    out.owned = sorted(m.owned)
     if texts is not None:
         before = plain(ours)
         out.problems = reanchor_story(ours, texts, where)

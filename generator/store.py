@@ -346,7 +346,14 @@ def _write_record(content: Path, tx: _Transaction, kind: str, rid: str, theirs: 
         return          # nothing new and nobody edited it: not even a dump is needed
     new = dump_yaml(theirs).encode("utf-8")
 
-    if disk is not None and (disk == snap or (snap is None and disk == new)):
+    ledger_rel = f"{SNAPSHOT}/{kind}/{rid}.edits.json"
+    ledger = _read_bytes(content / ledger_rel) if disk is not None and disk == snap else None
+    owned: list[str] = []
+    if disk is not None and disk != snap or ledger is not None:
+        with contextlib.suppress(ValueError, TypeError):
+            owned = list(json.loads(ledger if ledger is not None else
+                                    (_read_bytes(content / ledger_rel) or b"[]")))
+    if disk is not None and ledger is None and (disk == snap or (snap is None and disk == new)):
         target = new                                    # fast path: nobody edited it
     elif disk is None and snap is not None:
         if snap != new:                                 # editor deleted it: stays deleted
@@ -356,7 +363,9 @@ def _write_record(content: Path, tx: _Transaction, kind: str, rid: str, theirs: 
     elif disk is None:
         target = new                                    # a new record
     else:
-        outcome = merge.merge_file(snap, disk, theirs, rel, texts if kind == "stories" else None)
+        outcome = merge.merge_file(snap, disk, theirs, rel, texts if kind == "stories" else None, owned)
+        if outcome.data is not None and outcome.owned != owned:
+            tx.write(ledger_rel, json.dumps(outcome.owned, indent=0, ensure_ascii=False).encode())
         result.conflicts += outcome.conflicts
         result.problems += outcome.problems
         if kind == "articles" and outcome.text is not None:
@@ -392,6 +401,7 @@ def _prune(content: Path, tx: _Transaction, kind: str, produced: set[str], resul
             tx.delete(rel)
             result.written.append(str(content / rel))
         tx.delete(snap_rel)
+        tx.delete(f"{SNAPSHOT}/{kind}/{rid}.edits.json")
         tx.index.pop(rel, None)
 
 

@@ -65,11 +65,15 @@ class Editor:
         card = facts[pick % len(facts)] if facts else None
         cid = card["id"] if card is not None else None
         if op == "edit_title":
+            if data["title"] == f"Editor title {value}" and ("", "title") not in self.fields:
+                return
             data["title"] = f"Editor title {value}"
             self.fields[("", "title")] = data["title"]
         elif op == "edit_field" and card is not None:
             name = ("text", "kind", "date")[value % 3]
             new = {"text": f"editor text {self.n}", "kind": KINDS[value % 4], "date": f"2018-01-{1 + value % 28:02d}"}[name]
+            if plain(card.get(name)) == new and (cid, name) not in self.fields:
+                return          # writing the value that is already there is no edit at all
             card[name] = new
             self.fields[(cid, name)] = new
             if cid in self.added:

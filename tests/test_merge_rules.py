@@ -151,3 +151,21 @@ def test_comment_before_a_key_survives_when_the_card_holding_it_is_dropped(tmp_p
     after = path.read_text()
     assert "# quotes were checked against the video\nquotes:" in after
     assert [f["id"] for f in load(path)["facts"]] == [f.id for f in stories[0].facts]
+
+
+def test_deleted_card_stays_deleted_even_after_the_generator_dropped_it_once(tmp_path):
+    path = setup(tmp_path)
+    data = load(path)
+    data["facts"] = [f for f in data["facts"] if f["id"] != "f2"]
+    save(path, data)
+    articles, stories, entities = corpus(seed=5)
+    f2 = stories[0].facts.pop(1)
+    store.write_content(tmp_path, articles, stories, entities)      # generator drops f2 too
+    stories[0].facts.insert(1, f2)
+    store.write_content(tmp_path, articles, stories, entities)      # ... and brings it back
+    assert "f2" not in [f["id"] for f in load(path)["facts"]]
+    data = load(path)
+    data["facts"].append(plain(f2.to_dict()))                        # the editor restores it
+    save(path, data)
+    store.write_content(tmp_path, *corpus(seed=5, variant=1))
+    assert [f["id"] for f in load(path)["facts"]].count("f2") == 1
