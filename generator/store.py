@@ -15,6 +15,13 @@ old generated value:
   snapshot is the tombstone; delete the snapshot too to get the record back);
 - record no longer generated: removed when unedited, kept (and reported) when edited.
 
+Beside each edited record's snapshot, content/.snapshot/<kind>/<id>.edits.json is the
+ledger of paths the editor owns (changed, added or deleted fields and cards): an edit
+stays the editor's even after the generator happened to produce the same value once.
+Deleting the ledger hands those fields back to the generator.
+content/.snapshot/index.json holds a digest of each record the snapshots were dumped
+from, so an unchanged record is not even dumped on a re-run.
+
 Crash safety: a build never writes a content file in place. Every new file is staged
 under content/.staging/, then a journal (content/.staging/COMMIT) is written
 atomically, then the staged files are renamed over their targets. A build killed
