@@ -143,6 +143,17 @@ def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache,
     return _unique_ids(articles, report.problems)
 
 
+# Below this many items, starting worker processes (each loads the spaCy model) costs
+# more than it saves: a re-run with a few new articles does them in this process.
+SMALL_WORK = 32
+
+
+def _runner(ex, n_items: int):
+    if isinstance(ex, executors.LocalExecutor) and n_items <= SMALL_WORK:
+        return executors.SerialExecutor()
+    return ex
+
+
 def _assignment_hash(assignment: dict[str, str]) -> str:
     return cache_mod.batch_key("p", "", sorted(assignment.items()))
 
@@ -201,6 +212,7 @@ def _analyze(articles: list[Article], keys: dict[str, str], ex, cache: cache_mod
     del cached
     total = len(articles)
     progress("analyze", len(analyses), total)
+    ex = _runner(ex, len(todo))
     size = executors.batch_size_for(len(todo), ex.jobs)
     fresh: list = []
     for article, result in zip(todo, ex.map(executors.analyze_batch, todo, size)):
@@ -242,6 +254,7 @@ def _stories(groups, by_id: dict[str, Article], analyses: dict[str, Analysis], k
             g = groups[n]
             yield g, [(by_id[i], analyses[i]) for i in g.article_ids], config
 
+    ex = _runner(ex, len(todo))
     size = executors.batch_size_for(len(todo), ex.jobs, largest=16)
     fresh = []
     for n, result in zip(todo, ex.map(executors.story_batch, jobs_iter(), size)):

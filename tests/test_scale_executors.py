@@ -73,3 +73,32 @@ def test_one_bad_article_becomes_a_problem_and_the_batch_goes_on():
     assert [type(r) for r in out] == [Analysis, ReadProblem, Analysis]
     assert out[1].source_file == articles[1].source_file
     assert out[0].article_id == articles[0].id and out[2].article_id == articles[2].id
+
+
+def test_a_build_in_two_processes_writes_exactly_what_one_process_writes(tmp_path, monkeypatch):
+    from generator import pipeline
+
+    monkeypatch.setattr(pipeline, "SMALL_WORK", 0)  # really use the processes for 5 articles
+    from generator.config import Config
+    from tests.scale_helpers import INBOX, ROOT
+
+    def tree(folder):
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.yml"))}
+
+    config = Config(root=ROOT, inputs=[str(INBOX)])
+    one = pipeline.build(config, content_dir=tmp_path / "one", jobs=1, use_cache=False)
+    two = pipeline.build(config, content_dir=tmp_path / "two", jobs=2, use_cache=False)
+    assert one.articles == two.articles == len(list(INBOX.glob("*.txt")))
+    assert one.stories == two.stories > 0
+    assert two.analyzed == one.analyzed == one.articles
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+
+
+def test_a_few_new_articles_are_done_in_this_process():
+    from generator import pipeline
+
+    ex = executors.LocalExecutor(2)
+    assert isinstance(pipeline._runner(ex, pipeline.SMALL_WORK), executors.SerialExecutor)
+    assert pipeline._runner(ex, pipeline.SMALL_WORK + 1) is ex
+    dask = executors.DaskExecutor(2)  # never started: the user asked for the cluster
+    assert pipeline._runner(dask, 1) is dask
