@@ -13,6 +13,10 @@ from generator.config import load_config
 from generator.errors import GeneratorError
 
 
+class UsageError(GeneratorError):
+    """Flags that do not fit together."""
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m generator", description=__doc__.split("\n")[0])
     p.add_argument("--config", default=None, help="settings file (default: site_config.yml)")
@@ -24,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--content", default=None, metavar="DIR", help="output directory (default: content/)")
     b.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="processes for the per-article stages (default: the core count)")
+    b.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where per-article stages run: local processes or a Dask cluster")
+    b.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="Dask scheduler address (tcp://host:8786); none starts a LocalCluster")
+    b.add_argument("--no-cache", action="store_true", help="ignore the build cache")
+    b.add_argument("--timings", action="store_true", help="print seconds per stage")
     b.add_argument("--quiet", action="store_true", help="no progress display")
 
     c = sub.add_parser("check", help="validate the YAML under the content directory")
@@ -54,14 +64,20 @@ def _progress(quiet: bool):
 def cmd_build(args, config) -> int:
     from generator.pipeline import build
 
+    if args.scheduler and args.executor != "dask":
+        raise UsageError("--scheduler needs --executor dask")
     report = build(config, inputs=args.inputs, content_dir=args.content, jobs=args.jobs,
-                   progress=_progress(args.quiet))
+                   progress=_progress(args.quiet), executor=args.executor,
+                   scheduler=args.scheduler, use_cache=not args.no_cache)
     for problem in report.problems:
         print(f"skipped {problem}", file=sys.stderr)
     for conflict in report.conflicts:
         print(f"kept editor's value: {conflict}", file=sys.stderr)
     print(f"{report.articles} articles, {report.stories} stories, {len(report.written)} files written"
           + (f", {len(report.problems)} inputs skipped" if report.problems else ""))
+    if args.timings:
+        for stage, seconds in report.timings.items():
+            print(f"  {stage:<12} {seconds:8.1f} s")
     return report.exit_code
 
 
