@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
@@ -89,37 +90,114 @@ class Meta:
 
 
 def prepare_articles(raws: Iterable[RawArticle], config: Config | None = None) -> Iterator[Article | ReadProblem]:
-    """Clean and describe every article (a ReadProblem for one that fails)."""
+    """Clean and describe every article (a ReadProblem for one that fails).
+
+    The steps are public so the orchestrator can run the per-article ones
+    (`survey`, `describe_safely`) in worker processes and cache them; this function
+    is their serial composition.
+    """
     cfg = clean.clean_config(config)
     raws = list(raws)
+    # Pass 1 finds each article's furniture group (a folder of scrapes mixes outlets);
+    # pass 2 re-cleans only the articles holding a line recurring in their group.
+    surveys = [survey(raw, cfg) for raw in raws]
+    counter = RecurringCounter(cfg)
+    for s in surveys:
+        counter.add(s)
+    recurring = counter.result()
+    done = []
+    for raw, s in zip(raws, surveys):
+        rec = s.recurring_in(recurring)
+        done.append(s.first if s.first is not None and not rec else describe_safely(raw, cfg, rec))
+    yield from finish(raws, done)
 
-    def attempt(raw: RawArticle, recurring: set[str]):
-        try:
-            return describe_one(raw, cfg, recurring)
-        except InputError as exc:
-            return ReadProblem(exc.source_file, exc.reason, exc.line)
-        except Exception as exc:  # one broken article must not sink the batch
-            log.debug("describe failed for %s", raw.source_file, exc_info=True)
-            return ReadProblem(raw.source_file, f"could not be cleaned: {exc!r}", raw.line)
 
-    # Pass 1 finds each article's outlet (a folder of scrapes mixes outlets); pass 2
-    # re-cleans the articles whose outlet/source has lines recurring across its articles.
-    done = [attempt(raw, set()) for raw in raws]
-    groups = [group_of(raw, d) for raw, d in zip(raws, done)]
-    recurring = clean.recurring_lines(clean.group_texts((g, r.text) for g, r in zip(groups, raws)), cfg)
-    for n, (raw, g) in enumerate(zip(raws, groups)):
-        if recurring.get(g):
-            done[n] = attempt(raw, recurring[g])
+@dataclass
+class Survey:
+    """What one article contributes to, and needs from, its group's recurring lines."""
 
-    infer_missing_years([d[1] for d in done if not isinstance(d, ReadProblem)])
+    group: str
+    counted: frozenset[str]      # keys of its short lines (what recurring_lines counts)
+    candidates: frozenset[str]   # every key cleaning may look up for it
+    # The article described without recurring lines, when finding its group needed it
+    # (reused as is when none of its lines recurs).
+    first: object = None
 
-    wanted = [article_id(d[0], d[1], d[2]) for d in done if not isinstance(d, ReadProblem)]
-    ids = iter(unique_ids(wanted))
-    for d in done:
+    def recurring_in(self, recurring: dict[str, set[str]]) -> frozenset[str]:
+        """The recurring lines of its group that occur in this article: cleaning it
+        gives the same result with these as with the whole set."""
+        rec = recurring.get(self.group)
+        return frozenset(k for k in self.candidates if k in rec) if rec else frozenset()
+
+
+def survey(raw: RawArticle, cfg: clean.CleanConfig) -> Survey:
+    """Pass 1 for one article: its group and its line keys."""
+    first = None
+    if raw.outlet:
+        group = source_group(raw)
+    else:
+        first = describe_safely(raw, cfg, frozenset())
+        group = group_of(raw, first if isinstance(first, ReadProblem) else (raw, *first))
+    counted, candidates = set(), set()
+    for line in clean.unwrap(raw.text):
+        if not line:
+            continue
+        k = clean.key(line)
+        candidates.add(k)
+        if len(line.split()) <= cfg.recurring_max_words:
+            counted.add(k)
+        parts = clean.split_glued(line)
+        if len(parts) > 1:
+            candidates.update(clean.key(part) for part in parts)
+    return Survey(group, frozenset(counted), frozenset(candidates), first)
+
+
+class RecurringCounter:
+    """`clean.recurring_lines` in one streaming pass: counts per group, no texts kept."""
+
+    def __init__(self, cfg: clean.CleanConfig):
+        self.cfg = cfg
+        self.counts: dict[str, Counter] = {}
+        self.sizes: Counter = Counter()
+
+    def add(self, s: Survey) -> None:
+        self.sizes[s.group] += 1
+        self.counts.setdefault(s.group, Counter()).update(s.counted)
+
+    def result(self) -> dict[str, set[str]]:
+        cfg, out = self.cfg, {}
+        for name, counts in self.counts.items():
+            size = self.sizes[name]
+            if size < cfg.recurring_min_articles:
+                out[name] = set()
+                continue
+            need_share = cfg.recurring_min_share * size
+            out[name] = {k for k, n in counts.items() if n >= cfg.recurring_min_articles and n >= need_share}
+        return out
+
+
+def describe_safely(raw: RawArticle, cfg: clean.CleanConfig, recurring) -> tuple | ReadProblem:
+    """(Meta, cleaned text, removed lines) of one article, or the ReadProblem it raised."""
+    try:
+        return describe_one(raw, cfg, set(recurring))[1:]
+    except InputError as exc:
+        return ReadProblem(exc.source_file, exc.reason, exc.line)
+    except Exception as exc:  # one broken article must not sink the batch
+        log.debug("describe failed for %s", raw.source_file, exc_info=True)
+        return ReadProblem(raw.source_file, f"could not be cleaned: {exc!r}", raw.line)
+
+
+def finish(raws: list[RawArticle], done: list) -> Iterator[Article | ReadProblem]:
+    """The batch-level step over `describe_safely` results in input order: years of
+    dateline dates from the other articles, unique ids, Article records."""
+    ok = [(raw, d) for raw, d in zip(raws, done) if not isinstance(d, ReadProblem)]
+    infer_missing_years([d[0] for _, d in ok])
+    ids = iter(unique_ids([article_id(raw, d[0], d[1]) for raw, d in ok]))
+    for raw, d in zip(raws, done):
         if isinstance(d, ReadProblem):
             yield d
             continue
-        raw, meta, text, removed = d
+        meta, text, removed = d
         yield Article(id=next(ids), source_file=raw.source_file, outlet=meta.outlet, headline=meta.headline,
                       published=meta.published, published_inferred=meta.published_inferred,
                       dateline=meta.dateline, byline=meta.byline, credits=meta.credits, text=text,
