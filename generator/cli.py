@@ -72,7 +72,7 @@ def cmd_build(args, config) -> int:
     for problem in report.problems:
         print(f"skipped {problem}", file=sys.stderr)
     for conflict in report.conflicts:
-        print(f"kept editor's value: {conflict}", file=sys.stderr)
+        print(f"conflict: {conflict}", file=sys.stderr)
     print(f"{report.articles} articles, {report.stories} stories, {len(report.written)} files written"
           + (f", {len(report.problems)} inputs skipped" if report.problems else ""))
     if args.timings:
