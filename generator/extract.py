@@ -17,7 +17,7 @@ import hashlib
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from generator.config import Config, section
@@ -42,6 +42,13 @@ class ExtractSettings:
     rank_position: float = 0.3
     rank_clarity: float = 0.2
     max_sentences_per_article: int = 40  # news leads first: bounds the n*n alignment of huge stories
+    # Core content (specific words, names, numbers; attribution left out) must back an alignment.
+    attribution_weight: float = 0.2  # weight of the "X said"/"according to Y" part of a sentence
+    min_core_shared: float = 0.15    # first pass: share of the pair's core that both carry
+    support_threshold: float = 0.36  # second pass: share of a card's core a new sentence covers
+    support_min_terms: int = 2       # ... through at least this many specific terms
+    support_min_cosine: float = 0.08  # some word overlap with a member (also a cheap pre-filter)
+    specific_share: float = 0.12     # a term in more of the story's sentences than this is generic
 
 
 # ---------------------------------------------------------------- sentences
@@ -53,6 +60,7 @@ class Sentence:
     text: str
     position: float         # 0 = first sentence of its article, 1 = last
     signals: frozenset[str]
+    core: dict[str, float] = field(default_factory=dict)  # term -> weight factor (1 or attribution)
 
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
@@ -139,8 +147,141 @@ def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSe
                 for m in analysis.mentions if start <= m.start and m.end <= end
             ) | frozenset(signal_tokens(_Snippet(text), None)) | frozenset(
                 "d:" + d.value for d in analysis.dates if start <= d.start and d.end <= end)
-            out.append(Sentence(ai, start, end, text, si / max(1, len(spans) - 1), signals))
+            mentions = [(m.start - start, m.end - start, m.text, m.label) for m in analysis.mentions
+                        if start <= m.start and m.end <= end]
+            dates = [(d.start - start, d.end - start, d.value) for d in analysis.dates
+                     if start <= d.start and d.end <= end]
+            core = core_terms(text, mentions, dates, settings.attribution_weight)
+            out.append(Sentence(ai, start, end, text, si / max(1, len(spans) - 1), signals, core))
     return out
+
+
+# ---------------------------------------------------------------- core content
+# Who said it is not what was said: the reporting verb, its subject ("North Korean
+# officials said", "..., Peskov told CNN") and the newsroom's own vocabulary count
+# for little when deciding that two sentences state the same fact.
+_ATTRIB_VERB = re.compile(r"\b(?:said|says|say|told|tells|stated|states|added|adds|announced|announces|"
+                          r"claimed|claims|stressed|noted|insisted|declared|confirmed|reported|reportedly|"
+                          r"quoted|commented|according to|as quoted by)\b", re.I)
+_CLAUSE_MARK = re.compile(r"[,;:()\"\u201c\u201d\u2018\u2019\u2013\u2014]|\s-\s|^'|\s'|'\s")
+_REPORTING_NOUNS = frozenset({
+    "reporters", "reporter", "journalists", "spokesman", "spokeswoman", "spokesperson", "official",
+    "officials", "statement", "agency", "news", "media", "press", "source", "sources", "report",
+    "reports", "comments", "interview"})
+
+
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+
+
+def _spelling(word: str) -> str:
+    """One spelling for British/American variants and possessives, before stemming."""
+    word = _POSSESSIVE.sub("", word)
+    word = re.sub(r"mme$", "m", word)                    # programme
+    word = re.sub(r"(?<=\w{3})is(e|ed|es|ing|ation)$", r"iz\1", word)  # recognised
+    return re.sub(r"(?<=\w{2})our(s?)$", r"or\1", word)  # neighbour, favour
+
+
+def attribution_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of a sentence that only say who reports it.
+
+    A reporting verb's subject is the short run of words back to the previous clause
+    mark; after the verb, the words up to the sentence end count when the verb closes
+    the sentence ('..., Peskov told CNN on Tuesday.'), and the source named by
+    "according to" up to the next clause mark.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in _ATTRIB_VERB.finditer(text):
+        spans.append((m.start(), m.end()))
+        before = text[:m.start()]
+        b = max((x.end() for x in _CLAUSE_MARK.finditer(before)), default=0)
+        if len(words(before[b:])) <= 6:
+            spans.append((b, m.start()))
+        after = text[m.end():]
+        stop = re.search(r"[,;:!?\"\u201c\u201d]|\bthat\b|\.(?=\s*\S)", after)
+        if m.group(0).lower().startswith(("according", "as quoted")):
+            e = m.end() + (stop.start() if stop else len(after))
+            spans.append((m.end(), e))
+        elif b > 0 and words(before[:b]) and stop is None and len(words(after)) <= 8:
+            spans.append((m.end(), len(text)))  # postposed: '..., the mayor said on Monday.'
+    return spans
+
+
+def core_terms(text: str, mentions=(), dates=(), attribution_weight: float = 0.2) -> dict[str, float]:
+    """Content of a sentence as weighted terms: stemmed content words ("w:", names
+    included word by word), acronyms ("a:", also the initials of multi-word organisation
+    and place names, so "United Nations" meets "UN"), numbers ("n:") and resolved dates
+    ("d:"). `mentions` are (start, end, text, label) and `dates` (start, end, value),
+    offsets relative to the sentence. Terms inside an attribution get `attribution_weight`."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    spans = attribution_spans(text)
+
+    def factor(a: int, b: int) -> float:
+        return attribution_weight if any(s <= a and b <= e for s, e in spans) else 1.0
+
+    out: dict[str, float] = {}
+
+    def put(term: str, f: float) -> None:
+        out[term] = max(out.get(term, 0.0), f)
+
+    for m in _WORD.finditer(text):
+        w = m.group(0)
+        low = w.lower()
+        if len(w) >= 2 and w.isupper():
+            put("a:" + low, factor(m.start(), m.end()))  # acronyms are names, even "US"
+            continue
+        if low in ENGLISH_STOP_WORDS or _ATTRIB_VERB.fullmatch(low) or low.isdigit():
+            continue
+        f = attribution_weight if low in _REPORTING_NOUNS else factor(m.start(), m.end())
+        put("w:" + _stem(_spelling(low)), f)
+    for a, b, name, label in mentions:
+        if label == "PERSON":
+            continue  # people are not written as initials; their names count word by word
+        name_words = [w for w in words(name) if w.lower() != "the"]
+        caps = [w for w in name_words if w[:1].isupper()]
+        if len(caps) >= 2 and len(caps) == len(name_words):
+            put("a:" + "".join(w[0].lower() for w in caps), factor(a, b))
+    for n in re.finditer(r"(?<![\w.])\d[\d,.]*\d|(?<![\w.])\d(?![\w])", text):
+        put("n:" + n.group(0).replace(",", ""), factor(n.start(), n.end()))
+    for a, b, value in dates:
+        put("d:" + value, factor(a, b))
+    return out
+
+
+def term_weights(sentences: list[Sentence], solo: float = 0.25) -> dict[str, float]:
+    """Story-level weights of core terms: IDF over the story's sentences, times a factor
+    for how many of its articles carry the term. A term every outlet repeats ("North
+    Korea") says little; one only a single article uses ("oversaw") can never be shared
+    evidence, so it weighs `solo` (it still dilutes, so a long sentence is not matched
+    by one of its clauses alone)."""
+    n = len(sentences)
+    arts = sorted({s.article for s in sentences})
+    n_art = len(arts) or 1
+    df = Counter(t for s in sentences for t in s.core)
+    art_df = Counter(t for a in arts for t in {t for s in sentences if s.article == a for t in s.core})
+
+    def spread(k: int) -> float:
+        return solo if k <= 1 else 1.0 - (k - 1) / n_art
+
+    return {t: math.log((n + 1) / df[t]) * spread(art_df[t]) for t in df}
+
+
+def specific_terms(sentences: list[Sentence], settings: ExtractSettings) -> frozenset[str]:
+    """Terms in few of the story's sentences: shared evidence that means something."""
+    n = len(sentences)
+    df = Counter(t for s in sentences for t in s.core)
+    cap = max(2.0, settings.specific_share * n)
+    return frozenset(t for t, c in df.items() if c <= cap)
+
+
+def core_shared(a: dict[str, float], b: dict[str, float], weight: dict[str, float]) -> float:
+    """Weighted core both sentences state outside their attributions, as a share of the
+    smaller core (containment: a short sentence may be all of a longer one's fact)."""
+    shared = sum(weight.get(t, 0.0) for t, f in a.items() if f >= 1.0 and b.get(t, 0.0) >= 1.0)
+    ta = sum(weight.get(t, 0.0) * f for t, f in a.items())
+    tb = sum(weight.get(t, 0.0) * f for t, f in b.items())
+    small = min(ta, tb)
+    return shared / small if small > 0 else 0.0
 
 
 def _close_quote(text: str, start: int, end: int) -> int:
@@ -233,6 +374,103 @@ def similarity(sentences: list[Sentence], x, settings: ExtractSettings):
     return np.where(cos >= settings.min_cosine, blended, cos)
 
 
+def _shared_specific(a: dict[str, float], b: dict[str, float], specific: frozenset[str]) -> int:
+    """Specific terms both sentences state in their own words (not in an attribution)."""
+    return sum(1 for t, f in a.items() if f >= 1.0 and b.get(t, 0.0) >= 1.0 and t in specific)
+
+
+def guard_generic(sentences: list[Sentence], sim, weight: dict[str, float], specific: frozenset[str],
+                  settings: ExtractSettings):
+    """`sim` with pairs that share only generic words or attribution set to 0.
+
+    TF-IDF cosine can clear the threshold on "North Korean officials" alone; a pair
+    must also share enough of its weighted core content outside attributions (see
+    `core_shared`)."""
+    import numpy as np
+
+    out = sim.copy()
+    art = np.array([s.article for s in sentences])
+    ii, jj = np.nonzero(np.triu(sim >= settings.align_threshold, k=1) & (art[:, None] != art[None, :]))
+    for i, j in zip(ii.tolist(), jj.tolist()):
+        a, b = sentences[i].core, sentences[j].core
+        if core_shared(a, b, weight) < settings.min_core_shared:
+            out[i, j] = out[j, i] = 0.0
+    return out
+
+
+def support(cards_members: list[list[int]], sentences: list[Sentence], sim, weight: dict[str, float],
+            specific: frozenset[str], settings: ExtractSettings) -> list[list[int]]:
+    """Second pass: the supporting sentences for each card (parallel to `cards_members`).
+
+    Each card gains, from every article it does not cite yet, the sentence that covers
+    the most of the card's weighted core content, when that share reaches
+    `support_threshold` through at least `support_min_terms` specific terms. A long
+    sentence often states several facts, so a sentence may support more than one card;
+    a card still cites one sentence per article."""
+    import numpy as np
+
+    by_article: dict[int, list[int]] = {}
+    for k, s in enumerate(sentences):
+        by_article.setdefault(s.article, []).append(k)
+    out = []
+    for g in cards_members:
+        core: dict[str, float] = {}
+        full: dict[str, float] = {}
+        for k in g:  # terms every member carries count fully; one member's extras count less
+            for t, f in sentences[k].core.items():
+                core[t] = core.get(t, 0.0) + weight.get(t, 0.0) * f / len(g)
+                full[t] = max(full.get(t, 0.0), f)
+        total = sum(core.values())
+        cited = {sentences[k].article for k in g}
+        added = []
+        if total > 0:
+            for a, ks in by_article.items():
+                if a in cited:
+                    continue
+                best, best_score = None, 0.0
+                for k in ks:
+                    if float(np.max(sim[k, g])) < settings.support_min_cosine:
+                        continue  # next to no word in common with any member: skip the exact test
+                    c = sentences[k].core
+                    if _shared_specific(full, c, specific) < settings.support_min_terms:
+                        continue
+                    score = sum(min(v, weight.get(t, 0.0) * c[t]) for t, v in core.items() if t in c) / total
+                    if score > best_score:
+                        best, best_score = k, score
+                if best is not None and best_score >= settings.support_threshold:
+                    added.append(best)
+        out.append(added)
+    return out
+
+
+def merge_mutual(groups: list[list[int]], extra: list[list[int]], sentences: list[Sentence]) -> list[list[int]]:
+    """Join two cards that support each other (each holds a sentence covering the
+    other's core): one fact the first pass split, not one sentence stating two facts."""
+    owner = {k: gi for gi, g in enumerate(groups) for k in g}
+    parent = list(range(len(groups)))
+    arts = [{sentences[k].article for k in g} for g in groups]
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for gi, more in enumerate(extra):
+        for k in more:
+            gj = owner[k]
+            if not any(owner[m] == gi for m in extra[gj]):
+                continue
+            ri, rj = root(gi), root(gj)
+            if ri != rj and not (arts[ri] & arts[rj]):
+                parent[rj] = ri
+                arts[ri] |= arts[rj]
+    joined: dict[int, list[int]] = {}
+    for gi, g in enumerate(groups):
+        joined.setdefault(root(gi), []).extend(g)
+    return [sorted(g, key=lambda k: (sentences[k].article, sentences[k].start)) for g in joined.values()]
+
+
 def align(sentences: list[Sentence], sim, settings: ExtractSettings) -> list[list[int]]:
     """Groups of sentence indices stating the same fact, at most one per article."""
     n = len(sentences)
@@ -291,13 +529,19 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
                 settings: ExtractSettings) -> list[_Card]:
     import numpy as np
 
-    groups = align(sentences, sim, settings)
+    weight = term_weights(sentences)
+    specific = specific_terms(sentences, settings)
+    groups = align(sentences, guard_generic(sentences, sim, weight, specific, settings), settings)
+    extra = support(groups, sentences, sim, weight, specific, settings)
+    merged = merge_mutual(groups, extra, sentences)
+    if len(merged) < len(groups):
+        groups, extra = merged, support(merged, sentences, sim, weight, specific, settings)
     centroid = np.asarray(x.sum(axis=0)).ravel()
     norm = np.linalg.norm(centroid) or 1.0
     central = (x @ centroid) / norm if x.shape[1] else np.zeros(len(sentences))
     cards: list[_Card] = []
     used: set[str] = set()
-    for g in groups:
+    for g, more in zip(groups, extra):
         # Clearest sentence; ties go to the most typical of the group, then the earliest.
         def best_key(k: int) -> tuple:
             typical = sum(sim[k, m] for m in g) / len(g)
@@ -312,12 +556,14 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
                 n += 1
             fid = f"{fid}-{n}"
         used.add(fid)
+        # Supporting sentences are cited but never chosen as the card text: they state more.
+        cited = sorted(g + more, key=lambda k: (sentences[k].article, sentences[k].start))
         sources = []
-        for k in g:
+        for k in cited:
             s = sentences[k]
             article = members[s.article][0]
             sources.append(SourceRef(article.id, article.text[s.start:s.end], s.start, s.end))
-        outlets = len({outlet_key(members[sentences[k].article][0]) for k in g})
+        outlets = len({outlet_key(members[sentences[k].article][0]) for k in cited})
         position = min(sentences[k].position for k in g)
         centrality = float(np.mean([central[k] for k in g]))
         score = (outlets + settings.rank_centrality * centrality + settings.rank_position * (1 - position)
