@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # pip reads a machine-wide config on some hosts; the lock is all we install from.
+export NO_MKDOCS_2_WARNING := 1
 PIP := $(BIN)/pip --disable-pip-version-check
 
 .PHONY: site serve test bench check browser lock clean
