@@ -83,6 +83,11 @@ def article_key(article: Article, fp: str) -> str:
     return "a:" + _sha(fp, article.id, article.published, article.text)
 
 
+def raw_key(kind: str, raw_hash: str, fp: str, extra: Any = ()) -> str:
+    """Key of a per-raw-article result (clean+describe passes): its content hash and `extra`."""
+    return f"{kind}:" + _sha(fp, raw_hash, extra)
+
+
 def story_key(story_id: str, member_keys: Iterable[str], fp: str) -> str:
     """Key of a story's extract+resolve result: its id and its members, in order."""
     return "s:" + _sha(fp, story_id, list(member_keys))

@@ -201,6 +201,28 @@ def make_executor(kind: str = "local", jobs: int | None = None, scheduler: str |
 # ---------------------------------------------------------------- batch functions
 # Module-level so they pickle by name into worker processes and Dask workers.
 
+def survey_batch(items: Sequence[tuple]) -> list:
+    """(raw, clean config) -> describe.Survey per article (pass 1 of clean+describe)."""
+    from generator import describe
+
+    out = []
+    for raw, cfg in items:
+        try:
+            out.append(describe.survey(raw, cfg))
+        except Exception as exc:  # cleaning will report it again in pass 2
+            log.debug("survey failed for %s", raw.source_file, exc_info=True)
+            out.append(describe.Survey(describe.source_group(raw), frozenset(), frozenset(),
+                                       describe.describe_safely(raw, cfg, frozenset())))
+    return out
+
+
+def describe_batch(items: Sequence[tuple]) -> list:
+    """(raw, clean config, recurring lines) -> (Meta, text, removed) or ReadProblem."""
+    from generator import describe
+
+    return [describe.describe_safely(raw, cfg, rec) for raw, cfg, rec in items]
+
+
 def analyze_batch(articles: Sequence) -> list:
     """Analysis per article with one nlp.pipe over the batch; a ReadProblem in place
     of an article that fails (the rest of the batch is redone one by one)."""

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from generator import cache as cache_mod
-from generator import describe, executors, group, read, resolve, store
+from generator import clean, describe, executors, group, read, resolve, store
 from generator.config import Config
 from generator.records import Analysis, Article, ReadProblem, Story
 
@@ -73,7 +73,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
             cache_mod.Cache(config.resolve(config.cache) if use_cache else None) as cache:
         fp = cache_mod.fingerprint(config)
 
-        articles = _prepare(paths, config, fp, cache, report)
+        articles = _prepare(paths, config, fp, cache, ex, report)
         progress("clean", len(articles), len(articles))
         clock.lap("read+clean")
 
@@ -123,24 +123,73 @@ class _Clock:
         self.last = now
 
 
-def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache,
+def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache, ex,
              report: BuildReport) -> list[Article]:
-    """Read and clean+describe every input; the batch result comes from the cache when
-    the inputs are exactly those of an earlier build."""
+    """Read and clean+describe every input.
+
+    The whole result comes from the cache when the inputs are exactly those of an
+    earlier build. Otherwise the per-article steps run on the executor, each cached by
+    the raw article's content hash: pass 1 (`describe.survey`: furniture group and line
+    keys), one streaming count of recurring lines per group, pass 2
+    (`describe.describe_safely`) keyed also by the recurring lines found in that
+    article, so new articles re-clean an old one only when they change what recurs in it.
+    """
     raws = list(_collect_problems(read.read_inputs(paths, root=config.root), report.problems))
-    key = cache_mod.batch_key("c", fp, (r.content_hash or read.content_hash(r) for r in raws))
+    hashes = [r.content_hash or read.content_hash(r) for r in raws]
+    key = cache_mod.batch_key("c", fp, hashes)
     hit = cache.get_many([key]).get(key)
     if isinstance(hit, tuple) and len(hit) == 2:
         articles, problems = hit
     else:
+        cfg = clean.clean_config(config)
+        surveys = _cached_map(ex, executors.survey_batch, [(r, cfg) for r in raws],
+                              [cache_mod.raw_key("v", h, fp) for h in hashes], cache, describe.Survey)
+        counter = describe.RecurringCounter(cfg)
+        for sv in surveys:
+            counter.add(sv)
+        recurring = counter.result()
+        done: list = [None] * len(raws)
+        todo, todo_keys, where = [], [], []
+        for n, (raw, h, sv) in enumerate(zip(raws, hashes, surveys)):
+            rec = sv.recurring_in(recurring)
+            if sv.first is not None and not rec:
+                done[n] = sv.first
+            else:
+                todo.append((raw, cfg, rec))
+                todo_keys.append(cache_mod.raw_key("d", h, fp, sorted(rec)))
+                where.append(n)
+        del surveys, counter
+        for n, result in zip(where, _cached_map(ex, executors.describe_batch, todo, todo_keys, cache,
+                                                (tuple, ReadProblem))):
+            done[n] = result
         articles, problems = [], []
-        for item in describe.prepare_articles(raws, config):
+        for item in describe.finish(raws, done):
             (problems if isinstance(item, ReadProblem) else articles).append(item)
         # Stored before later stages set `dates`/`story` on these objects.
         cache.put_many([(key, (articles, problems))])
     del raws  # the raw texts are not needed again: do not hold them next to the clean ones
     report.problems += problems
     return _unique_ids(articles, report.problems)
+
+
+def _cached_map(ex, fn, items: list, keys: list[str], cache: cache_mod.Cache, kind) -> list:
+    """fn's results for items, in order: from the cache by `keys`, the rest on the executor."""
+    cached = cache.get_many(keys)
+    out = [cached.get(k) for k in keys]
+    out = [v if isinstance(v, kind) else None for v in out]
+    del cached
+    todo = [n for n, v in enumerate(out) if v is None]
+    runner = _runner(ex, len(todo))
+    size = executors.batch_size_for(len(todo), runner.jobs)
+    fresh = []
+    for n, result in zip(todo, runner.map(fn, (items[n] for n in todo), size)):
+        out[n] = result
+        fresh.append((keys[n], result))
+        if len(fresh) >= 500:
+            cache.put_many(fresh)
+            fresh = []
+    cache.put_many(fresh)
+    return out
 
 
 # Below this many items, starting worker processes (each loads the spaCy model) costs

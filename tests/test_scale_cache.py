@@ -5,6 +5,7 @@ import pytest
 from generator import cache as cache_mod
 from generator import executors, pipeline
 from generator.config import Config
+from generator.describe import Meta
 from generator.group import StoryGroup
 from generator.records import Analysis, Article, RawArticle, Story
 from tests.scale_helpers import sample_articles
@@ -80,19 +81,17 @@ class FakeStages:
         self.texts: dict[str, str] = {}  # article id -> text; id "<story>-<n>"
         self.analyzed: list[str] = []
         self.extracted: list[str] = []
-        self.batch_calls: list[str] = []  # whole-batch stages run: "prepare", "group"
+        self.described: list[str] = []  # articles cleaned+described
+        self.batch_calls: list[str] = []  # whole-batch stages run: "group"
         real_analyze = executors.analyze_batch
 
         def read_inputs(paths, root=None):
             for aid, text in sorted(self.texts.items()):
-                yield RawArticle(source_file=f"{aid}.txt", text=text, id=aid)
+                yield RawArticle(source_file=f"{aid}.txt", text=text, id=aid, outlet="Outlet")
 
-        def prepare_articles(raws, config=None):
-            self.batch_calls.append("prepare")
-            for r in raws:
-                yield Article(id=r.id, source_file=r.source_file, outlet="Outlet", headline=r.id,
-                              published="2017-12-05", published_inferred=False, dateline=None,
-                              byline=None, credits=[], text=r.text)
+        def describe_safely(raw, cfg, recurring):
+            self.described.append(raw.id)
+            return Meta(headline=raw.id, outlet="outlet", published="2017-12-05"), raw.text, []
 
         def group_articles(articles, analyses, previous, config=None):
             self.batch_calls.append("group")
@@ -111,13 +110,13 @@ class FakeStages:
                          outlets=["Outlet"], single_source=True, summary=[], facts=[])
 
         monkeypatch.setattr("generator.read.read_inputs", read_inputs)
-        monkeypatch.setattr("generator.describe.prepare_articles", prepare_articles)
+        monkeypatch.setattr("generator.describe.describe_safely", describe_safely)
         monkeypatch.setattr("generator.group.group_articles", group_articles)
         monkeypatch.setattr("generator.executors.analyze_batch", analyze_batch)
         monkeypatch.setattr("generator.extract.extract_story", extract_story)
 
     def build(self, tmp_path, **kw):
-        self.analyzed, self.extracted, self.batch_calls = [], [], []
+        self.analyzed, self.extracted, self.batch_calls, self.described = [], [], [], []
         config = Config(root=tmp_path, cache=str(tmp_path / "cache"))
         return pipeline.build(config, inputs=["in"], content_dir=tmp_path / "content", jobs=1, **kw)
 
@@ -141,9 +140,11 @@ def test_a_rerun_with_nothing_new_recomputes_nothing_and_writes_the_same(stages,
     assert sorted(stages.extracted) == ["alpha", "beta", "gamma"]
     before = _content(tmp_path)
 
-    assert stages.batch_calls == ["prepare", "group"]
+    assert stages.batch_calls == ["group"]
+    assert sorted(stages.described) == sorted(stages.texts)
     again = stages.build(tmp_path)
     assert stages.analyzed == [] and stages.extracted == [] and stages.batch_calls == []
+    assert stages.described == []
     assert (again.analyzed, again.stories_built) == (0, 0)
     assert (again.articles, again.stories) == (4, 3)
     assert again.written == []
@@ -155,8 +156,8 @@ def test_a_new_article_redoes_itself_and_only_the_story_it_joins(stages, tmp_pat
     stages.texts["beta-1"] = sample_articles()[4].text
     report = stages.build(tmp_path)
     assert stages.analyzed == ["beta-1"]
+    assert stages.described == ["beta-1"]
     assert stages.extracted == ["beta"]
-    assert stages.batch_calls == ["prepare", "group"]  # whole-batch stages see the new input
     assert report.stories == 3
     assert (tmp_path / "content" / "articles" / "beta-1.yml").exists()
 
@@ -165,6 +166,7 @@ def test_an_edited_article_is_analysed_again(stages, tmp_path):
     stages.build(tmp_path)
     stages.texts["gamma-0"] += "\n\nA new paragraph was added later."
     stages.build(tmp_path)
+    assert stages.described == ["gamma-0"]
     assert stages.analyzed == ["gamma-0"]
     assert stages.extracted == ["gamma"]
 
