@@ -267,10 +267,12 @@ def term_weights(sentences: list[Sentence], solo: float = 0.25) -> dict[str, flo
 
 
 def specific_terms(sentences: list[Sentence], settings: ExtractSettings) -> frozenset[str]:
-    """Terms in few of the story's sentences: shared evidence that means something."""
+    """Terms in few of the story's sentences: shared evidence that means something.
+    A fact every outlet states once puts its words in as many sentences as there are
+    articles, so that many always stay specific (small stories)."""
     n = len(sentences)
     df = Counter(t for s in sentences for t in s.core)
-    cap = max(2.0, settings.specific_share * n)
+    cap = max(2.0, settings.specific_share * n, len({s.article for s in sentences}))
     return frozenset(t for t, c in df.items() if c <= cap)
 
 

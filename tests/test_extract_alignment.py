@@ -1,0 +1,197 @@
+"""Alignment recall and precision of fact cards (issue 3 follow-up).
+
+Two checks: pairs judged by reading the sample corpus (should / should not share a
+card), and a held-out synthetic story written for this test (another domain, other
+wording), so the rules are not fitted to the seeds. Plus the building blocks:
+attribution spans, core terms, the generic-pair guard.
+"""
+from __future__ import annotations
+
+import pytest
+
+from generator.extract import (
+    ExtractSettings, attribution_spans, core_shared, core_terms, extract_story, story_sentences,
+    term_weights,
+)
+from generator.group import StoryGroup
+from story_helpers import analyse, make_article, sample_members
+
+
+def _story(texts, outlets=None):
+    arts = [make_article(f"a{i}", t, (outlets or [f"o{i}" for i in range(len(texts))])[i])
+            for i, t in enumerate(texts)]
+    an = analyse(arts)
+    members = [(a, an[a.id]) for a in arts]
+    return extract_story(StoryGroup("s", [a.id for a in arts]), members), arts
+
+
+def _together(story, needle_a, needle_b) -> bool:
+    """Some card cites a sentence containing needle_a and one containing needle_b."""
+    for fact in story.facts:
+        texts = [s.excerpt for s in fact.sources]
+        if any(needle_a in t for t in texts) and any(needle_b in t for t in texts):
+            return True
+    return False
+
+
+def _invariant(story, arts):
+    texts = {a.id: a.text for a in arts}
+    for fact in story.facts:
+        assert len({s.article for s in fact.sources}) == len(fact.sources)
+        for ref in fact.sources:
+            assert texts[ref.article][ref.start:ref.end] == ref.excerpt
+
+
+# ---------------------------------------------------------------- building blocks
+def test_attribution_covers_who_said_it_not_what_was_said():
+    text = "North Korean officials said that the test put the country within range."
+    spans = attribution_spans(text)
+    said = text.index("said")
+    assert any(s <= 0 and said <= e for s, e in spans), "subject + verb are attribution"
+    assert not any(s <= text.index("test") < e for s, e in spans)
+    # Verb first, content after it: the content is not attribution.
+    text = "Mayor Anna Berg said the bridge would reopen in May."
+    assert not any(s <= text.index("bridge") < e for s, e in spans_of(text))
+    # Postposed attribution runs to the end of the sentence.
+    text = "The bridge will reopen in May, the mayor told reporters on Friday."
+    assert any(s <= text.index("reporters") < e for s, e in spans_of(text))
+    assert not any(s <= text.index("bridge") < e for s, e in spans_of(text))
+
+
+def spans_of(text):
+    return attribution_spans(text)
+
+
+def test_core_terms_weights_and_acronyms():
+    text = "The European Union banned the imports, a spokesman said."
+    terms = core_terms(text, mentions=[(0, 18, "The European Union", "ORG")])
+    assert terms["w:ban"] == 1.0
+    assert terms["a:eu"] == 1.0                      # meets "EU" written elsewhere
+    assert core_terms("EU ministers met.")["a:eu"] == 1.0
+    assert terms["w:spokesman"] < 1.0                # newsroom vocabulary counts little
+    assert "w:the" not in terms and not any(t.startswith("w:said") for t in terms)
+    assert core_terms("The programme was recognised.").keys() == core_terms(
+        "The program was recognized.").keys()
+
+
+def test_shared_attribution_alone_does_not_make_a_match():
+    one = "Local officials said the flood killed three people in the valley."
+    two = "Local officials said the stations would stay open for the night."
+    three = "Rescue teams searched the valley for survivors of the flood on Sunday."
+    arts = [make_article(f"x{i}", t) for i, t in enumerate((one, two, three))]
+    an = analyse(arts)
+    sents = story_sentences([(a, an[a.id]) for a in arts], ExtractSettings())
+    weight = term_weights(sents)
+    assert core_shared(sents[0].core, sents[1].core, weight) < ExtractSettings().min_core_shared
+    assert core_shared(sents[0].core, sents[2].core, weight) > core_shared(sents[0].core, sents[1].core, weight)
+
+
+# ---------------------------------------------------------------- held-out synthetic story
+STRIKE_A = (
+    "Train drivers in Germany began a 48-hour strike on Wednesday over pay and working hours. "
+    "The walkout halted most long-distance services operated by Deutsche Bahn. "
+    "The drivers' union is demanding a 35-hour week without a cut in wages. "
+    "Deutsche Bahn called the strike irresponsible and said it had offered a 10 percent raise. "
+    "Officials said the stations would stay open for stranded passengers.")
+STRIKE_B = (
+    "Most long-distance trains across Germany stood still on Wednesday as drivers walked out for two days. "
+    "The union wants the working week cut to 35 hours with no loss of pay, its leader Claus Weselsky told reporters. "
+    "Commuters crowded onto buses in Berlin and Munich during the morning rush.")
+STRIKE_C = (
+    "A two-day strike by German train drivers, who want a 35-hour week and better pay, brought long-distance "
+    "services to a standstill on Wednesday, while Deutsche Bahn said its offer of a 10 percent raise had been rejected. "
+    "Officials said heavy snow would make the roads dangerous for drivers as well.")
+
+
+@pytest.fixture(scope="module")
+def strike():
+    return _story([STRIKE_A, STRIKE_B, STRIKE_C])
+
+
+def test_synthetic_paraphrases_share_cards(strike):
+    story, arts = strike
+    _invariant(story, arts)
+    assert _together(story, "35-hour week without a cut", "35 hours with no loss")
+    assert _together(story, "began a 48-hour strike", "stood still on Wednesday") or _together(
+        story, "halted most long-distance", "stood still on Wednesday")
+
+
+LONG_ONE = "A two-day strike by German train drivers"
+
+
+def test_a_long_sentence_supports_several_facts_it_states(strike):
+    story, _ = strike
+    # C's one sentence states the strike and the rejected offer: it is cited on both cards.
+    assert _together(story, "began a 48-hour strike", LONG_ONE)
+    assert _together(story, "offered a 10 percent raise", LONG_ONE)
+    cards = [f for f in story.facts if any(LONG_ONE in s.excerpt for s in f.sources)]
+    assert len(cards) >= 2
+
+
+@pytest.mark.xfail(strict=True, reason="known limit: C covers 0.35 of the demand card's core, "
+                                       "support_threshold is 0.36 (set from the sample's gap)")
+def test_a_long_sentence_also_supports_the_demand(strike):
+    assert _together(strike[0], "35-hour week without a cut", LONG_ONE)
+
+
+def test_synthetic_unrelated_sentences_stay_apart(strike):
+    story, _ = strike
+    assert not _together(story, "stations would stay open", "heavy snow")
+    assert not _together(story, "Commuters crowded", "Officials said")
+
+
+# ---------------------------------------------------------------- the sample corpus, judged by reading
+@pytest.fixture(scope="module")
+def sample():
+    arts, analyses = sample_members()
+    members = [(a, analyses[a.id]) for a in sorted(arts, key=lambda a: a.id)]
+    story = extract_story(StoryGroup("sample", [a.id for a, _ in members]), members)
+    return story, [a for a, _ in members]
+
+
+SHOULD_ALIGN = [
+    # the Security Council sanctions, in a sentence about two sanctioned men (DW)
+    ("UN Security Council unanimously imposed a new round", "Both men were already listed"),
+    # the US sanctions on two officials, worded differently (IANS / DW)
+    ("The US also issued sanctions on two North Korea citizens", "Washington imposed sanctions on two"),
+    # Lavrov's complaint, inside IANS's sentence about the phone call
+    ("Lavrov reportedly urged", "during a telephonic conversation"),
+    # what the sanctions restrict: workers home within 24 months; petroleum
+    ("repatriation of all North Koreans", "24-month period for North Korean workers"),
+    ("ban nearly 90 per cent of refined petroleum", "slashed its refined petroleum product imports"),
+    # the offer and its condition
+    ("Russia is ready to serve as a mediator", "Russia may become a mediator"),
+]
+
+SHOULD_NOT_ALIGN = [
+    # shared words only: "US", "North Korean officials"
+    ("The offer came as the US imposed sanctions", "the test put US within the range"),
+    ("During their phone conversation earlier in December", "exchanged a series of personal insults"),
+    ("The US State Department has yet to comment", "during a telephonic conversation"),
+    ("Pyongyang has said the world must now accept", "Pyongyang has firmly defended"),
+]
+
+
+def test_sample_excerpt_invariant(sample):
+    _invariant(*sample)
+
+
+@pytest.mark.parametrize("a, b", SHOULD_ALIGN)
+def test_sample_pairs_that_state_one_fact_share_a_card(sample, a, b):
+    assert _together(sample[0], a, b)
+
+
+@pytest.mark.parametrize("a, b", SHOULD_NOT_ALIGN)
+def test_sample_pairs_that_only_share_words_do_not(sample, a, b):
+    assert not _together(sample[0], a, b)
+
+
+@pytest.mark.xfail(strict=True, reason="known weakness: 'talks'/'support' shared in other senses")
+def test_sample_word_sense_false_support(sample):
+    assert not _together(sample[0], "Russia which now talks of mediating", "Commenting on the talks")
+
+
+def test_sample_top_cards_cite_most_outlets(sample):
+    story, _ = sample
+    counts = [len({s.article for s in f.sources}) for f in story.facts[:6]]
+    assert counts[0] == 4 and min(counts) >= 3
