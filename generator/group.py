@@ -192,12 +192,14 @@ def _within_window(d1: date | None, d2: date | None, days: int) -> bool:
 
 
 def candidate_edges(x, days: list[date | None], settings: GroupSettings,
-                    entities: list[frozenset[str]] | None = None) -> dict[tuple[int, int], float]:
+                    entities: list[frozenset[str]] | None = None,
+                    only: set[int] | None = None) -> dict[tuple[int, int], float]:
     """Sparse kNN links (i < j) -> cosine, above the threshold and inside the date window.
 
     Dated articles of one day are searched only against the articles of the days
     around it (plus the undated ones), so the work grows with n times the window's
     size, not n squared; undated articles are searched against everything.
+    `only`: just these rows look for neighbours (an incremental build's new articles).
     """
     from sklearn.neighbors import NearestNeighbors
 
@@ -205,6 +207,8 @@ def candidate_edges(x, days: list[date | None], settings: GroupSettings,
     undated = [i for i, d in enumerate(days) if d is None]
 
     def search(queries: list[int], pool: list[int]) -> None:
+        if only is not None:
+            queries = [i for i in queries if i in only]
         if not queries or len(pool) < 2:
             return
         k = min(settings.neighbours + 1, len(pool))
@@ -235,7 +239,8 @@ def candidate_edges(x, days: list[date | None], settings: GroupSettings,
         while hi < len(ordered) and (ordered[hi] - d).days <= settings.window_days:
             hi += 1
         pool = [i for day in ordered[lo:hi] for i in by_day[day]] + undated
-        search(by_day[d], pool)
+        if only is None or any(i in only for i in by_day[d]):
+            search(by_day[d], pool)
     search(undated, list(range(len(days))))
     return edges
 
@@ -322,3 +327,56 @@ def group_articles(articles: list[Article], analyses: dict[str, Analysis],
     groups = [sorted((ordered[i] for i in g), key=_sort_key) for g in index_groups]
     groups.sort(key=lambda g: _sort_key(g[0]))
     return assign_ids(groups, previous or {}, settings)
+
+
+def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: dict[str, str],
+            changed: set[str], config: Config | None = None) -> list[StoryGroup] | None:
+    """Incremental grouping: the previous build's stories, re-linked only where new or
+    changed articles touch them. None when a full `group_articles` is the better call
+    (nothing changed, too much changed, or a changed article has no date, which would
+    make every article a candidate).
+
+    The changed articles look for neighbours among the articles inside their date
+    window; the stories of those neighbours and the stories the changed articles
+    came from are clustered again together with them, every other story stays as it
+    was. A fresh build is always `group_articles`: this is for re-runs.
+    """
+    settings = section(config, "group", GroupSettings)
+    by_id = {a.id: a for a in articles}
+    changed = {i for i in changed if i in by_id}
+    if not changed or len(changed) > max(32, len(articles) // 5):
+        return None
+    changed_days = {publication_day(by_id[i]) for i in changed}
+    if None in changed_days:
+        return None
+    # Candidates: the articles inside the date window of a changed one, and the undated.
+    def near(a: Article) -> bool:
+        d = publication_day(a)
+        return d is None or any(abs((d - c).days) <= settings.window_days for c in changed_days)
+
+    pool = sorted((a for a in articles if a.id in changed or near(a)), key=lambda a: a.id)
+    affected = {previous[i] for i in changed if i in previous}
+    if len(pool) > 1:
+        x = article_vectors(pool, analyses, settings)
+        days = [publication_day(a) for a in pool]
+        entities = None
+        if settings.require_shared_entity:
+            entities = [frozenset(t for t in signal_tokens(a, analyses.get(a.id)) if t.startswith("e:"))
+                        for a in pool]
+        rows = {n for n, a in enumerate(pool) if a.id in changed}
+        for i, j in candidate_edges(x, days, settings, entities, only=rows):
+            for k in (i, j):
+                if pool[k].id not in changed and pool[k].id in previous:
+                    affected.add(previous[pool[k].id])
+    redo = sorted((a for a in articles if a.id in changed or previous.get(a.id) in affected),
+                  key=lambda a: a.id)
+    kept: dict[str, list[Article]] = {}
+    for a in articles:
+        if a.id not in changed and previous.get(a.id) not in affected:
+            if a.id not in previous:  # neither new nor in a story: cannot happen unless edited away
+                return None
+            kept.setdefault(previous[a.id], []).append(a)
+    groups = [sorted((redo[i] for i in g), key=_sort_key) for g in cluster(redo, analyses, settings)]
+    groups += [sorted(members, key=_sort_key) for members in kept.values()]
+    groups.sort(key=lambda g: _sort_key(g[0]))
+    return assign_ids(groups, previous, settings)

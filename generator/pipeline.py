@@ -86,7 +86,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
 
         by_id = {a.id: a for a in articles}
         previous = store.previous_assignment(content)
-        groups = _group(articles, analyses, previous, keys, fp, config, cache)
+        groups = _group(articles, analyses, previous, keys, fp, config, cache, content)
         clock.lap("group")
 
         stories, entity_lists = _stories(groups, by_id, analyses, keys, fp, config, ex, cache,
@@ -208,18 +208,33 @@ def _assignment_hash(assignment: dict[str, str]) -> str:
 
 
 def _group(articles: list[Article], analyses: dict[str, Analysis], previous: dict[str, str],
-           keys: dict[str, str], fp: str, config: Config, cache: cache_mod.Cache) -> list:
-    """The story groups; from the cache when the articles are exactly those of an earlier
-    build and the previous assignment on disk is the one that build started from or
-    the one it produced (stable ids make the latter a fixed point)."""
+           keys: dict[str, str], fp: str, config: Config, cache: cache_mod.Cache, content: Path) -> list:
+    """The story groups.
+
+    From the cache when the articles are exactly those of an earlier build and the
+    previous assignment on disk is the one that build started from or the one it
+    produced (stable ids make the latter a fixed point). Else incrementally
+    (`group.regroup`: only stories that new or changed articles touch are re-linked)
+    when the last build of this content directory is known, else from scratch.
+    """
     key = cache_mod.batch_key("g", fp, (keys[a.id] for a in articles))
     prev = _assignment_hash(previous)
-    hit = cache.get_many([key]).get(key)
+    last_key = cache_mod.batch_key("gl", fp, [str(content)])
+    found = cache.get_many([key, last_key])
+    hit, last = found.get(key), found.get(last_key)
     if isinstance(hit, tuple) and len(hit) == 3 and prev in hit[:2]:
         return hit[2]
-    groups = group.group_articles(articles, analyses, previous, config)
+    groups = None
+    if isinstance(last, dict) and previous:
+        changed = {a.id for a in articles if a.id not in previous or last.get(a.id) != keys[a.id]}
+        # Nothing changed but the assignment on disk (an editor's move): group afresh.
+        if changed:
+            groups = group.regroup(articles, analyses, previous, changed, config)
+    if groups is None:
+        groups = group.group_articles(articles, analyses, previous, config)
     produced = {aid: g.id for g in groups for aid in g.article_ids}
-    cache.put_many([(key, (prev, _assignment_hash(produced), groups))])
+    cache.put_many([(key, (prev, _assignment_hash(produced), groups)),
+                    (last_key, {a.id: keys[a.id] for a in articles})])
     return groups
 
 

@@ -100,6 +100,10 @@ class FakeStages:
                 stories.setdefault(a.id.split("-")[0], []).append(a.id)
             return [StoryGroup(sid, ids) for sid, ids in sorted(stories.items())]
 
+        def regroup(articles, analyses, previous, changed, config=None):
+            self.batch_calls.append("regroup:" + ",".join(sorted(changed)))
+            return group_articles(articles, analyses, previous, config)
+
         def analyze_batch(batch):
             self.analyzed += [a.id for a in batch]
             return real_analyze(batch)
@@ -112,6 +116,7 @@ class FakeStages:
         monkeypatch.setattr("generator.read.read_inputs", read_inputs)
         monkeypatch.setattr("generator.describe.describe_safely", describe_safely)
         monkeypatch.setattr("generator.group.group_articles", group_articles)
+        monkeypatch.setattr("generator.group.regroup", regroup)
         monkeypatch.setattr("generator.executors.analyze_batch", analyze_batch)
         monkeypatch.setattr("generator.extract.extract_story", extract_story)
 
@@ -157,6 +162,7 @@ def test_a_new_article_redoes_itself_and_only_the_story_it_joins(stages, tmp_pat
     report = stages.build(tmp_path)
     assert stages.analyzed == ["beta-1"]
     assert stages.described == ["beta-1"]
+    assert stages.batch_calls == ["regroup:beta-1", "group"]  # the fake regroup groups everything
     assert stages.extracted == ["beta"]
     assert report.stories == 3
     assert (tmp_path / "content" / "articles" / "beta-1.yml").exists()
@@ -193,6 +199,7 @@ def test_a_changed_story_assignment_on_disk_regroups(stages, tmp_path, monkeypat
     assert stages.batch_calls == []
     # an editor moved an article to another story: grouping must see it
     monkeypatch.setattr("generator.store.previous_assignment",
-                        lambda content: {"alpha-0": "beta", "alpha-1": "alpha", "beta-0": "beta"})
+                        lambda content: {"alpha-0": "beta", "alpha-1": "alpha", "beta-0": "beta",
+                                         "gamma-0": "gamma"})
     stages.build(tmp_path)
     assert stages.batch_calls == ["group"]
