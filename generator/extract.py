@@ -41,6 +41,7 @@ class ExtractSettings:
     rank_centrality: float = 0.5     # card rank = outlets + these weights (each term in [0, 1])
     rank_position: float = 0.3
     rank_clarity: float = 0.2
+    rank_support: float = 0.5        # an outlet cited through a supporting sentence counts this much
     max_sentences_per_article: int = 40  # news leads first: bounds the n*n alignment of huge stories
     # Core content (specific words, names, numbers; attribution left out) must back an alignment.
     attribution_weight: float = 0.2  # weight of the "X said"/"according to Y" part of a sentence
@@ -426,13 +427,15 @@ def support(cards_members: list[list[int]], sentences: list[Sentence], sim, weig
         cited = {sentences[k].article for k in g}
         added = []
         if total > 0:
+            # Next to no word in common with any member: not a candidate (cheap, vectorised).
+            near = set(np.nonzero(sim[:, g].max(axis=1) >= settings.support_min_cosine)[0].tolist())
             for a, ks in by_article.items():
                 if a in cited:
                     continue
                 best, best_score = None, 0.0
                 for k in ks:
-                    if float(np.max(sim[k, g])) < settings.support_min_cosine:
-                        continue  # next to no word in common with any member: skip the exact test
+                    if k not in near:
+                        continue
                     c = sentences[k].core
                     if _shared_specific(full, c, specific) < settings.support_min_terms:
                         continue
@@ -566,9 +569,13 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
             article = members[s.article][0]
             sources.append(SourceRef(article.id, article.text[s.start:s.end], s.start, s.end))
         outlets = len({outlet_key(members[sentences[k].article][0]) for k in cited})
+        # A supporting sentence states this fact among others: weaker evidence of how
+        # widely it is carried than a sentence aligned as a whole.
+        aligned = len({outlet_key(members[sentences[k].article][0]) for k in g})
+        carried = aligned + settings.rank_support * (outlets - aligned)
         position = min(sentences[k].position for k in g)
         centrality = float(np.mean([central[k] for k in g]))
-        score = (outlets + settings.rank_centrality * centrality + settings.rank_position * (1 - position)
+        score = (carried + settings.rank_centrality * centrality + settings.rank_position * (1 - position)
                  + settings.rank_clarity * clarity(text))
         cards.append(_Card(Fact(fid, text, kind_of(text), sources), outlets, score, position, g))
     cards.sort(key=lambda c: (-c.score, c.fact.id))

@@ -191,7 +191,9 @@ def test_sample_word_sense_false_support(sample):
     assert not _together(sample[0], "Russia which now talks of mediating", "Commenting on the talks")
 
 
-def test_sample_top_cards_cite_most_outlets(sample):
+def test_sample_cards_cite_more_outlets(sample):
     story, _ = sample
-    counts = [len({s.article for s in f.sources}) for f in story.facts[:6]]
-    assert counts[0] == 4 and min(counts) >= 3
+    counts = [len({s.article for s in f.sources}) for f in story.facts]
+    assert counts[0] == max(counts) == 4
+    # Lexical alignment alone gave four cards with three or more outlets on this story.
+    assert sum(c >= 3 for c in counts) >= 5
