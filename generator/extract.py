@@ -41,7 +41,7 @@ class ExtractSettings:
     rank_centrality: float = 0.5     # card rank = outlets + these weights (each term in [0, 1])
     rank_position: float = 0.3
     rank_clarity: float = 0.2
-    rank_support: float = 0.5        # an outlet cited through a supporting sentence counts this much
+    rank_support: float = 0.0        # weight in the rank of an outlet cited only through a supporting sentence
     max_sentences_per_article: int = 40  # news leads first: bounds the n*n alignment of huge stories
     # Core content (specific words, names, numbers; attribution left out) must back an alignment.
     attribution_weight: float = 0.2  # weight of the "X said"/"according to Y" part of a sentence
