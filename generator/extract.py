@@ -5,8 +5,14 @@ sentences, then aligned across articles: two sentences state the same fact when
 their TF-IDF cosine (fitted on this story's sentences) plus their overlap in named
 entities and numbers clears a threshold. Groups form greedily from the strongest
 pair down, average-link guarded, with at most one sentence per article per group.
-Each group is one fact card whose text is its clearest sentence and whose sources
-cite every member sentence verbatim with offsets into the cleaned article text.
+A pair must also share weighted core content (story-IDF content words, acronyms,
+numbers, dates; the "X said" attribution counts little), so shared names or reporting
+words alone never align. A second pass lets each card cite, from every article it
+does not cite yet, the sentence covering most of its core through specific terms:
+a long sentence often states several facts. Cards that support each other merge.
+Each group is one fact card whose text is its clearest (aligned) sentence and whose
+sources cite every member and supporting sentence verbatim with offsets into the
+cleaned article text.
 
 Nothing is rewritten: card text, summary sentences and (usually) the title are
 verbatim sentences or headlines of the articles.
