@@ -58,11 +58,13 @@ def code_fingerprint() -> str:
         if path.name not in NOT_CONTENT:
             sources.append((str(path.relative_to(pkg)), hashlib.sha256(path.read_bytes()).hexdigest()))
     try:
-        import spacy
-        from generator.analyze import MODEL, DISABLED
-        from spacy.util import get_package_version
+        # Package metadata, not `import spacy`: a re-run that finds everything in the
+        # cache must not pay seconds of imports for two version strings.
+        from importlib.metadata import version
 
-        nlp_version = (spacy.__version__, MODEL, get_package_version(MODEL), DISABLED)
+        from generator.analyze import DISABLED, MODEL
+
+        nlp_version = (version("spacy"), MODEL, version(MODEL), DISABLED)
     except Exception:  # the fingerprint must never stop a build
         nlp_version = None
     return _sha(generator.PIPELINE_VERSION, sources, nlp_version)
