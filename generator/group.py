@@ -332,7 +332,7 @@ def group_articles(articles: list[Article], analyses: dict[str, Analysis],
 def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: dict[str, str],
             changed: set[str], config: Config | None = None) -> list[StoryGroup] | None:
     """Incremental grouping: the previous build's stories, re-linked only where new or
-    changed articles touch them. None when a full `group_articles` is the better call
+    changed articles touch them. `changed` may name articles that are gone. None when a full `group_articles` is the better call
     (nothing changed, too much changed, or a changed article has no date, which would
     make every article a candidate).
 
@@ -343,8 +343,10 @@ def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: di
     """
     settings = section(config, "group", GroupSettings)
     by_id = {a.id: a for a in articles}
+    # Articles gone since the last build: their stories are re-linked without them.
+    gone = {i for i in changed if i not in by_id}
     changed = {i for i in changed if i in by_id}
-    if not changed or len(changed) > max(32, len(articles) // 5):
+    if not (changed or gone) or len(changed) + len(gone) > max(32, len(articles) // 5):
         return None
     changed_days = {publication_day(by_id[i]) for i in changed}
     if None in changed_days:
@@ -355,8 +357,8 @@ def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: di
         return d is None or any(abs((d - c).days) <= settings.window_days for c in changed_days)
 
     pool = sorted((a for a in articles if a.id in changed or near(a)), key=lambda a: a.id)
-    affected = {previous[i] for i in changed if i in previous}
-    if len(pool) > 1:
+    affected = {previous[i] for i in changed | gone if i in previous}
+    if len(pool) > 1 and changed:
         x = article_vectors(pool, analyses, settings)
         days = [publication_day(a) for a in pool]
         entities = None

@@ -227,6 +227,7 @@ def _group(articles: list[Article], analyses: dict[str, Analysis], previous: dic
     groups = None
     if isinstance(last, dict) and previous:
         changed = {a.id for a in articles if a.id not in previous or last.get(a.id) != keys[a.id]}
+        changed |= set(last) - set(keys)  # gone since the last build
         # Nothing changed but the assignment on disk (an editor's move): group afresh.
         if changed:
             groups = group.regroup(articles, analyses, previous, changed, config)

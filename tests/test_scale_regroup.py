@@ -73,3 +73,11 @@ def test_full_regroup_when_nothing_or_an_undated_article_changed():
     undated = art("x", "vote", "")
     undated.published = None
     assert group.regroup(articles + [undated], {}, previous, {"x"}) is None
+
+
+def test_an_article_gone_leaves_its_story_and_the_others_stay():
+    articles = corpus()
+    previous = assignment(group.group_articles(articles, {}, {}))
+    rest = [a for a in articles if a.id != "v1"]
+    out = assignment(group.regroup(rest, {}, previous, {"v1"}))
+    assert out == {k: v for k, v in previous.items() if k != "v1"}
