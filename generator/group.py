@@ -119,7 +119,8 @@ def signal_tokens(article: Article, analysis: Analysis | None) -> list[str]:
     return tokens
 
 
-def article_vectors(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings):
+def article_vectors(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings,
+                    signals: list[list[str]] | None = None):
     """L2-normalised sparse rows: [text TF-IDF | weighted signal TF-IDF]."""
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -130,7 +131,8 @@ def article_vectors(articles: list[Article], analyses: dict[str, Analysis], sett
                                min_df=1, max_df=0.5 if len(articles) > 20 else 1.0,
                                max_features=settings.max_features, dtype=np.float32)
     x_text = text_vec.fit_transform(texts)
-    signals = [signal_tokens(a, analyses.get(a.id)) for a in articles]
+    if signals is None:
+        signals = [signal_tokens(a, analyses.get(a.id)) for a in articles]
     blocks = [normalize(x_text)]
     if any(signals):
         sig_vec = TfidfVectorizer(analyzer=lambda toks: toks, sublinear_tf=True, dtype=np.float32,
@@ -245,6 +247,20 @@ def candidate_edges(x, days: list[date | None], settings: GroupSettings,
     return edges
 
 
+def _link(clusters: _Clusters, edges: dict[tuple[int, int], float], settings: GroupSettings) -> None:
+    # Most similar first; index order breaks ties so the result never depends on dict order.
+    for (i, j), _sim in sorted(edges.items(), key=lambda e: (-e[1], e[0])):
+        a, b = clusters.find(i), clusters.find(j)
+        if a == b:
+            continue
+        span = clusters.merged_span(a, b)
+        # A chain of day-by-day links must not stretch one story over weeks.
+        if span is not None and (span[1] - span[0]).days > 2 * settings.window_days:
+            continue
+        if clusters.average_similarity(a, b) >= settings.link_threshold:
+            clusters.merge(a, b)
+
+
 def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings) -> list[list[int]]:
     """Indices of `articles`, grouped; groups and members in input order."""
     n = len(articles)
@@ -260,17 +276,7 @@ def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: Gr
                     for a in articles]
     edges = candidate_edges(x, days, settings, entities)
     clusters = _Clusters(x, days)
-    # Most similar first; index order breaks ties so the result never depends on dict order.
-    for (i, j), _sim in sorted(edges.items(), key=lambda e: (-e[1], e[0])):
-        a, b = clusters.find(i), clusters.find(j)
-        if a == b:
-            continue
-        span = clusters.merged_span(a, b)
-        # A chain of day-by-day links must not stretch one story over weeks.
-        if span is not None and (span[1] - span[0]).days > 2 * settings.window_days:
-            continue
-        if clusters.average_similarity(a, b) >= settings.link_threshold:
-            clusters.merge(a, b)
+    _link(clusters, edges, settings)
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(clusters.find(i), []).append(i)
@@ -331,54 +337,66 @@ def group_articles(articles: list[Article], analyses: dict[str, Analysis],
 
 def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: dict[str, str],
             changed: set[str], config: Config | None = None) -> list[StoryGroup] | None:
-    """Incremental grouping: the previous build's stories, re-linked only where new or
-    changed articles touch them. `changed` may name articles that are gone. None when a full `group_articles` is the better call
+    """Incremental grouping for a re-run: the previous build's stories stay as they
+    were, and each new or changed article links to them (or to other new ones) by the
+    same average-link rule as `cluster`. `changed` may name articles that are gone:
+    their stories just lose them. None when a full `group_articles` is the better call
     (nothing changed, too much changed, or a changed article has no date, which would
     make every article a candidate).
 
-    The changed articles look for neighbours among the articles inside their date
-    window; the stories of those neighbours and the stories the changed articles
-    came from are clustered again together with them, every other story stays as it
-    was. A fresh build is always `group_articles`: this is for re-runs.
+    Only the changed articles look for neighbours, among the articles inside their
+    date window; the previous stories of those articles enter the linking as one
+    cluster each. A fresh build is always `group_articles`.
     """
     settings = section(config, "group", GroupSettings)
     by_id = {a.id: a for a in articles}
-    # Articles gone since the last build: their stories are re-linked without them.
     gone = {i for i in changed if i not in by_id}
     changed = {i for i in changed if i in by_id}
     if not (changed or gone) or len(changed) + len(gone) > max(32, len(articles) // 5):
         return None
+    if any(a.id not in changed and a.id not in previous for a in articles):
+        return None  # an article in no story that is not new: the assignment was edited
     changed_days = {publication_day(by_id[i]) for i in changed}
     if None in changed_days:
         return None
-    # Candidates: the articles inside the date window of a changed one, and the undated.
+    stories: dict[str, list[Article]] = {}
+    for a in articles:
+        if a.id not in changed:
+            stories.setdefault(previous[a.id], []).append(a)
+
     def near(a: Article) -> bool:
         d = publication_day(a)
         return d is None or any(abs((d - c).days) <= settings.window_days for c in changed_days)
 
-    pool = sorted((a for a in articles if a.id in changed or near(a)), key=lambda a: a.id)
-    affected = {previous[i] for i in changed | gone if i in previous}
-    if len(pool) > 1 and changed:
-        x = article_vectors(pool, analyses, settings)
-        days = [publication_day(a) for a in pool]
+    # The candidates (changed articles and those in their window) with every member of
+    # their stories, so that a story enters the linking whole.
+    touched = {previous[a.id] for a in articles if a.id not in changed and near(a)}
+    subset = sorted([by_id[i] for i in changed] + [a for sid in touched for a in stories[sid]],
+                    key=lambda a: a.id)
+    groups: list[list[Article]] = []
+    if subset:
+        signals = [signal_tokens(a, analyses.get(a.id)) for a in subset]
+        x = article_vectors(subset, analyses, settings, signals)
+        days = [publication_day(a) for a in subset]
         entities = None
         if settings.require_shared_entity:
-            entities = [frozenset(t for t in signal_tokens(a, analyses.get(a.id)) if t.startswith("e:"))
-                        for a in pool]
-        rows = {n for n, a in enumerate(pool) if a.id in changed}
-        for i, j in candidate_edges(x, days, settings, entities, only=rows):
-            for k in (i, j):
-                if pool[k].id not in changed and pool[k].id in previous:
-                    affected.add(previous[pool[k].id])
-    redo = sorted((a for a in articles if a.id in changed or previous.get(a.id) in affected),
-                  key=lambda a: a.id)
-    kept: dict[str, list[Article]] = {}
-    for a in articles:
-        if a.id not in changed and previous.get(a.id) not in affected:
-            if a.id not in previous:  # neither new nor in a story: cannot happen unless edited away
-                return None
-            kept.setdefault(previous[a.id], []).append(a)
-    groups = [sorted((redo[i] for i in g), key=_sort_key) for g in cluster(redo, analyses, settings)]
-    groups += [sorted(members, key=_sort_key) for members in kept.values()]
+            entities = [frozenset(t for t in sig if t.startswith("e:")) for sig in signals]
+        index = {a.id: n for n, a in enumerate(subset)}
+        rows = {index[i] for i in changed}
+        edges = candidate_edges(x, days, settings, entities, only=rows)
+        clusters = _Clusters(x, days)
+        for sid in sorted(touched):
+            first, *rest = (index[a.id] for a in stories[sid])
+            for n in rest:
+                a, b = clusters.find(first), clusters.find(n)
+                if a != b:
+                    clusters.merge(a, b)
+        _link(clusters, edges, settings)
+        components: dict[int, list[Article]] = {}
+        for n, a in enumerate(subset):
+            components.setdefault(clusters.find(n), []).append(a)
+        groups = list(components.values())
+    groups += [members for sid, members in stories.items() if sid not in touched]
+    groups = [sorted(g, key=_sort_key) for g in groups]
     groups.sort(key=lambda g: _sort_key(g[0]))
     return assign_ids(groups, previous, settings)

@@ -51,19 +51,32 @@ def test_a_new_topic_is_a_new_story():
     assert {k: v for k, v in out.items() if k != "m9"} == previous
 
 
-def test_stories_outside_the_date_window_are_not_reclustered(monkeypatch):
+def test_only_stories_inside_the_date_window_are_vectorised(monkeypatch):
     articles = corpus()
     previous = assignment(group.group_articles(articles, {}, {}))
     seen = []
-    real = group.cluster
+    real = group.article_vectors
 
-    def spy(arts, analyses, settings):
-        seen.append(sorted(a.id for a in arts))
-        return real(arts, analyses, settings)
+    def spy(arts, *a, **k):
+        seen.append(sorted(x.id for x in arts))
+        return real(arts, *a, **k)
 
-    monkeypatch.setattr(group, "cluster", spy)
-    group.regroup(articles + [art("v9", "vote", "2020-03-02", "recount")], {}, previous, {"v9"})
-    assert seen == [["v0", "v1", "v2", "v9"]]  # neither the quake story (same days) nor the match one
+    monkeypatch.setattr(group, "article_vectors", spy)
+    out = assignment(group.regroup(articles + [art("v9", "vote", "2020-03-02", "recount")], {}, previous, {"v9"}))
+    # the quake and vote stories share its days; the match story is weeks later
+    assert seen == [["q0", "q1", "q2", "v0", "v1", "v2", "v9"]]
+    assert out["v9"] == previous["v0"]
+
+
+def test_a_new_article_never_splits_a_story():
+    articles = corpus()
+    previous = assignment(group.group_articles(articles, {}, {}))
+    # an edited member now reads like the other topic: it leaves, the rest stays together
+    edited = art("q1", "vote", "2020-03-02", "rewritten")
+    rest = [a for a in articles if a.id != "q1"] + [edited]
+    out = assignment(group.regroup(rest, {}, previous, {"q1"}))
+    assert out["q0"] == out["q2"] == previous["q0"]
+    assert out["q1"] == previous["v0"]
 
 
 def test_full_regroup_when_nothing_or_an_undated_article_changed():
