@@ -4,7 +4,6 @@ The sample corpus comes from tests/sample_corpus.py (the real read and describe 
 """
 from __future__ import annotations
 
-
 from generator.records import Article
 from tests.sample_corpus import analyse, sample_analyses, sample_articles  # noqa: F401  (re-exported)
 
