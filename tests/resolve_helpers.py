@@ -7,6 +7,7 @@ from __future__ import annotations
 from generator.records import Article
 from tests.sample_corpus import analyse, sample_analyses, sample_articles  # noqa: F401  (re-exported)
 
+
 def make_article(aid: str, text: str, published: str | None = "2017-12-26") -> Article:
     return Article(id=aid, source_file=f"{aid}.txt", outlet=aid, headline=None, published=published,
                    published_inferred=False, dateline=None, byline=None, credits=[], text=text)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from generator.records import Analysis, Article
 from tests.sample_corpus import analyse, sample_analyses, sample_articles  # noqa: F401  (re-exported)
 
+
 def make_article(aid: str, text: str, outlet: str | None = None, headline: str | None = None,
                  published: str | None = "2017-12-26") -> Article:
     return Article(id=aid, source_file=f"{aid}.txt", outlet=outlet, headline=headline,
