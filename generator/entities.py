@@ -56,6 +56,37 @@ ABBREVIATIONS = {"us": "United States", "u s": "United States", "usa": "United S
                  "un": "United Nations", "u n": "United Nations", "eu": "European Union",
                  "dprk": "North Korea", "rok": "South Korea", "uae": "United Arab Emirates",
                  "ussr": "Soviet Union", "prc": "China"}
+# Country -> demonym adjective: "Russia's foreign ministry" is the "Russian Foreign Ministry".
+# Language knowledge, not corpus tuning; keys are `key()` forms.
+DEMONYMS = {
+    "afghanistan": "afghan", "albania": "albanian", "algeria": "algerian", "argentina": "argentine",
+    "armenia": "armenian", "australia": "australian", "austria": "austrian", "azerbaijan": "azerbaijani",
+    "bangladesh": "bangladeshi", "belarus": "belarusian", "belgium": "belgian", "bolivia": "bolivian",
+    "brazil": "brazilian", "britain": "british", "bulgaria": "bulgarian", "cambodia": "cambodian",
+    "canada": "canadian", "chile": "chilean", "china": "chinese", "colombia": "colombian",
+    "croatia": "croatian", "cuba": "cuban", "cyprus": "cypriot", "czech republic": "czech",
+    "denmark": "danish", "ecuador": "ecuadorian", "egypt": "egyptian", "estonia": "estonian",
+    "ethiopia": "ethiopian", "europe": "european", "finland": "finnish", "france": "french",
+    "georgia": "georgian", "germany": "german", "greece": "greek", "hungary": "hungarian",
+    "iceland": "icelandic", "india": "indian", "indonesia": "indonesian", "iran": "iranian",
+    "iraq": "iraqi", "ireland": "irish", "israel": "israeli", "italy": "italian", "japan": "japanese",
+    "jordan": "jordanian", "kazakhstan": "kazakh", "kenya": "kenyan", "kuwait": "kuwaiti",
+    "latvia": "latvian", "lebanon": "lebanese", "libya": "libyan", "lithuania": "lithuanian",
+    "malaysia": "malaysian", "mexico": "mexican", "mongolia": "mongolian", "morocco": "moroccan",
+    "netherlands": "dutch", "new zealand": "new zealand", "nigeria": "nigerian",
+    "north korea": "north korean", "norway": "norwegian", "pakistan": "pakistani", "peru": "peruvian",
+    "philippines": "philippine", "poland": "polish", "portugal": "portuguese", "qatar": "qatari",
+    "romania": "romanian", "russia": "russian", "saudi arabia": "saudi", "serbia": "serbian",
+    "singapore": "singaporean", "slovakia": "slovak", "slovenia": "slovenian",
+    "south africa": "south african", "south korea": "south korean", "spain": "spanish",
+    "sudan": "sudanese", "sweden": "swedish", "switzerland": "swiss", "syria": "syrian",
+    "taiwan": "taiwanese", "thailand": "thai", "tunisia": "tunisian", "turkey": "turkish",
+    "uganda": "ugandan", "ukraine": "ukrainian", "united kingdom": "british", "uk": "british",
+    # Org names say "US Treasury", not "American Treasury".
+    "united states": "us", "america": "us", "us": "us", "u s": "us", "usa": "us",
+    "venezuela": "venezuelan", "vietnam": "vietnamese", "yemen": "yemeni", "zimbabwe": "zimbabwean",
+}
+_DEMONYM_WORDS = set(DEMONYMS.values())
 _URLISH = re.compile(r"(://|www\.|\.com\b|\.org\b|\.net\b|@|/|\\|_|\|)", re.I)
 _POSSESSIVE = re.compile(r"[’']s?$")
 
@@ -76,8 +107,29 @@ def key(name: str) -> str:
     return re.sub(r"\s+", " ", k).strip()
 
 
+_OWNED = re.compile(r"^(.+?)[’']s?\s+(\S.*)$")
+
+
+def country_owner(name: str) -> tuple[str, str] | None:
+    """("russia", "foreign ministry") for "Russia's foreign ministry"; None unless the
+    owner is a country we know the demonym of."""
+    m = _OWNED.match(fold(name))
+    if m and re.search(r"[’']s\s", fold(name)) and key(m.group(1)) in DEMONYMS:
+        return key(m.group(1)), key(m.group(2))
+    return None
+
+
+def org_key(name: str) -> str:
+    """`key`, with a country's possessive written as its demonym: "Russia's foreign
+    ministry" and "Russian Foreign Ministry" are one body."""
+    owned = country_owner(name)
+    if owned:
+        return f"{DEMONYMS[owned[0]]} {owned[1]}"
+    return key(name)
+
+
 def slug(name: str) -> str:
-    words = key(name).split()
+    words = org_key(name).split()
     # Given names only (not the surname): "Sergey"/"Sergei" -> "sergei", "Haley" stays.
     words = [re.sub(r"ey$", "ei", re.sub(r"iy$", "i", w)) for w in words[:-1]] + words[-1:]
     return "-".join(words) or "entity"
@@ -138,13 +190,45 @@ def clean_name(text: str, label: str) -> str | None:
     if "’s " in name or "'s " in name:
         # "South Korea's Unification Ministry" is the ministry; the owner is another entity.
         owned = re.split(r"[’']s ", name, maxsplit=1)[1]
-        if owned[:1].isupper():
+        # A country's ministry stays whole: it is the same body as "<Demonym> Ministry".
+        if owned[:1].isupper() and (label == "PERSON" or not country_owner(name)):
             return clean_name(owned, label)
     if all(w.lower().rstrip(".") in TITLE_WORDS for w in words):
         return None
     if words[-1].lower() in ROLE_WORDS:
         return None
     return name
+
+
+_ACRONYM_DEF = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,10})\(([A-Z]{2,8})s?\)")
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,8})s\b")
+
+
+def acronym_long_form(acronym: str, before: str) -> str | None:
+    """The words before "(ACRONYM)" that it abbreviates (Schwartz & Hearst 2003: each
+    letter found right to left, the first one at a word start), None when they do not fit."""
+    words = before.split()
+    text = " ".join(words[-min(len(acronym) + 5, 2 * len(acronym)):])
+    li = len(text) - 1
+    for si in range(len(acronym) - 1, -1, -1):
+        c = acronym[si].lower()
+        while li >= 0 and (text[li].lower() != c or (si == 0 and li > 0 and text[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return None
+        li -= 1
+    return text[text.rfind(" ", 0, li + 1) + 1:]
+
+
+def common_noun_acronyms(text: str) -> set[str]:
+    """Acronyms the text uses as common nouns, not names: spelt out in lower case
+    ("intercontinental ballistic missile (ICBM)") or counted in the plural ("ICBMs")."""
+    found = {m.group(1) for m in _ACRONYM_PLURAL.finditer(text)}
+    for m in _ACRONYM_DEF.finditer(text):
+        long_form = acronym_long_form(m.group(2), m.group(1))
+        if long_form and long_form == long_form.lower():
+            found.add(m.group(2))
+    return found
 
 
 @dataclass
@@ -163,9 +247,10 @@ class _Cluster:
 
     def canonical(self) -> str:
         names = [f for f in self.forms if f not in self.aliases_only] or list(self.forms)
-        most = max(len(key(f).split()) for f in names)
-        full = [f for f in names if len(key(f).split()) == most]
-        return sorted(full, key=lambda f: (-self.forms[f], f))[0]
+        most = max(len(org_key(f).split()) for f in names)
+        full = [f for f in names if len(org_key(f).split()) == most]
+        # A name written without a possessive ("Russian Foreign Ministry") reads as the name.
+        return sorted(full, key=lambda f: (country_owner(f) is not None, -self.forms[f], f))[0]
 
     def kind(self) -> str:
         label = sorted(self.labels.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
@@ -181,12 +266,32 @@ class EntityIndex:
         self._final: dict[str, str] = {}
         self._entities: list[Entity] = []
         self._alias_keys: dict[str, str] = {}
+        self._common: set[str] = set()
+        # Per article: (mention, name, label) as the caller read them, for later lookups.
+        self.named: dict[str, list] = {}
+
+    def note_text(self, text: str) -> None:
+        """Learns from a story's text which acronyms are things, not organisations."""
+        self._common |= common_noun_acronyms(text)
+
+    def _kind(self, cl: "_Cluster") -> str:
+        """The majority label's kind, unless the name's shape rules it out: an acronym
+        is not a person's name, and an acronym the story uses as a common noun is a
+        thing (a weapon, a product), not an organisation."""
+        kind = cl.kind()
+        name = cl.canonical()
+        acronym = " " not in name and name.isupper() and name.isalpha()
+        if acronym and name in self._common:
+            return "other"
+        if acronym and kind == "person":
+            return "org"
+        return kind
 
     def add(self, text: str, label: str) -> None:
         name = clean_name(text, label)
         if name is None or label not in KIND_OF_LABEL:
             return
-        k = key(name)
+        k = org_key(name)
         if k in ABBREVIATIONS:
             # Counted under the full name; the abbreviation is kept as an alias.
             full = ABBREVIATIONS[k]
@@ -259,6 +364,16 @@ class EntityIndex:
                     absorbed.add(k)
                     break
 
+        # Rule 5: "Foreign Ministry" is the "Russian Foreign Ministry" when the story
+        # names only one country's body of that name; with two, it stays alone.
+        for k, cl in clusters:
+            if cl.kind() not in ("org", "other"):
+                continue
+            owners = [k2 for k2, cl2 in clusters if k2 != k and cl2.kind() == "org" and k2.endswith(" " + k)
+                      and k2[:-len(k) - 1] in _DEMONYM_WORDS]
+            if len({find(o) for o in owners}) == 1:
+                union(k, owners[0])
+
         groups: dict[str, _Cluster] = {}
         extra: dict[str, set[str]] = defaultdict(set)
         for k, cl in clusters:
@@ -278,7 +393,7 @@ class EntityIndex:
                 if find(k) == root:
                     self._final[k] = eid
             aliases = sorted(({f for f in g.forms} | extra[root]) - {name})
-            entities.append(Entity(id=eid, name=name, kind=g.kind(), aliases=aliases,
+            entities.append(Entity(id=eid, name=name, kind=self._kind(g), aliases=aliases,
                                    stories=[story_id] if story_id else []))
         # Two clusters may land on one slug (e.g. "US" and "U.S."): keep one entity per id.
         merged: dict[str, Entity] = {}
@@ -296,7 +411,7 @@ class EntityIndex:
         for lab in (label, "ORG", "PERSON", "GPE"):
             name = clean_name(text, lab)
             if name:
-                k = self._alias_keys.get(key(name), key(name))
+                k = self._alias_keys.get(org_key(name), org_key(name))
                 if k in self._final:
                     return self._final[k]
         return None

@@ -26,8 +26,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from generator.config import Config, section
-from generator.entities import EntityIndex, merge_all
-from generator.records import (Analysis, Article, DateMention, Entity, Fact, Quote, QuoteMention,
+from generator.entities import TITLE_WORDS, EntityIndex, key, merge_all
+from generator.records import (Analysis, Article, DateMention, Entity, Fact, Mention, Quote, QuoteMention,
                                SourceRef, Story, TimelineItem)
 
 
@@ -59,11 +59,92 @@ def _speaker_label(name: str) -> str:
     return "ORG" if last in org_words else "PERSON"
 
 
+# Words that can open a sentence in capitals but never start a person's name.
+_NOT_NAME_WORDS = {
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "he", "her", "his", "if", "in", "it",
+    "its", "of", "on", "or", "she", "so", "that", "the", "their", "then", "there", "these", "they",
+    "this", "those", "to", "we", "when", "where", "while", "with", "after", "before", "since",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "mr", "mrs", "ms", "dr",
+}
+_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?")
+
+
+def person_span(article: Article, m: Mention, taken: list[tuple[int, int]] = ()) -> tuple[int, int]:
+    """The PERSON mention's span grown leftwards over the capitalised given names spaCy
+    cut off ("Ri Pyong Chol" tagged as just "Chol"): at most three plain name words on
+    the same line, no function, title or calendar word, none inside another mention."""
+    start = m.start
+    for _ in range(3):
+        word = re.search(r"(\S+) $", article.text[max(0, start - 30):start])
+        if not word or not _NAME_WORD.fullmatch(word.group(1)):
+            break
+        w_start = start - len(word.group(0))
+        low = word.group(1).lower()
+        if low in _NOT_NAME_WORDS or low in TITLE_WORDS or any(a < start and w_start < b for a, b in taken):
+            break
+        start = w_start
+    return start, m.end
+
+
+def _outlet_keys(members: list[tuple[Article, Analysis]]) -> set[str]:
+    keys = set()
+    for article, _ in members:
+        for name in [article.outlet, *article.credits]:
+            if name:
+                keys.add(key(name))
+    return keys
+
+
+def _is_credit(article: Article, m: Mention, outlets: set[str]) -> bool:
+    """An outlet credited in a dateline or credit line ("Moscow, Dec 27 (IANS)",
+    "TEHRAN (agency)-", "(Sputnik) –", "(AFP, dpa)") is page furniture, not something
+    the story mentions."""
+    text = article.text
+    line_start = text.rfind("\n", 0, m.start) + 1
+    line_end = text.find("\n", m.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if key(m.text) in outlets and line_end - line_start < 80:
+        return True  # a credit line of its own
+    opened, closed = text.rfind("(", line_start, m.start), text.find(")", m.end, line_end)
+    if opened < 0 or closed < 0 or text.rfind(")", line_start, m.start) > opened:
+        return False
+    inside, before = text[opened + 1:closed], text[line_start:opened].strip(" ,")
+    if len(inside) > 40 or not re.fullmatch(r"[\w .&/,-]+", inside):
+        return False
+    # Only a dateline's shape before it: nothing, a place in capitals, or a date.
+    dateline = not before or before.isupper() or (len(before) < 40 and before[-1:].isdigit())
+    return dateline or key(m.text) in outlets
+
+
+def mention_names(article: Article, analysis: Analysis,
+                  outlets: set[str]) -> list[tuple[Mention, str, str]]:
+    """(mention, name, label) for every mention that names something: credits dropped,
+    an outlet's name labelled an organisation, cut-off person names made whole."""
+    spans = [(m.start, m.end) for m in analysis.mentions]
+    out = []
+    for m in analysis.mentions:
+        if _is_credit(article, m, outlets):
+            continue
+        name, label = m.text, m.label
+        if key(name) in outlets:
+            label = "ORG"
+        elif label == "PERSON" and article.text[m.start:m.end] == m.text:
+            start, _ = person_span(article, m, spans)
+            name = article.text[start:m.end]
+        out.append((m, name, label))
+    return out
+
+
 def build_entities(story_id: str | None, members: list[tuple[Article, Analysis]]) -> tuple[EntityIndex, list[Entity]]:
     index = EntityIndex()
-    for _, analysis in members:
-        for m in analysis.mentions:
-            index.add(m.text, m.label)
+    outlets = _outlet_keys(members)
+    for article, analysis in members:
+        index.note_text(article.text)
+        index.named[article.id] = mention_names(article, analysis, outlets)
+        for _, name, label in index.named[article.id]:
+            index.add(name, label)
         for q in analysis.quotes:
             if q.speaker_name:
                 index.add(q.speaker_name, _known_label(analysis, q) or _speaker_label(q.speaker_name))
@@ -81,11 +162,14 @@ def _known_label(analysis: Analysis, q: QuoteMention) -> str | None:
     return None
 
 
-def _entities_in(index: EntityIndex, analysis: Analysis, start: int, end: int) -> list[str]:
+def _entities_in(index: EntityIndex, article: Article, analysis: Analysis, start: int, end: int) -> list[str]:
     ids = []
-    for m in analysis.mentions:
+    named = index.named.get(article.id)
+    if named is None:
+        named = index.named[article.id] = mention_names(article, analysis, set())
+    for m, name, label in named:
         if start <= m.start and m.end <= end:
-            eid = index.id_of(m.text, m.label)
+            eid = index.id_of(name, label)
             if eid and eid not in ids:
                 ids.append(eid)
     return ids
@@ -139,7 +223,7 @@ def group_quotes(members: list[tuple[Article, Analysis]], index: EntityIndex,
                 continue
             seen.add((article.id, q.start))
             sources.append(SourceRef(article=article.id, excerpt=q.text, start=q.start, end=q.end))
-            for eid in _entities_in(index, analysis, q.start, q.end):
+            for eid in _entities_in(index, article, analysis, q.start, q.end):
                 if eid not in ents:
                     ents.append(eid)
         sources.sort(key=lambda s: (members_order(members, s.article), s.start))
@@ -238,7 +322,7 @@ def resolve_story(story: Story, members: list[tuple[Article, Analysis]],
         for src in fact.sources:
             pair = by_article.get(src.article)
             if pair:
-                for eid in _entities_in(index, pair[1], src.start, src.end):
+                for eid in _entities_in(index, pair[0], pair[1], src.start, src.end):
                     if eid not in ents:
                         ents.append(eid)
         date = fact.date
