@@ -1,0 +1,149 @@
+"""Entity quality rules: demonym organisations, acronyms that are things, outlet
+credits, cut-off person names, plausible kinds, cross-story merging."""
+from __future__ import annotations
+
+from generator.entities import (EntityIndex, acronym_long_form, common_noun_acronyms, merge_all,
+                                org_key)
+from generator.records import Analysis, Entity, Mention
+from generator.resolve import _is_credit, build_entities, mention_names, person_span
+from tests.resolve_helpers import make_article
+
+
+def build(mentions, text="", story="s1"):
+    ix = EntityIndex()
+    ix.note_text(text)
+    for name, label in mentions:
+        ix.add(name, label)
+    return ix, {e.id: e for e in ix.build(story)}
+
+
+def mention(article, text, label, nth=0):
+    start = -1
+    for _ in range(nth + 1):
+        start = article.text.index(text, start + 1)
+    return Mention(text=text, label=label, start=start, end=start + len(text))
+
+
+# ------------------------------------------------------------- demonyms
+def test_country_possessive_and_demonym_name_one_body():
+    assert org_key("Norway's energy ministry") == org_key("Norwegian Energy Ministry")
+    ix, ents = build([("Norway’s energy ministry", "ORG"), ("the Norwegian Energy Ministry", "ORG")])
+    assert list(ents) == ["norwegian-energy-ministry"]
+    e = ents["norwegian-energy-ministry"]
+    assert e.name == "Norwegian Energy Ministry" and e.aliases == ["Norway’s energy ministry"]
+    assert ix.id_of("Norway's energy ministry", "ORG") == "norwegian-energy-ministry"
+    # A story that only has the possessive form gets the same id.
+    _, alone = build([("Norway's energy ministry", "ORG")])
+    assert list(alone) == ["norwegian-energy-ministry"]
+
+
+def test_different_countries_bodies_stay_apart():
+    _, ents = build([("Norway's energy ministry", "ORG"), ("Swedish Energy Ministry", "ORG")])
+    assert len(ents) == 2
+
+
+def test_bare_body_joins_the_only_country_that_has_one():
+    _, ents = build([("Chilean Mining Ministry", "ORG"), ("Mining Ministry", "ORG")])
+    assert list(ents) == ["chilean-mining-ministry"]
+    _, two = build([("Chilean Mining Ministry", "ORG"), ("Peruvian Mining Ministry", "ORG"),
+                    ("Mining Ministry", "ORG")])
+    assert len(two) == 3
+
+
+def test_possessive_country_before_a_person_is_not_part_of_the_name():
+    _, ents = build([("Norway's Erna Solberg", "PERSON"), ("Erna Solberg", "PERSON")])
+    assert list(ents) == ["erna-solberg"]
+
+
+# ------------------------------------------------------------- acronyms
+def test_long_form_of_an_acronym():
+    assert acronym_long_form("SLBM", "tested a new submarine-launched ballistic missile ") == \
+        "submarine-launched ballistic missile"
+    assert acronym_long_form("WHO", "officials of the World Health Organization ") == "World Health Organization"
+    assert acronym_long_form("XYZ", "nothing here matches ") is None
+
+
+def test_acronyms_used_as_common_nouns():
+    text = ("The navy tested a submarine-launched ballistic missile (SLBM) on Monday. Two UAVs "
+            "flew over the site, the World Health Organization (WHO) said.")
+    assert common_noun_acronyms(text) == {"SLBM", "UAV"}
+
+
+def test_acronym_spelt_out_in_lower_case_is_other_not_org():
+    text = "Engineers fitted a submarine-launched ballistic missile (SLBM) to the hull."
+    _, ents = build([("SLBM", "ORG"), ("SLBM", "ORG")], text)
+    assert ents["slbm"].kind == "other"
+    # Without that evidence an acronym labelled ORG stays an organisation.
+    _, plain = build([("NATO", "ORG")], "NATO met on Monday.")
+    assert plain["nato"].kind == "org"
+
+
+def test_acronym_is_never_a_person():
+    _, ents = build([("KXTV", "PERSON")])
+    assert ents["kxtv"].kind == "org"
+
+
+def test_kind_follows_label_votes():
+    _, ents = build([("Odessa", "GPE"), ("Odessa", "GPE"), ("Odessa", "PERSON")])
+    assert ents["odessa"].kind == "place"
+
+
+# ------------------------------------------------------------- credits
+def test_outlet_in_a_dateline_is_furniture():
+    a = make_article("a", "OSLO, March 3 (Nordpress) - Erna Solberg opened the bridge.\n\nIt is long.")
+    a.outlet = None
+    assert _is_credit(a, mention(a, "Nordpress", "PERSON"), set())
+    b = make_article("b", "(Fjordnytt) – The bridge opened on Tuesday after ten years of work.")
+    assert _is_credit(b, mention(b, "Fjordnytt", "ORG"), set())
+
+
+def test_parenthesised_name_inside_a_sentence_is_not_furniture():
+    a = make_article("a", "Delegates of the United Nations (UN) and of the Arctic Council met in Tromso "
+                          "to discuss the bridge (Fjordbrua) and other matters.")
+    assert not _is_credit(a, mention(a, "UN", "ORG"), set())
+    assert not _is_credit(a, mention(a, "Fjordbrua", "FAC"), set())
+
+
+def test_outlet_named_in_the_text_is_an_org_not_a_person():
+    a = make_article("nordpress", "Erna Solberg told Nordpress on Tuesday that the bridge was ready. "
+                                  "Solberg said more bridges would follow.")
+    a.outlet = "Nordpress"
+    an = Analysis(article_id="nordpress", sentences=[(0, len(a.text))],
+                  mentions=[mention(a, "Erna Solberg", "PERSON"), mention(a, "Nordpress", "PERSON")])
+    names = mention_names(a, an, {"nordpress"})
+    assert [(n, lab) for _, n, lab in names] == [("Erna Solberg", "PERSON"), ("Nordpress", "ORG")]
+
+
+# ------------------------------------------------------------- cut-off names
+def test_person_span_grows_over_given_names_spacy_cut_off():
+    a = make_article("a", "The list named Tran Van Binh and two banks.")
+    m = mention(a, "Binh", "PERSON")
+    assert a.text[slice(*person_span(a, m))] == "Tran Van Binh"
+
+
+def test_person_span_stops_at_titles_weekdays_function_words_and_other_mentions():
+    a = make_article("a", "On Tuesday Binh spoke. Minister Binh agreed. Then Binh left. Hanoi Binh")
+    assert a.text[slice(*person_span(a, mention(a, "Binh", "PERSON", 0)))] == "Binh"
+    assert a.text[slice(*person_span(a, mention(a, "Binh", "PERSON", 1)))] == "Binh"
+    assert a.text[slice(*person_span(a, mention(a, "Binh", "PERSON", 2)))] == "Binh"
+    hanoi = mention(a, "Hanoi", "GPE")
+    last = mention(a, "Binh", "PERSON", 3)
+    assert a.text[slice(*person_span(a, last, [(hanoi.start, hanoi.end)]))] == "Binh"
+
+
+def test_fragment_and_full_name_are_one_person_in_a_story():
+    a = make_article("a", "The list named Tran Van Binh as a broker.\n\nBinh denied it on Monday.")
+    an = Analysis(article_id="a", sentences=[(0, len(a.text))],
+                  mentions=[mention(a, "Binh", "PERSON", 0), mention(a, "Binh", "PERSON", 1)])
+    ix, ents = build_entities("s1", [(a, an)])
+    assert [(e.id, e.name, e.kind) for e in ents] == [("tran-van-binh", "Tran Van Binh", "person")]
+    assert ix.id_of("Binh") == "tran-van-binh"
+
+
+# ------------------------------------------------------------- across stories
+def test_surname_only_entity_is_not_merged_into_a_full_name_across_stories():
+    one = [Entity("erna-solberg", "Erna Solberg", "person", ["Solberg"], ["s1"])]
+    two = [Entity("solberg", "Solberg", "person", [], ["s2"])]
+    merged = merge_all([one, two])
+    assert [e.id for e in merged] == ["erna-solberg", "solberg"]
+    assert merged == merge_all([two, one])
