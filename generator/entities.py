@@ -13,6 +13,15 @@ merged by these rules, in order:
 3. A one-word mention that is the first or last word of a multi-word person name
    ("Peskov" after "Dmitry Peskov"); when several names fit, the most mentioned one
    wins, and a tie leaves it alone.
+4. A non-person span ending in a full person name ("State Rex Tillerson") is that person.
+5. A country's possessive is its demonym ("Norway's energy ministry" = "Norwegian
+   Energy Ministry", one id whichever is written), and a bare body ("Energy Ministry")
+   joins the one country's body of that name in the story, none when two fit.
+
+Kind: the majority of spaCy's labels across the mentions, unless the name's shape rules
+it out: an acronym is never a person (outlets and agencies get PERSON labels), and an
+acronym the story spells out in lower case ("submarine-launched ballistic missile
+(SLBM)") or counts in the plural ("UAVs") is a thing, `other`, not an organisation.
 
 Junk is filtered by shape before any of that: lower-case starts, digits, URL-ish
 text, very long names, line breaks.
@@ -418,7 +427,13 @@ class EntityIndex:
 
 
 def merge_all(per_story: list[list[Entity]]) -> list[Entity]:
-    """One Entity per id across stories: aliases and stories united, sorted by id."""
+    """One Entity per id across stories: aliases and stories united, sorted by id.
+
+    Only equal ids merge. A story that names someone by surname only ("Solberg")
+    keeps its own `solberg` entity even when another story has "Erna Solberg": the
+    stories' fact cards and quotes already cite the ids their story chose, and a wrong
+    merge of two namesakes is worse than a missed one. The result does not depend on
+    the order of the stories."""
     by_id: dict[str, list[Entity]] = defaultdict(list)
     for entities in per_story:
         for e in entities:

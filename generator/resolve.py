@@ -4,7 +4,11 @@ Works from the per-article `Analysis` only (no spaCy here):
 
 - entities: the story's NER mentions and quote speakers, merged by
   `generator.entities` rules; fact cards and quotes list the ids of the entities
-  mentioned inside their source excerpts.
+  mentioned inside their source excerpts. Before that, each mention is read in its
+  article: an outlet credited in a dateline or credit line is furniture and dropped,
+  an outlet's name elsewhere is an organisation whatever spaCy said, and a person's
+  name spaCy cut short ("Chol" of "Ri Pyong Chol") is grown over the capitalised
+  given names before it.
 - quotes: the articles' QuoteMentions grouped into one `Quote` per remark. Two
   mentions are the same remark when their words match after normalising quote marks,
   case and white space, or when one (of at least six words) is contained in the
