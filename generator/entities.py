@@ -289,7 +289,8 @@ class EntityIndex:
         thing (a weapon, a product), not an organisation."""
         kind = cl.kind()
         name = cl.canonical()
-        acronym = " " not in name and name.isupper() and name.isalpha()
+        # Acronyms are short; "SWAZILAND" is a place name set in capitals.
+        acronym = " " not in name and name.isupper() and name.isalpha() and len(name) <= 6
         if acronym and name in self._common:
             return "other"
         if acronym and kind == "person":

@@ -70,7 +70,9 @@ _NOT_NAME_WORDS = {
     "this", "those", "to", "we", "when", "where", "while", "with", "after", "before", "since",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
     "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "mr", "mrs", "ms", "dr",
+    "november", "december", "mr", "mrs", "ms", "dr", "both", "all", "each", "every", "some",
+    "many", "most", "other", "such", "no", "not", "only", "also", "yet", "what", "who", "which",
+    "how", "why", "neither", "either", "our", "your", "my", "i", "you", "said", "says",
 }
 _NAME_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?")
 
@@ -78,8 +80,11 @@ _NAME_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?")
 def person_span(article: Article, m: Mention, taken: list[tuple[int, int]] = ()) -> tuple[int, int]:
     """The PERSON mention's span grown leftwards over the capitalised given names spaCy
     cut off ("Ri Pyong Chol" tagged as just "Chol"): at most three plain name words on
-    the same line, no function, title or calendar word, none inside another mention."""
+    the same line, no function, title or calendar word, none inside another mention.
+    Only a one-word mention is grown: a name spaCy found whole is left as it is."""
     start = m.start
+    if " " in m.text.strip():
+        return start, m.end  # spaCy found a full name: only a lone fragment is grown
     for _ in range(3):
         word = re.search(r"(\S+) $", article.text[max(0, start - 30):start])
         if not word or not _NAME_WORD.fullmatch(word.group(1)):
@@ -87,6 +92,10 @@ def person_span(article: Article, m: Mention, taken: list[tuple[int, int]] = ())
         w_start = start - len(word.group(0))
         low = word.group(1).lower()
         if low in _NOT_NAME_WORDS or low in TITLE_WORDS or any(a < start and w_start < b for a, b in taken):
+            break
+        # A word the article also writes in lower case is a common word ("Analyst",
+        # "Both" opening a sentence), not a given name.
+        if re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", article.text):
             break
         start = w_start
     return start, m.end
@@ -117,9 +126,11 @@ def _is_credit(article: Article, m: Mention, outlets: set[str]) -> bool:
     inside, before = text[opened + 1:closed], text[line_start:opened].strip(" ,")
     if len(inside) > 40 or not re.fullmatch(r"[\w .&/,-]+", inside):
         return False
-    # Only a dateline's shape before it: nothing, a place in capitals, or a date.
+    # Only a dateline's shape before it (nothing, a place in capitals, or a date) and
+    # the story running on after it: a line holding only "(Some Company Inc)" is content.
     dateline = not before or before.isupper() or (len(before) < 40 and before[-1:].isdigit())
-    return dateline or key(m.text) in outlets
+    runs_on = bool(text[closed + 1:line_end].strip(" -–—:"))
+    return (dateline and runs_on) or key(m.text) in outlets
 
 
 def mention_names(article: Article, analysis: Analysis,

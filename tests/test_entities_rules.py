@@ -147,3 +147,25 @@ def test_surname_only_entity_is_not_merged_into_a_full_name_across_stories():
     merged = merge_all([one, two])
     assert [e.id for e in merged] == ["erna-solberg", "solberg"]
     assert merged == merge_all([two, one])
+
+
+def test_common_word_opening_a_sentence_is_not_a_given_name():
+    a = make_article("a", "Broker Ilse Varga agreed. Both Varga and a broker said so.")
+    full = mention(a, "Ilse Varga", "PERSON")
+    assert a.text[slice(*person_span(a, full))] == "Ilse Varga"  # found whole: left alone
+    # "Broker" is written in lower case elsewhere: a common word, not a name.
+    b = make_article("b", "Broker Varga agreed, another broker said.")
+    assert a.text[slice(*person_span(a, mention(a, "Varga", "PERSON", 1)))] == "Varga"
+    assert b.text[slice(*person_span(b, mention(b, "Varga", "PERSON")))] == "Varga"
+
+
+def test_a_line_holding_only_a_parenthesised_name_is_content():
+    a = make_article("a", "OSLO, March 3 - Dividend 12 cts\n\n(Fjord Timber Holdings Inc)\n\nNordpress")
+    assert not _is_credit(a, mention(a, "Fjord Timber Holdings Inc", "ORG"), set())
+
+
+def test_place_name_in_capitals_is_not_an_acronym():
+    _, ents = build([("LIECHTENSTEIN", "PERSON"), ("LIECHTENSTEIN", "GPE"), ("LIECHTENSTEIN", "GPE")])
+    assert ents["liechtenstein"].kind == "place"
+    _, person = build([("TRONDHEIMSEN", "PERSON")])
+    assert person["trondheimsen"].kind == "person"
