@@ -97,6 +97,7 @@ DEMONYMS = {
 }
 _DEMONYM_WORDS = set(DEMONYMS.values())
 _URLISH = re.compile(r"(://|www\.|\.com\b|\.org\b|\.net\b|@|/|\\|_|\|)", re.I)
+_TICKER = re.compile(r"[A-Z]{2,}\.[A-Z]{1,2}")
 _POSSESSIVE = re.compile(r"[’']s?$")
 
 
@@ -178,9 +179,13 @@ def same_given_name(a: str, b: str) -> bool:
 def clean_name(text: str, label: str) -> str | None:
     """The name as written, without possessive, leading article and (for people)
     leading titles; None for anything that is not name-shaped."""
-    name = re.sub(r"\s+", " ", fold(text).replace("\n", " ")).strip(" \t,;:.-\"“”‘’'()[]")
+    name = re.sub(r"\s+", " ", fold(text).replace("\n", " ")).strip(" \t,;:.-\"“”‘’'()[]<>")
     if "\n" in text or len(name) > 60 or len(name.split()) > 6 or not name:
         return None
+    if _TICKER.fullmatch(name) or re.search(r"[<>]", name):
+        return None  # wire markup: "<CKGH.HK>", "<Gulfex Inc>" cut in two
+    # Wire copy writes the apostrophe as a straight double quote ('Brazil"s').
+    name = re.sub(r'(?<=\w)"s\b', "'s", name)
     name = _POSSESSIVE.sub("", name) if re.search(r"\w[’']s?$", name) else name
     name = re.sub(r"^(the|The|THE)\s+", "", name)
     if label == "PERSON":
@@ -200,7 +205,8 @@ def clean_name(text: str, label: str) -> str | None:
         # "South Korea's Unification Ministry" is the ministry; the owner is another entity.
         owned = re.split(r"[’']s ", name, maxsplit=1)[1]
         # A country's ministry stays whole: it is the same body as "<Demonym> Ministry".
-        if owned[:1].isupper() and (label == "PERSON" or not country_owner(name)):
+        # A one-word remainder ("the Trade Representative's Office") is no name by itself.
+        if owned[:1].isupper() and (label == "PERSON" or (not country_owner(name) and " " in owned)):
             return clean_name(owned, label)
     if all(w.lower().rstrip(".") in TITLE_WORDS for w in words):
         return None
@@ -276,12 +282,23 @@ class EntityIndex:
         self._entities: list[Entity] = []
         self._alias_keys: dict[str, str] = {}
         self._common: set[str] = set()
+        self._lower: set[str] = set()
         # Per article: (mention, name, label) as the caller read them, for later lookups.
         self.named: dict[str, list] = {}
 
     def note_text(self, text: str) -> None:
-        """Learns from a story's text which acronyms are things, not organisations."""
+        """Learns from a story's text which acronyms are things, not organisations,
+        and which words it writes in lower case (common words, not names)."""
         self._common |= common_noun_acronyms(text)
+        self._lower |= set(re.findall(r"(?<![\w'’-])[a-z]+(?![\w-])", text))
+
+    def is_common_word(self, cl: "_Cluster") -> bool:
+        """A one-word organisation or thing that the story also writes in lower case
+        ("Office" beside "the office") is a common word spaCy tagged at a sentence
+        start or in a title, not a name."""
+        name = cl.canonical()
+        return (" " not in name and not name.isupper() and name.lower() in self._lower
+                and self._kind(cl) in ("org", "other"))
 
     def _kind(self, cl: "_Cluster") -> str:
         """The majority label's kind, unless the name's shape rules it out: an acronym
@@ -397,6 +414,8 @@ class EntityIndex:
             g.aliases_only |= cl.aliases_only
         entities = []
         for root, g in sorted(groups.items(), key=lambda kv: kv[1].first):
+            if self.is_common_word(g):
+                continue
             name = g.canonical()
             eid = slug(name)
             for k, _ in clusters:

@@ -169,3 +169,37 @@ def test_place_name_in_capitals_is_not_an_acronym():
     assert ents["liechtenstein"].kind == "place"
     _, person = build([("TRONDHEIMSEN", "PERSON")])
     assert person["trondheimsen"].kind == "person"
+
+
+def test_wire_markup_and_wire_apostrophes():
+    from generator.entities import clean_name
+
+    assert clean_name("<Fjord Timber Inc>", "ORG") == "Fjord Timber Inc"
+    assert clean_name("FJTB.OL>", "ORG") is None
+    assert clean_name("Fjord Inc> and", "ORG") is None
+    assert clean_name('Norway"s', "GPE") == "Norway"
+    assert clean_name("U.S.", "GPE") == "U.S"
+
+
+def test_one_word_after_a_possessive_is_not_a_name_by_itself():
+    from generator.entities import clean_name
+
+    assert clean_name("the Harbour Commissioner's Office", "ORG") == "Harbour Commissioner's Office"
+    assert clean_name("Oslo's Harbour Authority", "ORG") == "Harbour Authority"
+
+
+def test_one_word_org_the_story_writes_in_lower_case_is_not_an_entity():
+    text = "Staff left the office early. Office workers joined them. Fjordco said it would pay."
+    ix, ents = build([("Office", "ORG"), ("Fjordco", "ORG")], text)
+    assert list(ents) == ["fjordco"]
+    assert ix.id_of("Office", "ORG") is None
+    # Places are not judged so ("Turkey" and "turkey").
+    _, places = build([("Turkey", "GPE")], "Turkey exported turkey meat.")
+    assert list(places) == ["turkey"]
+
+
+def test_dateline_place_is_a_place_whatever_the_label():
+    a = make_article("a", "BERGEN, March 3 - Fjordco said it would pay a dividend.")
+    a.dateline = "BERGEN"
+    an = Analysis(article_id="a", sentences=[(0, len(a.text))], mentions=[mention(a, "BERGEN", "ORG")])
+    assert [(n, lab) for _, n, lab in mention_names(a, an, set())] == [("BERGEN", "GPE")]
