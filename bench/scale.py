@@ -502,6 +502,11 @@ def main(argv: list[str] | None = None) -> int:
         except RuntimeError as exc:
             print(f"scale: size {label}: {exc}")
             return 1
+        # The largest size runs for long: what finished is on the screen (and in --json)
+        # even if the run is cut short.
+        log(f"[{label}] done; the table so far:\n{table(rows, args.jobs, version)}")
+        if args.json:
+            Path(args.json).write_text(json.dumps({"rows": rows, "accuracy": None}, indent=1, default=str))
     print(table(rows, args.jobs, version))
     acc = None
     if args.accuracy_sample:
