@@ -51,7 +51,9 @@ TITLE_WORDS = {
     "congressman", "congresswoman", "judge", "justice", "state", "national", "security", "defense",
     "defence", "us", "u.s", "un", "u.n", "kremlin", "white", "house", "pope", "sheikh", "emir",
     "colonel", "lieutenant", "sergeant", "captain", "major", "admiral", "marshal", "supreme",
-    "opposition", "party", "the", "of", "to", "russian", "american", "chinese", "korean", "north",
+    "opposition", "party", "the", "of", "to", "sgt", "lt", "col", "gen", "capt", "cpl", "pvt",
+    "det", "prof", "rev", "maj", "adm", "cmdr", "insp", "supt",
+    "russian", "american", "chinese", "korean", "north",
     "south", "british", "french", "german", "iranian", "israeli", "japanese", "ukrainian",
 }
 # A name whose last word is a role is a title, not a name ("Kremlin Spokesman").
@@ -97,6 +99,14 @@ DEMONYMS = {
 }
 _DEMONYM_WORDS = set(DEMONYMS.values())
 _URLISH = re.compile(r"(://|www\.|\.com\b|\.org\b|\.net\b|@|/|\\|_|\|)", re.I)
+# Labels whose names may start with any word (titles of works, laws, events).
+_TITLED_LABELS = {"WORK_OF_ART", "LAW", "EVENT"}
+_EDGE_WORDS = {"her", "his", "its", "their", "our", "my", "your", "via", "by", "for", "from",
+               "with", "as", "at", "in", "on", "to", "and", "but", "or", "a", "an", "this", "that",
+               "these", "those", "said", "says", "told"}
+# Lower-case words inside people's names: "Bashar al-Assad", "Ludwig van Beethoven".
+_NAME_PARTICLES = {"al", "bin", "ibn", "bint", "de", "del", "della", "der", "den", "di", "da", "das",
+                   "dos", "du", "el", "la", "le", "van", "von", "y", "e", "ter", "ten", "zu", "af", "av", "d"}
 _TICKER = re.compile(r"[A-Z]{2,}\.[A-Z]{1,2}")
 _POSSESSIVE = re.compile(r"[’']s?$")
 
@@ -188,6 +198,15 @@ def clean_name(text: str, label: str) -> str | None:
     name = re.sub(r'(?<=\w)"s\b', "'s", name)
     name = _POSSESSIVE.sub("", name) if re.search(r"\w[’']s?$", name) else name
     name = re.sub(r"^(the|The|THE)\s+", "", name)
+    if label not in _TITLED_LABELS:
+        # A pronoun or preposition spaCy swept in at either end is not part of a name
+        # ("Her attorneys", "Via Executive Order", "Field Museum for").
+        words = name.split()
+        while words and words[0].lower() in _EDGE_WORDS:
+            words = words[1:]
+        while words and words[-1].lower() in _EDGE_WORDS | {"of", "the", "de"}:
+            words = words[:-1]
+        name = " ".join(words)
     if label == "PERSON":
         words = name.split()
         # Leading title words out, as long as a capitalised name remains.
@@ -210,6 +229,9 @@ def clean_name(text: str, label: str) -> str | None:
             return clean_name(owned, label)
     if all(w.lower().rstrip(".") in TITLE_WORDS for w in words):
         return None
+    if label == "PERSON" and any(w[0].islower() and re.split(r"[-’']", w)[0] not in _NAME_PARTICLES
+                                 for w in words):
+        return None  # "attorneys": a person's name has capitalised words only
     if words[-1].lower() in ROLE_WORDS:
         return None
     return name
@@ -293,12 +315,13 @@ class EntityIndex:
         self._lower |= set(re.findall(r"(?<![\w'’-])[a-z]+(?![\w-])", text))
 
     def is_common_word(self, cl: "_Cluster") -> bool:
-        """A one-word organisation or thing that the story also writes in lower case
-        ("Office" beside "the office") is a common word spaCy tagged at a sentence
-        start or in a title, not a name."""
+        """A one-word person, organisation or thing that the story also writes in
+        lower case ("Office" beside "the office", "Medic" beside "a medic") is a common
+        word spaCy tagged at a sentence start or in a title, not a name. Places are
+        not judged so ("Turkey" and "turkey")."""
         name = cl.canonical()
         return (" " not in name and not name.isupper() and name.lower() in self._lower
-                and self._kind(cl) in ("org", "other"))
+                and self._kind(cl) in ("org", "other", "person"))
 
     def _kind(self, cl: "_Cluster") -> str:
         """The majority label's kind, unless the name's shape rules it out: an acronym

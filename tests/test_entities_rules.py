@@ -203,3 +203,23 @@ def test_dateline_place_is_a_place_whatever_the_label():
     a.dateline = "BERGEN"
     an = Analysis(article_id="a", sentences=[(0, len(a.text))], mentions=[mention(a, "BERGEN", "ORG")])
     assert [(n, lab) for _, n, lab in mention_names(a, an, set())] == [("BERGEN", "GPE")]
+
+
+def test_words_swept_in_at_the_edges_of_a_name_are_dropped():
+    from generator.entities import clean_name
+
+    assert clean_name("Via Harbour Authority", "ORG") == "Harbour Authority"
+    assert clean_name("Bergen Maritime Museum for", "ORG") == "Bergen Maritime Museum"
+    assert clean_name("Her lawyers", "PERSON") is None
+    assert clean_name("Sgt", "PERSON") is None
+    # Lower-case particles of real names stay.
+    assert clean_name("Bashir al-Hamdan", "PERSON") == "Bashir al-Hamdan"
+    assert clean_name("Pieter van Dijk", "PERSON") == "Pieter van Dijk"
+    # Titles of works keep their first word.
+    assert clean_name("For Whom the Bell Tolls", "WORK_OF_ART") == "For Whom the Bell Tolls"
+
+
+def test_one_word_person_the_story_writes_in_lower_case_is_not_an_entity():
+    text = "Medic teams arrived. A medic said the road was closed, Ilse Varga said."
+    _, ents = build([("Medic", "PERSON"), ("Ilse Varga", "PERSON")], text)
+    assert list(ents) == ["ilse-varga"]
