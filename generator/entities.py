@@ -416,12 +416,15 @@ class EntityIndex:
 
         # Rule 5: "Foreign Ministry" is the "Russian Foreign Ministry" when the story
         # names only one country's body of that name; with two, it stays alone.
+        by_tail: dict[str, list[str]] = defaultdict(list)
+        for k2, cl2 in clusters:
+            words = k2.split()
+            for n in (1, 2):
+                if len(words) > n and " ".join(words[:n]) in _DEMONYM_WORDS and cl2.kind() == "org":
+                    by_tail[" ".join(words[n:])].append(k2)
         for k, cl in clusters:
-            if cl.kind() not in ("org", "other"):
-                continue
-            owners = [k2 for k2, cl2 in clusters if k2 != k and cl2.kind() == "org" and k2.endswith(" " + k)
-                      and k2[:-len(k) - 1] in _DEMONYM_WORDS]
-            if len({find(o) for o in owners}) == 1:
+            owners = by_tail.get(k, [])
+            if cl.kind() in ("org", "other") and len({find(o) for o in owners}) == 1:
                 union(k, owners[0])
 
         groups: dict[str, _Cluster] = {}
