@@ -107,6 +107,12 @@ _EDGE_WORDS = {"her", "his", "its", "their", "our", "my", "your", "via", "by", "
 # Lower-case words inside people's names: "Bashar al-Assad", "Ludwig van Beethoven".
 _NAME_PARTICLES = {"al", "bin", "ibn", "bint", "de", "del", "della", "der", "den", "di", "da", "das",
                    "dos", "du", "el", "la", "le", "van", "von", "y", "e", "ter", "ten", "zu", "af", "av", "d"}
+# Nouns that head an institution's name but name nothing on their own.
+_GENERIC_HEADS = {"office", "offices", "ministry", "department", "agency", "board", "council", "court",
+                  "committee", "commission", "government", "administration", "army", "police",
+                  "parliament", "embassy", "bank", "company", "party", "team", "cabinet", "staff",
+                  "service", "services", "bureau", "authority", "institute", "university", "school",
+                  "group", "unit", "force", "forces", "navy", "family", "campaign", "foundation"}
 _TICKER = re.compile(r"[A-Z]{2,}\.[A-Z]{1,2}")
 _POSSESSIVE = re.compile(r"[’']s?$")
 
@@ -224,8 +230,9 @@ def clean_name(text: str, label: str) -> str | None:
         # "South Korea's Unification Ministry" is the ministry; the owner is another entity.
         owned = re.split(r"[’']s ", name, maxsplit=1)[1]
         # A country's ministry stays whole: it is the same body as "<Demonym> Ministry".
-        # A one-word remainder ("the Trade Representative's Office") is no name by itself.
-        if owned[:1].isupper() and (label == "PERSON" or (not country_owner(name) and " " in owned)):
+        # A generic head noun ("the Trade Representative's Office") is no name by itself.
+        if owned[:1].isupper() and (label == "PERSON" or (
+                not country_owner(name) and key(owned) not in _GENERIC_HEADS)):
             return clean_name(owned, label)
     if all(w.lower().rstrip(".") in TITLE_WORDS for w in words):
         return None
@@ -312,7 +319,8 @@ class EntityIndex:
         """Learns from a story's text which acronyms are things, not organisations,
         and which words it writes in lower case (common words, not names)."""
         self._common |= common_noun_acronyms(text)
-        self._lower |= set(re.findall(r"(?<![\w'’-])[a-z]+(?![\w-])", text))
+        # Words standing in running text, not inside a URL, handle or file name.
+        self._lower |= set(re.findall(r"(?:(?<=^)|(?<=[\s(“\"‘]))[a-z]+(?=[\s,.;:!?)”\"’]|$)", text))
 
     def is_common_word(self, cl: "_Cluster") -> bool:
         """A one-word person, organisation or thing that the story also writes in

@@ -73,8 +73,14 @@ _NOT_NAME_WORDS = {
     "november", "december", "mr", "mrs", "ms", "dr", "both", "all", "each", "every", "some",
     "many", "most", "other", "such", "no", "not", "only", "also", "yet", "what", "who", "which",
     "how", "why", "neither", "either", "our", "your", "my", "i", "you", "said", "says",
+    "did", "does", "do", "is", "was", "were", "are", "has", "had", "have", "will", "would", "can",
+    "could", "should", "must", "may", "might", "through", "until", "via", "into", "onto", "over",
+    "under", "about", "against", "between", "during", "without", "within", "upon", "like",
+    "unlike", "per", "than", "because", "although", "though", "unless", "whether", "once", "dear",
+    "thanks", "thank", "hey", "hi", "sorry", "please", "yes", "here", "now", "today", "tonight",
 }
-_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?")
+# A given name: "Pyong", "Jean-Pierre", "Jong-un"; not "Liberty-based".
+_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:-(?:[A-Z][a-z]+|[a-z]{1,3}))?")
 
 
 def person_span(article: Article, m: Mention, taken: list[tuple[int, int]] = ()) -> tuple[int, int]:

@@ -223,3 +223,24 @@ def test_one_word_person_the_story_writes_in_lower_case_is_not_an_entity():
     text = "Medic teams arrived. A medic said the road was closed, Ilse Varga said."
     _, ents = build([("Medic", "PERSON"), ("Ilse Varga", "PERSON")], text)
     assert list(ents) == ["ilse-varga"]
+
+
+def test_person_span_does_not_grow_over_hyphenated_adjectives_or_auxiliaries():
+    a = make_article("a", "Oslo-based Fjordgas said so. Did Varga agree? Kim Jong-un met Varga.")
+    assert a.text[slice(*person_span(a, mention(a, "Fjordgas", "PERSON")))] == "Fjordgas"
+    assert a.text[slice(*person_span(a, mention(a, "Varga", "PERSON", 0)))] == "Varga"
+    b = make_article("b", "The envoy met Jean-Pierre Dubois.")
+    assert b.text[slice(*person_span(b, mention(b, "Dubois", "PERSON")))] == "Jean-Pierre Dubois"
+
+
+def test_possessive_before_a_generic_head_noun_keeps_the_owner_but_not_before_a_name():
+    from generator.entities import clean_name
+
+    assert clean_name("the Harbour Master's Office", "ORG") == "Harbour Master's Office"
+    assert clean_name("Fjordco's Wavephone", "PRODUCT") == "Wavephone"
+
+
+def test_words_inside_urls_do_not_count_as_lower_case_use():
+    text = "Download it at fjordco.com/wavephone today. Wavephone sold well."
+    _, ents = build([("Wavephone", "PRODUCT")], text)
+    assert list(ents) == ["wavephone"]
