@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,7 +74,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
             cache_mod.Cache(config.resolve(config.cache) if use_cache else None) as cache:
         fp = cache_mod.fingerprint(config)
 
-        articles = _prepare(paths, config, fp, cache, ex, report)
+        articles, prepared_key = _prepare(paths, config, fp, cache, ex, report)
         progress("clean", len(articles), len(articles))
         clock.lap("read+clean")
 
@@ -98,13 +99,59 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         entities = resolve.merge_entities(entity_lists)
         clock.lap("stories")
 
-        result = store.write_content(content, articles, stories, entities)
-        report.written, report.conflicts = result.written, result.conflicts
+        # Everything the written records are made of: the inputs (via the batch key),
+        # the grouping and the stories' cache keys.
+        write_key = cache_mod.batch_key("w", fp, [
+            str(content), prepared_key, [(a.id, keys[a.id], a.story) for a in articles],
+            [(g.id, [keys[i] for i in g.article_ids]) for g in groups], [s.id for s in stories]])
+        conflicts, problems = _write(content, articles, stories, entities, write_key, cache, report)
+        report.conflicts = conflicts
         # Generated records the store wrote but found invalid: the editor must see them.
-        report.problems += [ReadProblem(str(content), str(p)) for p in getattr(result, "problems", [])]
+        report.problems += [ReadProblem(str(content), str(p)) for p in problems]
         report.articles, report.stories = len(articles), len(stories)
         clock.lap("write")
     return report
+
+
+def _write(content: Path, articles, stories, entities, write_key: str, cache: cache_mod.Cache,
+           report: BuildReport) -> tuple[list, list]:
+    """store.write_content, skipped when it would be a no-op: the records are those of
+    the last build of this directory and no file in it changed since that build wrote
+    it (an editor's change, a deleted file or an interrupted commit all change the
+    directory's state). Returns (conflicts, problems), repeated from the last write
+    when skipped, as write_content would find them again."""
+    last_key = cache_mod.batch_key("wl", "", [str(content)])
+    last = cache.get_many([last_key]).get(last_key) if cache.enabled else None
+    if (isinstance(last, tuple) and len(last) == 4 and last[0] == write_key
+            and last[1] == _content_state(content)):
+        return list(last[2]), list(last[3])
+    result = store.write_content(content, articles, stories, entities)
+    report.written = result.written
+    problems = list(getattr(result, "problems", []))
+    if cache.enabled:
+        cache.put_many([(last_key, (write_key, _content_state(content), list(result.conflicts), problems))])
+    return result.conflicts, problems
+
+
+def _content_state(content: Path) -> str:
+    """Hash of (path, size, modification time) of every file under the content
+    directory but the build lock (opened by every build)."""
+    entries = []
+    stack = [str(content)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                for e in it:
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append(e.path)
+                    elif e.name != ".lock":
+                        st = e.stat(follow_symlinks=False)
+                        entries.append((e.path, st.st_size, st.st_mtime_ns))
+        except OSError:
+            continue
+    entries.sort()
+    return cache_mod.batch_key("cs", "", entries)
 
 
 def _executor(executor, jobs: int | None, scheduler: str | None):
@@ -124,8 +171,8 @@ class _Clock:
 
 
 def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache, ex,
-             report: BuildReport) -> list[Article]:
-    """Read and clean+describe every input.
+             report: BuildReport) -> tuple[list[Article], str]:
+    """Read and clean+describe every input; (articles, cache key of the whole batch).
 
     The whole result comes from the cache when the inputs are exactly those of an
     earlier build. Otherwise the per-article steps run on the executor, each cached by
@@ -169,7 +216,7 @@ def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache,
         cache.put_many([(key, (articles, problems))])
     del raws  # the raw texts are not needed again: do not hold them next to the clean ones
     report.problems += problems
-    return _unique_ids(articles, report.problems)
+    return _unique_ids(articles, report.problems), key
 
 
 def _cached_map(ex, fn, items: list, keys: list[str], cache: cache_mod.Cache, kind) -> list:

@@ -203,3 +203,50 @@ def test_a_changed_story_assignment_on_disk_regroups(stages, tmp_path, monkeypat
                                          "gamma-0": "gamma"})
     stages.build(tmp_path)
     assert stages.batch_calls == ["group"]
+
+
+def _count_writes(monkeypatch):
+    from generator import store
+
+    calls = []
+    real = store.write_content
+
+    def spy(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(store, "write_content", spy)
+    return calls
+
+
+def test_an_unchanged_rerun_skips_the_write_and_a_touched_directory_does_not(stages, tmp_path, monkeypatch):
+    calls = _count_writes(monkeypatch)
+    stages.build(tmp_path)
+    assert len(calls) == 1
+    stages.build(tmp_path)
+    assert len(calls) == 1  # same records, same files on disk: nothing to do
+    # a file deleted by hand: the store must see it (it decides what a deletion means)
+    (tmp_path / "content" / "articles" / "beta-0.yml").unlink()
+    stages.build(tmp_path)
+    assert len(calls) == 2
+    stages.build(tmp_path)
+    assert len(calls) == 2
+
+
+def test_an_editors_change_reaches_the_store(stages, tmp_path, monkeypatch):
+    calls = _count_writes(monkeypatch)
+    stages.build(tmp_path)
+    story = tmp_path / "content" / "stories" / "alpha.yml"
+    story.write_text(story.read_text().replace("title: alpha", "title: Alpha, edited"))
+    stages.build(tmp_path)
+    assert len(calls) == 2
+    assert "Alpha, edited" in story.read_text()
+
+
+def test_new_records_are_written_even_when_the_directory_is_untouched(stages, tmp_path, monkeypatch):
+    calls = _count_writes(monkeypatch)
+    stages.build(tmp_path)
+    stages.texts["gamma-1"] = sample_articles()[4].text
+    stages.build(tmp_path)
+    assert len(calls) == 2
+    assert (tmp_path / "content" / "articles" / "gamma-1.yml").exists()
