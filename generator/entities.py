@@ -53,11 +53,17 @@ TITLE_WORDS = {
     "colonel", "lieutenant", "sergeant", "captain", "major", "admiral", "marshal", "supreme",
     "opposition", "party", "the", "of", "to", "sgt", "lt", "col", "gen", "capt", "cpl", "pvt",
     "det", "prof", "rev", "maj", "adm", "cmdr", "insp", "supt",
+    # Occupations written as a title before a name ("Journalist Jane Doe").
+    "journalist", "reporter", "author", "writer", "actor", "actress", "singer", "analyst",
+    "economist", "professor", "lawyer", "attorney", "coach", "sheriff", "detective", "inspector",
+    "constable", "commissioner", "photographer", "editor", "columnist", "producer", "rapper",
+    "comedian", "activist", "pastor", "rabbi", "imam", "bishop", "cardinal", "father", "sister",
+    "brother", "doctor", "nurse", "chef", "designer", "astronaut", "scientist",
     "russian", "american", "chinese", "korean", "north",
     "south", "british", "french", "german", "iranian", "israeli", "japanese", "ukrainian",
 }
 # A name whose last word is a role is a title, not a name ("Kremlin Spokesman").
-ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson", "president", "minister", "leader",
+ROLE_WORDS = {"sheriff", "commissioner", "spokesman", "spokeswoman", "spokesperson", "president", "minister", "leader",
               "secretary", "adviser", "advisor", "ambassador", "envoy", "official", "officials",
               "representative", "chief", "chairman", "governor", "premier", "chancellor", "director"}
 # Common abbreviations of the same place or body: general knowledge, not corpus-specific.
@@ -198,6 +204,8 @@ def clean_name(text: str, label: str) -> str | None:
     name = re.sub(r"\s+", " ", fold(text).replace("\n", " ")).strip(" \t,;:.-\"“”‘’'()[]<>")
     if "\n" in text or len(name) > 60 or len(name.split()) > 6 or not name:
         return None
+    if re.search(r",(?! (Inc|Ltd|LLC|Jr|Sr|Co|Corp|PLC|plc)\b)", name):
+        return None  # two names run together ("Caihong, University of Texas")
     if _TICKER.fullmatch(name) or re.search(r"[<>]", name):
         return None  # wire markup: "<CKGH.HK>", "<Gulfex Inc>" cut in two
     # Wire copy writes the apostrophe as a straight double quote ('Brazil"s').

@@ -244,3 +244,12 @@ def test_words_inside_urls_do_not_count_as_lower_case_use():
     text = "Download it at fjordco.com/wavephone today. Wavephone sold well."
     _, ents = build([("Wavephone", "PRODUCT")], text)
     assert list(ents) == ["wavephone"]
+
+
+def test_occupations_and_lists_are_not_names():
+    from generator.entities import clean_name
+
+    assert clean_name("Columnist Ilse Varga", "PERSON") == "Ilse Varga"
+    assert clean_name("Bergen Sheriff", "PERSON") is None
+    assert clean_name("Fjordco, University of Bergen", "ORG") is None
+    assert clean_name("Fjord Timber, Inc", "ORG") == "Fjord Timber, Inc"
