@@ -204,7 +204,7 @@ def clean_name(text: str, label: str) -> str | None:
     name = re.sub(r"\s+", " ", fold(text).replace("\n", " ")).strip(" \t,;:.-\"“”‘’'()[]<>")
     if "\n" in text or len(name) > 60 or len(name.split()) > 6 or not name:
         return None
-    if re.search(r",(?! (Inc|Ltd|LLC|Jr|Sr|Co|Corp|PLC|plc)\b)", name):
+    if "," in name and not re.search(r"&|\b(Inc|Ltd|LLC|LLP|Jr|Sr|Co|Corp|PLC|plc)\b", name):
         return None  # two names run together ("Caihong, University of Texas")
     if _TICKER.fullmatch(name) or re.search(r"[<>]", name):
         return None  # wire markup: "<CKGH.HK>", "<Gulfex Inc>" cut in two
@@ -319,7 +319,7 @@ class EntityIndex:
         self._entities: list[Entity] = []
         self._alias_keys: dict[str, str] = {}
         self._common: set[str] = set()
-        self._lower: set[str] = set()
+        self._words: Counter = Counter()   # running-text words as written
         # Per article: (mention, name, label) as the caller read them, for later lookups.
         self.named: dict[str, list] = {}
 
@@ -328,16 +328,22 @@ class EntityIndex:
         and which words it writes in lower case (common words, not names)."""
         self._common |= common_noun_acronyms(text)
         # Words standing in running text, not inside a URL, handle or file name.
-        self._lower |= set(re.findall(r"(?:(?<=^)|(?<=[\s(“\"‘]))[a-z]+(?=[\s,.;:!?)”\"’]|$)", text))
+        for word in re.findall(r"(?:(?<=^)|(?<=[\s(“\"‘]))[A-Za-z][a-z]+(?=[\s,.;:!?)”\"’]|$)", text):
+            self._words[word] += 1
 
     def is_common_word(self, cl: "_Cluster") -> bool:
-        """A one-word person, organisation or thing that the story also writes in
-        lower case ("Office" beside "the office", "Medic" beside "a medic") is a common
-        word spaCy tagged at a sentence start or in a title, not a name. Places are
-        not judged so ("Turkey" and "turkey")."""
+        """A one-word person, organisation or thing that the story writes in lower
+        case at least as often as capitalised ("Office" beside "the office", "Medic"
+        beside "a medic", a heading "LEADERSHIP" beside "leadership") is a common word
+        spaCy tagged at a sentence start or in a title, not a name. Places are not
+        judged so ("Turkey" and "turkey"), nor acronyms."""
         name = cl.canonical()
-        return (" " not in name and not name.isupper() and name.lower() in self._lower
-                and self._kind(cl) in ("org", "other", "person"))
+        if " " in name or (name.isupper() and len(name) <= 6) or self._kind(cl) == "place":
+            return False
+        low = name.lower()
+        # As often in lower case as capitalised: a name written once in lower case by
+        # a careless copy desk ("azpurua said") is still a name.
+        return self._words[low] > 0 and self._words[low] >= self._words[low.capitalize()]
 
     def _kind(self, cl: "_Cluster") -> str:
         """The majority label's kind, unless the name's shape rules it out: an acronym

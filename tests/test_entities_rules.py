@@ -253,3 +253,19 @@ def test_occupations_and_lists_are_not_names():
     assert clean_name("Bergen Sheriff", "PERSON") is None
     assert clean_name("Fjordco, University of Bergen", "ORG") is None
     assert clean_name("Fjord Timber, Inc", "ORG") == "Fjord Timber, Inc"
+
+
+def test_a_name_written_once_in_lower_case_stays_a_name():
+    text = "Varga said talks went well. Varga added more. Asked again, varga said no."
+    _, ents = build([("Varga", "PERSON")], text)
+    assert list(ents) == ["varga"]
+    heading = "LEADERSHIP\n\nGood leadership matters, and leadership is rare."
+    _, none = build([("LEADERSHIP", "PERSON")], heading)
+    assert none == {}
+
+
+def test_firm_names_with_commas_stay():
+    from generator.entities import clean_name
+
+    assert clean_name("Nordahl, Berg and Co", "ORG") == "Nordahl, Berg and Co"
+    assert clean_name("Berg, Dahl & Lie", "ORG") == "Berg, Dahl & Lie"
