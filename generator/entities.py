@@ -332,18 +332,20 @@ class EntityIndex:
             self._words[word] += 1
 
     def is_common_word(self, cl: "_Cluster") -> bool:
-        """A one-word person, organisation or thing that the story writes in lower
-        case at least as often as capitalised ("Office" beside "the office", "Medic"
-        beside "a medic", a heading "LEADERSHIP" beside "leadership") is a common word
+        """A one-word organisation or thing that the story writes in lower case at
+        least as often as capitalised ("Office" beside "the office", a heading
+        "LEADERSHIP" beside "leadership"), or a person more often, is a common word
         spaCy tagged at a sentence start or in a title, not a name. Places are not
         judged so ("Turkey" and "turkey"), nor acronyms."""
         name = cl.canonical()
         if " " in name or (name.isupper() and len(name) <= 6) or self._kind(cl) == "place":
             return False
         low = name.lower()
-        # As often in lower case as capitalised: a name written once in lower case by
-        # a careless copy desk ("azpurua said") is still a name.
-        return self._words[low] > 0 and self._words[low] >= self._words[low.capitalize()]
+        # Compared with the capitalised count: a name the copy desk sometimes wrote in
+        # lower case ("azpurua said") is still a name.
+        lower, capital = self._words[low], self._words[low.capitalize()]
+        # A person needs the stronger evidence: losing a real name is the worse error.
+        return lower > capital if self._kind(cl) == "person" else (lower > 0 and lower >= capital)
 
     def _kind(self, cl: "_Cluster") -> str:
         """The majority label's kind, unless the name's shape rules it out: an acronym

@@ -220,7 +220,7 @@ def test_words_swept_in_at_the_edges_of_a_name_are_dropped():
 
 
 def test_one_word_person_the_story_writes_in_lower_case_is_not_an_entity():
-    text = "Medic teams arrived. A medic said the road was closed, Ilse Varga said."
+    text = "Medic teams arrived. A medic said the road was closed, another medic and Ilse Varga said."
     _, ents = build([("Medic", "PERSON"), ("Ilse Varga", "PERSON")], text)
     assert list(ents) == ["ilse-varga"]
 
@@ -256,7 +256,7 @@ def test_occupations_and_lists_are_not_names():
 
 
 def test_a_name_written_once_in_lower_case_stays_a_name():
-    text = "Varga said talks went well. Varga added more. Asked again, varga said no."
+    text = "Varga said talks went well. Asked again, varga said no."
     _, ents = build([("Varga", "PERSON")], text)
     assert list(ents) == ["varga"]
     heading = "LEADERSHIP\n\nGood leadership matters, and leadership is rare."
