@@ -24,7 +24,12 @@ acronym the story spells out in lower case ("submarine-launched ballistic missil
 (SLBM)") or counts in the plural ("UAVs") is a thing, `other`, not an organisation.
 
 Junk is filtered by shape before any of that: lower-case starts, digits, URL-ish
-text, very long names, line breaks.
+text, wire markup and tickers ("<ABCD.HK>"), two names run together with a comma
+(firm names like "Smith, Jones & Co" kept), very long names, line breaks, pronouns or
+prepositions swept in at either end ("Her lawyers", "Museum for"), and for people any
+lower-case word that is not a name particle (al, van, de...). After merging, a one-word
+name the story writes in lower case at least as often ("Office"/"the office"; for a
+person, more often) is a common word, not an entity.
 
 The entity id is the slug of the canonical name (its most frequent full form) with
 word-final "ey"/"iy" folded to "ei"/"i", so transliteration variants of one name get
