@@ -151,7 +151,7 @@ def mention_names(article: Article, analysis: Analysis,
         name, label = m.text, m.label
         if key(name) in outlets:
             label = "ORG"
-        elif article.dateline and key(name) == key(article.dateline):
+        elif article.dateline and key(name) in (key(article.dateline), key(article.dateline.split(",")[0])):
             label = "GPE"  # the dateline names the place the story was filed from
         elif label == "PERSON" and article.text[m.start:m.end] == m.text:
             start, _ = person_span(article, m, spans)

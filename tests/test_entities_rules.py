@@ -269,3 +269,10 @@ def test_firm_names_with_commas_stay():
 
     assert clean_name("Nordahl, Berg and Co", "ORG") == "Nordahl, Berg and Co"
     assert clean_name("Berg, Dahl & Lie", "ORG") == "Berg, Dahl & Lie"
+
+
+def test_dateline_with_a_region_still_names_the_place():
+    a = make_article("a", "ALESUND, Norway, March 3 - Fjordco said it would pay.")
+    a.dateline = "ALESUND, Norway"
+    an = Analysis(article_id="a", sentences=[(0, len(a.text))], mentions=[mention(a, "ALESUND", "ORG")])
+    assert [(n, lab) for _, n, lab in mention_names(a, an, set())] == [("ALESUND", "GPE")]
