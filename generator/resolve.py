@@ -319,17 +319,25 @@ def fact_date(fact: Fact, by_article: dict[str, tuple[Article, Analysis]]) -> st
 
 
 def build_timeline(facts: list[Fact], by_article: dict[str, tuple[Article, Analysis]]) -> list[TimelineItem]:
-    """One item per (fact, date it states), oldest first; the item's text is the card
-    text, or the card's own excerpt that states the date when the card text does not."""
-    items = []
+    """One item per (date, text), oldest first; the item's text is the card text, or
+    the card's own excerpt that states the date when the card text does not.
+
+    Two cards can carry the same sentence (one states it, another is supported by it):
+    their items for one date become one item citing both cards, not a repeated line.
+    """
+    merged: dict[tuple[str, str], tuple[int, TimelineItem]] = {}
     for n, fact in enumerate(facts):
         for value, src in fact_dates(fact, by_article):
             in_text = fact.text == src.excerpt or any(
                 s.excerpt == fact.text for s in fact.sources if s is src)
-            items.append((value, n, TimelineItem(date=value, text=fact.text if in_text else src.excerpt,
-                                                 facts=[fact.id])))
-    items.sort(key=lambda t: (t[0], t[1]))
-    return [t[2] for t in items]
+            text = fact.text if in_text else src.excerpt
+            if (value, text) in merged:
+                item = merged[(value, text)][1]
+                if fact.id not in item.facts:
+                    item.facts.append(fact.id)
+            else:
+                merged[(value, text)] = (n, TimelineItem(date=value, text=text, facts=[fact.id]))
+    return [item for _, (_, item) in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[1][0]))]
 
 
 def resolve_story(story: Story, members: list[tuple[Article, Analysis]],

@@ -140,3 +140,19 @@ def test_merge_entities_across_stories(sample_story):
     merged = {e.id: e for e in merge_entities([entities, ents2])}
     assert merged["sergei-lavrov"].stories == ["s1", "s2"]
     assert list(merged) == sorted(merged)
+
+
+def test_timeline_has_no_repeated_line_for_one_date():
+    """Two cards carrying the same dated sentence give one timeline item citing both."""
+    from generator.records import Fact, SourceRef
+    from generator.resolve import build_timeline
+
+    text = "The council voted on Friday to expand the sanctions."
+    art = make_article("a1", text, published="2017-12-26")
+    analyses = analyse([art])
+    src = SourceRef(article="a1", excerpt=text, start=0, end=len(text))
+    facts = [Fact(id="f-1", text=text, kind="event", sources=[src]),
+             Fact(id="f-2", text="Another card that this sentence supports.", kind="event", sources=[src])]
+    items = build_timeline(facts, {"a1": (art, analyses["a1"])})
+    assert [(i.date, i.text) for i in items] == [("2017-12-22", text)]
+    assert items[0].facts == ["f-1", "f-2"]
