@@ -605,13 +605,17 @@ def summarise(cards: list[_Card], sim, settings: ExtractSettings) -> list[Summar
         return any(float(np.max(sim[np.ix_(card.members, c.members)])) > settings.summary_redundancy
                    for c in chosen)
 
-    for card in cards:
-        if len(chosen) >= settings.summary_max:
-            break
-        if clarity(card.fact.text) < 0.7:
-            continue  # a dangling or quote-fragment sentence reads badly out of context
-        if not redundant(card):
-            chosen.append(card)
+    # Corroborated facts first: while cards that two or more outlets carry remain, a
+    # single outlet's sentence (often its own rewording of the lede) waits its turn.
+    corroborated = [c for c in cards if c.outlets >= 2]
+    for pool in (corroborated, cards):
+        for card in pool:
+            if len(chosen) >= settings.summary_max:
+                break
+            if clarity(card.fact.text) < 0.7:
+                continue  # a dangling or quote-fragment sentence reads badly out of context
+            if card not in chosen and not redundant(card):
+                chosen.append(card)
     if len(chosen) < settings.summary_min:  # relax clarity rather than fall short
         for card in cards:
             if len(chosen) >= settings.summary_min:

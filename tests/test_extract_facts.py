@@ -223,3 +223,23 @@ def test_closing_quote_left_outside_by_the_splitter_is_taken_in():
     sents = story_sentences([(art, Analysis("q", [(0, end), (end + 2, len(text))]))], ExtractSettings())
     assert sents[0].text.endswith('"obvious."')
     assert text[sents[0].start:sents[0].end] == sents[0].text
+
+
+def test_summary_takes_corroborated_facts_before_single_outlet_ones():
+    import numpy as np
+
+    from generator.extract import ExtractSettings, _Card, summarise
+    from generator.records import Fact
+
+    def card(n: int, outlets: int) -> _Card:
+        text = f"Officials in district number {n} reported that the bridge reopened to traffic on schedule."
+        return _Card(fact=Fact(id=f"f-{n}", text=text, kind="event", sources=[]), outlets=outlets,
+                     score=10.0 - n, position=float(n), members=[n])
+
+    cards = [card(0, 3), card(1, 1), card(2, 2), card(3, 1), card(4, 2), card(5, 1)]
+    sim = np.zeros((6, 6), dtype=np.float32)
+    three = summarise(cards, sim, ExtractSettings(summary_min=3, summary_max=3))
+    assert {i.facts[0] for i in three} == {"f-0", "f-2", "f-4"}
+    # with room left, the best single-outlet card fills it
+    four = summarise(cards, sim, ExtractSettings(summary_min=3, summary_max=4))
+    assert {i.facts[0] for i in four} == {"f-0", "f-1", "f-2", "f-4"}
