@@ -18,6 +18,14 @@ class InputError(GeneratorError):
         super().__init__(f"{where}: {reason}")
 
 
+class MissingInputError(GeneratorError):
+    """Input paths that do not exist: the build stops before it changes anything."""
+
+    def __init__(self, paths: list[str]):
+        self.paths = paths
+        super().__init__("no such input file or directory: " + ", ".join(paths) + " (nothing was changed)")
+
+
 class ContentError(GeneratorError):
     """A YAML file under content/ is invalid."""
 

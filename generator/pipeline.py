@@ -25,6 +25,7 @@ from typing import Callable, Iterable, Iterator
 from generator import cache as cache_mod
 from generator import clean, describe, executors, group, read, resolve, store
 from generator.config import Config
+from generator.errors import MissingInputError
 from generator.records import Analysis, Article, ReadProblem, Story
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,11 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
     report = BuildReport()
     content = config.resolve(content_dir or config.content)
     paths = [config.resolve(p) for p in (inputs or config.inputs)]
+    # A mistyped input path would otherwise read as "no articles" and the write stage
+    # would retire every generated story: refuse before touching anything.
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise MissingInputError(missing)
     clock = _Clock(report.timings)
 
     with store.content_lock(content), \
@@ -77,6 +83,10 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         articles, prepared_key = _prepare(paths, config, fp, cache, ex, report)
         progress("clean", len(articles), len(articles))
         clock.lap("read+clean")
+        if not articles and report.problems:
+            # Every input failed: writing now would empty the digest for nothing.
+            report.problems.append(ReadProblem(str(content), "no article could be read: content left as it was"))
+            return report
 
         keys = {a.id: cache_mod.article_key(a, fp) for a in articles}
         analyses = _analyze(articles, keys, ex, cache, report, progress)

@@ -83,6 +83,29 @@ def test_bad_inputs_are_named_and_skipped(tmp_path):
     assert len(list((tmp_path / "out" / "articles").glob("*.yml"))) == 6
 
 
+def test_a_mistyped_input_path_changes_nothing(built, tmp_path):
+    work = tmp_path / "content"
+    shutil.copytree(built, work)
+    before = snapshot(work)
+    proc = run_build("--input", str(tmp_path / "no-such-inbox"), "--content", str(work), "--jobs", "1")
+    assert proc.returncode == 2
+    assert "no-such-inbox" in proc.stderr and "nothing was changed" in proc.stderr
+    assert snapshot(work) == before
+
+
+def test_inputs_that_all_fail_leave_the_digest_as_it_was(built, tmp_path):
+    work = tmp_path / "content"
+    shutil.copytree(built, work)
+    before = snapshot(work)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "junk.txt").write_bytes(bytes(range(256)) * 64)
+    proc = run_build("--input", str(bad), "--content", str(work), "--jobs", "1")
+    assert proc.returncode == 1
+    assert "junk.txt" in proc.stderr and "no article could be read" in proc.stderr
+    assert snapshot(work) == before
+
+
 def test_committed_content_is_what_the_generator_makes(tmp_path):
     """content/ in the repo is the sample corpus's output (plus editors' edits, none yet)."""
     committed = ROOT / "content"
