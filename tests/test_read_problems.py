@@ -4,9 +4,12 @@ import json
 import os
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import read
 from generator.read import read_inputs
+from generator.errors import InputError
 from generator.records import RawArticle, ReadProblem
 
 GOOD = "The council approved the budget on Tuesday."
@@ -194,3 +197,15 @@ def test_os_error_while_reading_is_one_problem(tmp_path, monkeypatch):
     (p,) = problems(items)
     assert (p.source_file, p.reason) == ("a.txt", "cannot read file: Permission denied")
     assert len(articles(items)) == 1
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7f) | st.sampled_from("é“”\u2028"), max_size=300))
+def test_binary_check_counts_exactly_the_non_whitespace_control_characters(text):
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    binary = bool(text) and control / len(text) > read.MAX_CONTROL_SHARE
+    try:
+        read._reject_binary(text, "x.txt")
+    except InputError as exc:
+        assert binary and f"({control} control characters)" in str(exc)
+    else:
+        assert not binary
