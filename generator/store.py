@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import io
 import json
 import logging
 import os
@@ -141,10 +142,54 @@ FastLoader.yaml_implicit_resolvers = {
 }
 
 
+_DUMP_OPTIONS = dict(sort_keys=False, allow_unicode=True, default_flow_style=False,
+                    width=1 << 30)  # a huge width: long sentences never fold mid-excerpt
+
+
 def dump_yaml(data: dict) -> str:
-    # A huge width: long sentences stay on one line instead of folding mid-excerpt.
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False, width=1 << 30)
+    node = _node(data, set())
+    if node is None:  # a value outside plain data, or a shared container: PyYAML's own way
+        return yaml.dump(data, Dumper=_Dumper, **_DUMP_OPTIONS)
+    stream = io.StringIO()
+    dumper = _Dumper(stream, **_DUMP_OPTIONS)
+    try:
+        dumper.open()
+        dumper.serialize(node)
+        dumper.close()
+    finally:
+        dumper.dispose()
+    return stream.getvalue()
+
+
+_T = "tag:yaml.org,2002:"
+
+
+def _node(value, seen: set):
+    """The node PyYAML's SafeRepresenter (with `_represent_str`) makes of `value`,
+    built directly: the representer's per-object bookkeeping was most of the write
+    stage. None when `value` holds anything else (the caller falls back to PyYAML);
+    the output is byte-identical either way (tested)."""
+    kind = type(value)
+    if kind is str:
+        return yaml.ScalarNode(_T + "str", value, style="|" if "\n" in value else None)
+    if kind is dict or kind is list:
+        if id(value) in seen:  # PyYAML would write an anchor and an alias
+            return None
+        seen.add(id(value))
+        if kind is list:
+            items = [_node(v, seen) for v in value]
+            return None if None in items else yaml.SequenceNode(_T + "seq", items, flow_style=False)
+        pairs = [(_node(k, seen), _node(v, seen)) for k, v in value.items()]
+        if any(k is None or v is None for k, v in pairs):
+            return None
+        return yaml.MappingNode(_T + "map", pairs, flow_style=False)
+    if kind is bool:
+        return yaml.ScalarNode(_T + "bool", "true" if value else "false")
+    if kind is int:
+        return yaml.ScalarNode(_T + "int", str(value))
+    if value is None:
+        return yaml.ScalarNode(_T + "null", "null")
+    return None  # floats, dates and the rest: PyYAML's representer knows their spelling
 
 
 def load_yaml(text: str | bytes):
@@ -192,15 +237,19 @@ def recover(content: Path) -> bool:
 
 def _apply(content: Path, ops: list[tuple[str | None, str]]) -> None:
     staging = content / STAGING
+    made: set[str] = set()   # one mkdir per folder, not per file (tens of thousands)
     for src, dst in ops:
-        target = content / dst
+        target = os.path.join(content, dst)
         if src is None:
             with contextlib.suppress(FileNotFoundError):
-                target.unlink()
+                os.unlink(target)
             continue
-        staged = staging / src
-        if staged.exists():  # else a previous run already moved it
-            target.parent.mkdir(parents=True, exist_ok=True)
+        staged = os.path.join(staging, src)
+        if os.path.exists(staged):  # else a previous run already moved it
+            folder = os.path.dirname(target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
             os.replace(staged, target)
     # The journal goes last: until it is gone, a re-run replays the (idempotent) ops.
     with contextlib.suppress(FileNotFoundError):
@@ -235,12 +284,15 @@ class _Transaction:
         self.content = content
         self.staging = content / STAGING
         shutil.rmtree(self.staging, ignore_errors=True)
+        self.staged = False
         self.ops: list[tuple[str | None, str]] = []
 
     def write(self, rel: str, data: bytes) -> None:
         name = f"{len(self.ops):07d}.yml"
         staged = self.staging / name
-        staged.parent.mkdir(parents=True, exist_ok=True)
+        if not self.staged:
+            self.staging.mkdir(parents=True, exist_ok=True)
+            self.staged = True
         with open(staged, "wb") as fh:
             fh.write(data)
         self.ops.append((name, rel))
