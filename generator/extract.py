@@ -56,6 +56,7 @@ class ExtractSettings:
     support_min_terms: int = 2       # ... through at least this many specific terms
     support_min_cosine: float = 0.08  # some word overlap with a member (also a cheap pre-filter)
     specific_share: float = 0.12     # a term in more of the story's sentences than this is generic
+    support_per_member: bool = True  # a sentence covering one member's core supports the card
 
 
 # ---------------------------------------------------------------- sentences
@@ -123,6 +124,8 @@ def clarity(text: str) -> float:
         score -= 0.5
     if _PRONOUN_ATTRIBUTION.search(text):
         score -= 0.5
+    if _FRAMING.match(text):
+        score -= 0.3  # "The move comes as ...": its subject points back to an earlier report
     if text[:1] in _OPEN_QUOTES:
         score -= 0.2  # opens with a quote: the speaker comes late or not at all
     if (text.count("\"") % 2) or (text.count("\u201c") != text.count("\u201d")):
@@ -139,8 +142,7 @@ def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSe
     for ai, (article, analysis) in enumerate(members):
         spans = analysis.sentences
         seen: set[str] = set()
-        for si, (start, end) in enumerate(spans):
-            end = _close_quote(article.text, start, end)
+        for si, (start, end) in quote_units(article.text, spans, settings.max_words):
             text = article.text[start:end]
             key = normalise(text)
             # A scrape often repeats a paragraph; cite it once per article.
@@ -150,8 +152,7 @@ def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSe
             if len(seen) > settings.max_sentences_per_article:
                 break
             signals = frozenset(
-                "e:" + " ".join(_stem(w.lower()) for w in words(m.text))
-                for m in analysis.mentions if start <= m.start and m.end <= end
+                _mention_signal(m.text) for m in analysis.mentions if start <= m.start and m.end <= end
             ) | frozenset(signal_tokens(_Snippet(text), None)) | frozenset(
                 "d:" + d.value for d in analysis.dates if start <= d.start and d.end <= end)
             mentions = [(m.start - start, m.end - start, m.text, m.label) for m in analysis.mentions
@@ -161,6 +162,15 @@ def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSe
             core = core_terms(text, mentions, dates, settings.attribution_weight)
             out.append(Sentence(ai, start, end, text, si / max(1, len(spans) - 1), signals, core))
     return out
+
+
+def _mention_signal(name: str) -> str:
+    """A named entity as an overlap signal: a country however it is named, else its stems."""
+    bare = re.sub(r"^[Tt]he\s+", "", name.strip())
+    bare = _POSSESSIVE.sub("", bare) if bare not in _PLACE_OF else bare
+    if bare in _PLACE_OF:
+        return "g:" + _PLACE_OF[bare]
+    return "e:" + " ".join(_stem(w.lower()) for w in words(name))
 
 
 # ---------------------------------------------------------------- core content
@@ -179,6 +189,70 @@ _REPORTING_NOUNS = frozenset({
 
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 
+# Seats of power stand for their country in news copy ("Moscow offered", "Pyongyang
+# fired", "the White House said"): a short gazetteer of widely reported countries with
+# their names, demonyms and capitals or seats of government. Each surface form (case
+# as written, whole words) becomes one term "g:<country>", so "Pyongyang" meets "North
+# Korea" and "Washington" meets "the US". General knowledge, not fitted to any story.
+_PLACES: dict[str, tuple[str, ...]] = {
+    "us": ("United States of America", "United States", "U.S.A.", "U.S.", "USA", "US", "America",
+           "American", "Americans", "Washington", "White House"),
+    "russia": ("Russian Federation", "Russia", "Russian", "Russians", "Moscow", "Kremlin"),
+    "north-korea": ("North Korea", "North Korean", "North Koreans", "DPRK", "Pyongyang"),
+    "south-korea": ("South Korea", "South Korean", "South Koreans", "Seoul"),
+    "china": ("People's Republic of China", "China", "Chinese", "Beijing"),
+    "uk": ("United Kingdom", "UK", "U.K.", "Britain", "British", "London", "Downing Street"),
+    "france": ("France", "French", "Paris", "Elysee", "\u00c9lys\u00e9e"),
+    "germany": ("Germany", "German", "Germans", "Berlin"),
+    "japan": ("Japan", "Japanese", "Tokyo"),
+    "iran": ("Iran", "Iranian", "Iranians", "Tehran"),
+    "iraq": ("Iraq", "Iraqi", "Iraqis", "Baghdad"),
+    "syria": ("Syria", "Syrian", "Syrians", "Damascus"),
+    "turkey": ("Turkey", "Turkish", "Ankara"),
+    "ukraine": ("Ukraine", "Ukrainian", "Ukrainians", "Kyiv", "Kiev"),
+    "india": ("India", "Indian", "Indians", "New Delhi"),
+    "pakistan": ("Pakistan", "Pakistani", "Pakistanis", "Islamabad"),
+    "afghanistan": ("Afghanistan", "Afghan", "Afghans", "Kabul"),
+    "egypt": ("Egypt", "Egyptian", "Egyptians", "Cairo"),
+    "saudi-arabia": ("Saudi Arabia", "Saudi", "Saudis", "Riyadh"),
+    "israel": ("Israel", "Israeli", "Israelis"),
+    "canada": ("Canada", "Canadian", "Canadians", "Ottawa"),
+    "australia": ("Australia", "Australian", "Australians", "Canberra"),
+    "italy": ("Italy", "Italian", "Italians", "Rome"),
+    "spain": ("Spain", "Spanish", "Madrid"),
+    "mexico": ("Mexico City", "Mexico", "Mexican", "Mexicans"),
+    "brazil": ("Brazil", "Brazilian", "Brazilians", "Brasilia", "Bras\u00edlia"),
+    "taiwan": ("Taiwan", "Taiwanese", "Taipei"),
+    "venezuela": ("Venezuela", "Venezuelan", "Venezuelans", "Caracas"),
+    "cuba": ("Cuba", "Cuban", "Cubans", "Havana"),
+    "eu": ("European Union", "EU", "E.U.", "Brussels"),
+    "un": ("United Nations", "UN", "U.N."),
+}
+_PLACE_OF = {form: canon for canon, forms in _PLACES.items() for form in forms}
+# Longest form first so "North Korean" wins over "Korea"-less shorter forms at one spot.
+_PLACE_RE = re.compile(r"(?<![\w.])(?P<form>" + "|".join(
+    re.escape(f) for f in sorted(_PLACE_OF, key=len, reverse=True)) + r")(?!\w)(?:['\u2019]s)?")
+
+# News near-synonyms, on stems: a short table of words outlets swap for one another.
+_SYNONYMS = {
+    "fresh": "new", "latest": "new",
+    "readi": "readi", "will": "readi", "offer": "readi",          # ready / willing / offered to
+    "adopt": "impos", "impos": "impos",                             # sanctions imposed / adopted
+    "die": "kill", "dead": "kill", "death": "kill",
+    "detain": "arrest", "arrest": "arrest",
+    "prohibit": "ban", "curb": "limit", "restrict": "limit", "cap": "limit",
+}
+
+
+def place_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, country) of every gazetteer form in `text` (see `_PLACES`)."""
+    return [(m.start(), m.end(), _PLACE_OF[m.group("form")]) for m in _PLACE_RE.finditer(text)]
+
+
+def _term_stem(low: str) -> str:
+    stem = _stem(_spelling(low))
+    return _SYNONYMS.get(stem, stem)
+
 
 def _spelling(word: str) -> str:
     """One spelling for British/American variants and possessives, before stemming."""
@@ -186,6 +260,13 @@ def _spelling(word: str) -> str:
     word = re.sub(r"mme$", "m", word)                    # programme
     word = re.sub(r"(?<=\w{3})is(e|ed|es|ing|ation)$", r"iz\1", word)  # recognised
     return re.sub(r"(?<=\w{2})our(s?)$", r"or\1", word)  # neighbour, favour
+
+
+# Newsroom framing that links a report to the one before it ("The development comes
+# amid ...", "The offer came as ...", "His comments came just days after ..."): the
+# subject refers back, the fact is what follows. Counted like an attribution.
+_FRAMING = re.compile(r"^\W*(?:[\w\u2019'-]+\s+){1,3}(?:comes?|came)\s+(?:(?:just|only|a|one|two|three|few|"
+                      r"several|days?|hours?|weeks?|months?)\s+)*(?:after|as|amid|following|before)\b", re.I)
 
 
 def attribution_spans(text: str) -> list[tuple[int, int]]:
@@ -197,6 +278,9 @@ def attribution_spans(text: str) -> list[tuple[int, int]]:
     "according to" up to the next clause mark.
     """
     spans: list[tuple[int, int]] = []
+    framing = _FRAMING.match(text)
+    if framing:
+        spans.append((0, framing.end()))
     for m in _ATTRIB_VERB.finditer(text):
         spans.append((m.start(), m.end()))
         before = text[:m.start()]
@@ -231,6 +315,9 @@ def core_terms(text: str, mentions=(), dates=(), attribution_weight: float = 0.2
     def put(term: str, f: float) -> None:
         out[term] = max(out.get(term, 0.0), f)
 
+    places = place_spans(text)
+    for a, b, canon in places:
+        put("g:" + canon, factor(a, b))
     for m in _WORD.finditer(text):
         w = m.group(0)
         low = w.lower()
@@ -240,7 +327,7 @@ def core_terms(text: str, mentions=(), dates=(), attribution_weight: float = 0.2
         if low in ENGLISH_STOP_WORDS or _ATTRIB_VERB.fullmatch(low) or low.isdigit():
             continue
         f = attribution_weight if low in _REPORTING_NOUNS else factor(m.start(), m.end())
-        put("w:" + _stem(_spelling(low)), f)
+        put("w:" + _term_stem(low), f)
     for a, b, name, label in mentions:
         if label == "PERSON":
             continue  # people are not written as initials; their names count word by word
@@ -293,6 +380,46 @@ def core_shared(a: dict[str, float], b: dict[str, float], weight: dict[str, floa
     return shared / small if small > 0 else 0.0
 
 
+def _opens_quote(piece: str) -> bool:
+    """A quote opens in `piece` and does not close in it."""
+    if piece.count("\u201c") > piece.count("\u201d"):
+        return True
+    if piece.count("\"") % 2:
+        i = piece.rfind("\"")
+        return i == 0 or not piece[i - 1].isalnum() and piece[i - 1] not in ".,!?;:"
+    return False
+
+
+def quote_units(text: str, spans: list[tuple[int, int]], max_words: int,
+                limit: int = 3) -> list[tuple[int, tuple[int, int]]]:
+    """(index of first sentence, span) of each reading unit of an article.
+
+    A quoted remark of several sentences is one unit ('"You can't ... will. It is
+    impossible," Peskov told CNN.'): cut at the splitter's sentence ends, its pieces
+    are fragments, one lacking its speaker, the other its opening. Up to `limit`
+    sentences of one paragraph join while a quote stays open; a unit that never
+    closes, or grows past `max_words`, falls back to single sentences."""
+    out: list[tuple[int, tuple[int, int]]] = []
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        end = _close_quote(text, start, end)
+        j = i
+        while _opens_quote(text[start:end]) and j + 1 < len(spans) and j + 1 - i < limit:
+            nxt_start, nxt_end = spans[j + 1]
+            if "\n\n" in text[end:nxt_start]:
+                break
+            j += 1
+            end = _close_quote(text, start, nxt_end)
+        if j > i and not _opens_quote(text[start:end]) and len(words(text[start:end])) <= max_words:
+            out.append((i, (start, end)))
+            i = j + 1
+            continue
+        out.append((i, (start, _close_quote(text, *spans[i]))))
+        i += 1
+    return out
+
+
 def _close_quote(text: str, start: int, end: int) -> int:
     """Take in a closing quote mark the sentence splitter left outside ('... "obvious.' + '"')."""
     piece = text[start:end]
@@ -336,7 +463,20 @@ def stem_tokens(text: str) -> list[str]:
     """Content words, stemmed: "mediator" and "mediate" count as the same word."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return [_stem(w) for w in (t.lower() for t in words(text)) if w not in ENGLISH_STOP_WORDS]
+    def plain(piece: str) -> list[str]:
+        return [_SYNONYMS.get(s, s) for s in
+                (_stem(w) for w in (t.lower() for t in words(piece)) if w not in ENGLISH_STOP_WORDS)]
+
+    # A country is one token however it is named ("Pyongyang" = "North Korea"). Not the
+    # US: "US" reads as the stop word "us" here, so a token for it would be new weight on
+    # the story's most common name rather than a bridge between two of its names.
+    out, pos = [], 0
+    for a, b, canon in place_spans(text):
+        if canon == "us":
+            continue
+        out += plain(text[pos:a]) + ["g_" + canon]
+        pos = b
+    return out + plain(text[pos:])
 
 
 def sentence_matrix(sentences: list[Sentence]):
@@ -446,6 +586,15 @@ def support(cards_members: list[list[int]], sentences: list[Sentence], sim, weig
                     if _shared_specific(full, c, specific) < settings.support_min_terms:
                         continue
                     score = sum(min(v, weight.get(t, 0.0) * c[t]) for t, v in core.items() if t in c) / total
+                    if settings.support_per_member and len(g) > 1:
+                        # The card's fact is in each member whole: a sentence restating one
+                        # member's fact supports the card even when the members' union
+                        # (each with its own details) is too wide to cover.
+                        for m in g:
+                            mc = sentences[m].core
+                            if _shared_specific(mc, c, specific) < settings.support_min_terms:
+                                continue
+                            score = max(score, _covered(mc, c, weight))
                     if score > best_score:
                         best, best_score = k, score
                 if best is not None and best_score >= settings.support_threshold:
@@ -454,9 +603,20 @@ def support(cards_members: list[list[int]], sentences: list[Sentence], sim, weig
     return out
 
 
-def merge_mutual(groups: list[list[int]], extra: list[list[int]], sentences: list[Sentence]) -> list[list[int]]:
+def _covered(card: dict[str, float], cand: dict[str, float], weight: dict[str, float]) -> float:
+    """Share of `card`'s weighted core that `cand` states too (asymmetric)."""
+    total = sum(weight.get(t, 0.0) * f for t, f in card.items())
+    if total <= 0:
+        return 0.0
+    return sum(weight.get(t, 0.0) * min(f, cand[t]) for t, f in card.items() if t in cand) / total
+
+
+def merge_mutual(groups: list[list[int]], extra: list[list[int]], sentences: list[Sentence],
+                 sim=None) -> list[list[int]]:
     """Join two cards that support each other (each holds a sentence covering the
-    other's core): one fact the first pass split, not one sentence stating two facts."""
+    other's core): one fact the first pass split, not one sentence stating two facts.
+    A card is also joined to another when at least two sentences of that card (and half
+    of them) back it: two outlets independently state its fact in those sentences."""
     owner = {k: gi for gi, g in enumerate(groups) for k in g}
     parent = list(range(len(groups)))
     arts = [{sentences[k].article for k in g} for g in groups]
@@ -468,14 +628,36 @@ def merge_mutual(groups: list[list[int]], extra: list[list[int]], sentences: lis
         return i
 
     for gi, more in enumerate(extra):
+        backing = Counter(owner[k] for k in more)
         for k in more:
             gj = owner[k]
-            if not any(owner[m] == gi for m in extra[gj]):
+            # Mutual support, or two outlets of the other card both backing this one:
+            # this card restates a fact that card already holds.
+            if not any(owner[m] == gi for m in extra[gj]) and not (
+                    backing[gj] >= 2 and 2 * backing[gj] >= len(groups[gj])):
                 continue
             ri, rj = root(gi), root(gj)
             if ri != rj and not (arts[ri] & arts[rj]):
                 parent[rj] = ri
                 arts[ri] |= arts[rj]
+    if sim is not None:
+        # A one-sentence card whose sentence another card already cites in support is
+        # that card's fact told by one more outlet: it joins the card (the closest one
+        # when it supports several) instead of showing the same sentence twice.
+        cited_by: dict[int, list[int]] = {}
+        for gj, more in enumerate(extra):
+            for k in more:
+                cited_by.setdefault(k, []).append(gj)
+        for gi, g in enumerate(groups):
+            if len(g) != 1 or root(gi) != gi or g[0] not in cited_by:
+                continue
+            k = g[0]
+            hosts = [gj for gj in cited_by[k] if not (arts[root(gi)] & arts[root(gj)]) and root(gj) != root(gi)]
+            if hosts:
+                gj = max(hosts, key=lambda h: (float(sum(sim[k, m] for m in groups[h])) / len(groups[h]), -h))
+                rj = root(gj)
+                parent[gi] = rj
+                arts[rj] |= arts[gi]
     joined: dict[int, list[int]] = {}
     for gi, g in enumerate(groups):
         joined.setdefault(root(gi), []).extend(g)
@@ -544,7 +726,7 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
     specific = specific_terms(sentences, settings)
     groups = align(sentences, guard_generic(sentences, sim, weight, specific, settings), settings)
     extra = support(groups, sentences, sim, weight, specific, settings)
-    merged = merge_mutual(groups, extra, sentences)
+    merged = merge_mutual(groups, extra, sentences, sim)
     if len(merged) < len(groups):
         groups, extra = merged, support(merged, sentences, sim, weight, specific, settings)
     centroid = np.asarray(x.sum(axis=0)).ravel()

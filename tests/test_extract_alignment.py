@@ -128,9 +128,8 @@ def test_a_long_sentence_supports_several_facts_it_states(strike):
     assert len(cards) >= 2
 
 
-@pytest.mark.xfail(strict=True, reason="known limit: C covers 0.35 of the demand card's core, "
-                                       "support_threshold is 0.36 (set from the sample's gap)")
 def test_a_long_sentence_also_supports_the_demand(strike):
+    # Fixed by per-member coverage: C covers one member's core though not the union's.
     assert _together(strike[0], "35-hour week without a cut", LONG_ONE)
 
 
@@ -161,6 +160,10 @@ SHOULD_ALIGN = [
     ("ban nearly 90 per cent of refined petroleum", "slashed its refined petroleum product imports"),
     # the offer and its condition
     ("Russia is ready to serve as a mediator", "Russia may become a mediator"),
+    # paraphrase across names: Moscow ~ Russia, Pyongyang ~ North Korea, fresh ~ new
+    ("Moscow has offered to serve as a mediator", "Russia is ready to serve as a mediator"),
+    ("United Nations imposed fresh sanctions against Pyongyang", "UN Security Council unanimously imposed"),
+    ("The Kremlin said on Tuesday that Russia was ready", "Russia on Tuesday indicated"),
 ]
 
 SHOULD_NOT_ALIGN = [
@@ -197,3 +200,109 @@ def test_sample_cards_cite_more_outlets(sample):
     assert counts[0] == max(counts) == 4
     # Lexical alignment alone gave four cards with three or more outlets on this story.
     assert sum(c >= 3 for c in counts) >= 5
+
+
+# ---------------------------------------------------------------- term normalisation (synthetic)
+def test_capitals_and_seats_of_government_stand_for_their_country():
+    from generator.extract import place_spans
+
+    text = "The White House and Beijing's envoy met U.S. and North Korean officials in Tokyo."
+    found = [(text[a:b], c) for a, b, c in place_spans(text)]
+    assert ("White House", "us") in found and ("U.S.", "us") in found
+    assert ("Beijing's", "china") in found and ("North Korean", "north-korea") in found
+    assert ("Tokyo", "japan") in found
+    # Whole words only, as written: no country inside another word or in lower case.
+    assert place_spans("Washingtonian chinese whispers in the parish") == []
+    one = core_terms("Beijing imposed tariffs.")
+    two = core_terms("China imposed tariffs.")
+    assert "g:china" in one and "g:china" in two
+
+
+def test_news_near_synonyms_share_a_term():
+    assert "w:new" in core_terms("Fresh sanctions were imposed.") and "w:new" in core_terms("New sanctions.")
+    ready = core_terms("Ankara is ready to host the talks.")
+    offered = core_terms("Turkey offered to host the talks.")
+    assert "w:readi" in ready and "w:readi" in offered and "g:turkey" in ready and "g:turkey" in offered
+    assert "w:impos" in core_terms("The council adopted sanctions.")
+
+
+def test_framing_clause_is_not_the_fact():
+    text = "The decision came just days after floods destroyed the harvest."
+    spans = attribution_spans(text)
+    assert any(s == 0 and text.index("after") < e for s, e in spans)
+    assert not any(s <= text.index("floods") < e for s, e in spans)
+    text = "Winter came early as snow fell across the north."  # no referring subject: a fact
+    assert not any(s <= text.index("Winter") < e for s, e in attribution_spans(text))
+
+
+# Held out: written for this test, another conflict, another capital. Without the
+# gazetteer and the synonym table the offer pair shares only "mediate" and stays apart.
+METONYMY_A = ("Moscow offered on Tuesday to mediate between Kiev and the rebels in the east. "
+              "Snow closed several mountain passes in the Alps. "
+              "The central bank left interest rates unchanged.")
+METONYMY_B = ("Russia is ready to act as a mediator between Ukraine and the separatists, the Kremlin said. "
+              "Fighting around the airport killed four soldiers overnight, the army said. "
+              "A new bridge opened in Lisbon.")
+METONYMY_C = ("Ukrainian troops lost four men in overnight clashes near the airport. "
+              "The European Union will discuss new sanctions next week.")
+
+
+@pytest.fixture(scope="module")
+def metonymy():
+    return _story([METONYMY_A, METONYMY_B, METONYMY_C])
+
+
+def test_synthetic_metonymy_paraphrase_shares_a_card(metonymy):
+    story, arts = metonymy
+    _invariant(story, arts)
+    assert _together(story, "Moscow offered", "Russia is ready")
+    assert _together(story, "Fighting around the airport", "Ukrainian troops lost")
+
+
+def test_synthetic_metonymy_does_not_join_unrelated_news(metonymy):
+    story, _ = metonymy
+    assert not _together(story, "Snow closed", "A new bridge")
+    assert not _together(story, "A new bridge", "European Union will discuss new sanctions")
+    assert not _together(story, "Moscow offered", "European Union")
+    assert not _together(story, "central bank", "Fighting around")
+
+
+# ---------------------------------------------------------------- quoted remarks as units
+def test_a_quote_over_two_sentences_is_one_unit_with_its_speaker():
+    from generator.extract import quote_units
+
+    text = ('The talks ended on Friday. "We cannot sign this deal. It gives away too much," '
+            'the minister said.\n\n"Nothing is agreed." The vote is due in May.')
+    spans, pos = [], 0
+    for piece in ("The talks ended on Friday.", '"We cannot sign this deal.',
+                  'It gives away too much," the minister said.', '"Nothing is agreed."',
+                  "The vote is due in May."):
+        pos = text.index(piece, pos)
+        spans.append((pos, pos + len(piece)))
+        pos += len(piece)
+    units = [text[a:b] for _i, (a, b) in quote_units(text, spans, max_words=60)]
+    assert units[1] == '"We cannot sign this deal. It gives away too much," the minister said.'
+    assert units[0] == "The talks ended on Friday." and units[-1] == "The vote is due in May."
+    assert '"Nothing is agreed."' in units           # a closed quote stays as it is
+    # A quote that never closes, or a unit too long, falls back to single sentences.
+    assert [text[a:b] for _i, (a, b) in quote_units(text, spans[:2], 60)][1] == '"We cannot sign this deal.'
+    assert len(quote_units(text, spans, max_words=8)) == len(spans)
+
+
+def test_sample_one_source_card_does_not_repeat_a_sentence_another_card_cites(sample):
+    story, _ = sample
+    cited = {}
+    for f in story.facts:
+        for r in f.sources:
+            cited.setdefault((r.article, r.start), set()).add(f.id)
+    for f in story.facts:
+        if len(f.sources) == 1:
+            r = f.sources[0]
+            assert cited[(r.article, r.start)] == {f.id}, f.text
+
+
+def test_sample_top_cards_carry_four_outlets(sample):
+    story, _ = sample
+    counts = [len({s.article for s in f.sources}) for f in story.facts]
+    # The offer, its condition, the sanctions and the war of words: each told by four outlets.
+    assert counts[:5] == [4] * 5
