@@ -611,8 +611,7 @@ def _covered(card: dict[str, float], cand: dict[str, float], weight: dict[str, f
     return sum(weight.get(t, 0.0) * min(f, cand[t]) for t, f in card.items() if t in cand) / total
 
 
-def merge_mutual(groups: list[list[int]], extra: list[list[int]], sentences: list[Sentence],
-                 sim=None) -> list[list[int]]:
+def merge_mutual(groups: list[list[int]], extra: list[list[int]], sentences: list[Sentence]) -> list[list[int]]:
     """Join two cards that support each other (each holds a sentence covering the
     other's core): one fact the first pass split, not one sentence stating two facts.
     A card is also joined to another when at least two sentences of that card (and half
@@ -640,24 +639,6 @@ def merge_mutual(groups: list[list[int]], extra: list[list[int]], sentences: lis
             if ri != rj and not (arts[ri] & arts[rj]):
                 parent[rj] = ri
                 arts[ri] |= arts[rj]
-    if sim is not None:
-        # A one-sentence card whose sentence another card already cites in support is
-        # that card's fact told by one more outlet: it joins the card (the closest one
-        # when it supports several) instead of showing the same sentence twice.
-        cited_by: dict[int, list[int]] = {}
-        for gj, more in enumerate(extra):
-            for k in more:
-                cited_by.setdefault(k, []).append(gj)
-        for gi, g in enumerate(groups):
-            if len(g) != 1 or root(gi) != gi or g[0] not in cited_by:
-                continue
-            k = g[0]
-            hosts = [gj for gj in cited_by[k] if not (arts[root(gi)] & arts[root(gj)]) and root(gj) != root(gi)]
-            if hosts:
-                gj = max(hosts, key=lambda h: (float(sum(sim[k, m] for m in groups[h])) / len(groups[h]), -h))
-                rj = root(gj)
-                parent[gi] = rj
-                arts[rj] |= arts[gi]
     joined: dict[int, list[int]] = {}
     for gi, g in enumerate(groups):
         joined.setdefault(root(gi), []).extend(g)
@@ -726,9 +707,14 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
     specific = specific_terms(sentences, settings)
     groups = align(sentences, guard_generic(sentences, sim, weight, specific, settings), settings)
     extra = support(groups, sentences, sim, weight, specific, settings)
-    merged = merge_mutual(groups, extra, sentences, sim)
+    merged = merge_mutual(groups, extra, sentences)
     if len(merged) < len(groups):
         groups, extra = merged, support(merged, sentences, sim, weight, specific, settings)
+    # A one-sentence card whose sentence another card already cites in support would
+    # show that sentence twice: the other card holds it.
+    supporting = {k for more in extra for k in more}
+    keep = [i for i, g in enumerate(groups) if not (len(g) == 1 and g[0] in supporting)]
+    groups, extra = [groups[i] for i in keep], [extra[i] for i in keep]
     centroid = np.asarray(x.sum(axis=0)).ravel()
     norm = np.linalg.norm(centroid) or 1.0
     central = (x @ centroid) / norm if x.shape[1] else np.zeros(len(sentences))
