@@ -40,6 +40,7 @@ class ExtractSettings:
     min_cosine: float = 0.12        # word overlap needed before entity overlap counts
     min_words: int = 6              # shorter lines are teasers, captions or fragments
     max_words: int = 60             # longer "sentences" are usually run-together paragraphs
+    clear_text: float = 0.7         # a card whose members all read less clearly takes a clear supporting sentence
     summary_min: int = 3
     summary_max: int = 6
     summary_redundancy: float = 0.18  # max similarity between sentences of two summary cards
@@ -727,6 +728,12 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
             return (-round(clarity(sentences[k].text), 3), -typical, sentences[k].position, k)
 
         best = min(g, key=best_key)
+        if clarity(sentences[best].text) < settings.clear_text:
+            # Only fragments aligned ("..., he added.", half a quote): a clear supporting
+            # sentence tells the fact better, though it may state more besides.
+            clear = [k for k in more if clarity(sentences[k].text) >= settings.clear_text]
+            if clear:
+                best = min(clear, key=best_key)
         text = sentences[best].text
         fid = fact_id(text)
         if fid in used:  # same wording in two unaligned groups: keep ids unique

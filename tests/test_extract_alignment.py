@@ -306,3 +306,14 @@ def test_sample_top_cards_carry_four_outlets(sample):
     counts = [len({s.article for s in f.sources}) for f in story.facts]
     # The offer, its condition, the sanctions and the war of words: each told by four outlets.
     assert counts[:5] == [4] * 5
+
+
+@pytest.mark.parametrize("which", ["sample", "strike", "metonymy"])
+def test_card_text_is_a_clear_sentence_whenever_one_is_cited(which, request):
+    from generator.extract import ExtractSettings, clarity
+
+    story, _ = request.getfixturevalue(which)
+    bar = ExtractSettings().clear_text
+    for fact in story.facts:
+        if clarity(fact.text) < bar:
+            assert all(clarity(s.excerpt) < bar for s in fact.sources), fact.text
