@@ -8,11 +8,19 @@ pair down, average-link guarded, with at most one sentence per article per group
 A pair must also share weighted core content (story-IDF content words, acronyms,
 numbers, dates; the "X said" attribution counts little), so shared names or reporting
 words alone never align. A second pass lets each card cite, from every article it
-does not cite yet, the sentence covering most of its core through specific terms:
-a long sentence often states several facts. Cards that support each other merge.
-Each group is one fact card whose text is its clearest (aligned) sentence and whose
-sources cite every member and supporting sentence verbatim with offsets into the
-cleaned article text.
+does not cite yet, the sentence covering most of its core (or of one member's core)
+through specific terms: a long sentence often states several facts. Cards that support
+each other merge, as does a card that two of another card's sentences back; a
+one-sentence card whose sentence another card already cites is dropped. Each group is
+one fact card whose text is its clearest aligned sentence (a clear supporting sentence
+when the aligned ones are all fragments) and whose sources cite every member and
+supporting sentence verbatim with offsets into the cleaned article text.
+
+Paraphrase across names and words: a country is one term however it is named (name,
+demonym, capital or seat of government: "Moscow", "the Kremlin", "Russia"), a few news
+near-synonyms share a term ("fresh"/"new", "offered to"/"ready to"), and a framing
+clause ("The move comes as ...") counts like an attribution. A quoted remark the
+splitter cut into several sentences is one unit, so its card names the speaker.
 
 Nothing is rewritten: card text, summary sentences and (usually) the title are
 verbatim sentences or headlines of the articles.
