@@ -123,6 +123,7 @@ class FakeStages:
     def build(self, tmp_path, **kw):
         self.analyzed, self.extracted, self.batch_calls, self.described = [], [], [], []
         config = Config(root=tmp_path, cache=str(tmp_path / "cache"))
+        (tmp_path / "in").mkdir(exist_ok=True)  # the build refuses input paths that do not exist
         return pipeline.build(config, inputs=["in"], content_dir=tmp_path / "content", jobs=1, **kw)
 
 
