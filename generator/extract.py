@@ -258,6 +258,7 @@ def place_spans(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), _PLACE_OF[m.group("form")]) for m in _PLACE_RE.finditer(text)]
 
 
+@lru_cache(maxsize=200_000)  # once per distinct word: the spelling rules are regexes
 def _term_stem(low: str) -> str:
     stem = _stem(_spelling(low))
     return _SYNONYMS.get(stem, stem)
