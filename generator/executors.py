@@ -256,3 +256,10 @@ def story_batch(jobs: Sequence[tuple]) -> list:
             log.exception("story %s failed", g.id)
             out.append(ReadProblem(g.id, f"story could not be built: {exc!r}"))
     return out
+
+
+def dump_batch(items: Sequence[tuple[str, dict]]) -> list:
+    """(YAML bytes, schema problems) per (kind folder, record dict): see store.dump_records."""
+    from generator import store
+
+    return store.dump_records(list(items))

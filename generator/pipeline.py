@@ -114,7 +114,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         write_key = cache_mod.batch_key("w", fp, [
             str(content), prepared_key, [(a.id, keys[a.id], a.story) for a in articles],
             [(g.id, [keys[i] for i in g.article_ids]) for g in groups], [s.id for s in stories]])
-        conflicts, problems = _write(content, articles, stories, entities, write_key, cache, report)
+        conflicts, problems = _write(content, articles, stories, entities, write_key, cache, report, ex)
         report.conflicts = conflicts
         # Generated records the store wrote but found invalid: the editor must see them.
         report.problems += [ReadProblem(str(content), str(p)) for p in problems]
@@ -124,7 +124,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
 
 
 def _write(content: Path, articles, stories, entities, write_key: str, cache: cache_mod.Cache,
-           report: BuildReport) -> tuple[list, list]:
+           report: BuildReport, ex=None) -> tuple[list, list]:
     """store.write_content, skipped when it would be a no-op: the records are those of
     the last build of this directory and no file in it changed since that build wrote
     it (an editor's change, a deleted file or an interrupted commit all change the
@@ -135,7 +135,13 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
     if (isinstance(last, tuple) and len(last) == 4 and last[0] == write_key
             and last[1] == _content_state(content)):
         return list(last[2]), list(last[3])
-    result = store.write_content(content, articles, stories, entities)
+    def dump_many(items: list) -> Iterator:
+        # Dumping YAML and validating it is the costly, pure part of writing: on the
+        # executor when there is enough of it (the main process does the file work).
+        runner = _runner(ex, len(items)) if ex is not None else executors.SerialExecutor()
+        return runner.map(executors.dump_batch, items, executors.batch_size_for(len(items), runner.jobs, 256))
+
+    result = store.write_content(content, articles, stories, entities, dump_many=dump_many)
     report.written = result.written
     problems = list(getattr(result, "problems", []))
     if cache.enabled:

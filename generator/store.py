@@ -42,7 +42,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import yaml
 
@@ -360,11 +360,24 @@ def _top_level_value(path: Path, key: str) -> str | None:
     return None
 
 
+def dump_records(items: list[tuple[str, dict]]) -> list[tuple[bytes, list[str]]]:
+    """(YAML bytes, schema problems) of each (kind folder, record dict): the pure,
+    costly part of the write stage, which the orchestrator may run on its executor."""
+    from generator import check
+
+    return [(dump_yaml(data).encode("utf-8"), [str(p) for p in check.schema_problems(data, KIND_OF_FOLDER[kind])])
+            for kind, data in items]
+
+
+DumpMany = Callable[[list[tuple[str, dict]]], Iterable[tuple[bytes, list[str]]]]
+
+
 def write_content(content: Path, articles: list[Article], stories: list[Story],
-                  entities: list[Entity], prune: bool = True) -> WriteResult:
+                  entities: list[Entity], prune: bool = True, dump_many: DumpMany = dump_records) -> WriteResult:
     """Write every record, merging editors' changes; see the module docstring.
 
     prune: remove unedited files of records this build no longer produces.
+    dump_many: how the records that need it are dumped (default: here, one by one).
     """
     from generator import merge  # ruamel is only imported when an edited file exists
 
@@ -376,7 +389,10 @@ def write_content(content: Path, articles: list[Article], stories: list[Story],
     tx.index = dict(tx.old_index)
     texts: dict[str, str] = {}       # article id -> text as it will be on disk
     for kind, records in (("articles", articles), ("stories", stories), ("entities", entities)):
+        # Kinds go in order: a story's excerpts are re-anchored on its articles' texts
+        # as this build leaves them (an editor may have changed one).
         produced: set[str] = set()
+        pending = []
         for record in records:
             produced.add(record.id)
             theirs = record.to_dict()
@@ -384,7 +400,12 @@ def write_content(content: Path, articles: list[Article], stories: list[Story],
                 texts[record.id] = record.text
             elif kind == "stories":
                 result.problems += merge.reanchor_story(theirs, texts, f"stories/{record.id}.yml")
-            _write_record(content, tx, kind, record.id, theirs, texts, result, merge)
+            pending.append(_Pending(content, kind, record.id, theirs, tx))
+        todo = [p for p in pending if p.needs_dump]
+        for p, (new, problems) in zip(todo, dump_many([(kind, p.theirs) for p in todo])):
+            p.new, p.problems = new, problems
+        for p in pending:
+            _write_record(content, tx, p, texts, result, merge)
         if prune:
             _prune(content, tx, kind, produced, result)
     if tx.index != tx.old_index:
@@ -393,17 +414,30 @@ def write_content(content: Path, articles: list[Article], stories: list[Story],
     return result
 
 
-def _write_record(content: Path, tx: _Transaction, kind: str, rid: str, theirs: dict,
-                  texts: dict[str, str], result: WriteResult, merge) -> None:
-    rel = f"{kind}/{rid}.yml"
+class _Pending:
+    """One record on its way to disk: what is there now and, once dumped, what is new."""
+
+    def __init__(self, content: Path, kind: str, rid: str, theirs: dict, tx: _Transaction):
+        self.kind, self.rid, self.theirs = kind, rid, theirs
+        self.rel = f"{kind}/{rid}.yml"
+        self.snap = _read_bytes(content / SNAPSHOT / self.rel)
+        self.disk = _read_bytes(content / self.rel)
+        self.digest = _digest(theirs)
+        # Nothing new and nobody edited it: not even a dump is needed.
+        self.needs_dump = not (self.snap is not None and self.disk == self.snap
+                               and tx.old_index.get(self.rel) == self.digest)
+        self.new: bytes | None = None
+        self.problems: list[str] = []
+
+
+def _write_record(content: Path, tx: _Transaction, p: _Pending, texts: dict[str, str],
+                  result: WriteResult, merge) -> None:
+    if not p.needs_dump:
+        return
+    kind, rid, theirs, rel, snap, disk, new = p.kind, p.rid, p.theirs, p.rel, p.snap, p.disk, p.new
     snap_rel = f"{SNAPSHOT}/{rel}"
     path = content / rel
-    snap = _read_bytes(content / snap_rel)
-    disk = _read_bytes(path)
-    digest = _digest(theirs)
-    if snap is not None and disk == snap and tx.old_index.get(rel) == digest:
-        return          # nothing new and nobody edited it: not even a dump is needed
-    new = dump_yaml(theirs).encode("utf-8")
+    digest = p.digest
 
     ledger_rel = f"{SNAPSHOT}/{kind}/{rid}.edits.json"
     ledger = _read_bytes(content / ledger_rel) if disk is not None and disk == snap else None
@@ -437,7 +471,10 @@ def _write_record(content: Path, tx: _Transaction, kind: str, rid: str, theirs: 
 
     if target != disk:
         if target is new:
-            _validate_generated(kind, theirs, rel, result)
+            for problem in p.problems:
+                msg = f"{rel}: generated record is invalid: {problem}"
+                log.warning(msg)
+                result.problems.append(msg)
         tx.write(rel, target)
         result.written.append(str(path))
     if snap != new:
@@ -462,15 +499,6 @@ def _prune(content: Path, tx: _Transaction, kind: str, produced: set[str], resul
         tx.delete(snap_rel)
         tx.delete(f"{SNAPSHOT}/{kind}/{rid}.edits.json")
         tx.index.pop(rel, None)
-
-
-def _validate_generated(kind: str, data: dict, rel: str, result: WriteResult) -> None:
-    from generator import check
-
-    for problem in check.schema_problems(data, KIND_OF_FOLDER[kind]):
-        msg = f"{rel}: generated record is invalid: {problem}"
-        log.warning(msg)
-        result.problems.append(msg)
 
 
 def iter_records(content: Path, kind: str) -> Iterable[Path]:
