@@ -96,7 +96,8 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         clock.lap("analyze")
 
         by_id = {a.id: a for a in articles}
-        previous = store.previous_assignment(content)
+        state = _content_state(content)
+        previous = _previous_assignment(content, state, cache)
         groups = _group(articles, analyses, previous, keys, fp, config, cache, content)
         clock.lap("group")
 
@@ -114,7 +115,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         write_key = cache_mod.batch_key("w", fp, [
             str(content), prepared_key, [(a.id, keys[a.id], a.story) for a in articles],
             [(g.id, [keys[i] for i in g.article_ids]) for g in groups], [s.id for s in stories]])
-        conflicts, problems = _write(content, articles, stories, entities, write_key, cache, report, ex)
+        conflicts, problems = _write(content, articles, stories, entities, write_key, cache, report, ex, state)
         report.conflicts = conflicts
         # Generated records the store wrote but found invalid: the editor must see them.
         report.problems += [ReadProblem(str(content), str(p)) for p in problems]
@@ -124,7 +125,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
 
 
 def _write(content: Path, articles, stories, entities, write_key: str, cache: cache_mod.Cache,
-           report: BuildReport, ex=None) -> tuple[list, list]:
+           report: BuildReport, ex=None, state: str | None = None) -> tuple[list, list]:
     """store.write_content, skipped when it would be a no-op: the records are those of
     the last build of this directory and no file in it changed since that build wrote
     it (an editor's change, a deleted file or an interrupted commit all change the
@@ -133,7 +134,7 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
     last_key = cache_mod.batch_key("wl", "", [str(content)])
     last = cache.get_many([last_key]).get(last_key) if cache.enabled else None
     if (isinstance(last, tuple) and len(last) == 4 and last[0] == write_key
-            and last[1] == _content_state(content)):
+            and last[1] == (state or _content_state(content))):
         return list(last[2]), list(last[3])
     def dump_many(items: list) -> Iterator:
         # Dumping YAML and validating it is the costly, pure part of writing: on the
@@ -145,8 +146,29 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
     report.written = result.written
     problems = list(getattr(result, "problems", []))
     if cache.enabled:
-        cache.put_many([(last_key, (write_key, _content_state(content), list(result.conflicts), problems))])
+        after = _content_state(content)
+        # The assignment the next build will find on disk, without reading every file.
+        left = {a.id: a.story for a in articles if a.story and a.id not in result.edited_articles}
+        left.update(store.assignment_of(content, sorted(result.edited_articles)))
+        cache.put_many([(last_key, (write_key, after, list(result.conflicts), problems)),
+                        (_assignment_key(content, after), left)])
     return result.conflicts, problems
+
+
+def _assignment_key(content: Path, state: str) -> str:
+    return cache_mod.batch_key("as", "", [str(content), state])
+
+
+def _previous_assignment(content: Path, state: str, cache: cache_mod.Cache) -> dict[str, str]:
+    """store.previous_assignment, or the assignment this build's predecessor wrote
+    when the directory is still in the state it left (reading every article file
+    for its `story:` line is most of a re-run that finds nothing new)."""
+    if cache.enabled and not (content / store.STAGING).exists():
+        key = _assignment_key(content, state)
+        hit = cache.get_many([key]).get(key)
+        if isinstance(hit, dict):
+            return hit
+    return store.previous_assignment(content)
 
 
 def _content_state(content: Path) -> str:

@@ -194,16 +194,34 @@ def test_cached_and_fresh_builds_write_identical_content(stages, tmp_path):
     assert {str(k): v for k, v in _content(other).items()} == {str(k): v for k, v in cached.items()}
 
 
-def test_a_changed_story_assignment_on_disk_regroups(stages, tmp_path, monkeypatch):
+def test_a_changed_story_assignment_on_disk_regroups(stages, tmp_path):
     stages.build(tmp_path)
     stages.build(tmp_path)
     assert stages.batch_calls == []
     # an editor moved an article to another story: grouping must see it
-    monkeypatch.setattr("generator.store.previous_assignment",
-                        lambda content: {"alpha-0": "beta", "alpha-1": "alpha", "beta-0": "beta",
-                                         "gamma-0": "gamma"})
+    path = tmp_path / "content" / "articles" / "alpha-0.yml"
+    path.write_text(path.read_text().replace("\nstory: alpha\n", "\nstory: beta\n"))
     stages.build(tmp_path)
     assert stages.batch_calls == ["group"]
+
+
+def test_the_remembered_assignment_is_the_one_on_disk(stages, tmp_path, monkeypatch):
+    """A re-run takes the previous assignment from the cache (no reading every article
+    file) only when it is exactly what the files say, editors' changes included."""
+    from generator import pipeline, store
+
+    stages.build(tmp_path)
+    path = tmp_path / "content" / "articles" / "alpha-0.yml"
+    path.write_text(path.read_text().replace("\nstory: alpha\n", "\nstory: beta\n"))
+    for _ in range(2):  # the build after the edit, and the one after that
+        stages.build(tmp_path)
+        content = tmp_path / "content"
+        on_disk = store.previous_assignment(content)
+        with monkeypatch.context() as m, cache_mod.Cache(tmp_path / "cache") as cache:
+            m.setattr(store, "previous_assignment", lambda c: pytest.fail("files read again"))
+            remembered = pipeline._previous_assignment(content, pipeline._content_state(content), cache)
+        assert remembered == on_disk
+        assert remembered["alpha-0"] == "beta"
 
 
 def _count_writes(monkeypatch):
