@@ -66,6 +66,14 @@ class ExtractSettings:
     support_min_cosine: float = 0.08  # some word overlap with a member (also a cheap pre-filter)
     specific_share: float = 0.12     # a term in more of the story's sentences than this is generic
     support_per_member: bool = True  # a sentence covering one member's core supports the card
+    # Precision: a citation must state the card's event, not only name its people.
+    min_content_shared: float = 0.1  # first pass: share of the pair's non-name core that both carry
+    support_min_content: int = 1     # second pass: specific non-name terms (or numbers/dates) shared
+    fragment_bar: float = 0.3        # a quote fragment joins only above this core share (first pass) ...
+    fragment_support: float = 0.6    # ... and supports only above this coverage (second pass)
+    multi_cited_bar: float = 0.36    # a sentence cited on several cards stays on its best-covering
+                                     # card (its own card when it is a card's text), and on the
+                                     # others only when it covers this much of them
 
 
 # ---------------------------------------------------------------- sentences
@@ -78,6 +86,9 @@ class Sentence:
     position: float         # 0 = first sentence of its article, 1 = last
     signals: frozenset[str]
     core: dict[str, float] = field(default_factory=dict)  # term -> weight factor (1 or attribution)
+    names: frozenset[str] = frozenset()  # core terms that name who/where (people, bodies, places, roles)
+    fragment: bool = False  # a piece of a longer quote: its quote marks do not balance
+    background: frozenset[str] = frozenset()  # core terms only stated in a relative clause
 
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
@@ -169,7 +180,9 @@ def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSe
             dates = [(d.start - start, d.end - start, d.value) for d in analysis.dates
                      if start <= d.start and d.end <= end]
             core = core_terms(text, mentions, dates, settings.attribution_weight)
-            out.append(Sentence(ai, start, end, text, si / max(1, len(spans) - 1), signals, core))
+            out.append(Sentence(ai, start, end, text, si / max(1, len(spans) - 1), signals, core,
+                                name_terms(text, mentions) & core.keys(), is_fragment(text),
+                                background_terms(text, core)))
     return out
 
 
@@ -250,6 +263,7 @@ _SYNONYMS = {
     "die": "kill", "dead": "kill", "death": "kill",
     "detain": "arrest", "arrest": "arrest",
     "prohibit": "ban", "curb": "limit", "restrict": "limit", "cap": "limit",
+    "parti": "side", "telephon": "phone",                                                # both parties / both sides
 }
 
 
@@ -279,6 +293,15 @@ _FRAMING = re.compile(r"^\W*(?:[\w\u2019'-]+\s+){1,3}(?:comes?|came)\s+(?:(?:jus
                       r"several|days?|hours?|weeks?|months?)\s+)*(?:after|as|amid|following|before)\b", re.I)
 
 
+# The occasion of a remark is not the remark: "Commenting on the talks, X said ...",
+# "..., Peskov said, when asked if Moscow would mediate." The question or topic named
+# there is the reporter's, not the fact the sentence states.
+_OCCASION = re.compile(r"^\W*(?:commenting|speaking|responding|reacting|referring|asked)\s+(?:on|about|to|at|after|"
+                       r"in|during|if|whether)\b[^,;:\"\u201c\u201d]*,", re.I)
+_ASKED = re.compile(r"\b(?:when|after|while|as|being)\s+asked\s+(?:if|whether|about|what|how|why|to comment)\b"
+                    r"[^,;:\"\u201c\u201d]*", re.I)
+
+
 def attribution_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of a sentence that only say who reports it.
 
@@ -288,9 +311,10 @@ def attribution_spans(text: str) -> list[tuple[int, int]]:
     "according to" up to the next clause mark.
     """
     spans: list[tuple[int, int]] = []
-    framing = _FRAMING.match(text)
+    framing = _FRAMING.match(text) or _OCCASION.match(text)
     if framing:
         spans.append((0, framing.end()))
+    spans += [m.span() for m in _ASKED.finditer(text)]
     for m in _ATTRIB_VERB.finditer(text):
         spans.append((m.start(), m.end()))
         before = text[:m.start()]
@@ -350,6 +374,88 @@ def core_terms(text: str, mentions=(), dates=(), attribution_weight: float = 0.2
     for a, b, value in dates:
         put("d:" + value, factor(a, b))
     return out
+
+
+# Who and where, as opposed to what happened: names of people, bodies and places, and
+# the role words that stand in for a name ("the North Korean leader", "US President").
+# Two sentences naming the same people can report two different events; shared names
+# never make a fact card on their own (see `content_shared`).
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+_ROLES = frozenset({
+    "leader", "leaders", "president", "vice", "minister", "ministers", "secretary", "spokesman",
+    "spokeswoman", "spokesperson", "ambassador", "envoy", "chancellor", "premier", "governor", "mayor",
+    "senator", "lawmaker", "lawmakers", "king", "queen", "prince", "chief", "official", "officials",
+    "diplomat", "diplomats", "representative", "counterpart", "head", "deputy", "foreign"})
+_CAP_WORD = re.compile(r"([A-Z][\w\u2019'-]*)\s+$")
+
+
+def name_terms(text: str, mentions=()) -> frozenset[str]:
+    """The core terms of `text` (as `core_terms` spells them) that only say who or where:
+    gazetteer places, acronyms, words of person/organisation/place mentions, role words
+    and the capitalised title run before a person's name ("Foreign Minister Sergey Lavrov")."""
+    places = place_spans(text)
+    out: set[str] = {"g:" + canon for _a, _b, canon in places}
+    spans: list[tuple[int, int]] = [(a, b) for a, b, _c in places]
+    for a, b, name, label in mentions:
+        if label not in _NAME_LABELS:
+            continue
+        spans.append((a, b))
+        name_words = [w for w in words(name) if w.lower() != "the"]
+        caps = [w for w in name_words if w[:1].isupper()]
+        if label != "PERSON" and len(caps) >= 2 and len(caps) == len(name_words):
+            out.add("a:" + "".join(w[0].lower() for w in caps))
+        if label == "PERSON":  # titles written before the name
+            b0, n = a, 0
+            while n < 3 and (m := _CAP_WORD.search(text[:b0])):
+                if m.group(1).lower() in ("the", "and", "of") or m.group(1)[:1] in _OPEN_QUOTES:
+                    break
+                b0, n = m.start(1), n + 1
+            spans.append((b0, a))
+    for m in _WORD.finditer(text):
+        w, low = m.group(0), m.group(0).lower()
+        if len(w) >= 2 and w.isupper():
+            out.add("a:" + low)
+        elif low in _ROLES or any(a <= m.start() and m.end() <= b for a, b in spans):
+            out.add("w:" + _term_stem(low))
+    return frozenset(out)
+
+
+# "... sanctions which were imposed after the test": what a relative clause says about
+# a noun is background to the sentence's own fact.
+_RELATIVE = re.compile(r"\b(?:which|who|that)\s+(?:was|were|is|are|has|have|had|had been|has been|have been)\b"
+                       r"[^,;:()\"\u201c\u201d\u2013\u2014]*", re.I)
+
+
+def background_terms(text: str, core: dict[str, float]) -> frozenset[str]:
+    """Core terms of `text` that occur only inside relative clauses ("which was imposed
+    following the test")."""
+    spans = [m.span() for m in _RELATIVE.finditer(text)]
+    if not spans:
+        return frozenset()
+    outside = core_terms(" ".join(text[a:b] for a, b in zip([0] + [e for _s, e in spans],
+                                                             [s for s, _e in spans] + [len(text)])))
+    return frozenset(t for t in core if t.startswith("w:") and t not in outside)
+
+
+def is_fragment(text: str) -> bool:
+    """A piece of a longer quote: a quote mark opens or closes with no partner in it."""
+    return text.count("\"") % 2 == 1 or text.count("\u201c") != text.count("\u201d")
+
+
+def story_names(sentences: list[Sentence]) -> frozenset[str]:
+    """Terms the story mostly uses as names (the tagger is not consistent from one
+    sentence to the next, so the story's majority decides)."""
+    total = Counter(t for s in sentences for t in s.core)
+    named = Counter(t for s in sentences for t in s.names)
+    return frozenset(t for t, c in named.items() if 2 * c >= total[t])
+
+
+def content_shared(a: dict[str, float], b: dict[str, float], weight: dict[str, float],
+                   names: frozenset[str]) -> float:
+    """`core_shared` over what happened only: names, places and roles left out, numbers
+    and dates kept. Two reports naming the same people in two events score low."""
+    return core_shared({t: f for t, f in a.items() if t not in names},
+                       {t: f for t, f in b.items() if t not in names}, weight)
 
 
 def term_weights(sentences: list[Sentence], solo: float = 0.25) -> dict[str, float]:
@@ -539,34 +645,47 @@ def _shared_specific(a: dict[str, float], b: dict[str, float], specific: frozens
 
 
 def guard_generic(sentences: list[Sentence], sim, weight: dict[str, float], specific: frozenset[str],
-                  settings: ExtractSettings):
-    """`sim` with pairs that share only generic words or attribution set to 0.
+                  settings: ExtractSettings, names: frozenset[str] | None = None):
+    """`sim` with pairs that share only generic words, names or attribution set to 0.
 
     TF-IDF cosine can clear the threshold on "North Korean officials" alone; a pair
     must also share enough of its weighted core content outside attributions (see
-    `core_shared`)."""
+    `core_shared`), enough of it outside names ("US President Donald Trump ... North
+    Korean" in two different events, see `content_shared`), and a piece of a longer
+    quote must share more (its own words are only part of a remark)."""
     import numpy as np
 
+    if names is None:
+        names = story_names(sentences)
     out = sim.copy()
     art = np.array([s.article for s in sentences])
     ii, jj = np.nonzero(np.triu(sim >= settings.align_threshold, k=1) & (art[:, None] != art[None, :]))
     for i, j in zip(ii.tolist(), jj.tolist()):
         a, b = sentences[i].core, sentences[j].core
-        if core_shared(a, b, weight) < settings.min_core_shared:
+        shared = core_shared(a, b, weight)
+        bar = settings.fragment_bar if sentences[i].fragment or sentences[j].fragment else settings.min_core_shared
+        if shared < bar or content_shared(a, b, weight, names) < settings.min_content_shared:
             out[i, j] = out[j, i] = 0.0
     return out
 
 
 def support(cards_members: list[list[int]], sentences: list[Sentence], sim, weight: dict[str, float],
-            specific: frozenset[str], settings: ExtractSettings) -> list[list[int]]:
+            specific: frozenset[str], settings: ExtractSettings,
+            names: frozenset[str] | None = None) -> list[list[int]]:
     """Second pass: the supporting sentences for each card (parallel to `cards_members`).
 
     Each card gains, from every article it does not cite yet, the sentence that covers
     the most of the card's weighted core content, when that share reaches
     `support_threshold` through at least `support_min_terms` specific terms. A long
     sentence often states several facts, so a sentence may support more than one card;
-    a card still cites one sentence per article."""
+    a card still cites one sentence per article. The shared terms must include
+    `support_min_content` specific terms of what happened (not names), and a piece of a
+    longer quote must cover `fragment_support` of the card."""
     import numpy as np
+
+    if names is None:
+        names = story_names(sentences)
+    content_specific = specific - names
 
     by_article: dict[int, list[int]] = {}
     for k, s in enumerate(sentences):
@@ -595,6 +714,8 @@ def support(cards_members: list[list[int]], sentences: list[Sentence], sim, weig
                     c = sentences[k].core
                     if _shared_specific(full, c, specific) < settings.support_min_terms:
                         continue
+                    if _shared_specific(full, c, content_specific) < settings.support_min_content:
+                        continue
                     score = sum(min(v, weight.get(t, 0.0) * c[t]) for t, v in core.items() if t in c) / total
                     if settings.support_per_member and len(g) > 1:
                         # The card's fact is in each member whole: a sentence restating one
@@ -602,9 +723,12 @@ def support(cards_members: list[list[int]], sentences: list[Sentence], sim, weig
                         # (each with its own details) is too wide to cover.
                         for m in g:
                             mc = sentences[m].core
-                            if _shared_specific(mc, c, specific) < settings.support_min_terms:
+                            if (_shared_specific(mc, c, specific) < settings.support_min_terms
+                                    or _shared_specific(mc, c, content_specific) < settings.support_min_content):
                                 continue
                             score = max(score, _covered(mc, c, weight))
+                    if sentences[k].fragment and score < settings.fragment_support:
+                        continue
                     if score > best_score:
                         best, best_score = k, score
                 if best is not None and best_score >= settings.support_threshold:
@@ -619,6 +743,60 @@ def _covered(card: dict[str, float], cand: dict[str, float], weight: dict[str, f
     if total <= 0:
         return 0.0
     return sum(weight.get(t, 0.0) * min(f, cand[t]) for t, f in card.items() if t in cand) / total
+
+
+_DEBUG: list | None = None
+
+
+def prune_multi_cited(groups: list[list[int]], extra: list[list[int]], sentences: list[Sentence],
+                      weight: dict[str, float], names: frozenset[str], settings: ExtractSettings,
+                      texts: list[int] | None = None) -> tuple[list[list[int]], list[list[int]]]:
+    """A sentence cited on several cards stays on the card whose fact it covers best and
+    on the others only when it covers `multi_cited_bar` of them.
+
+    Coverage of a card is the largest share of one of its other sentences' non-name
+    core that the sentence states (names say who, not what happened); for a sentence
+    aligned on the card in the first pass, also the share of its own core the other
+    sentence states. A long sentence
+    does state several facts, and keeps each it covers well; one that merely shares a
+    theme with a second card ("mediator", "sanctions") leaves it. A card's only aligned
+    sentence is the card itself and stays. A sentence that is a card's text (`texts`) is
+    that card's fact and stays there, whatever it covers elsewhere."""
+    cards_of: dict[int, list[int]] = {}
+    for ci, (g, more) in enumerate(zip(groups, extra)):
+        for k in g + more:
+            cards_of.setdefault(k, []).append(ci)
+    drop: set[tuple[int, int]] = set()
+    for k, cards in cards_of.items():
+        if len(cards) < 2:
+            continue
+        own = {t: f for t, f in sentences[k].core.items() if t not in names}
+
+        def cover(ci: int) -> float:
+            others = [m for m in groups[ci] if m != k]
+            if not others:
+                return 1.0
+            best = 0.0
+            for m in others:
+                # The other sentence's own fact is its main clause: its relative clauses
+                # ("... sanctions which were imposed after the test") count half.
+                bg = sentences[m].background
+                theirs = {t: f * (0.5 if t in bg else 1.0) for t, f in sentences[m].core.items() if t not in names}
+                best = max(best, _covered(theirs, own, weight))
+                if k in groups[ci]:
+                    # Aligned as a whole in the first pass: a short sentence all of whose
+                    # fact the card states counts as covering it too.
+                    best = max(best, _covered(own, theirs, weight))
+            return best
+
+        scores = {ci: cover(ci) for ci in cards}
+        if _DEBUG is not None:
+            _DEBUG.append((k, {ci: round(v, 3) for ci, v in scores.items()}))
+        own_card = [ci for ci in cards if texts is not None and texts[ci] == k]
+        best = own_card[0] if own_card else max(cards, key=lambda ci: (scores[ci], -ci))
+        drop |= {(ci, k) for ci in cards if ci != best and scores[ci] < settings.multi_cited_bar}
+    return ([[k for k in g if (ci, k) not in drop] for ci, g in enumerate(groups)],
+            [[k for k in more if (ci, k) not in drop] for ci, more in enumerate(extra)])
 
 
 def merge_mutual(groups: list[list[int]], extra: list[list[int]], sentences: list[Sentence]) -> list[list[int]]:
@@ -700,6 +878,23 @@ def outlet_key(article: Article) -> str:
     return article.outlet or f"unknown:{article.id}"
 
 
+def card_sentence(g: list[int], more: list[int], sentences: list[Sentence], sim, settings: ExtractSettings) -> int:
+    """The sentence that is a card's text: the clearest aligned one; ties go to the most
+    typical of the group, then the earliest."""
+    def best_key(k: int) -> tuple:
+        typical = sum(sim[k, m] for m in g) / len(g)
+        return (-round(clarity(sentences[k].text), 3), -typical, sentences[k].position, k)
+
+    best = min(g, key=best_key)
+    if clarity(sentences[best].text) < settings.clear_text:
+        # Only fragments aligned ("..., he added.", half a quote): a clear supporting
+        # sentence tells the fact better, though it may state more besides.
+        clear = [k for k in more if clarity(sentences[k].text) >= settings.clear_text]
+        if clear:
+            best = min(clear, key=best_key)
+    return best
+
+
 @dataclass
 class _Card:
     fact: Fact
@@ -715,34 +910,26 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
 
     weight = term_weights(sentences)
     specific = specific_terms(sentences, settings)
-    groups = align(sentences, guard_generic(sentences, sim, weight, specific, settings), settings)
-    extra = support(groups, sentences, sim, weight, specific, settings)
+    names = story_names(sentences)
+    groups = align(sentences, guard_generic(sentences, sim, weight, specific, settings, names), settings)
+    extra = support(groups, sentences, sim, weight, specific, settings, names)
     merged = merge_mutual(groups, extra, sentences)
     if len(merged) < len(groups):
-        groups, extra = merged, support(merged, sentences, sim, weight, specific, settings)
+        groups, extra = merged, support(merged, sentences, sim, weight, specific, settings, names)
     # A one-sentence card whose sentence another card already cites in support would
     # show that sentence twice: the other card holds it.
     supporting = {k for more in extra for k in more}
     keep = [i for i, g in enumerate(groups) if not (len(g) == 1 and g[0] in supporting)]
     groups, extra = [groups[i] for i in keep], [extra[i] for i in keep]
+    texts = [card_sentence(g, more, sentences, sim, settings) for g, more in zip(groups, extra)]
+    groups, extra = prune_multi_cited(groups, extra, sentences, weight, names, settings, texts)
     centroid = np.asarray(x.sum(axis=0)).ravel()
     norm = np.linalg.norm(centroid) or 1.0
     central = (x @ centroid) / norm if x.shape[1] else np.zeros(len(sentences))
     cards: list[_Card] = []
     used: set[str] = set()
     for g, more in zip(groups, extra):
-        # Clearest sentence; ties go to the most typical of the group, then the earliest.
-        def best_key(k: int) -> tuple:
-            typical = sum(sim[k, m] for m in g) / len(g)
-            return (-round(clarity(sentences[k].text), 3), -typical, sentences[k].position, k)
-
-        best = min(g, key=best_key)
-        if clarity(sentences[best].text) < settings.clear_text:
-            # Only fragments aligned ("..., he added.", half a quote): a clear supporting
-            # sentence tells the fact better, though it may state more besides.
-            clear = [k for k in more if clarity(sentences[k].text) >= settings.clear_text]
-            if clear:
-                best = min(clear, key=best_key)
+        best = card_sentence(g, more, sentences, sim, settings)
         text = sentences[best].text
         fid = fact_id(text)
         if fid in used:  # same wording in two unaligned groups: keep ids unique
