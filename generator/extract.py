@@ -312,8 +312,9 @@ def attribution_spans(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     framing = _FRAMING.match(text) or _OCCASION.match(text)
+    lead = framing.end() if framing else 0
     if framing:
-        spans.append((0, framing.end()))
+        spans.append((0, lead))
     spans += [m.span() for m in _ASKED.finditer(text)]
     for m in _ATTRIB_VERB.finditer(text):
         spans.append((m.start(), m.end()))
@@ -326,7 +327,7 @@ def attribution_spans(text: str) -> list[tuple[int, int]]:
         if m.group(0).lower().startswith(("according", "as quoted")):
             e = m.end() + (stop.start() if stop else len(after))
             spans.append((m.end(), e))
-        elif b > 0 and words(before[:b]) and stop is None and len(words(after)) <= 8:
+        elif b > lead and words(before[:b]) and stop is None and len(words(after)) <= 8:
             spans.append((m.end(), len(text)))  # postposed: '..., the mayor said on Monday.'
     return spans
 
