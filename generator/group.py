@@ -24,8 +24,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
-
 from generator.config import Config, section
 from generator.records import Analysis, Article
 
@@ -122,6 +120,7 @@ def signal_tokens(article: Article, analysis: Analysis | None) -> list[str]:
 def article_vectors(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings,
                     signals: list[list[str]] | None = None):
     """L2-normalised sparse rows: [text TF-IDF | weighted signal TF-IDF]."""
+    import numpy as np  # imported here: a re-run that regroups nothing never needs it
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
@@ -165,6 +164,8 @@ class _Clusters:
         return i
 
     def average_similarity(self, a: int, b: int) -> float:
+        import numpy as np
+
         va, vb = self.sum[a], self.sum[b]
         # Sparse dot on the raw index arrays: far cheaper than building a product matrix.
         _, ia, ib = np.intersect1d(va.indices, vb.indices, assume_unique=True, return_indices=True)
