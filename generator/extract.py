@@ -74,6 +74,8 @@ class ExtractSettings:
     multi_cited_bar: float = 0.36    # a sentence cited on several cards stays on its best-covering
                                      # card (its own card when it is a card's text), and on the
                                      # others only when it covers this much of them
+    multi_cited_name_factor: float = 0.25 # names count this much in that coverage (a renaming
+                                          # is a fact about names; shared people alone are not)
 
 
 # ---------------------------------------------------------------- sentences
@@ -97,6 +99,10 @@ _END = re.compile(r"[.!?][\"'\u201d\u2019\u00bb)\]]*$")
 _JUNK = re.compile(r"https?://|www\.|\bskip to\b|\bcookies?\b|\bnewsletter\b|\bsubscribe\b|"
                    r"\bad ?block|\bclick here\b|\ball rights reserved\b|\u00a9|\bcomments?\b:|"
                    r"\bread more\b|\bshare (?:this|on)\b|\bfollow us\b|\bsign up\b", re.I)
+# Wire-photo captions ("FILE - This 2013 photo released by ...", "(AP Photo/...)"): the
+# picture's description, not the story's facts.
+_CAPTION = re.compile(r"\bFILE\s+[-\u2013\u2014]\s|\bAP Photo\b|\b(?:photo|image|picture)s?\s+(?:released|provided|"
+                      r"taken|distributed)\s+by\b")
 # Dangling openers: the sentence leans on one before it.
 _DANGLING = re.compile(r"^(?:he|she|they|it|this|that|these|those|his|her|their|its|but|and|also|"
                        r"however|meanwhile|still|yet|so|then|there)\b", re.I)
@@ -130,7 +136,7 @@ def is_clean_sentence(text: str, settings: ExtractSettings) -> bool:
     first = text.lstrip(_OPEN_QUOTES)[:1]
     if not (first.isupper() or first.isdigit()):
         return False  # starts mid-sentence
-    if _JUNK.search(text):
+    if _JUNK.search(text) or _CAPTION.search(text):
         return False
     letters = sum(ch.isalpha() for ch in text)
     return letters >= 0.6 * len(text)
@@ -263,7 +269,7 @@ _SYNONYMS = {
     "die": "kill", "dead": "kill", "death": "kill",
     "detain": "arrest", "arrest": "arrest",
     "prohibit": "ban", "curb": "limit", "restrict": "limit", "cap": "limit",
-    "parti": "side", "telephon": "phone",                                                # both parties / both sides
+    "parti": "side", "telephon": "phone", "battl": "fight", "combat": "fight",                                                # both parties / both sides
 }
 
 
@@ -755,8 +761,9 @@ def prune_multi_cited(groups: list[list[int]], extra: list[list[int]], sentences
     """A sentence cited on several cards stays on the card whose fact it covers best and
     on the others only when it covers `multi_cited_bar` of them.
 
-    Coverage of a card is the largest share of one of its other sentences' non-name
-    core that the sentence states (names say who, not what happened); for a sentence
+    Coverage of a card is the largest share of one of its other sentences' core that
+    the sentence states, names counting `multi_cited_name_factor` (names say who, not
+    what happened, though some facts are about names); for a sentence
     aligned on the card in the first pass, also the share of its own core the other
     sentence states. A long sentence
     does state several facts, and keeps each it covers well; one that merely shares a
@@ -771,7 +778,8 @@ def prune_multi_cited(groups: list[list[int]], extra: list[list[int]], sentences
     for k, cards in cards_of.items():
         if len(cards) < 2:
             continue
-        own = {t: f for t, f in sentences[k].core.items() if t not in names}
+        nf = settings.multi_cited_name_factor
+        own = {t: f * (nf if t in names else 1.0) for t, f in sentences[k].core.items()}
 
         def cover(ci: int) -> float:
             others = [m for m in groups[ci] if m != k]
@@ -782,7 +790,8 @@ def prune_multi_cited(groups: list[list[int]], extra: list[list[int]], sentences
                 # The other sentence's own fact is its main clause: its relative clauses
                 # ("... sanctions which were imposed after the test") count half.
                 bg = sentences[m].background
-                theirs = {t: f * (0.5 if t in bg else 1.0) for t, f in sentences[m].core.items() if t not in names}
+                theirs = {t: f * (0.5 if t in bg else 1.0) * (nf if t in names else 1.0)
+                          for t, f in sentences[m].core.items()}
                 best = max(best, _covered(theirs, own, weight))
                 if k in groups[ci]:
                     # Aligned as a whole in the first pass: a short sentence all of whose

@@ -164,3 +164,13 @@ def test_fragment_is_an_unbalanced_quote():
     assert is_fragment("\u201cWe are ready, if the two sides want it.")
     assert not is_fragment('"We are ready," the envoy said.')
     assert not is_fragment("The envoy said the talks had failed.")
+
+
+def test_wire_photo_captions_are_not_sentences():
+    from generator.extract import is_clean_sentence
+
+    s = ExtractSettings()
+    assert not is_clean_sentence("FILE - This June 2013 photo released by the family shows the officer at home.", s)
+    assert not is_clean_sentence("The mayor speaks to residents at the town hall on Monday. (AP Photo/Jane Doe)", s)
+    assert is_clean_sentence("The family released a statement on Monday thanking the rescue teams.", s)
+    assert is_clean_sentence("File sharing services were blocked by the court in June.", s)
