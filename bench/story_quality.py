@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     totals: dict[str, Counter] = defaultdict(Counter)
     refs_checked = refs_ok = 0
     words_total = 0
+    cards = cites = multi = 0
     story_of = {g.id: g for g in groups}
     t2 = time.perf_counter()
     for ci, (texts, ref) in enumerate(clusters):
@@ -197,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
             sc = scorer.score(ref, text)
             for key in ("rouge1", "rouge2", "rougeL"):
                 totals[name][key] += sc[key].fmeasure
+        for fact in story.facts:
+            cards += 1
+            cites += len(fact.sources)
+            multi += len({r.article for r in fact.sources}) >= 2
         for st in (story, pooled):
             for fact in st.facts:
                 for ref_ in fact.sources:
@@ -208,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'system':22s} {'R1':>6s} {'R2':>6s} {'RL':>6s}")
     for name, t in totals.items():
         print(f"  {name:22s} {100 * t['rouge1'] / n:6.2f} {100 * t['rouge2'] / n:6.2f} {100 * t['rougeL'] / n:6.2f}")
+    print(f"\nFact cards (true clusters): {cards} cards, {cites} cited excerpts, {multi} cards citing two or "
+          f"more articles ({100 * multi / max(1, cards):.1f}%)")
     print(f"\nGrounding: {refs_ok}/{refs_checked} cited excerpts verbatim at their offsets "
           f"({100 * refs_ok / max(1, refs_checked):.1f}%)")
     print(f"\nTime: analyze {t_analyze:.0f}s, group {t_group:.1f}s, extract+baselines {time.perf_counter() - t2:.0f}s")

@@ -752,9 +752,6 @@ def _covered(card: dict[str, float], cand: dict[str, float], weight: dict[str, f
     return sum(weight.get(t, 0.0) * min(f, cand[t]) for t, f in card.items() if t in cand) / total
 
 
-_DEBUG: list | None = None
-
-
 def prune_multi_cited(groups: list[list[int]], extra: list[list[int]], sentences: list[Sentence],
                       weight: dict[str, float], names: frozenset[str], settings: ExtractSettings,
                       texts: list[int] | None = None) -> tuple[list[list[int]], list[list[int]]]:
@@ -800,8 +797,6 @@ def prune_multi_cited(groups: list[list[int]], extra: list[list[int]], sentences
             return best
 
         scores = {ci: cover(ci) for ci in cards}
-        if _DEBUG is not None:
-            _DEBUG.append((k, {ci: round(v, 3) for ci, v in scores.items()}))
         own_card = [ci for ci in cards if texts is not None and texts[ci] == k]
         best = own_card[0] if own_card else max(cards, key=lambda ci: (scores[ci], -ci))
         drop |= {(ci, k) for ci in cards if ci != best and scores[ci] < settings.multi_cited_bar}
