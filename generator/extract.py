@@ -16,6 +16,17 @@ one fact card whose text is its clearest aligned sentence (a clear supporting se
 when the aligned ones are all fragments) and whose sources cite every member and
 supporting sentence verbatim with offsets into the cleaned article text.
 
+Precision of citations: a card cites only passages that state its fact. Shared names
+(people, bodies, places, the role words "leader", "President" that stand for them)
+never suffice: an aligned pair must also share enough of what happened (content words,
+numbers, dates; `content_shared`), and a supporting sentence must share a specific
+content term. A piece of a longer quote (unbalanced quote marks) needs more overlap;
+the occasion of a remark ("Commenting on the talks, ...", "..., when asked if ...") counts
+as attribution. A sentence cited on several cards stays on the card it covers best
+(its own card when it is a card's text) and on the others only when it covers enough
+of them; a card's relative clauses ("sanctions which were imposed after ...") count half
+in that coverage, since they are background to its fact.
+
 Paraphrase across names and words: a country is one term however it is named (name,
 demonym, capital or seat of government: "Moscow", "the Kremlin", "Russia"), a few news
 near-synonyms share a term ("fresh"/"new", "offered to"/"ready to"), and a framing
