@@ -113,7 +113,10 @@ _JUNK = re.compile(r"https?://|www\.|\bskip to\b|\bcookies?\b|\bnewsletter\b|\bs
 # Wire-photo captions ("FILE - This 2013 photo released by ...", "(AP Photo/...)"): the
 # picture's description, not the story's facts.
 _CAPTION = re.compile(r"\bFILE\s+[-\u2013\u2014]\s|\bAP Photo\b|\b(?:photo|image|picture)s?\s+(?:released|provided|"
-                      r"taken|distributed)\s+by\b")
+                      r"taken|distributed)\s+by\b|"
+                      # "..., speaks to the media in Belfast, Thursday, May 1, 2014." (a caption's dateline)
+                      r",\s*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{1,2},?\s+"
+                      r"(?:19|20)\d\d\W*$")
 # Dangling openers: the sentence leans on one before it.
 _DANGLING = re.compile(r"^(?:he|she|they|it|this|that|these|those|his|her|their|its|but|and|also|"
                        r"however|meanwhile|still|yet|so|then|there)\b", re.I)

@@ -174,3 +174,12 @@ def test_wire_photo_captions_are_not_sentences():
     assert not is_clean_sentence("The mayor speaks to residents at the town hall on Monday. (AP Photo/Jane Doe)", s)
     assert is_clean_sentence("The family released a statement on Monday thanking the rescue teams.", s)
     assert is_clean_sentence("File sharing services were blocked by the court in June.", s)
+
+
+def test_caption_dateline_is_not_a_sentence():
+    from generator.extract import is_clean_sentence
+
+    s = ExtractSettings()
+    assert not is_clean_sentence(
+        "Anna Berg, the sister of the victim, speaks to the media in Malmo, Thursday, May 1, 2014.", s)
+    assert is_clean_sentence("The court will rule on Thursday, May 1, after hearing the last witness.", s)
