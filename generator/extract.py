@@ -85,8 +85,8 @@ class ExtractSettings:
     multi_cited_bar: float = 0.36    # a sentence cited on several cards stays on its best-covering
                                      # card (its own card when it is a card's text), and on the
                                      # others only when it covers this much of them
-    multi_cited_name_factor: float = 0.25 # names count this much in that coverage (a renaming
-                                          # is a fact about names; shared people alone are not)
+    multi_cited_name_factor: float = 0.25  # names count this much in that coverage (a renaming
+                                           # is a fact about names; shared people alone are not)
 
 
 # ---------------------------------------------------------------- sentences
@@ -283,7 +283,8 @@ _SYNONYMS = {
     "die": "kill", "dead": "kill", "death": "kill",
     "detain": "arrest", "arrest": "arrest",
     "prohibit": "ban", "curb": "limit", "restrict": "limit", "cap": "limit",
-    "parti": "side", "telephon": "phone", "battl": "fight", "combat": "fight",                                                # both parties / both sides
+    "parti": "side", "telephon": "phone",                           # both parties / sides; telephone
+    "battl": "fight", "combat": "fight",
 }
 
 
@@ -774,13 +775,13 @@ def prune_multi_cited(groups: list[list[int]], extra: list[list[int]], sentences
 
     Coverage of a card is the largest share of one of its other sentences' core that
     the sentence states, names counting `multi_cited_name_factor` (names say who, not
-    what happened, though some facts are about names); for a sentence
-    aligned on the card in the first pass, also the share of its own core the other
-    sentence states. A long sentence
-    does state several facts, and keeps each it covers well; one that merely shares a
-    theme with a second card ("mediator", "sanctions") leaves it. A card's only aligned
-    sentence is the card itself and stays. A sentence that is a card's text (`texts`) is
-    that card's fact and stays there, whatever it covers elsewhere."""
+    what happened, though some facts are about names); for a sentence aligned on the
+    card in the first pass, also the share of its own core the other sentence states.
+    A long sentence does state several facts, and keeps each it covers well; one that
+    merely shares a theme with a second card ("mediator", "sanctions") leaves it. A
+    card's only aligned sentence is the card itself and stays; a sentence that is a
+    card's text (`texts`) is that card's fact and stays there, whatever it covers
+    elsewhere."""
     cards_of: dict[int, list[int]] = {}
     for ci, (g, more) in enumerate(zip(groups, extra)):
         for k in g + more:
