@@ -133,8 +133,9 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
     when skipped, as write_content would find them again."""
     last_key = cache_mod.batch_key("wl", "", [str(content)])
     last = cache.get_many([last_key]).get(last_key) if cache.enabled else None
-    if (isinstance(last, tuple) and len(last) == 4 and last[0] == write_key
-            and last[1] == (state or _content_state(content))):
+    state = state or _content_state(content)
+    known = isinstance(last, tuple) and len(last) == 5 and last[1] == state
+    if known and last[0] == write_key:
         return list(last[2]), list(last[3])
     def dump_many(items: list) -> Iterator:
         # Dumping YAML and validating it is the costly, pure part of writing: on the
@@ -142,7 +143,10 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
         runner = _runner(ex, len(items)) if ex is not None else executors.SerialExecutor()
         return runner.map(executors.dump_batch, items, executors.batch_size_for(len(items), runner.jobs, 256))
 
-    result = store.write_content(content, articles, stories, entities, dump_many=dump_many)
+    # The directory is as the last build left it: a record whose digest is unchanged
+    # needs no look at its files (the store reads two files per record otherwise).
+    result = store.write_content(content, articles, stories, entities, dump_many=dump_many,
+                                 as_left=set(last[4]) if known else None)
     report.written = result.written
     problems = list(getattr(result, "problems", []))
     if cache.enabled:
@@ -150,7 +154,8 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
         # The assignment the next build will find on disk, without reading every file.
         left = {a.id: a.story for a in articles if a.story and a.id not in result.edited_articles}
         left.update(store.assignment_of(content, sorted(result.edited_articles)))
-        cache.put_many([(last_key, (write_key, after, list(result.conflicts), problems)),
+        cache.put_many([(last_key, (write_key, after, list(result.conflicts), problems,
+                                    sorted(result.edited_articles))),
                         (_assignment_key(content, after), left)])
     return result.conflicts, problems
 

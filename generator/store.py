@@ -381,11 +381,16 @@ DumpMany = Callable[[list[tuple[str, dict]]], Iterable[tuple[bytes, list[str]]]]
 
 
 def write_content(content: Path, articles: list[Article], stories: list[Story],
-                  entities: list[Entity], prune: bool = True, dump_many: DumpMany = dump_records) -> WriteResult:
+                  entities: list[Entity], prune: bool = True, dump_many: DumpMany = dump_records,
+                  as_left: set[str] | None = None) -> WriteResult:
     """Write every record, merging editors' changes; see the module docstring.
 
     prune: remove unedited files of records this build no longer produces.
     dump_many: how the records that need it are dumped (default: here, one by one).
+    as_left: the caller knows no file changed since the last write_content here; the
+    set holds the ids of the articles that build reported in `edited_articles`. A
+    record whose digest is the indexed one is then skipped without reading its files
+    (merging it again would give back the same bytes).
     """
     from generator import merge  # ruamel is only imported when an edited file exists
 
@@ -396,6 +401,8 @@ def write_content(content: Path, articles: list[Article], stories: list[Story],
     tx.old_index = _read_index(content)
     tx.index = dict(tx.old_index)
     texts: dict[str, str] = {}       # article id -> text as it will be on disk
+    if as_left is not None:
+        result.edited_articles |= as_left
     for kind, records in (("articles", articles), ("stories", stories), ("entities", entities)):
         # Kinds go in order: a story's excerpts are re-anchored on its articles' texts
         # as this build leaves them (an editor may have changed one).
@@ -408,7 +415,7 @@ def write_content(content: Path, articles: list[Article], stories: list[Story],
                 texts[record.id] = record.text
             elif kind == "stories":
                 result.problems += merge.reanchor_story(theirs, texts, f"stories/{record.id}.yml")
-            pending.append(_Pending(content, kind, record.id, theirs, tx))
+            pending.append(_Pending(content, kind, record.id, theirs, tx, as_left is not None))
         todo = [p for p in pending if p.needs_dump]
         for p, (new, problems) in zip(todo, dump_many([(kind, p.theirs) for p in todo])):
             p.new, p.problems = new, problems
@@ -425,17 +432,22 @@ def write_content(content: Path, articles: list[Article], stories: list[Story],
 class _Pending:
     """One record on its way to disk: what is there now and, once dumped, what is new."""
 
-    def __init__(self, content: Path, kind: str, rid: str, theirs: dict, tx: _Transaction):
+    def __init__(self, content: Path, kind: str, rid: str, theirs: dict, tx: _Transaction,
+                 as_left: bool = False):
         self.kind, self.rid, self.theirs = kind, rid, theirs
         self.rel = f"{kind}/{rid}.yml"
+        self.digest = _digest(theirs)
+        self.new: bytes | None = None
+        self.problems: list[str] = []
+        self.snap = self.disk = None
+        if as_left and tx.old_index.get(self.rel) == self.digest:
+            self.needs_dump = False  # as the last build left it, and the same record
+            return
         self.snap = _read_bytes(content / SNAPSHOT / self.rel)
         self.disk = _read_bytes(content / self.rel)
-        self.digest = _digest(theirs)
         # Nothing new and nobody edited it: not even a dump is needed.
         self.needs_dump = not (self.snap is not None and self.disk == self.snap
                                and tx.old_index.get(self.rel) == self.digest)
-        self.new: bytes | None = None
-        self.problems: list[str] = []
 
 
 def _write_record(content: Path, tx: _Transaction, p: _Pending, texts: dict[str, str],

@@ -262,6 +262,38 @@ def test_an_editors_change_reaches_the_store(stages, tmp_path, monkeypatch):
     assert "Alpha, edited" in story.read_text()
 
 
+def test_an_untouched_directory_skips_reading_unchanged_records_and_keeps_edits(stages, tmp_path, monkeypatch):
+    from generator import store
+
+    seen = []
+    real = store.write_content
+
+    def spy(*a, **k):
+        seen.append(k.get("as_left"))
+        return real(*a, **k)
+
+    monkeypatch.setattr(store, "write_content", spy)
+    stages.build(tmp_path)
+    story = tmp_path / "content" / "stories" / "alpha.yml"
+    story.write_text(story.read_text().replace("title: alpha", "title: Alpha, edited"))
+    article = tmp_path / "content" / "articles" / "alpha-0.yml"
+    article.write_text(article.read_text() + "# an editor's note\n")
+    stages.build(tmp_path)           # the directory changed: every record is looked at
+    assert seen[-1] is None
+    stages.texts["gamma-1"] = sample_articles()[4].text
+    reads = []
+    real_read = store._read_bytes
+    monkeypatch.setattr(store, "_read_bytes", lambda path: reads.append(path.name) or real_read(path))
+    report = stages.build(tmp_path)  # untouched since: only what changed is read
+    assert seen[-1] == {"alpha-0"}   # the edited article, remembered from the last write
+    assert "alpha.yml" not in reads and "beta-0.yml" not in reads
+    assert "gamma-1.yml" in reads
+    assert (tmp_path / "content" / "articles" / "gamma-1.yml").exists()
+    assert "Alpha, edited" in story.read_text()
+    assert "# an editor's note" in article.read_text()
+    assert report.problems == []
+
+
 def test_new_records_are_written_even_when_the_directory_is_untouched(stages, tmp_path, monkeypatch):
     calls = _count_writes(monkeypatch)
     stages.build(tmp_path)
