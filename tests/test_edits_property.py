@@ -107,6 +107,12 @@ class Editor:
             if cid in self.added:
                 self.added[cid] = {k: self.added[cid][k] for k in card.keys()}
         self.save(data)
+        if op == "delete_card":
+            # ruamel keeps a comment on the node before it, which may be the deleted
+            # card: then the editor's own deletion took the comment, as deleting those
+            # lines by hand would. Only the generator must never lose one.
+            text = self.path.read_text(encoding="utf-8")
+            self.comments = [c for c in self.comments if c in text]
 
     def verify(self) -> None:
         text = self.path.read_text(encoding="utf-8")
