@@ -125,22 +125,23 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
 
 
 def _write(content: Path, articles, stories, entities, write_key: str, cache: cache_mod.Cache,
-           report: BuildReport, ex=None, state: str | None = None) -> tuple[list, list]:
+           report: BuildReport, ex, state: str) -> tuple[list, list]:
     """store.write_content, skipped when it would be a no-op: the records are those of
     the last build of this directory and no file in it changed since that build wrote
     it (an editor's change, a deleted file or an interrupted commit all change the
-    directory's state). Returns (conflicts, problems), repeated from the last write
-    when skipped, as write_content would find them again."""
+    directory's state, `state`, taken when the build started). Returns (conflicts,
+    problems), repeated from the last write when skipped, as write_content would find
+    them again."""
     last_key = cache_mod.batch_key("wl", "", [str(content)])
     last = cache.get_many([last_key]).get(last_key) if cache.enabled else None
-    state = state or _content_state(content)
     known = isinstance(last, tuple) and len(last) == 5 and last[1] == state
     if known and last[0] == write_key:
         return list(last[2]), list(last[3])
+
     def dump_many(items: list) -> Iterator:
         # Dumping YAML and validating it is the costly, pure part of writing: on the
         # executor when there is enough of it (the main process does the file work).
-        runner = _runner(ex, len(items)) if ex is not None else executors.SerialExecutor()
+        runner = _runner(ex, len(items))
         return runner.map(executors.dump_batch, items, executors.batch_size_for(len(items), runner.jobs, 256))
 
     # The directory is as the last build left it: a record whose digest is unchanged
@@ -148,7 +149,7 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
     result = store.write_content(content, articles, stories, entities, dump_many=dump_many,
                                  as_left=set(last[4]) if known else None)
     report.written = result.written
-    problems = list(getattr(result, "problems", []))
+    problems = list(result.problems)
     if cache.enabled:
         after = _content_state(content)
         # The assignment the next build will find on disk, without reading every file.
