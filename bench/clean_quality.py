@@ -7,7 +7,7 @@ Data: `../shared/eval/zyte-aeb` (relative to the project root): raw news pages
 script skips with a message when the data is absent.
 
 Three systems on the same pages in the same run, scored the same way:
-- `ours`: generator.read (trafilatura body + metadata) then generator.describe
+- `ours`: generator.ingest.read (trafilatura body + metadata) then generator.ingest.describe
   (line cleaning, headline removal, repeats), i.e. `Article.text`;
 - `trafilatura-same-call`: the very trafilatura call our read stage makes, without
   our cleaning (isolates what the cleaning adds or loses);
@@ -75,8 +75,8 @@ def run(limit: int | None, show_worst: int) -> int:
         return 0
     import trafilatura
 
-    from generator.describe import prepare_articles
-    from generator.read import read_file
+    from generator.ingest.describe import prepare_articles
+    from generator.ingest.read import read_file
     from generator.records import ReadProblem
 
     truth = json.loads(truth_file.read_text(encoding="utf-8"))
@@ -140,7 +140,7 @@ def datelines(limit: int) -> None:
     import html
     import tarfile
 
-    from generator.describe import parse_dateline
+    from generator.ingest.describe import parse_dateline
 
     archive = DATA.parent / "reuters21578" / "reuters21578.tar.gz"
     if not archive.exists():
@@ -176,8 +176,8 @@ def headlines() -> None:
     the title (the corpus's export adds a full stop to it); metadata.tsv has the truth."""
     import csv
 
-    from generator.describe import prepare_articles
-    from generator.read import read_inputs
+    from generator.ingest.describe import prepare_articles
+    from generator.ingest.read import read_inputs
     from generator.records import Article
 
     base = DATA.parent / "polnear"

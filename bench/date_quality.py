@@ -2,7 +2,7 @@
 
     nice .venv/bin/python -m bench.date_quality [--limit N] [--no-parse]
 
-Each document's plain text (tags stripped) goes to `generator.dates.find_dates`
+Each document's plain text (tags stripped) goes to `generator.nlp.dates.find_dates`
 with the document creation time (DCT) as the publication date, and the spaCy doc
 unless --no-parse. Against the gold TIMEX3 of type DATE:
 - found: share of gold DATE expressions overlapped by one of ours;
@@ -66,11 +66,11 @@ def main(argv=None) -> int:
     if not EVAL.exists():
         print(f"skipped: {EVAL} is absent (../shared/eval not available)")
         return 0
-    from generator.dates import find_dates
+    from generator.nlp.dates import find_dates
 
     nlp = None
     if not args.no_parse:
-        from generator.analyze import load_nlp
+        from generator.nlp.analyze import load_nlp
 
         nlp = load_nlp()
     files = sorted(EVAL.glob("*.tml"))[: args.limit or None]

@@ -103,7 +103,7 @@ def evaluate(docs, system):
 
 
 def ours(doc, text):
-    from generator.quotes import find_quotes
+    from generator.nlp.quotes import find_quotes
 
     return [(q.start, q.end, q.speaker_start, q.speaker_end, q.speaker_name) for q in find_quotes(doc, text)]
 
@@ -134,7 +134,7 @@ def main(argv=None) -> int:
         return 0
     import spacy
 
-    from generator.analyze import MODEL
+    from generator.nlp.analyze import MODEL
 
     # The full pipeline (with the lemmatizer the generator leaves out): textacy's
     # cue detection reads lemmas; ours does not care. Both read the same docs.
@@ -155,12 +155,12 @@ def main(argv=None) -> int:
         docs.append((text, nlp(text), golds))
     parse_s = time.perf_counter() - t0
     rows = []
-    for name, system in (("ours (generator.quotes)", ours), ("textacy direct_quotations", textacy_system)):
+    for name, system in (("ours (generator.nlp.quotes)", ours), ("textacy direct_quotations", textacy_system)):
         t0 = time.perf_counter()
         res = evaluate(docs, system)
         res["seconds"] = time.perf_counter() - t0
         rows.append((name, res))
-    from generator.analyze import MODEL
+    from generator.nlp.analyze import MODEL
     print(f"PolNeAR dev: {len(docs)} articles, {rows[0][1]['gold']} gold direct attributions "
           f"(spaCy parse {parse_s:.1f}s, model {MODEL}, full pipeline)")
     print(f"{'system':28} {'found':>6} {'prec':>6} {'recall':>6} {'F1':>6} {'speaker':>8} {'secs':>6}")

@@ -176,7 +176,7 @@ def run_measured(cmd: list[str], cwd: Path = ROOT, env: dict | None = None) -> d
 def _child_build(args) -> int:
     """Child process: one generator build, its report as JSON on stdout."""
     from generator.config import load_config
-    from generator.pipeline import build
+    from generator.build.pipeline import build
 
     config = load_config(args.config)
     report = build(config, inputs=args.inputs, content_dir=args.content, jobs=args.jobs,
@@ -190,7 +190,7 @@ def _child_build(args) -> int:
 
 def _child_floor(args) -> int:
     """Child process: bare spaCy over the texts, same model/components/processes."""
-    from generator.analyze import load_nlp
+    from generator.nlp.analyze import load_nlp
 
     texts = [json.loads(line)["text"] for line in open(args.floor, encoding="utf-8")]
     nlp = load_nlp()
@@ -288,7 +288,7 @@ def _parse_child(run: dict, what: str) -> dict:
 
 def _cleaned_texts(content: Path, out: Path) -> tuple[int, int]:
     """The cleaned article texts the generator analysed, for the floor; (docs, words)."""
-    from generator import store
+    from generator.content import store
 
     n = words = 0
     with open(out, "w", encoding="utf-8") as fh:
@@ -369,7 +369,7 @@ def _dateline_place(s: str | None) -> str:
 def describe_accuracy(stories: list[Story], sample: int) -> dict:
     """Share of articles whose headline / dateline / date `describe` finds, when the
     gold title and dateline are written inline and no metadata is given."""
-    from generator import describe, read
+    from generator.ingest import describe, read
 
     chosen = [s for s in stories if s.title and s.dateline][:sample]
     with tempfile.TemporaryDirectory(dir=OUT) as tmp:
@@ -462,7 +462,7 @@ def accuracy_table(acc: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from generator.executors import default_jobs
+    from generator.build.executors import default_jobs
 
     p = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.split("\n")[0])
     p.add_argument("--sizes", default="1000,5000,all", help="comma-separated article counts; 'all' = 19,043")

@@ -125,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from rouge_score import rouge_scorer
 
-    from generator import extract, group
-    from generator.analyze import analyze_articles
+    from generator.stories import extract, group
+    from generator.nlp.analyze import analyze_articles
     from generator.config import Config
     from generator.records import Article
 
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     by_id = {a.id: a for a in articles}
 
     t1 = time.perf_counter()
-    groups = group.group_articles(articles, analyses, {}, config)
+    groups = group.group_articles(articles, analyses, {}, config.settings.group)
     t_group = time.perf_counter() - t1
     pred = {aid: g.id for g in groups for aid in g.article_ids}
     p, r, f = bcubed(pred, gold)
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     for ci, (texts, ref) in enumerate(clusters):
         ids = [f"c{ci:03d}-p{pi}" for pi in range(len(texts))]
         members = [(by_id[i], analyses[i]) for i in ids]
-        story = extract.extract_story(group.StoryGroup(f"c{ci:03d}", ids), members, config)
+        story = extract.extract_story(group.StoryGroup(f"c{ci:03d}", ids), members, config.settings.extract)
         ours = " ".join(s.text for s in story.summary)
         budget = len(ours.split())
         words_total += budget
@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         votes = Counter(pred[i] for i in ids)
         pooled_id = min(votes, key=lambda k: (-votes[k], k))
         g = story_of[pooled_id]
-        pooled = extract.extract_story(g, [(by_id[i], analyses[i]) for i in g.article_ids], config)
+        pooled = extract.extract_story(g, [(by_id[i], analyses[i]) for i in g.article_ids], config.settings.extract)
         systems = {
             "ours (true cluster)": ours,
             "ours (pooled story)": " ".join(s.text for s in pooled.summary),

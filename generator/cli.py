@@ -62,7 +62,7 @@ def _progress(quiet: bool):
 
 
 def cmd_build(args, config) -> int:
-    from generator.pipeline import build
+    from generator.build.pipeline import build
 
     if args.scheduler and args.executor != "dask":
         raise UsageError("--scheduler needs --executor dask")
@@ -82,7 +82,7 @@ def cmd_build(args, config) -> int:
 
 
 def cmd_check(args, config) -> int:
-    from generator.check import check_content
+    from generator.content.check import check_content
 
     problems = check_content(config.resolve(args.content or config.content))
     for p in problems:

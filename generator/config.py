@@ -1,8 +1,10 @@
-"""site_config.yml: the generator's settings.
+"""site_config.yml: the generator's settings, parsed once into typed records.
 
-The file has one mapping per stage (`read`, `clean`, `group`, ...). Each stage owns a
-small dataclass for its section and reads it with `section(config, name, Class)`, so
-adding a setting touches one module only.
+The file has a few top-level paths and one mapping per stage (`clean`, `group`,
+`extract`, `resolve`, `site`). Each section is declared here as a dataclass, with its
+defaults and a comment per key; `load_config` reads them all once into `Settings`,
+and each stage receives only its own section's record (so a worker process gets a
+few numbers, not the whole configuration).
 """
 from __future__ import annotations
 
@@ -20,6 +22,105 @@ T = TypeVar("T")
 
 
 @dataclass
+class CleanSettings:
+    """The `clean` section of site_config.yml."""
+
+    patterns: dict[str, str] = field(default_factory=dict)   # extra furniture regexes (name: regex); same name overrides a default
+    disable_patterns: list[str] = field(default_factory=list)  # default pattern names to switch off
+    pattern_max_chars: int = 220          # patterns only judge lines up to this length
+    teaser_max_words: int = 16            # a line without sentence end and at most this many words is furniture
+    recurring_min_articles: int = 3       # a line must recur in at least this many articles of one source...
+    recurring_min_share: float = 0.3      # ...and in this share of them
+    recurring_max_words: int = 25         # long paragraphs are never dropped for recurring (syndicated copy)
+    near_duplicate_ratio: float = 0.9     # word-sequence similarity above which a paragraph is a repeat
+    list_min_lines: int = 3               # this many short lines in a row inside the body are a list/table, kept
+
+
+@dataclass
+class GroupSettings:
+    """The `group` section of site_config.yml."""
+
+    neighbours: int = 10          # candidate links per article (sparse kNN)
+    link_threshold: float = 0.10  # min average cosine between two clusters to merge them
+    window_days: int = 3          # max publication-date gap inside one link
+    signal_weight: float = 0.6    # weight of the entity/number/date block vs the text block
+    max_features: int = 200_000   # TF-IDF vocabulary cap (memory bound at scale)
+    undated_prefix: str = "undated"  # used in place of YYYY-MM-DD when no article has a date
+    # Two articles that both name people/organisations/places must share one of them to
+    # link: template stories (earnings, dividends, match reports) share words, not actors.
+    require_shared_entity: bool = True
+
+
+@dataclass
+class ExtractSettings:
+    """The `extract` section of site_config.yml."""
+
+    align_threshold: float = 0.2   # min average similarity for sentences to share a card
+    signal_weight: float = 0.3      # share of entity/number overlap in that similarity
+    min_cosine: float = 0.12        # word overlap needed before entity overlap counts
+    min_words: int = 6              # shorter lines are teasers, captions or fragments
+    max_words: int = 60             # longer "sentences" are usually run-together paragraphs
+    clear_text: float = 0.7         # a card whose members all read less clearly takes a clear supporting sentence
+    summary_min: int = 3
+    summary_max: int = 6
+    summary_redundancy: float = 0.18  # max similarity between sentences of two summary cards
+    title_max_words: int = 18
+    rank_centrality: float = 0.5     # card rank = outlets + these weights (each term in [0, 1])
+    rank_position: float = 0.3
+    rank_clarity: float = 0.2
+    rank_support: float = 0.0        # weight in the rank of an outlet cited only through a supporting sentence
+    max_sentences_per_article: int = 40  # news leads first: bounds the n*n alignment of huge stories
+    # Core content (specific words, names, numbers; attribution left out) must back an alignment.
+    attribution_weight: float = 0.2  # weight of the "X said"/"according to Y" part of a sentence
+    min_core_shared: float = 0.15    # first pass: share of the pair's core that both carry
+    support_threshold: float = 0.36  # second pass: share of a card's core a new sentence covers
+    support_min_terms: int = 2       # ... through at least this many specific terms
+    support_min_cosine: float = 0.08  # some word overlap with a member (also a cheap pre-filter)
+    specific_share: float = 0.12     # a term in more of the story's sentences than this is generic
+    support_per_member: bool = True  # a sentence covering one member's core supports the card
+    # Precision: a citation must state the card's event, not only name its people.
+    min_content_shared: float = 0.1  # first pass: share of the pair's non-name core that both carry
+    support_min_content: int = 1     # second pass: specific non-name terms (or numbers/dates) shared
+    fragment_bar: float = 0.3        # a quote fragment joins only above this core share (first pass) ...
+    fragment_support: float = 0.6    # ... and supports only above this coverage (second pass)
+    multi_cited_bar: float = 0.36    # a sentence cited on several cards stays on its best-covering
+                                     # card (its own card when it is a card's text), and on the
+                                     # others only when it covers this much of them
+    multi_cited_name_factor: float = 0.25  # names count this much in that coverage (a renaming
+                                           # is a fact about names; shared people alone are not)
+
+
+@dataclass
+class ResolveSettings:
+    """The `resolve` section of site_config.yml."""
+
+    min_contained_words: int = 6    # a shorter quote is not merged into a longer one containing it
+    date_facts: bool = True         # give fact cards dates and the story a timeline
+
+
+@dataclass
+class SiteSettings:
+    """The `site` section of site_config.yml."""
+
+    title: str = "News Digest"
+    description: str = "Stories grouped from many outlets; every fact cites the passages it comes from."
+    home_limit: int = 20          # stories on the home page (newest first)
+    feed_limit: int = 50          # stories in feed.xml / feed.json
+    language: str = "en"
+
+
+@dataclass
+class Settings:
+    """Every stage's settings, one record per section of site_config.yml."""
+
+    clean: CleanSettings = field(default_factory=CleanSettings)
+    group: GroupSettings = field(default_factory=GroupSettings)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+    resolve: ResolveSettings = field(default_factory=ResolveSettings)
+    site: SiteSettings = field(default_factory=SiteSettings)
+
+
+@dataclass
 class Config:
     path: Path | None = None                 # the file it came from, None for defaults
     root: Path = field(default_factory=Path.cwd)  # project root: relative paths start here
@@ -27,6 +128,15 @@ class Config:
     content: str = "content"
     cache: str = ".cache/generator"
     sections: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        """The typed settings of every section (parsed on first use, then kept)."""
+        cached = self.__dict__.get("_settings")
+        if cached is None or cached[0] != repr(self.sections):
+            parsed = Settings(**{f.name: section(self, f.name, _SECTION_TYPES[f.name]) for f in fields(Settings)})
+            cached = self.__dict__["_settings"] = (repr(self.sections), parsed)
+        return cached[1]
 
     def resolve(self, p: str | Path) -> Path:
         p = Path(p)
@@ -56,7 +166,12 @@ def load_config(path: str | Path | None = None) -> Config:
     if isinstance(cfg.inputs, str):
         cfg.inputs = [cfg.inputs]
     cfg.sections = {k: v for k, v in data.items() if k not in TOP_LEVEL and isinstance(v, dict)}
+    cfg.settings  # unknown keys fail here, before any work starts
     return cfg
+
+
+_SECTION_TYPES = {"clean": CleanSettings, "group": GroupSettings, "extract": ExtractSettings,
+                  "resolve": ResolveSettings, "site": SiteSettings}
 
 
 def section(config: Config | None, name: str, cls: type[T]) -> T:

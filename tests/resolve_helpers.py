@@ -14,12 +14,12 @@ def make_article(aid: str, text: str, published: str | None = "2017-12-26") -> A
 
 
 def nlp():
-    from generator.analyze import load_nlp
+    from generator.nlp.analyze import load_nlp
 
     return load_nlp()
 
 
 def quotes_of(text: str):
-    from generator.quotes import find_quotes
+    from generator.nlp.quotes import find_quotes
 
     return find_quotes(nlp()(text), text)

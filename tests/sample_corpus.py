@@ -9,8 +9,8 @@ import copy
 from functools import lru_cache
 from pathlib import Path
 
-from generator import describe, read
-from generator.analyze import analyze_articles
+from generator.ingest import describe, read
+from generator.nlp.analyze import analyze_articles
 from generator.records import Analysis, Article, ReadProblem
 
 ROOT = Path(__file__).resolve().parent.parent

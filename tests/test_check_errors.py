@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import check, store
+from generator.content import check, store
 from generator.cli import main
 from tests.edits_helpers import corpus
 

@@ -6,7 +6,7 @@ import copy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import check
+from generator.content import check
 from tests.edits_helpers import corpus
 
 ARTICLES, STORIES, ENTITIES = corpus(seed=4)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bench.clean_quality import counts, prf, shingles, tokens
-from generator.describe import prepare_articles
-from generator.read import html_to_raw, read_file
+from generator.ingest.describe import prepare_articles
+from generator.ingest.read import html_to_raw, read_file
 from generator.records import Article
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "zyte-aeb"

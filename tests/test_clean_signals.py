@@ -1,8 +1,9 @@
 """Clean stage: each furniture signal on synthetic lines, and the body it must keep."""
 import pytest
 
-from generator import clean
-from generator.clean import CleanConfig, classify, clean_text, recurring_lines
+from generator.ingest import clean
+from generator.config import CleanSettings
+from generator.ingest.clean import classify, clean_text, recurring_lines
 from generator.config import Config
 from generator.errors import ConfigError
 
@@ -188,7 +189,7 @@ def test_recurring_needs_enough_articles_and_spares_long_syndicated_paragraphs()
 
 def test_configured_patterns_extend_and_disable_defaults():
     cfg = Config(sections={"clean": {"patterns": {"promo": r"^best deals\b"}, "disable_patterns": ["share"]}})
-    ccfg = clean.clean_config(cfg)
+    ccfg = clean.check_settings(cfg.settings.clean)
     r = reasons(body("Best deals of the week!", "Share this article."), cfg=ccfg)
     assert r["Best deals of the week!"] == "pattern:promo"
     assert r["Share this article."] is None
@@ -196,12 +197,12 @@ def test_configured_patterns_extend_and_disable_defaults():
 
 def test_bad_configured_regex_is_a_config_error():
     with pytest.raises(ConfigError, match="clean.patterns.broken"):
-        clean.clean_config(Config(sections={"clean": {"patterns": {"broken": "(unclosed"}}}))
+        clean.check_settings(Config(sections={"clean": {"patterns": {"broken": "(unclosed"}}}).settings.clean)
 
 
 def test_unknown_clean_setting_is_a_config_error():
     with pytest.raises(ConfigError):
-        clean.clean_config(Config(sections={"clean": {"no_such_setting": 1}}))
+        clean.check_settings(Config(sections={"clean": {"no_such_setting": 1}}).settings.clean)
 
 
 def test_cleaning_is_deterministic_and_idempotent():
@@ -222,7 +223,7 @@ def test_syndicated_copies_keep_their_recurring_sentences():
                                      {"disable_patterns": ["no-such-pattern"]}])
 def test_malformed_clean_section_is_a_config_error(section):
     with pytest.raises(ConfigError):
-        clean.clean_config(Config(sections={"clean": section}))
+        clean.check_settings(Config(sections={"clean": section}).settings.clean)
 
 
 def test_subheading_inside_extracted_html_is_kept_but_not_in_a_raw_scrape():

@@ -3,7 +3,7 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from generator import executors  # noqa: E402
+from generator.build import executors  # noqa: E402
 from generator.records import Analysis  # noqa: E402
 from tests.scale_helpers import sample_articles  # noqa: E402
 
@@ -52,7 +52,7 @@ def _tree(folder):
 
 
 def test_a_build_on_the_cluster_writes_exactly_what_the_local_build_writes(dask_executor, tmp_path):
-    from generator import pipeline
+    from generator.build import pipeline
     from generator.config import Config
     from tests.scale_helpers import INBOX, ROOT
 

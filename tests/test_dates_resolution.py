@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.dates import find_dates
+from generator.nlp.dates import find_dates
 from tests.resolve_helpers import nlp, sample_analyses, sample_articles
 
 TUESDAY = "2017-12-26"  # a Tuesday

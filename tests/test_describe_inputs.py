@@ -2,8 +2,8 @@
 import gzip
 import json
 
-from generator.describe import prepare_articles
-from generator.read import read_inputs
+from generator.ingest.describe import prepare_articles
+from generator.ingest.read import read_inputs
 from generator.records import Article
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">

@@ -1,7 +1,7 @@
 """Describe stage: each metadata rule on synthetic articles."""
 import pytest
 
-from generator.describe import host_outlet, parse_date, parse_dateline, prepare_articles
+from generator.ingest.describe import host_outlet, parse_date, parse_dateline, prepare_articles
 from generator.ids import slugify, unique_ids
 from generator.records import Article, RawArticle, ReadProblem
 
@@ -203,7 +203,7 @@ def test_one_failing_article_is_a_problem_and_the_rest_go_on():
 
 
 def test_describe_error_in_one_article_does_not_stop_the_batch(monkeypatch):
-    from generator import describe as d
+    from generator.ingest import describe as d
 
     real = d.describe_one
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.describe import prepare_articles
-from generator.read import read_inputs
+from generator.ingest.describe import prepare_articles
+from generator.ingest.read import read_inputs
 from generator.records import Article
 
 ROOT = Path(__file__).resolve().parent.parent

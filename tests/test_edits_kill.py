@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import check, store
+from generator.content import check, store
 from tests.edits_helpers import corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +23,7 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 WRITER = """
 import sys
 from pathlib import Path
-from generator import store
+from generator.content import store
 from tests.edits_helpers import corpus
 content = Path(sys.argv[1])
 sets = [corpus(seed=11, n_stories=30, per_story=3), corpus(seed=12, n_stories=30, per_story=3, variant=1)]

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from generator import check, store
-from generator.merge import plain, round_trip_yaml
+from generator.content import check, store
+from generator.content.merge import plain, round_trip_yaml
 from generator.records import Entity, Fact, SourceRef, Story
 from tests.edits_helpers import article
 

@@ -1,7 +1,7 @@
 """Entity merging rules: spelling variants, partial mentions, titles, junk."""
 from __future__ import annotations
 
-from generator.entities import EntityIndex, clean_name, merge_all, slug
+from generator.nlp.entities import EntityIndex, clean_name, merge_all, slug
 from generator.records import Entity
 
 

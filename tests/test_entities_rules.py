@@ -2,10 +2,10 @@
 credits, cut-off person names, plausible kinds, cross-story merging."""
 from __future__ import annotations
 
-from generator.entities import (EntityIndex, acronym_long_form, common_noun_acronyms, merge_all,
+from generator.nlp.entities import (EntityIndex, acronym_long_form, common_noun_acronyms, merge_all,
                                 org_key)
 from generator.records import Analysis, Entity, Mention
-from generator.resolve import _is_credit, build_entities, mention_names, person_span
+from generator.stories.resolve import _is_credit, build_entities, mention_names, person_span
 from tests.resolve_helpers import make_article
 
 
@@ -172,7 +172,7 @@ def test_place_name_in_capitals_is_not_an_acronym():
 
 
 def test_wire_markup_and_wire_apostrophes():
-    from generator.entities import clean_name
+    from generator.nlp.entities import clean_name
 
     assert clean_name("<Fjord Timber Inc>", "ORG") == "Fjord Timber Inc"
     assert clean_name("FJTB.OL>", "ORG") is None
@@ -182,7 +182,7 @@ def test_wire_markup_and_wire_apostrophes():
 
 
 def test_one_word_after_a_possessive_is_not_a_name_by_itself():
-    from generator.entities import clean_name
+    from generator.nlp.entities import clean_name
 
     assert clean_name("the Harbour Commissioner's Office", "ORG") == "Harbour Commissioner's Office"
     assert clean_name("Oslo's Harbour Authority", "ORG") == "Harbour Authority"
@@ -206,7 +206,7 @@ def test_dateline_place_is_a_place_whatever_the_label():
 
 
 def test_words_swept_in_at_the_edges_of_a_name_are_dropped():
-    from generator.entities import clean_name
+    from generator.nlp.entities import clean_name
 
     assert clean_name("Via Harbour Authority", "ORG") == "Harbour Authority"
     assert clean_name("Bergen Maritime Museum for", "ORG") == "Bergen Maritime Museum"
@@ -234,7 +234,7 @@ def test_person_span_does_not_grow_over_hyphenated_adjectives_or_auxiliaries():
 
 
 def test_possessive_before_a_generic_head_noun_keeps_the_owner_but_not_before_a_name():
-    from generator.entities import clean_name
+    from generator.nlp.entities import clean_name
 
     assert clean_name("the Harbour Master's Office", "ORG") == "Harbour Master's Office"
     assert clean_name("Fjordco's Wavephone", "PRODUCT") == "Wavephone"
@@ -247,7 +247,7 @@ def test_words_inside_urls_do_not_count_as_lower_case_use():
 
 
 def test_occupations_and_lists_are_not_names():
-    from generator.entities import clean_name
+    from generator.nlp.entities import clean_name
 
     assert clean_name("Columnist Ilse Varga", "PERSON") == "Ilse Varga"
     assert clean_name("Bergen Sheriff", "PERSON") is None
@@ -265,7 +265,7 @@ def test_a_name_written_once_in_lower_case_stays_a_name():
 
 
 def test_firm_names_with_commas_stay():
-    from generator.entities import clean_name
+    from generator.nlp.entities import clean_name
 
     assert clean_name("Nordahl, Berg and Co", "ORG") == "Nordahl, Berg and Co"
     assert clean_name("Berg, Dahl & Lie", "ORG") == "Berg, Dahl & Lie"

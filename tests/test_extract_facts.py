@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from generator.extract import (
+from generator.stories.extract import (
     ExtractSettings, clarity, extract_story, fact_id, is_clean_sentence, kind_of, outlet_key,
     sentence_matrix, similarity, story_sentences,
 )
-from generator.group import StoryGroup
+from generator.stories.group import StoryGroup
 from story_helpers import analyse, make_article, sample_members
 
 A = ("The city council of Lyon voted on Monday to close the Croix-Rousse tunnel to cars from March. "
@@ -231,7 +231,7 @@ def test_closing_quote_left_outside_by_the_splitter_is_taken_in():
 def test_summary_takes_corroborated_facts_before_single_outlet_ones():
     import numpy as np
 
-    from generator.extract import ExtractSettings, _Card, summarise
+    from generator.stories.extract import ExtractSettings, _Card, summarise
     from generator.records import Fact
 
     def card(n: int, outlets: int) -> _Card:

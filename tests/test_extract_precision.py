@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.extract import (
+from generator.stories.extract import (
     ExtractSettings, attribution_spans, background_terms, content_shared, core_terms, is_fragment,
     name_terms, story_names, story_sentences, term_weights,
 )
@@ -167,7 +167,7 @@ def test_fragment_is_an_unbalanced_quote():
 
 
 def test_wire_photo_captions_are_not_sentences():
-    from generator.extract import is_clean_sentence
+    from generator.stories.extract import is_clean_sentence
 
     s = ExtractSettings()
     assert not is_clean_sentence("FILE - This June 2013 photo released by the family shows the officer at home.", s)
@@ -177,7 +177,7 @@ def test_wire_photo_captions_are_not_sentences():
 
 
 def test_caption_dateline_is_not_a_sentence():
-    from generator.extract import is_clean_sentence
+    from generator.stories.extract import is_clean_sentence
 
     s = ExtractSettings()
     assert not is_clean_sentence(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from generator.config import Config
-from generator.group import group_articles, slugify
+from generator.stories.group import group_articles, slugify
 from story_helpers import analyse, make_article, sample_members
 
 # Two reports of one event in different words, and two other events on the same topic.
@@ -92,7 +92,7 @@ def test_output_is_deterministic_whatever_the_input_order():
 def test_thresholds_come_from_the_group_section():
     arts = [make_article("a", QUAKE_A, "o1"), make_article("b", QUAKE_B, "o2")]
     strict = Config(sections={"group": {"link_threshold": 0.99}})
-    assert len(_run(arts, config=strict)) == 2
+    assert len(_run(arts, config=strict.settings.group)) == 2
 
 
 def test_sample_corpus_is_one_story():
@@ -107,7 +107,7 @@ def test_slugify_is_url_safe():
 
 
 def test_provisional_title_is_the_most_typical_headline():
-    from generator.group import group_title
+    from generator.stories.group import group_title
 
     arts = [make_article("a", QUAKE_A, headline="Live updates"),
             make_article("b", QUAKE_B, headline="Deadly quake hits Chilean port of Valparaiso"),

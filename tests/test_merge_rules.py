@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator import check, store
-from generator.merge import plain, round_trip_yaml
+from generator.content import check, store
+from generator.content.merge import plain, round_trip_yaml
 from tests.edits_helpers import corpus
 
 

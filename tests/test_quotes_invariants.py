@@ -4,8 +4,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.dates import find_dates
-from generator.quotes import quote_spans
+from generator.nlp.dates import find_dates
+from generator.nlp.quotes import quote_spans
 
 PIECES = st.sampled_from(['"', "“", "”", "'", "‘", "’", " ", "\n", "\n\n", "said", "Friday", "on",
                           "December 30", "26 December 2017", "last week", "in 2018", "Peskov", ",", ".",

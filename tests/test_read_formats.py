@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.read import content_hash, read_inputs, strip_site
+from generator.ingest.read import content_hash, read_inputs, strip_site
 from generator.records import RawArticle, ReadProblem
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import read
-from generator.read import read_inputs
+from generator.ingest import read
+from generator.ingest.read import read_inputs
 from generator.errors import InputError
 from generator.records import RawArticle, ReadProblem
 

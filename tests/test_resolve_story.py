@@ -6,7 +6,7 @@ import re
 import pytest
 
 from generator.records import Fact, SourceRef, Story
-from generator.resolve import merge_entities, normalise_quote, resolve_story
+from generator.stories.resolve import merge_entities, normalise_quote, resolve_story
 from tests.resolve_helpers import analyse, make_article, sample_analyses, sample_articles
 
 
@@ -145,7 +145,7 @@ def test_merge_entities_across_stories(sample_story):
 def test_timeline_has_no_repeated_line_for_one_date():
     """Two cards carrying the same dated sentence give one timeline item citing both."""
     from generator.records import Fact, SourceRef
-    from generator.resolve import build_timeline
+    from generator.stories.resolve import build_timeline
 
     text = "The council voted on Friday to expand the sanctions."
     art = make_article("a1", text, published="2017-12-26")

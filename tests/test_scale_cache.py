@@ -2,11 +2,11 @@ import sqlite3
 
 import pytest
 
-from generator import cache as cache_mod
-from generator import executors, pipeline
+from generator.build import cache as cache_mod
+from generator.build import executors, pipeline
 from generator.config import Config
-from generator.describe import Meta
-from generator.group import StoryGroup
+from generator.ingest.describe import Meta
+from generator.stories.group import StoryGroup
 from generator.records import Analysis, Article, RawArticle, Story
 from tests.scale_helpers import sample_articles
 
@@ -113,12 +113,12 @@ class FakeStages:
             return Story(id=g.id, title=g.id, date=None, articles=[a.id for a, _ in members],
                          outlets=["Outlet"], single_source=True, summary=[], facts=[])
 
-        monkeypatch.setattr("generator.read.read_inputs", read_inputs)
-        monkeypatch.setattr("generator.describe.describe_safely", describe_safely)
-        monkeypatch.setattr("generator.group.group_articles", group_articles)
-        monkeypatch.setattr("generator.group.regroup", regroup)
-        monkeypatch.setattr("generator.executors.analyze_batch", analyze_batch)
-        monkeypatch.setattr("generator.extract.extract_story", extract_story)
+        monkeypatch.setattr("generator.ingest.read.read_inputs", read_inputs)
+        monkeypatch.setattr("generator.ingest.describe.describe_safely", describe_safely)
+        monkeypatch.setattr("generator.stories.group.group_articles", group_articles)
+        monkeypatch.setattr("generator.stories.group.regroup", regroup)
+        monkeypatch.setattr("generator.build.executors.analyze_batch", analyze_batch)
+        monkeypatch.setattr("generator.stories.extract.extract_story", extract_story)
 
     def build(self, tmp_path, **kw):
         self.analyzed, self.extracted, self.batch_calls, self.described = [], [], [], []
@@ -208,7 +208,8 @@ def test_a_changed_story_assignment_on_disk_regroups(stages, tmp_path):
 def test_the_remembered_assignment_is_the_one_on_disk(stages, tmp_path, monkeypatch):
     """A re-run takes the previous assignment from the cache (no reading every article
     file) only when it is exactly what the files say, editors' changes included."""
-    from generator import pipeline, store
+    from generator.build import pipeline
+    from generator.content import store
 
     stages.build(tmp_path)
     path = tmp_path / "content" / "articles" / "alpha-0.yml"
@@ -225,7 +226,7 @@ def test_the_remembered_assignment_is_the_one_on_disk(stages, tmp_path, monkeypa
 
 
 def _count_writes(monkeypatch):
-    from generator import store
+    from generator.content import store
 
     calls = []
     real = store.write_content
@@ -263,7 +264,7 @@ def test_an_editors_change_reaches_the_store(stages, tmp_path, monkeypatch):
 
 
 def test_an_untouched_directory_skips_reading_unchanged_records_and_keeps_edits(stages, tmp_path, monkeypatch):
-    from generator import store
+    from generator.content import store
 
     seen = []
     real = store.write_content

@@ -1,6 +1,6 @@
 import pytest
 
-from generator import executors
+from generator.build import executors
 from generator.errors import ConfigError
 from generator.records import Analysis, ReadProblem
 from tests.scale_helpers import sample_articles
@@ -76,7 +76,7 @@ def test_one_bad_article_becomes_a_problem_and_the_batch_goes_on():
 
 
 def test_a_build_in_two_processes_writes_exactly_what_one_process_writes(tmp_path, monkeypatch):
-    from generator import pipeline
+    from generator.build import pipeline
 
     monkeypatch.setattr(pipeline, "SMALL_WORK", 0)  # really use the processes for 5 articles
     from generator.config import Config
@@ -95,7 +95,7 @@ def test_a_build_in_two_processes_writes_exactly_what_one_process_writes(tmp_pat
 
 
 def test_a_few_new_articles_are_done_in_this_process():
-    from generator import pipeline
+    from generator.build import pipeline
 
     ex = executors.LocalExecutor(2)
     assert isinstance(pipeline._runner(ex, pipeline.SMALL_WORK), executors.SerialExecutor)

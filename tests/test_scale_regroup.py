@@ -1,6 +1,6 @@
 """Incremental grouping (group.regroup): a re-run re-links only the stories that new
 or changed articles touch."""
-from generator import group
+from generator.stories import group
 from generator.records import Article
 
 TOPICS = {

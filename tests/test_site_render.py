@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from generator import feeds, render
+from generator.site import feeds, render
 from generator.records import Story
 from tests import site_helpers as h
 

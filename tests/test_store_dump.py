@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import store
+from generator.content import store
 
 ROOT = Path(__file__).resolve().parents[1]
 

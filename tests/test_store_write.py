@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import check, store
+from generator.content import check, store
 from generator.errors import LockedError
 from generator.records import Entity
 from tests.edits_helpers import corpus

@@ -6,9 +6,9 @@ reported as a `ReadProblem` and skipped; the rest of the batch goes on.
 
 Scale: articles stream from the readers through clean+describe; only the cleaned
 `Article`s and their small `Analysis` records are kept (never a spaCy `Doc`). The
-per-article and per-story stages run on an executor (`generator.executors`: local
+per-article and per-story stages run on an executor (`generator.build.executors`: local
 processes or a Dask cluster) in batches, results in input order, so the output does
-not depend on the executor. The cache (`generator.cache`) keeps each article's
+not depend on the executor. The cache (`generator.build.cache`) keeps each article's
 Analysis and each story's result: a re-run computes only new or changed articles
 and the stories whose members changed.
 """
@@ -22,8 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from generator import cache as cache_mod
-from generator import clean, describe, executors, group, read, resolve, store
+from generator.build import cache as cache_mod
+from generator.ingest import clean, describe, read
+from generator.build import executors
+from generator.stories import group, resolve
+from generator.content import store
 from generator.config import Config
 from generator.errors import MissingInputError
 from generator.records import Analysis, Article, ReadProblem, Story
@@ -62,7 +65,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
 
     `executor` is "local" (`jobs` processes, default the core count; 1 = in this
     process) or "dask" (`scheduler` address, or a LocalCluster of `jobs` workers), or
-    an executor object from `generator.executors` (left open: the caller owns it).
+    an executor object from `generator.build.executors` (left open: the caller owns it).
     `use_cache=False` ignores and does not touch the cache.
     """
     report = BuildReport()
@@ -232,7 +235,7 @@ def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache,
     if isinstance(hit, tuple) and len(hit) == 2:
         articles, problems = hit
     else:
-        cfg = clean.clean_config(config)
+        cfg = clean.check_settings(config.settings.clean)
         surveys = _cached_map(ex, executors.survey_batch, [(r, cfg) for r in raws],
                               [cache_mod.raw_key("v", h, fp) for h in hashes], cache, describe.Survey)
         counter = describe.RecurringCounter(cfg)
@@ -321,9 +324,9 @@ def _group(articles: list[Article], analyses: dict[str, Analysis], previous: dic
         changed |= set(last) - set(keys)  # gone since the last build
         # Nothing changed but the assignment on disk (an editor's move): group afresh.
         if changed:
-            groups = group.regroup(articles, analyses, previous, changed, config)
+            groups = group.regroup(articles, analyses, previous, changed, config.settings.group)
     if groups is None:
-        groups = group.group_articles(articles, analyses, previous, config)
+        groups = group.group_articles(articles, analyses, previous, config.settings.group)
     produced = {aid: g.id for g in groups for aid in g.article_ids}
     cache.put_many([(key, (prev, _assignment_hash(produced), groups)),
                     (last_key, {a.id: keys[a.id] for a in articles})])
@@ -404,11 +407,12 @@ def _stories(groups, by_id: dict[str, Article], analyses: dict[str, Analysis], k
     del cached
     done = len(groups) - len(todo)
     progress("stories", done, len(groups))
+    settings = (config.settings.extract, config.settings.resolve)
 
     def jobs_iter():
         for n in todo:
             g = groups[n]
-            yield g, [(by_id[i], analyses[i]) for i in g.article_ids], config
+            yield g, [(by_id[i], analyses[i]) for i in g.article_ids], settings
 
     ex = _runner(ex, len(todo))
     size = executors.batch_size_for(len(todo), ex.jobs, largest=16)

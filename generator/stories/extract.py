@@ -45,48 +45,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from generator.config import Config, section
-from generator.group import StoryGroup, publication_day, signal_tokens
+from generator.config import ExtractSettings
+from generator.stories.group import StoryGroup, publication_day, signal_tokens
 from generator.records import Analysis, Article, Fact, SourceRef, Story, SummaryItem
 
 
-@dataclass
-class ExtractSettings:
-    """The `extract` section of site_config.yml."""
-
-    align_threshold: float = 0.2   # min average similarity for sentences to share a card
-    signal_weight: float = 0.3      # share of entity/number overlap in that similarity
-    min_cosine: float = 0.12        # word overlap needed before entity overlap counts
-    min_words: int = 6              # shorter lines are teasers, captions or fragments
-    max_words: int = 60             # longer "sentences" are usually run-together paragraphs
-    clear_text: float = 0.7         # a card whose members all read less clearly takes a clear supporting sentence
-    summary_min: int = 3
-    summary_max: int = 6
-    summary_redundancy: float = 0.18  # max similarity between sentences of two summary cards
-    title_max_words: int = 18
-    rank_centrality: float = 0.5     # card rank = outlets + these weights (each term in [0, 1])
-    rank_position: float = 0.3
-    rank_clarity: float = 0.2
-    rank_support: float = 0.0        # weight in the rank of an outlet cited only through a supporting sentence
-    max_sentences_per_article: int = 40  # news leads first: bounds the n*n alignment of huge stories
-    # Core content (specific words, names, numbers; attribution left out) must back an alignment.
-    attribution_weight: float = 0.2  # weight of the "X said"/"according to Y" part of a sentence
-    min_core_shared: float = 0.15    # first pass: share of the pair's core that both carry
-    support_threshold: float = 0.36  # second pass: share of a card's core a new sentence covers
-    support_min_terms: int = 2       # ... through at least this many specific terms
-    support_min_cosine: float = 0.08  # some word overlap with a member (also a cheap pre-filter)
-    specific_share: float = 0.12     # a term in more of the story's sentences than this is generic
-    support_per_member: bool = True  # a sentence covering one member's core supports the card
-    # Precision: a citation must state the card's event, not only name its people.
-    min_content_shared: float = 0.1  # first pass: share of the pair's non-name core that both carry
-    support_min_content: int = 1     # second pass: specific non-name terms (or numbers/dates) shared
-    fragment_bar: float = 0.3        # a quote fragment joins only above this core share (first pass) ...
-    fragment_support: float = 0.6    # ... and supports only above this coverage (second pass)
-    multi_cited_bar: float = 0.36    # a sentence cited on several cards stays on its best-covering
-                                     # card (its own card when it is a card's text), and on the
-                                     # others only when it covers this much of them
-    multi_cited_name_factor: float = 0.25  # names count this much in that coverage (a renaming
-                                           # is a fact about names; shared people alone are not)
 
 
 # ---------------------------------------------------------------- sentences
@@ -1061,8 +1024,8 @@ def story_date(articles: list[Article]) -> str | None:
 
 
 def extract_story(group: StoryGroup, members: list[tuple[Article, Analysis]],
-                  config: Config | None = None) -> Story:
-    settings = section(config, "extract", ExtractSettings)
+                  settings: ExtractSettings | None = None) -> Story:
+    settings = settings or ExtractSettings()
     sentences = story_sentences(members, settings)
     if sentences:
         x = sentence_matrix(sentences)

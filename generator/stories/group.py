@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from generator.config import Config, section
+from generator.config import GroupSettings
 from generator.records import Analysis, Article
 
 
@@ -34,19 +34,6 @@ class StoryGroup:
     article_ids: list[str]  # members, in a deterministic order
 
 
-@dataclass
-class GroupSettings:
-    """The `group` section of site_config.yml."""
-
-    neighbours: int = 10          # candidate links per article (sparse kNN)
-    link_threshold: float = 0.10  # min average cosine between two clusters to merge them
-    window_days: int = 3          # max publication-date gap inside one link
-    signal_weight: float = 0.6    # weight of the entity/number/date block vs the text block
-    max_features: int = 200_000   # TF-IDF vocabulary cap (memory bound at scale)
-    undated_prefix: str = "undated"  # used in place of YYYY-MM-DD when no article has a date
-    # Two articles that both name people/organisations/places must share one of them to
-    # link: template stories (earnings, dividends, match reports) share words, not actors.
-    require_shared_entity: bool = True
 
 
 # ---------------------------------------------------------------- ids
@@ -325,9 +312,9 @@ def assign_ids(groups: list[list[Article]], previous: dict[str, str], settings: 
 
 
 def group_articles(articles: list[Article], analyses: dict[str, Analysis],
-                   previous: dict[str, str], config: Config | None = None) -> list[StoryGroup]:
+                   previous: dict[str, str], settings: GroupSettings | None = None) -> list[StoryGroup]:
     """`previous` maps article id -> story id from the last build (keeps ids stable)."""
-    settings = section(config, "group", GroupSettings)
+    settings = settings or GroupSettings()
     # Work in a canonical order so the output does not depend on the input order.
     ordered = sorted(articles, key=lambda a: a.id)
     index_groups = cluster(ordered, analyses, settings)
@@ -337,7 +324,7 @@ def group_articles(articles: list[Article], analyses: dict[str, Analysis],
 
 
 def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: dict[str, str],
-            changed: set[str], config: Config | None = None) -> list[StoryGroup] | None:
+            changed: set[str], settings: GroupSettings | None = None) -> list[StoryGroup] | None:
     """Incremental grouping for a re-run: the previous build's stories stay as they
     were, and each new or changed article links to them (or to other new ones) by the
     same average-link rule as `cluster`. `changed` may name articles that are gone:
@@ -349,7 +336,7 @@ def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: di
     date window; the previous stories of those articles enter the linking as one
     cluster each. A fresh build is always `group_articles`.
     """
-    settings = section(config, "group", GroupSettings)
+    settings = settings or GroupSettings()
     by_id = {a.id: a for a in articles}
     gone = {i for i in changed if i not in by_id}
     changed = {i for i in changed if i in by_id}

@@ -20,7 +20,7 @@ from typing import Any, Iterable
 import yaml
 from jsonschema import Draft202012Validator
 
-from generator import store
+from generator.content import store
 
 FOLDERS = {"article": "articles", "story": "stories", "entity": "entities"}
 
@@ -38,7 +38,7 @@ class Problem:
 
 @lru_cache(maxsize=None)
 def schema(kind: str) -> dict:
-    return json.loads(resources.files("generator").joinpath(f"schemas/{kind}.json").read_text("utf-8"))
+    return json.loads(resources.files("generator.content").joinpath(f"schemas/{kind}.json").read_text("utf-8"))
 
 
 @lru_cache(maxsize=None)
@@ -184,7 +184,7 @@ class _Locator:
 
     def tree(self):
         if self._tree is None:
-            from generator.merge import round_trip_yaml
+            from generator.content.merge import round_trip_yaml
             try:
                 self._tree = round_trip_yaml().load(self.text)
             except Exception:

@@ -8,7 +8,7 @@ old generated value:
 - file on disk byte-identical to its snapshot: nobody edited it, the new generated
   text is written directly (fast path: no YAML parsing at all, no rewrite when the
   bytes are unchanged);
-- file differs from its snapshot: a three-way merge (generator.merge) of
+- file differs from its snapshot: a three-way merge (generator.content.merge) of
   base=snapshot, ours=file, theirs=new record; the editor wins every conflict and
   the conflict is reported; comments and key order survive (ruamel.yaml round-trip);
 - file deleted by the editor while its snapshot exists: it stays deleted (the
@@ -371,7 +371,7 @@ def _top_level_value(path: Path, key: str) -> str | None:
 def dump_records(items: list[tuple[str, dict]]) -> list[tuple[bytes, list[str]]]:
     """(YAML bytes, schema problems) of each (kind folder, record dict): the pure,
     costly part of the write stage, which the orchestrator may run on its executor."""
-    from generator import check
+    from generator.content import check
 
     return [(dump_yaml(data).encode("utf-8"), [str(p) for p in check.schema_problems(data, KIND_OF_FOLDER[kind])])
             for kind, data in items]
@@ -392,7 +392,7 @@ def write_content(content: Path, articles: list[Article], stories: list[Story],
     record whose digest is the indexed one is then skipped without reading its files
     (merging it again would give back the same bytes).
     """
-    from generator import merge  # ruamel is only imported when an edited file exists
+    from generator.content import merge  # ruamel is only imported when an edited file exists
 
     content = Path(content)
     result = WriteResult()

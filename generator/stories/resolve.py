@@ -3,7 +3,7 @@
 Works from the per-article `Analysis` only (no spaCy here):
 
 - entities: the story's NER mentions and quote speakers, merged by
-  `generator.entities` rules; fact cards and quotes list the ids of the entities
+  `generator.nlp.entities` rules; fact cards and quotes list the ids of the entities
   mentioned inside their source excerpts. Before that, each mention is read in its
   article: an outlet credited in a dateline or credit line is furniture and dropped,
   an outlet's name elsewhere is an organisation whatever spaCy said, and a person's
@@ -29,18 +29,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from generator.config import Config, section
-from generator.entities import TITLE_WORDS, EntityIndex, key, merge_all
+from generator.config import ResolveSettings
+from generator.nlp.entities import TITLE_WORDS, EntityIndex, key, merge_all
 from generator.records import (Analysis, Article, DateMention, Entity, Fact, Mention, Quote, QuoteMention,
                                SourceRef, Story, TimelineItem)
 
 
-@dataclass
-class ResolveSettings:
-    """The `resolve` section of site_config.yml."""
-
-    min_contained_words: int = 6    # a shorter quote is not merged into a longer one containing it
-    date_facts: bool = True         # give fact cards dates and the story a timeline
 
 
 _QUOTE_MARKS = str.maketrans({c: "" for c in "\"“”„«»‘’'`"})
@@ -341,9 +335,9 @@ def build_timeline(facts: list[Fact], by_article: dict[str, tuple[Article, Analy
 
 
 def resolve_story(story: Story, members: list[tuple[Article, Analysis]],
-                  config: Config | None = None) -> tuple[Story, list[Entity]]:
+                  settings: ResolveSettings | None = None) -> tuple[Story, list[Entity]]:
     """Adds quotes, entity ids on facts/quotes, fact dates and the timeline."""
-    settings = section(config, "resolve", ResolveSettings)
+    settings = settings or ResolveSettings()
     index, entities = build_entities(story.id, members)
     by_article = {a.id: (a, an) for a, an in members}
 

@@ -1,4 +1,4 @@
-"""The one MkDocs adapter: turns the digest pages from `generator.render` into MkDocs files.
+"""The one MkDocs adapter: turns the digest pages from `generator.site.render` into MkDocs files.
 
 Registered as the `digest` plugin (entry point in pyproject.toml). Everything that is
 not MkDocs-specific lives in render.py and feeds.py, so the site can move to another
@@ -21,8 +21,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from generator import feeds, render
-from generator.config import load_config, section
+from generator.site import feeds, render
+from generator.config import SiteSettings, load_config
 from generator.errors import ConfigError
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -39,7 +39,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         try:
             cfg_path = self.root / self.config.site_config
             cfg = load_config(cfg_path) if cfg_path.exists() else None
-            self.settings = section(cfg, "site", render.SiteSettings)
+            self.settings = cfg.settings.site if cfg else SiteSettings()
         except (ConfigError, TypeError) as exc:
             raise PluginError(f"digest: {exc}") from exc
         self.site_data: render.SiteData | None = None

@@ -89,7 +89,7 @@ class SerialExecutor:
 
 def _warm_up() -> None:
     # Load the model when the worker starts, not inside the first batch's timing.
-    from generator.analyze import load_nlp
+    from generator.nlp.analyze import load_nlp
 
     load_nlp()
 
@@ -112,7 +112,7 @@ class LocalExecutor(SerialExecutor):
             # forkserver: workers never inherit the threads (progress display, Dask)
             # or the open SQLite cache of the parent.
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["generator.analyze"])
+            ctx.set_forkserver_preload(["generator.nlp.analyze"])
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx,
                                              initializer=_warm_up if self._warm_up else None)
         return self._pool
@@ -203,7 +203,7 @@ def make_executor(kind: str = "local", jobs: int | None = None, scheduler: str |
 
 def survey_batch(items: Sequence[tuple]) -> list:
     """(raw, clean config) -> describe.Survey per article (pass 1 of clean+describe)."""
-    from generator import describe
+    from generator.ingest import describe
 
     out = []
     for raw, cfg in items:
@@ -218,7 +218,7 @@ def survey_batch(items: Sequence[tuple]) -> list:
 
 def describe_batch(items: Sequence[tuple]) -> list:
     """(raw, clean config, recurring lines) -> (Meta, text, removed) or ReadProblem."""
-    from generator import describe
+    from generator.ingest import describe
 
     return [describe.describe_safely(raw, cfg, rec) for raw, cfg, rec in items]
 
@@ -226,7 +226,7 @@ def describe_batch(items: Sequence[tuple]) -> list:
 def analyze_batch(articles: Sequence) -> list:
     """Analysis per article with one nlp.pipe over the batch; a ReadProblem in place
     of an article that fails (the rest of the batch is redone one by one)."""
-    from generator import analyze
+    from generator.nlp import analyze
     from generator.records import ReadProblem
 
     try:
@@ -243,15 +243,16 @@ def analyze_batch(articles: Sequence) -> list:
 
 
 def story_batch(jobs: Sequence[tuple]) -> list:
-    """(group, members, config) -> (Story, [Entity]) or a ReadProblem, per story."""
-    from generator import extract, resolve
+    """(group, members, (extract settings, resolve settings)) -> (Story, [Entity]) or a
+    ReadProblem, per story."""
+    from generator.stories import extract, resolve
     from generator.records import ReadProblem
 
     out: list = []
-    for g, members, config in jobs:
+    for g, members, (extract_settings, resolve_settings) in jobs:
         try:
-            story = extract.extract_story(g, members, config)
-            out.append(resolve.resolve_story(story, members, config))
+            story = extract.extract_story(g, members, extract_settings)
+            out.append(resolve.resolve_story(story, members, resolve_settings))
         except Exception as exc:  # one bad story must not sink the build
             log.exception("story %s failed", g.id)
             out.append(ReadProblem(g.id, f"story could not be built: {exc!r}"))
@@ -260,6 +261,6 @@ def story_batch(jobs: Sequence[tuple]) -> list:
 
 def dump_batch(items: Sequence[tuple[str, dict]]) -> list:
     """(YAML bytes, schema problems) per (kind folder, record dict): see store.dump_records."""
-    from generator import store
+    from generator.content import store
 
     return store.dump_records(list(items))

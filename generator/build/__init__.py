@@ -1,0 +1,1 @@
+"""Running the pipeline: stage order, cache, executors."""

@@ -1,0 +1,1 @@
+"""The YAML records under content/: reading, writing, merging editors' edits, checking."""

@@ -1,0 +1,1 @@
+"""Reading input files and turning them into clean, described articles."""

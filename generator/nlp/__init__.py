@@ -1,0 +1,1 @@
+"""Per-article language analysis: the spaCy pass, quotes, dates, entity names."""

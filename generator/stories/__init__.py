@@ -1,0 +1,1 @@
+"""From analysed articles to stories: grouping, fact cards, resolution."""
