@@ -28,16 +28,22 @@ def _config(folder: Path, inputs: list[Path]) -> Path:
     import yaml
 
     base = yaml.safe_load((ROOT / "site_config.yml").read_text(encoding="utf-8")) or {}
-    base.update(inputs=[str(p) for p in inputs], content=str(folder / "content"),
-                cache=str(folder / "cache"))
+    base.update(inputs=[str(p) for p in inputs], content="content", cache="cache")
     path = folder / "site_config.yml"
     path.write_text(yaml.safe_dump(base, sort_keys=False), encoding="utf-8")
     return path
 
 
 def _build(folder: Path, inputs: list[Path]) -> None:
+    # Inputs are copied into the build folder and named relative to it, so the
+    # records' `source_file` does not depend on where the checkout or OUT_DIR lives.
     folder.mkdir(parents=True, exist_ok=True)
-    cfg = _config(folder, inputs)
+    local = []
+    for src in inputs:
+        dest = folder / "inputs" / src.name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest)
+        local.append(Path("inputs") / src.name)
+    cfg = _config(folder, local)
     cmd = [sys.executable, "-m", "generator", "--config", str(cfg), "build", "--no-cache", "--quiet", "--jobs", "2"]
     run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     (folder / "build.log").write_text(run.stdout + run.stderr, encoding="utf-8")
