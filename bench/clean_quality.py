@@ -77,7 +77,7 @@ def run(limit: int | None, show_worst: int) -> int:
 
     from generator.ingest.describe import prepare_articles
     from generator.ingest.read import read_file
-    from generator.records import ReadProblem
+    from generator.errors import Problem
 
     truth = json.loads(truth_file.read_text(encoding="utf-8"))
     keys = sorted(truth)[:limit] if limit else sorted(truth)
@@ -86,10 +86,10 @@ def run(limit: int | None, show_worst: int) -> int:
     raws, problems = [], []
     for k in keys:
         for item in read_file(DATA / "html" / f"{k}.html.gz", root=DATA):
-            (problems if isinstance(item, ReadProblem) else raws).append(item)
+            (problems if isinstance(item, Problem) else raws).append(item)
     ours: dict[str, str] = {}
     for item in prepare_articles(raws):
-        if isinstance(item, ReadProblem):
+        if isinstance(item, Problem):
             problems.append(item)
         else:
             ours[Path(item.source_file).name.split(".")[0]] = item.text

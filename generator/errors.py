@@ -1,4 +1,33 @@
-"""Specific exceptions. The library raises these; only the CLI turns them into messages."""
+"""Specific exceptions, and the one Problem type. The library raises the exceptions and
+returns Problems; only the CLI turns them into messages."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Problem:
+    """Something wrong with one file or record that is reported, never fatal: an input
+    that cannot be read, a story that could not be built, a content record that fails
+    its schema, a card the site skips.
+
+    `source` is the file (or record id) it is about; `line` and `column` are 1-based and
+    given only when known. str() gives `source:line:column: message`, or
+    `source:line: message` without a column, or `source: message` without a line.
+    """
+
+    source: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
 
 
 class GeneratorError(Exception):

@@ -62,19 +62,6 @@ class RawArticle(_Record):
     content_hash: str = ""         # sha256 of everything above that affects the output
 
 
-@dataclass
-class ReadProblem(_Record):
-    """An input that could not be read; reported, skipped, never fatal."""
-
-    source_file: str
-    reason: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.source_file}:{self.line}" if self.line else self.source_file
-        return f"{where}: {self.reason}"
-
-
 # ---------------------------------------------------------------- articles
 @dataclass
 class Removed(_Record):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from generator.ingest import describe, read
 from generator.nlp.analyze import analyze_articles
-from generator.records import Analysis, Article, ReadProblem
+from generator.errors import Problem
+from generator.records import Analysis, Article
 
 ROOT = Path(__file__).resolve().parent.parent
 INBOX = ROOT / "content" / "inbox"
@@ -19,7 +20,7 @@ INBOX = ROOT / "content" / "inbox"
 
 @lru_cache(maxsize=1)
 def _articles() -> tuple[Article, ...]:
-    raws = [r for r in read.read_inputs([INBOX], root=ROOT) if not isinstance(r, ReadProblem)]
+    raws = [r for r in read.read_inputs([INBOX], root=ROOT) if not isinstance(r, Problem)]
     arts = [a for a in describe.prepare_articles(raws) if isinstance(a, Article)]
     assert len(arts) == len(list(INBOX.glob("*.txt"))), "a sample article failed to clean"
     return tuple(sorted(arts, key=lambda a: a.source_file))

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import check, store
+from generator.content import check, loader, store
 from generator.cli import main
 from tests.edits_helpers import corpus
 
@@ -42,7 +42,7 @@ def test_yaml_syntax_error_points_at_the_bad_line(tree):
     path = tree / "stories/story-0.yml"
     text = edit(path, "single_source: false\n", "single_source: [false\n")
     p = only(check.check_content(tree), "YAML syntax error")
-    assert p.path == str(path)
+    assert p.source == str(path)
     assert p.line >= position(text, "single_source: [")[0]
 
 
@@ -102,7 +102,7 @@ def test_excerpt_that_cannot_be_found_any_more(tree):
     first_para = text.split("text: |-\n")[1].split("\n")[0].strip()
     edit(art, first_para, "Rewritten by an editor.")
     p = only(check.check_content(tree), "no longer anywhere")
-    assert p.path == str(tree / "stories/story-0.yml")
+    assert p.source == str(tree / "stories/story-0.yml")
 
 
 def test_duplicate_card_id_in_one_story(tree):
@@ -119,7 +119,7 @@ def test_duplicate_id_in_two_files_and_file_name_mismatch(tree):
     problems = check.check_content(tree)
     dup = only(problems, "duplicate entity id 'moscow'")
     name = only(problems, "does not match the file name")
-    assert dup.path == name.path == str(copy)
+    assert dup.source == name.source == str(copy)
     assert (dup.line, dup.column) == position(copy.read_text(), "moscow")
 
 
@@ -139,10 +139,10 @@ def test_article_whose_story_does_not_exist(tree):
 
 def test_load_record_refuses_a_record_that_breaks_its_schema(tree):
     path = tree / "entities/moscow.yml"
-    data, problems = check.load_record(path, "entity")
+    data, problems = loader.load_record(path, "entity")
     assert data["name"] == "Moscow" and problems == []
     edit(path, "kind: place", "kind: planet")
-    data, problems = check.load_record(path, "entity")
+    data, problems = loader.load_record(path, "entity")
     assert data is None and "should be one of" in problems[0].message
 
 

@@ -6,7 +6,7 @@ import copy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.content import check
+from generator.content import schema
 from tests.edits_helpers import corpus
 
 ARTICLES, STORIES, ENTITIES = corpus(seed=4)
@@ -41,10 +41,10 @@ def test_fast_predicate_agrees_with_jsonschema(which, pick, value, delete):
         del parent[path[-1]]
     else:
         parent[path[-1]] = value
-    slow = not any(True for _ in check._validator(kind).iter_errors(data))
-    assert check._fast_valid(kind)(data) == slow
+    slow = not any(True for _ in schema._validator(kind).iter_errors(data))
+    assert schema._fast_valid(kind)(data) == slow
 
 
 def test_generated_records_are_valid():
     for kind, record in RECORDS:
-        assert check.schema_problems(record, kind) == []
+        assert schema.schema_problems(record, kind) == []

@@ -3,7 +3,8 @@ import pytest
 
 from generator.ingest.describe import host_outlet, parse_date, parse_dateline, prepare_articles
 from generator.ids import slugify, unique_ids
-from generator.records import Article, RawArticle, ReadProblem
+from generator.errors import Problem
+from generator.records import Article, RawArticle
 
 BODY = ("Officials confirmed the agreement late on Monday after two days of talks.\n\n"
         "The deal still needs approval from both parliaments, a spokesman said.")
@@ -197,8 +198,8 @@ def test_one_failing_article_is_a_problem_and_the_rest_go_on():
     bad = raw("Share this article\n\nSkip to content", source_file="in/bad.txt")
     good = raw(BODY, source_file="in/good.txt")
     out = describe(bad, good)
-    assert isinstance(out[0], ReadProblem) and out[0].source_file == "in/bad.txt"
-    assert out[0].reason == "no article text left after cleaning"
+    assert isinstance(out[0], Problem) and out[0].source == "in/bad.txt"
+    assert out[0].message == "no article text left after cleaning"
     assert isinstance(out[1], Article) and out[1].text == BODY
 
 
@@ -214,7 +215,7 @@ def test_describe_error_in_one_article_does_not_stop_the_batch(monkeypatch):
 
     monkeypatch.setattr(d, "describe_one", flaky)
     out = describe(raw(BODY, source_file="in/boom.txt"), raw(BODY, source_file="in/ok.txt"))
-    assert isinstance(out[0], ReadProblem) and "boom" in out[0].reason
+    assert isinstance(out[0], Problem) and "boom" in out[0].message
     assert isinstance(out[1], Article)
 
 

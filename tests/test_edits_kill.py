@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import check, store
+from generator.content import check, journal, store
 from tests.edits_helpers import corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ while True:
 
 def files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.yml"))
-            if not str(p.relative_to(root)).startswith(store.STAGING)}
+            if not str(p.relative_to(root)).startswith(journal.STAGING)}
 
 
 def test_write_content_killed_at_random_points_leaves_a_valid_tree(tmp_path):
@@ -59,7 +59,7 @@ def test_write_content_killed_at_random_points_leaves_a_valid_tree(tmp_path):
     fresh = tmp_path / "fresh"
     store.write_content(fresh, *corpus(seed=11, n_stories=30, per_story=3))
     assert files(content) == files(fresh), seed
-    assert not (content / store.STAGING).exists()
+    assert not (content / journal.STAGING).exists()
 
 
 def _build(inbox: Path, content: Path, cwd: Path) -> subprocess.Popen:

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from generator.content import check, store
-from generator.content.merge import plain, round_trip_yaml
+from generator.content.yamlio import plain, round_trip_yaml
 from generator.records import Entity, Fact, SourceRef, Story
 from tests.edits_helpers import article
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.content import check, store
-from generator.content.merge import plain, round_trip_yaml
+from generator.content.yamlio import plain, round_trip_yaml
 from tests.edits_helpers import corpus
 
 
@@ -122,7 +122,7 @@ def test_excerpt_removed_from_article_is_reported(tmp_path):
     first = text.split("text: |-\n")[1].split("\n")[0].strip()
     art.write_text(text.replace(first, "Rewritten entirely."))
     result = store.write_content(tmp_path, *corpus(seed=5))
-    assert any("is no longer in article art-0-0" in p for p in result.problems)
+    assert any("is no longer in article art-0-0" in str(p) for p in result.problems)
     assert any("no longer anywhere" in p.message for p in check.check_content(tmp_path))
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from generator.ingest.read import content_hash, read_inputs, strip_site
-from generator.records import RawArticle, ReadProblem
+from generator.errors import Problem
+from generator.records import RawArticle
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <title>Harbour Bridge Reopens After Repairs</title>
@@ -129,7 +130,7 @@ def test_the_sample_corpus_reads_without_problems():
     root = Path(__file__).resolve().parent.parent
     got = list(read_inputs([root / "content" / "inbox"], root=root))
     assert len(got) == 5
-    assert not [g for g in got if isinstance(g, ReadProblem)]
+    assert not [g for g in got if isinstance(g, Problem)]
     assert all(g.source_file.startswith("content/inbox/") for g in got)
 
 

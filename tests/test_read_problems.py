@@ -1,4 +1,4 @@
-"""Read stage: every bad input gives exactly one clear ReadProblem and the batch goes on."""
+"""Read stage: every bad input gives exactly one clear Problem and the batch goes on."""
 import gzip
 import json
 import os
@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from generator.ingest import read
 from generator.ingest.read import read_inputs
-from generator.errors import InputError
-from generator.records import RawArticle, ReadProblem
+from generator.errors import InputError, Problem
+from generator.records import RawArticle
 
 GOOD = "The council approved the budget on Tuesday."
 
@@ -20,7 +20,7 @@ def run(tmp_path, *paths):
 
 
 def problems(items):
-    return [i for i in items if isinstance(i, ReadProblem)]
+    return [i for i in items if isinstance(i, Problem)]
 
 
 def articles(items):
@@ -34,31 +34,31 @@ def one_problem(tmp_path, name, data: bytes):
     probs = problems(items)
     assert len(probs) == 1, probs
     assert [a.text for a in articles(items)] == [GOOD]  # the rest of the batch still reads
-    assert probs[0].source_file == name
+    assert probs[0].source == name
     return probs[0]
 
 
 def test_binary_junk(tmp_path):
     p = one_problem(tmp_path, "junk.txt", bytes(range(256)) * 40)
-    assert "binary" in p.reason
+    assert "binary" in p.message
 
 
 def test_binary_without_nul_bytes_is_still_binary(tmp_path):
     p = one_problem(tmp_path, "ctl.txt", bytes([1, 2, 3, 4, 5, 6, 7, 8, 11, 14, 15, 16]) * 100)
-    assert "binary" in p.reason
+    assert "binary" in p.message
 
 
 def test_wrong_encoding_is_refused_not_guessed(tmp_path):
     p = one_problem(tmp_path, "latin.txt", "Die Straße in München war gesperrt.".encode("latin-1"))
-    assert "not UTF-8" in p.reason and "offset" in p.reason
+    assert "not UTF-8" in p.message and "offset" in p.message
 
 
 def test_empty_file(tmp_path):
-    assert one_problem(tmp_path, "empty.txt", b"").reason == "empty file"
+    assert one_problem(tmp_path, "empty.txt", b"").message == "empty file"
 
 
 def test_whitespace_only_file_is_empty(tmp_path):
-    assert one_problem(tmp_path, "blank.txt", b" \n\n \t\n").reason == "empty file"
+    assert one_problem(tmp_path, "blank.txt", b" \n\n \t\n").message == "empty file"
 
 
 def test_oversized_file_is_refused_from_its_size_alone(tmp_path, monkeypatch):
@@ -73,42 +73,42 @@ def test_oversized_file_is_refused_from_its_size_alone(tmp_path, monkeypatch):
     (tmp_path / "zz_good.txt").write_text(GOOD, encoding="utf-8")
     items = run(tmp_path)
     (p,) = problems(items)
-    assert p.source_file == "huge.html" and "too large" in p.reason and "50.0 MB" in p.reason
+    assert p.source == "huge.html" and "too large" in p.message and "50.0 MB" in p.message
     assert len(articles(items)) == 1
 
 
 def test_oversized_text_file(tmp_path):
     p = one_problem(tmp_path, "huge.txt", b"nonsense " * (read.MAX_TEXT_BYTES // 9 + 10))
-    assert "too large" in p.reason
+    assert "too large" in p.message
 
 
 def test_gzip_bomb_is_capped(tmp_path):
     data = gzip.compress(b"<html><body>" + b"a" * (read.MAX_HTML_BYTES + 10))
     assert len(data) < read.MAX_HTML_BYTES
     p = one_problem(tmp_path, "bomb.html.gz", data)
-    assert "too large" in p.reason
+    assert "too large" in p.message
 
 
 def test_broken_gzip(tmp_path):
     p = one_problem(tmp_path, "bad.html.gz", b"\x1f\x8b\x08\x00garbage that is not deflate")
-    assert "gzip" in p.reason
+    assert "gzip" in p.message
 
 
 def test_html_without_article_text(tmp_path):
     p = one_problem(tmp_path, "empty.html", b"<html><head><title>x</title></head><body></body></html>")
-    assert "no article text" in p.reason
+    assert "no article text" in p.message
 
 
 def test_missing_path(tmp_path):
     items = list(read_inputs([tmp_path / "nope.txt", tmp_path / "nope-dir"], root=tmp_path))
-    assert [(p.source_file, p.reason) for p in items] == [("nope.txt", "no such file"),
+    assert [(p.source, p.message) for p in items] == [("nope.txt", "no such file"),
                                                           ("nope-dir", "unsupported file type (expected one of .txt, .html, .htm, .html.gz, .jsonl)")]
 
 
 def test_broken_symlink(tmp_path):
     os.symlink(tmp_path / "gone.txt", tmp_path / "link.txt")
     (p,) = run(tmp_path, "link.txt")
-    assert p.reason == "no such file"
+    assert p.message == "no such file"
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
@@ -117,13 +117,13 @@ def test_unreadable_file(tmp_path):
     f.write_text(GOOD, encoding="utf-8")
     f.chmod(0)
     (p,) = run(tmp_path, "secret.txt")
-    assert "cannot read" in p.reason
+    assert "cannot read" in p.message
 
 
 def test_unsupported_file_named_explicitly(tmp_path):
     (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4")
     (p,) = run(tmp_path, "a.pdf")
-    assert "unsupported file type" in p.reason
+    assert "unsupported file type" in p.message
 
 
 def test_jsonl_bad_lines_each_give_one_problem_naming_the_line(tmp_path):
@@ -142,7 +142,7 @@ def test_jsonl_bad_lines_each_give_one_problem_naming_the_line(tmp_path):
     f.write_text("\n".join(lines), encoding="utf-8")
     items = run(tmp_path, "bulk.jsonl")
     assert [a.text for a in articles(items)] == ["Line one is fine.", "Line eight is fine too."]
-    by_line = {p.line: p.reason for p in problems(items)}
+    by_line = {p.line: p.message for p in problems(items)}
     assert sorted(by_line) == [2, 3, 4, 5, 6, 7, 9]
     assert by_line[2].startswith("truncated JSON")
     assert by_line[9].startswith("truncated JSON")
@@ -159,7 +159,7 @@ def test_jsonl_line_in_wrong_encoding_or_binary(tmp_path):
     f.write_bytes(b'{"text": "caf\xe9"}\n' + b'{"text": "ok text."}\n' + b'{"text": "a\\u0000\\u0001\\u0002\\u0003"}\n')
     items = run(tmp_path, "bulk.jsonl")
     assert [a.text for a in articles(items)] == ["ok text."]
-    reasons = {p.line: p.reason for p in problems(items)}
+    reasons = {p.line: p.message for p in problems(items)}
     assert "not UTF-8" in reasons[1] and "binary" in reasons[3]
 
 
@@ -171,13 +171,13 @@ def test_jsonl_overlong_line_is_skipped_without_losing_the_next(tmp_path, monkey
     items = run(tmp_path, "bulk.jsonl")
     assert [a.text for a in articles(items)] == ["Short one."]
     (p,) = problems(items)
-    assert p.line == 1 and "longer than" in p.reason
+    assert p.line == 1 and "longer than" in p.message
 
 
 def test_empty_jsonl(tmp_path):
     (tmp_path / "e.jsonl").write_text("\n\n", encoding="utf-8")
     (p,) = run(tmp_path, "e.jsonl")
-    assert p.reason == "empty file"
+    assert p.message == "empty file"
 
 
 def test_os_error_while_reading_is_one_problem(tmp_path, monkeypatch):
@@ -195,7 +195,7 @@ def test_os_error_while_reading_is_one_problem(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", denied)
     items = run(tmp_path)
     (p,) = problems(items)
-    assert (p.source_file, p.reason) == ("a.txt", "cannot read file: Permission denied")
+    assert (p.source, p.message) == ("a.txt", "cannot read file: Permission denied")
     assert len(articles(items)) == 1
 
 

@@ -1,8 +1,8 @@
 import pytest
 
 from generator.build import executors
-from generator.errors import ConfigError
-from generator.records import Analysis, ReadProblem
+from generator.errors import ConfigError, Problem
+from generator.records import Analysis
 from tests.scale_helpers import sample_articles
 
 
@@ -70,8 +70,8 @@ def test_one_bad_article_becomes_a_problem_and_the_batch_goes_on():
     articles = sample_articles()[:3]
     articles[1].text = None  # spaCy cannot parse it
     out = executors.analyze_batch(articles)
-    assert [type(r) for r in out] == [Analysis, ReadProblem, Analysis]
-    assert out[1].source_file == articles[1].source_file
+    assert [type(r) for r in out] == [Analysis, Problem, Analysis]
+    assert out[1].source == articles[1].source_file
     assert out[0].article_id == articles[0].id and out[2].article_id == articles[2].id
 
 

@@ -1,4 +1,4 @@
-"""store.dump_yaml builds YAML nodes directly; it must write exactly what PyYAML's
+"""yamlio.dump_yaml builds YAML nodes directly; it must write exactly what PyYAML's
 representer (the reference) writes, on real records and on arbitrary plain data."""
 from __future__ import annotations
 
@@ -9,27 +9,27 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.content import store
+from generator.content import yamlio
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def reference(data) -> str:
-    return yaml.dump(data, Dumper=store._Dumper, **store._DUMP_OPTIONS)
+    return yaml.dump(data, Dumper=yamlio._Dumper, **yamlio._DUMP_OPTIONS)
 
 
 def committed_records():
     files = sorted((ROOT / "content").glob("[ase]*/*.yml"))
     if not files:
         pytest.skip("no committed content")
-    return [store.load_yaml(p.read_bytes()) for p in files]
+    return [yamlio.load_yaml(p.read_bytes()) for p in files]
 
 
 def test_committed_records_dump_as_pyyaml_does():
     records = committed_records()
     assert len(records) > 10
     for data in records:
-        assert store.dump_yaml(data) == reference(data)
+        assert yamlio.dump_yaml(data) == reference(data)
 
 
 # Text that stresses quoting: YAML indicators, look-alikes of other types, line breaks,
@@ -48,11 +48,11 @@ plain = st.recursive(scalars, lambda inner: st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(tricky, plain, max_size=6))
 def test_any_plain_data_dumps_as_pyyaml_does(data):
-    assert store.dump_yaml(data) == reference(data)
+    assert yamlio.dump_yaml(data) == reference(data)
 
 
 def test_values_outside_plain_data_fall_back_to_pyyaml():
     shared = ["a", "b"]
     for data in ({"x": 1.5, "y": float("inf")}, {"a": shared, "b": shared}):
-        assert store.dump_yaml(data) == reference(data)
-    assert "&id" in store.dump_yaml({"a": shared, "b": shared})
+        assert yamlio.dump_yaml(data) == reference(data)
+    assert "&id" in yamlio.dump_yaml({"a": shared, "b": shared})

@@ -217,17 +217,17 @@ def survey_batch(items: Sequence[tuple]) -> list:
 
 
 def describe_batch(items: Sequence[tuple]) -> list:
-    """(raw, clean config, recurring lines) -> (Meta, text, removed) or ReadProblem."""
+    """(raw, clean config, recurring lines) -> (Meta, text, removed) or Problem."""
     from generator.ingest import describe
 
     return [describe.describe_safely(raw, cfg, rec) for raw, cfg, rec in items]
 
 
 def analyze_batch(articles: Sequence) -> list:
-    """Analysis per article with one nlp.pipe over the batch; a ReadProblem in place
+    """Analysis per article with one nlp.pipe over the batch; a Problem in place
     of an article that fails (the rest of the batch is redone one by one)."""
     from generator.nlp import analyze
-    from generator.records import ReadProblem
+    from generator.errors import Problem
 
     try:
         return list(analyze.analyze_articles(articles))
@@ -238,15 +238,15 @@ def analyze_batch(articles: Sequence) -> list:
         try:
             out.extend(analyze.analyze_articles([article]))
         except Exception as exc:
-            out.append(ReadProblem(article.source_file, f"analysis failed: {exc!r}"))
+            out.append(Problem(article.source_file, f"analysis failed: {exc!r}"))
     return out
 
 
 def story_batch(jobs: Sequence[tuple]) -> list:
     """(group, members, (extract settings, resolve settings)) -> (Story, [Entity]) or a
-    ReadProblem, per story."""
+    Problem, per story."""
     from generator.stories import extract, resolve
-    from generator.records import ReadProblem
+    from generator.errors import Problem
 
     out: list = []
     for g, members, (extract_settings, resolve_settings) in jobs:
@@ -255,7 +255,7 @@ def story_batch(jobs: Sequence[tuple]) -> list:
             out.append(resolve.resolve_story(story, members, resolve_settings))
         except Exception as exc:  # one bad story must not sink the build
             log.exception("story %s failed", g.id)
-            out.append(ReadProblem(g.id, f"story could not be built: {exc!r}"))
+            out.append(Problem(g.id, f"story could not be built: {exc!r}"))
     return out
 
 

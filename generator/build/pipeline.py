@@ -2,7 +2,7 @@
 
 read -> clean+describe -> analyze (per article, parallel, cached) -> group ->
 extract+resolve (per story, parallel, cached) -> write. A bad article or story is
-reported as a `ReadProblem` and skipped; the rest of the batch goes on.
+reported as a `Problem` and skipped; the rest of the batch goes on.
 
 Scale: articles stream from the readers through clean+describe; only the cleaned
 `Article`s and their small `Analysis` records are kept (never a spaCy `Doc`). The
@@ -26,17 +26,17 @@ from generator.build import cache as cache_mod
 from generator.ingest import clean, describe, read
 from generator.build import executors
 from generator.stories import group, resolve
-from generator.content import store
+from generator.content import journal, store
 from generator.config import Config
-from generator.errors import MissingInputError
-from generator.records import Analysis, Article, ReadProblem, Story
+from generator.errors import MissingInputError, Problem
+from generator.records import Analysis, Article, Story
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class BuildReport:
-    problems: list[ReadProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)   # editor value kept over a new generated one
     written: list[str] = field(default_factory=list)     # files changed on disk
     articles: int = 0
@@ -78,7 +78,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         raise MissingInputError(missing)
     clock = _Clock(report.timings)
 
-    with store.content_lock(content), \
+    with journal.content_lock(content), \
             _executor(executor, jobs, scheduler) as ex, \
             cache_mod.Cache(config.resolve(config.cache) if use_cache else None) as cache:
         fp = cache_mod.fingerprint(config)
@@ -88,7 +88,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         clock.lap("read+clean")
         if not articles and report.problems:
             # Every input failed: writing now would empty the digest for nothing.
-            report.problems.append(ReadProblem(str(content), "no article could be read: content left as it was"))
+            report.problems.append(Problem(str(content), "no article could be read: content left as it was"))
             return report
 
         keys = {a.id: cache_mod.article_key(a, fp) for a in articles}
@@ -121,7 +121,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         conflicts, problems = _write(content, articles, stories, entities, write_key, cache, report, ex, state)
         report.conflicts = conflicts
         # Generated records the store wrote but found invalid: the editor must see them.
-        report.problems += [ReadProblem(str(content), str(p)) for p in problems]
+        report.problems += [Problem(str(content), str(p)) for p in problems]
         report.articles, report.stories = len(articles), len(stories)
         clock.lap("write")
     return report
@@ -172,7 +172,7 @@ def _previous_assignment(content: Path, state: str, cache: cache_mod.Cache) -> d
     """store.previous_assignment, or the assignment this build's predecessor wrote
     when the directory is still in the state it left (reading every article file
     for its `story:` line is most of a re-run that finds nothing new)."""
-    if cache.enabled and not (content / store.STAGING).exists():
+    if cache.enabled and not (content / journal.STAGING).exists():
         key = _assignment_key(content, state)
         hit = cache.get_many([key]).get(key)
         if isinstance(hit, dict):
@@ -254,11 +254,11 @@ def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache,
                 where.append(n)
         del surveys, counter
         for n, result in zip(where, _cached_map(ex, executors.describe_batch, todo, todo_keys, cache,
-                                                (tuple, ReadProblem))):
+                                                (tuple, Problem))):
             done[n] = result
         articles, problems = [], []
         for item in describe.finish(raws, done):
-            (problems if isinstance(item, ReadProblem) else articles).append(item)
+            (problems if isinstance(item, Problem) else articles).append(item)
         # Stored before later stages set `dates`/`story` on these objects.
         cache.put_many([(key, (articles, problems))])
     del raws  # the raw texts are not needed again: do not hold them next to the clean ones
@@ -333,23 +333,23 @@ def _group(articles: list[Article], analyses: dict[str, Analysis], previous: dic
     return groups
 
 
-def _collect_problems(items: Iterable, problems: list[ReadProblem]) -> Iterator:
-    """The RawArticles of a reader stream; its ReadProblems go to `problems`."""
+def _collect_problems(items: Iterable, problems: list[Problem]) -> Iterator:
+    """The RawArticles of a reader stream; its Problems go to `problems`."""
     for item in items:
-        if isinstance(item, ReadProblem):
+        if isinstance(item, Problem):
             problems.append(item)
         else:
             yield item
 
 
-def _unique_ids(articles: list[Article], problems: list[ReadProblem]) -> list[Article]:
+def _unique_ids(articles: list[Article], problems: list[Problem]) -> list[Article]:
     # Every later stage indexes articles by id: a second article with the same id
     # would silently replace the first.
     seen: set[str] = set()
     out = []
     for a in articles:
         if a.id in seen:
-            problems.append(ReadProblem(a.source_file, f"duplicate article id {a.id!r}: skipped"))
+            problems.append(Problem(a.source_file, f"duplicate article id {a.id!r}: skipped"))
             continue
         seen.add(a.id)
         out.append(a)
@@ -375,7 +375,7 @@ def _analyze(articles: list[Article], keys: dict[str, str], ex, cache: cache_mod
     size = executors.batch_size_for(len(todo), ex.jobs)
     fresh: list = []
     for article, result in zip(todo, ex.map(executors.analyze_batch, todo, size)):
-        if isinstance(result, ReadProblem):
+        if isinstance(result, Problem):
             report.problems.append(result)
             continue
         analyses[article.id] = result
@@ -420,7 +420,7 @@ def _stories(groups, by_id: dict[str, Article], analyses: dict[str, Analysis], k
     for n, result in zip(todo, ex.map(executors.story_batch, jobs_iter(), size)):
         done += 1
         progress("stories", done, len(groups))
-        if isinstance(result, ReadProblem):
+        if isinstance(result, Problem):
             report.problems.append(result)
             continue
         results[n] = result

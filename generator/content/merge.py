@@ -1,4 +1,4 @@
-"""Three-way merge of an edited YAML record, and re-anchoring of source references.
+"""Three-way merge of an edited YAML record (the editor's file with the new generated record).
 
 base = what the generator wrote last time (the snapshot), ours = the file on disk as
 the editor left it, theirs = the record the generator produces now. The editor owns
@@ -20,22 +20,17 @@ of ruamel is paid per edited file, not per build.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import io
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-import yaml
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
-from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, LiteralScalarString,
-                                      SingleQuotedScalarString)
 
-from generator.content import store
+from generator.content.reanchor import reanchor_dates, reanchor_story
+from generator.content.yamlio import load_yaml, plain, restore_comments, round_trip_yaml, short, to_round_trip
+from generator.errors import Problem
 
 _MISSING = object()
 # Lists whose items are cards (mappings): merged item by item.
@@ -47,77 +42,12 @@ _CONTENT_KEY = ("article", "date", "text", "line", "excerpt", "start")
 class Outcome:
     data: bytes | None              # the merged file, None when the file cannot be merged
     conflicts: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)   # excerpts that could not be re-anchored
     text: str | None = None         # article: the text as it stays on disk
     changed: bool = False
     # The ledger of paths the editor owns (changed, added, deleted), kept beside the
     # snapshot so an edit survives even after the generator once agreed with it.
     owned: list[str] = field(default_factory=list)
-
-
-def round_trip_yaml() -> YAML:
-    y = YAML(typ="rt")
-    y.width = 1 << 30               # same no-folding policy as store.dump_yaml
-    y.allow_unicode = True
-    y.preserve_quotes = True
-    # Same spelling of null as the generator's dumps (ruamel would leave it empty).
-    y.representer.add_representer(
-        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null"))
-    return y
-
-
-def plain(value: Any) -> Any:
-    """ruamel's round-trip types as plain Python (dates as the ISO strings records hold)."""
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    return value
-
-
-def _literal_ok(s: str) -> bool:
-    lines = s.split("\n")
-    return (len(lines) > 1 and not s.startswith((" ", "\t"))
-            and all(line == line.rstrip() for line in lines)
-            and all(ch == "\n" or ch.isprintable() for ch in s))
-
-
-def to_round_trip(value: Any) -> Any:
-    """A generated value ready to go into a ruamel tree (multi-line text as `|` blocks)."""
-    if isinstance(value, dict):
-        m = CommentedMap()
-        for k, v in value.items():
-            m[k] = to_round_trip(v)
-        return m
-    if isinstance(value, list):
-        return CommentedSeq(to_round_trip(v) for v in value)
-    if isinstance(value, str):
-        if _literal_ok(value):
-            return LiteralScalarString(value)
-        if _implicit_tag(value) != "tag:yaml.org,2002:str":
-            # ruamel writes YAML 1.2, where `no` or `0777` are plain strings, but
-            # PyYAML (check, the site) reads 1.1: quote whatever 1.1 would not read back.
-            return DoubleQuotedScalarString(value) if "'" in value else SingleQuotedScalarString(value)
-    return value
-
-
-def _implicit_tag(value: str) -> str:
-    return yaml.SafeLoader.resolve(yaml.SafeLoader, yaml.ScalarNode, value, (True, False))
-
-
-def _short(value: Any) -> str:
-    s = repr(plain(value))
-    return s if len(s) <= 70 else s[:67] + "..."
 
 
 class _Merger:
@@ -151,20 +81,20 @@ class _Merger:
                 else:                                                 # the editor deleted it
                     self.owned.add(sub)
                     if t is not _MISSING and t != b:
-                        self.conflict(sub, f"kept editor's deletion (generator now says {_short(t)})")
+                        self.conflict(sub, f"kept editor's deletion (generator now says {short(t)})")
                 continue
             o = ours[key]
             if b is _MISSING:                                  # the editor added it
                 self.owned.add(sub)
                 if t is not _MISSING and plain(o) != t:
-                    self.conflict(sub, f"kept editor's value {_short(o)} (generator now says {_short(t)})")
+                    self.conflict(sub, f"kept editor's value {short(o)} (generator now says {short(t)})")
                 continue
             if t is _MISSING:                                  # the generator dropped it
                 if plain(o) == b and not self.owned_under(sub):
                     del ours[key]
                     self.changed = True
                 else:
-                    self.conflict(sub, f"kept editor's value {_short(o)} (generator no longer writes it)")
+                    self.conflict(sub, f"kept editor's value {short(o)} (generator no longer writes it)")
                 continue
             self.value(b, o, t, sub, lambda v, key=key: ours.__setitem__(key, v))
 
@@ -182,7 +112,7 @@ class _Merger:
         po = plain(o)
         if path in self.owned:                                 # the editor's, wholesale
             if t != b and t != po:
-                self.conflict(path, f"kept editor's value {_short(o)} (generator now says {_short(t)})")
+                self.conflict(path, f"kept editor's value {short(o)} (generator now says {short(t)})")
         elif isinstance(o, dict) and isinstance(b, dict) and isinstance(t, dict):
             self.mapping(b, o, t, path)
         elif isinstance(o, list) and isinstance(b, list) and isinstance(t, list) and _cards(b, t):
@@ -194,7 +124,7 @@ class _Merger:
         else:
             self.owned.add(path)
             if t != b and t != po:
-                self.conflict(path, f"kept editor's value {_short(o)} (generator now says {_short(t)})")
+                self.conflict(path, f"kept editor's value {short(o)} (generator now says {short(t)})")
 
     # ------------------------------------------------------------ lists of cards
     def cards(self, base: list, ours: CommentedSeq, theirs: list, path: str) -> None:
@@ -224,7 +154,7 @@ class _Merger:
                 self.owned.add(sub)
                 t = tmap.get(key, _MISSING)
                 if t is not _MISSING and plain(item) != t:
-                    self.conflict(sub, f"kept editor's card {_short(item)} (generator now says {_short(t)})")
+                    self.conflict(sub, f"kept editor's card {short(item)} (generator now says {short(t)})")
                 kept.append((i, key, item))
         # Cards new from the generator go after their predecessor in the generated order;
         # one the editor once deleted stays out.
@@ -300,60 +230,6 @@ def _replace_items(seq: CommentedSeq, kept: list[tuple[int | None, Any, Any]]) -
             seq.ca.items[new_i] = old_comments[old_i]
 
 
-# ---------------------------------------------------------------- re-anchoring
-def reanchor(ref: dict, text: str) -> bool | None:
-    """Point `ref` (article/excerpt/start/end) at its excerpt in `text` again.
-
-    True when moved, False when already right, None when the excerpt is not in the
-    text any more. Several matches: the one nearest the old offset wins.
-    """
-    excerpt, start = ref.get("excerpt"), ref.get("start")
-    if not isinstance(excerpt, str) or not excerpt:
-        return None
-    if isinstance(start, int) and text[start:start + len(excerpt)] == excerpt and ref.get("end") == start + len(excerpt):
-        return False
-    hits, at = [], text.find(excerpt)
-    while at >= 0:
-        hits.append(at)
-        at = text.find(excerpt, at + 1)
-    if not hits:
-        return None
-    old = start if isinstance(start, int) else 0
-    best = min(hits, key=lambda h: (abs(h - old), h))
-    ref["start"], ref["end"] = best, best + len(excerpt)
-    return True
-
-
-def reanchor_story(story: dict, texts: dict[str, str], where: str) -> list[str]:
-    """Re-anchor every source of the story's facts and quotes; the unfindable as messages."""
-    problems = []
-    for group in ("facts", "quotes"):
-        for card in story.get(group) or []:
-            if not isinstance(card, dict):
-                continue
-            for n, ref in enumerate(card.get("sources") or []):
-                if not isinstance(ref, dict):
-                    continue
-                text = texts.get(str(ref.get("article")))
-                if text is None:
-                    continue
-                if reanchor(ref, text) is None:
-                    problems.append(f"{where}: {group}[{card.get('id')}].sources[{n}]: excerpt "
-                                    f"{_short(ref.get('excerpt'))} is no longer in article {ref.get('article')}")
-    return problems
-
-
-def reanchor_dates(article: dict) -> None:
-    text = article.get("text")
-    if not isinstance(text, str):
-        return
-    for mention in article.get("dates") or []:
-        if isinstance(mention, dict) and isinstance(mention.get("text"), str):
-            ref = {"excerpt": mention["text"], "start": mention.get("start"), "end": mention.get("end")}
-            if reanchor(ref, text):
-                mention["start"], mention["end"] = ref["start"], ref["end"]
-
-
 # ---------------------------------------------------------------- one file
 def merge_data(base: dict, ours: CommentedMap, theirs: dict, where: str = "") -> tuple[bool, list[str]]:
     m = _Merger(where)
@@ -375,7 +251,7 @@ def merge_file(snapshot: bytes | None, disk: bytes, theirs: dict, where: str,
     base: Any = {}
     if snapshot is not None:
         try:
-            base = store.load_yaml(snapshot) or {}
+            base = load_yaml(snapshot) or {}
         except Exception:           # a damaged snapshot: treat every value as the editor's
             base = {}
     out = Outcome(None)
@@ -401,60 +277,3 @@ def merge_file(snapshot: bytes | None, disk: bytes, theirs: dict, where: str,
     else:
         out.data = disk
     return out
-
-
-# ---------------------------------------------------------------- comments
-_BLOCK_START = re.compile(r"[:-]\s*[|>][0-9+-]*\s*(#.*)?$")
-_TOP_KEY = re.compile(r"^([^\s#'\"-][^:]*):")
-
-
-def _comment_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, line) of full-line comments, skipping lines inside `|`/`>` blocks."""
-    out, block_indent = [], None
-    for n, line in enumerate(text.splitlines()):
-        indent = len(line) - len(line.lstrip(" "))
-        if block_indent is not None:
-            if not line.strip() or indent > block_indent:
-                continue
-            block_indent = None
-        if line.lstrip().startswith("#"):
-            out.append((n, line))
-        elif _BLOCK_START.search(line):
-            block_indent = indent if not line.lstrip().startswith("- ") else indent
-    return out
-
-
-def restore_comments(original: str, merged: str) -> str:
-    """Put back full-line comments that ruamel lost with a removed node.
-
-    ruamel keeps a comment that precedes a key on the node before it; when the merge
-    drops that node (a card the generator no longer produces), the comment would go
-    too. Each lost comment goes back before the top-level key that followed it.
-    """
-    have = Counter(line.strip() for _, line in _comment_lines(merged))
-    lines = original.splitlines()
-    lost: dict[int, list[str]] = {}
-    for n, line in _comment_lines(original):
-        if have[line.strip()] > 0:
-            have[line.strip()] -= 1
-        else:
-            lost.setdefault(n, []).append(line)
-    if not lost:
-        return merged
-    before: dict[str, list[str]] = {}
-    tail: list[str] = []
-    for n in sorted(lost):
-        key = next((m.group(1) for line in lines[n + 1:] if (m := _TOP_KEY.match(line))), None)
-        (before.setdefault(key, []) if key else tail).extend(lost[n])
-    out = []
-    for line in merged.splitlines(keepends=True):
-        m = _TOP_KEY.match(line)
-        if m and m.group(1) in before:
-            out += [c + "\n" for c in before.pop(m.group(1))]
-        out.append(line)
-    leftover = [c for cs in before.values() for c in cs] + tail
-    if leftover:
-        if out and not out[-1].endswith("\n"):
-            out[-1] += "\n"
-        out += [c + "\n" for c in leftover]
-    return "".join(out)

@@ -22,31 +22,28 @@ Deleting the ledger hands those fields back to the generator.
 content/.snapshot/index.json holds a digest of each record the snapshots were dumped
 from, so an unchanged record is not even dumped on a re-run.
 
-Crash safety: a build never writes a content file in place. Every new file is staged
-under content/.staging/, then a journal (content/.staging/COMMIT) is written
-atomically, then the staged files are renamed over their targets. A build killed
-before the journal exists leaves the old tree; killed after, the next build rolls the
-journal forward, and `check` reads the tree as the journal describes it meanwhile, so
-cross-file references (article <-> story offsets) are never seen half-updated.
+Crash safety: every file of a build is staged and put in place by one journaled
+transaction (generator.content.journal), so a killed build leaves either the old tree
+or a journal the next build rolls forward.
 """
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
-import io
 import json
 import logging
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 import yaml
 
-from generator.errors import ContentError, LockedError
+from generator.content.journal import Transaction, recover
+from generator.content.merge import merge_file
+from generator.content.reanchor import reanchor_story
+from generator.content.schema import schema_problems
+from generator.content.yamlio import dump_yaml, load_yaml
+from generator.errors import Problem
 from generator.records import Article, Entity, Story
 
 log = logging.getLogger(__name__)
@@ -54,8 +51,6 @@ log = logging.getLogger(__name__)
 KINDS = ("articles", "stories", "entities")
 KIND_OF_FOLDER = {"articles": "article", "stories": "story", "entities": "entity"}
 SNAPSHOT = ".snapshot"
-STAGING = ".staging"
-JOURNAL = "COMMIT"
 
 
 @dataclass
@@ -64,53 +59,10 @@ class WriteResult:
     conflicts: list[str] = field(default_factory=list)
     # Generated records that fail their schema and references that could not be
     # re-anchored: written anyway (the editor sees them in `check`), reported here.
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     # Ids of articles whose file on disk is not the generator's record after this
     # build (edited, deleted or kept by an editor): their `story:` must be read back.
     edited_articles: set[str] = field(default_factory=set)
-
-
-# ---------------------------------------------------------------- locking, atomic files
-@contextlib.contextmanager
-def content_lock(content: Path):
-    content = Path(content)
-    content.mkdir(parents=True, exist_ok=True)
-    fh = open(content / ".lock", "w")
-    try:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LockedError(f"{content}: another build is running (lock {content / '.lock'})") from None
-        yield
-    finally:
-        fh.close()
-
-
-def atomic_write(path: Path, text: str) -> bool:
-    """Write text via a temporary file, fsync and rename; False when the file already had it."""
-    path = Path(path)
-    data = text.encode("utf-8")
-    with contextlib.suppress(FileNotFoundError):
-        if path.read_bytes() == data:
-            return False
-    _write_new(path, data, sync=True)
-    return True
-
-
-def _write_new(path: Path, data: bytes, sync: bool) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            if sync:
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -120,145 +72,7 @@ def _read_bytes(path: Path) -> bytes | None:
         return None
 
 
-# ---------------------------------------------------------------- YAML in and out
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """Deterministic, readable output: block style, multi-line text as `|` blocks."""
-
-
-def _represent_str(dumper, value: str):
-    # PyYAML itself falls back to a quoted scalar when a literal block could not
-    # round-trip (trailing spaces, control characters), so this is always safe.
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
-class FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe loader that keeps dates as the strings editors typed (records hold ISO strings)."""
-
-
-FastLoader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-_DUMP_OPTIONS = dict(sort_keys=False, allow_unicode=True, default_flow_style=False,
-                    width=1 << 30)  # a huge width: long sentences never fold mid-excerpt
-
-
-def dump_yaml(data: dict) -> str:
-    node = _node(data, set())
-    if node is None:  # a value outside plain data, or a shared container: PyYAML's own way
-        return yaml.dump(data, Dumper=_Dumper, **_DUMP_OPTIONS)
-    stream = io.StringIO()
-    dumper = _Dumper(stream, **_DUMP_OPTIONS)
-    try:
-        dumper.open()
-        dumper.serialize(node)
-        dumper.close()
-    finally:
-        dumper.dispose()
-    return stream.getvalue()
-
-
-_T = "tag:yaml.org,2002:"
-
-
-def _node(value, seen: set):
-    """The node PyYAML's SafeRepresenter (with `_represent_str`) makes of `value`,
-    built directly: the representer's per-object bookkeeping was most of the write
-    stage. None when `value` holds anything else (the caller falls back to PyYAML);
-    the output is byte-identical either way (tested)."""
-    kind = type(value)
-    if kind is str:
-        return yaml.ScalarNode(_T + "str", value, style="|" if "\n" in value else None)
-    if kind is dict or kind is list:
-        if id(value) in seen:  # PyYAML would write an anchor and an alias
-            return None
-        seen.add(id(value))
-        if kind is list:
-            items = [_node(v, seen) for v in value]
-            return None if None in items else yaml.SequenceNode(_T + "seq", items, flow_style=False)
-        pairs = [(_node(k, seen), _node(v, seen)) for k, v in value.items()]
-        if any(k is None or v is None for k, v in pairs):
-            return None
-        return yaml.MappingNode(_T + "map", pairs, flow_style=False)
-    if kind is bool:
-        return yaml.ScalarNode(_T + "bool", "true" if value else "false")
-    if kind is int:
-        return yaml.ScalarNode(_T + "int", str(value))
-    if value is None:
-        return yaml.ScalarNode(_T + "null", "null")
-    return None  # floats, dates and the rest: PyYAML's representer knows their spelling
-
-
-def load_yaml(text: str | bytes):
-    return yaml.load(text, Loader=FastLoader)
-
-
-# ---------------------------------------------------------------- crash-safe commit
-def _journal_ops(content: Path) -> list[tuple[str | None, str]] | None:
-    try:
-        raw = (content / STAGING / JOURNAL).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    return [(src, dst) for src, dst in json.loads(raw)["ops"]]
-
-
-def pending_changes(content: Path) -> dict[Path, Path | None]:
-    """A committed but not yet applied build: target -> staged file (None: delete).
-
-    Used by `check` to read the tree as the interrupted build left it logically.
-    """
-    content = Path(content)
-    ops = _journal_ops(content)
-    out: dict[Path, Path | None] = {}
-    for src, dst in ops or []:
-        target = content / dst
-        if src is None:
-            out[target] = None
-        elif (content / STAGING / src).exists():
-            out[target] = content / STAGING / src
-    return out
-
-
-def recover(content: Path) -> bool:
-    """Finish (roll forward) a committed build or drop an uncommitted one. True if it did."""
-    content = Path(content)
-    staging = content / STAGING
-    if not staging.exists():
-        return False
-    ops = _journal_ops(content)
-    if ops is not None:
-        _apply(content, ops)
-    shutil.rmtree(staging, ignore_errors=True)
-    return True
-
-
-def _apply(content: Path, ops: list[tuple[str | None, str]]) -> None:
-    staging = content / STAGING
-    made: set[str] = set()   # one mkdir per folder, not per file (tens of thousands)
-    for src, dst in ops:
-        target = os.path.join(content, dst)
-        if src is None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(target)
-            continue
-        staged = os.path.join(staging, src)
-        if os.path.exists(staged):  # else a previous run already moved it
-            folder = os.path.dirname(target)
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
-            os.replace(staged, target)
-    # The journal goes last: until it is gone, a re-run replays the (idempotent) ops.
-    with contextlib.suppress(FileNotFoundError):
-        (staging / JOURNAL).unlink()
-
-
+# ---------------------------------------------------------------- the snapshot index
 INDEX = f"{SNAPSHOT}/index.json"
 _DIGEST_VERSION = "1"   # bump when dump_yaml's output changes: every file is then re-dumped
 
@@ -279,56 +93,13 @@ def _read_index(content: Path) -> dict[str, str]:
         return {}
 
 
-class _Transaction:
-    index: dict[str, str]          # what the snapshot will hold after this build
-    old_index: dict[str, str]      # what it held before
+class _Transaction(Transaction):
+    """The build's journaled transaction, with the snapshot index it will leave."""
 
     def __init__(self, content: Path):
-        self.content = content
-        self.staging = content / STAGING
-        shutil.rmtree(self.staging, ignore_errors=True)
-        self.staged = False
-        self.ops: list[tuple[str | None, str]] = []
-
-    def write(self, rel: str, data: bytes) -> None:
-        name = f"{len(self.ops):07d}.yml"
-        staged = self.staging / name
-        if not self.staged:
-            self.staging.mkdir(parents=True, exist_ok=True)
-            self.staged = True
-        with open(staged, "wb") as fh:
-            fh.write(data)
-        self.ops.append((name, rel))
-
-    def delete(self, rel: str) -> None:
-        self.ops.append((None, rel))
-
-    def commit(self) -> None:
-        if not self.ops:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            return
-        # Staged files must be on disk before the journal that points at them: one
-        # syncfs for the lot (an fsync per file costs ~10 ms each: minutes at 40,000 files).
-        _sync_filesystem(self.staging)
-        _write_new(self.staging / JOURNAL, json.dumps({"ops": self.ops}).encode(), sync=True)
-        _apply(self.content, self.ops)
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def _sync_filesystem(folder: Path) -> None:
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            if libc.syncfs(fd) == 0:
-                return
-        finally:
-            os.close(fd)
-    except (OSError, AttributeError):
-        pass
-    os.sync()
+        super().__init__(content)
+        self.old_index: dict[str, str] = _read_index(content)   # what the snapshot held before
+        self.index: dict[str, str] = dict(self.old_index)       # what it will hold after this build
 
 
 # ---------------------------------------------------------------- public entry points
@@ -371,9 +142,7 @@ def _top_level_value(path: Path, key: str) -> str | None:
 def dump_records(items: list[tuple[str, dict]]) -> list[tuple[bytes, list[str]]]:
     """(YAML bytes, schema problems) of each (kind folder, record dict): the pure,
     costly part of the write stage, which the orchestrator may run on its executor."""
-    from generator.content import check
-
-    return [(dump_yaml(data).encode("utf-8"), [str(p) for p in check.schema_problems(data, KIND_OF_FOLDER[kind])])
+    return [(dump_yaml(data).encode("utf-8"), schema_problems(data, KIND_OF_FOLDER[kind]))
             for kind, data in items]
 
 
@@ -392,14 +161,10 @@ def write_content(content: Path, articles: list[Article], stories: list[Story],
     record whose digest is the indexed one is then skipped without reading its files
     (merging it again would give back the same bytes).
     """
-    from generator.content import merge  # ruamel is only imported when an edited file exists
-
     content = Path(content)
     result = WriteResult()
     recover(content)
     tx = _Transaction(content)
-    tx.old_index = _read_index(content)
-    tx.index = dict(tx.old_index)
     texts: dict[str, str] = {}       # article id -> text as it will be on disk
     if as_left is not None:
         result.edited_articles |= as_left
@@ -414,13 +179,13 @@ def write_content(content: Path, articles: list[Article], stories: list[Story],
             if kind == "articles":
                 texts[record.id] = record.text
             elif kind == "stories":
-                result.problems += merge.reanchor_story(theirs, texts, f"stories/{record.id}.yml")
+                result.problems += reanchor_story(theirs, texts, f"stories/{record.id}.yml")
             pending.append(_Pending(content, kind, record.id, theirs, tx, as_left is not None))
         todo = [p for p in pending if p.needs_dump]
         for p, (new, problems) in zip(todo, dump_many([(kind, p.theirs) for p in todo])):
             p.new, p.problems = new, problems
         for p in pending:
-            _write_record(content, tx, p, texts, result, merge)
+            _write_record(content, tx, p, texts, result)
         if prune:
             _prune(content, tx, kind, produced, result)
     if tx.index != tx.old_index:
@@ -451,7 +216,7 @@ class _Pending:
 
 
 def _write_record(content: Path, tx: _Transaction, p: _Pending, texts: dict[str, str],
-                  result: WriteResult, merge) -> None:
+                  result: WriteResult) -> None:
     if not p.needs_dump:
         return
     kind, rid, theirs, rel, snap, disk, new = p.kind, p.rid, p.theirs, p.rel, p.snap, p.disk, p.new
@@ -479,7 +244,7 @@ def _write_record(content: Path, tx: _Transaction, p: _Pending, texts: dict[str,
     elif disk is None:
         target = new                                    # a new record
     else:
-        outcome = merge.merge_file(snap, disk, theirs, rel, texts if kind == "stories" else None, owned)
+        outcome = merge_file(snap, disk, theirs, rel, texts if kind == "stories" else None, owned)
         if outcome.data is not None and outcome.owned != owned:
             tx.write(ledger_rel, json.dumps(outcome.owned, indent=0, ensure_ascii=False).encode())
         result.conflicts += outcome.conflicts
@@ -494,10 +259,10 @@ def _write_record(content: Path, tx: _Transaction, p: _Pending, texts: dict[str,
 
     if target != disk:
         if target is new:
-            for problem in p.problems:
-                msg = f"{rel}: generated record is invalid: {problem}"
-                log.warning(msg)
-                result.problems.append(msg)
+            for message in p.problems:
+                problem = Problem(rel, f"generated record is invalid: {message}")
+                log.warning("%s", problem)
+                result.problems.append(problem)
         tx.write(rel, target)
         result.written.append(str(path))
     if snap != new:
@@ -530,5 +295,5 @@ def iter_records(content: Path, kind: str) -> Iterable[Path]:
     return sorted((Path(content) / kind).glob("*.yml"))
 
 
-__all__ = ["WriteResult", "content_lock", "atomic_write", "previous_assignment", "write_content",
-           "dump_yaml", "load_yaml", "recover", "pending_changes", "ContentError"]
+__all__ = ["WriteResult", "previous_assignment", "assignment_of", "write_content", "dump_records",
+           "iter_records"]

@@ -33,9 +33,9 @@ from urllib.parse import urlsplit
 
 from generator.ingest import clean
 from generator.config import CleanSettings
-from generator.errors import InputError
+from generator.errors import InputError, Problem
 from generator.ids import safe_id, slugify, unique_ids
-from generator.records import Article, RawArticle, ReadProblem, Removed
+from generator.records import Article, RawArticle, Removed
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +89,8 @@ class Meta:
     own_dates: list[date] = field(default_factory=list)  # full dates written in the article itself
 
 
-def prepare_articles(raws: Iterable[RawArticle], settings: CleanSettings | None = None) -> Iterator[Article | ReadProblem]:
-    """Clean and describe every article (a ReadProblem for one that fails).
+def prepare_articles(raws: Iterable[RawArticle], settings: CleanSettings | None = None) -> Iterator[Article | Problem]:
+    """Clean and describe every article (a Problem for one that fails).
 
     The steps are public so the orchestrator can run the per-article ones
     (`survey`, `describe_safely`) in worker processes and cache them; this function
@@ -137,7 +137,7 @@ def survey(raw: RawArticle, cfg: CleanSettings) -> Survey:
         group = source_group(raw)
     else:
         first = describe_safely(raw, cfg, frozenset())
-        group = group_of(raw, first if isinstance(first, ReadProblem) else (raw, *first))
+        group = group_of(raw, first if isinstance(first, Problem) else (raw, *first))
     counted, candidates = set(), set()
     for line in clean.unwrap(raw.text):
         if not line:
@@ -176,25 +176,25 @@ class RecurringCounter:
         return out
 
 
-def describe_safely(raw: RawArticle, cfg: CleanSettings, recurring) -> tuple | ReadProblem:
-    """(Meta, cleaned text, removed lines) of one article, or the ReadProblem it raised."""
+def describe_safely(raw: RawArticle, cfg: CleanSettings, recurring) -> tuple | Problem:
+    """(Meta, cleaned text, removed lines) of one article, or the Problem it raised."""
     try:
         return describe_one(raw, cfg, set(recurring))[1:]
     except InputError as exc:
-        return ReadProblem(exc.source_file, exc.reason, exc.line)
+        return Problem(exc.source_file, exc.reason, exc.line)
     except Exception as exc:  # one broken article must not sink the batch
         log.debug("describe failed for %s", raw.source_file, exc_info=True)
-        return ReadProblem(raw.source_file, f"could not be cleaned: {exc!r}", raw.line)
+        return Problem(raw.source_file, f"could not be cleaned: {exc!r}", raw.line)
 
 
-def finish(raws: list[RawArticle], done: list) -> Iterator[Article | ReadProblem]:
+def finish(raws: list[RawArticle], done: list) -> Iterator[Article | Problem]:
     """The batch-level step over `describe_safely` results in input order: years of
     dateline dates from the other articles, unique ids, Article records."""
-    ok = [(raw, d) for raw, d in zip(raws, done) if not isinstance(d, ReadProblem)]
+    ok = [(raw, d) for raw, d in zip(raws, done) if not isinstance(d, Problem)]
     infer_missing_years([d[0] for _, d in ok])
     ids = iter(unique_ids([article_id(raw, d[0], d[1]) for raw, d in ok]))
     for raw, d in zip(raws, done):
-        if isinstance(d, ReadProblem):
+        if isinstance(d, Problem):
             yield d
             continue
         meta, text, removed = d
@@ -206,7 +206,7 @@ def finish(raws: list[RawArticle], done: list) -> Iterator[Article | ReadProblem
 
 def group_of(raw: RawArticle, described) -> str:
     """The furniture group of an article: its outlet once known, else its source."""
-    if not raw.outlet and not isinstance(described, ReadProblem) and described[1].outlet:
+    if not raw.outlet and not isinstance(described, Problem) and described[1].outlet:
         return "outlet:" + described[1].outlet
     return source_group(raw)
 

@@ -9,10 +9,10 @@ Formats:
   honours the page's declared charset; its title/date/sitename/url metadata fill the
   RawArticle fields when present.
 - `.jsonl`: one JSON object per line with `text` and optional `id`, `title`, `url`,
-  `outlet`, `published`. A bad line is one ReadProblem naming `file:line`; the other
+  `outlet`, `published`. A bad line is one Problem naming `file:line`; the other
   lines are still read.
 
-Every unreadable input yields exactly one ReadProblem and never stops the batch.
+Every unreadable input yields exactly one Problem and never stops the batch.
 Sizes are capped before anything is parsed (see MAX_* below), so a 50 MB blob is
 refused from its size alone and never reaches trafilatura.
 """
@@ -26,8 +26,8 @@ import zlib
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from generator.errors import InputError
-from generator.records import RawArticle, ReadProblem
+from generator.errors import InputError, Problem
+from generator.records import RawArticle
 
 SUFFIXES = (".txt", ".html", ".htm", ".html.gz", ".jsonl")
 
@@ -44,8 +44,8 @@ MAX_CONTROL_SHARE = 0.01
 JSONL_FIELDS = ("id", "title", "url", "outlet", "published")
 
 
-def read_inputs(paths: Iterable[Path], root: Path | None = None) -> Iterator[RawArticle | ReadProblem]:
-    """Every article in the given files/directories, or a ReadProblem per unreadable one.
+def read_inputs(paths: Iterable[Path], root: Path | None = None) -> Iterator[RawArticle | Problem]:
+    """Every article in the given files/directories, or a Problem per unreadable one.
 
     A directory contributes every supported file below it (recursively, sorted, hidden
     files and directories skipped), so the order and thus the ids are deterministic.
@@ -91,8 +91,8 @@ def display_path(path: Path, root: Path | None) -> str:
     return path.as_posix()
 
 
-def read_file(path: Path, root: Path | None = None) -> Iterator[RawArticle | ReadProblem]:
-    """The article(s) of one file; a ReadProblem for each thing that cannot be read."""
+def read_file(path: Path, root: Path | None = None) -> Iterator[RawArticle | Problem]:
+    """The article(s) of one file; a Problem for each thing that cannot be read."""
     shown = display_path(path, root)
     fmt = _format_of(path)
     try:
@@ -107,9 +107,9 @@ def read_file(path: Path, root: Path | None = None) -> Iterator[RawArticle | Rea
         else:
             yield _read_txt(path, shown)
     except InputError as exc:
-        yield ReadProblem(exc.source_file, exc.reason, exc.line)
+        yield Problem(exc.source_file, exc.reason, exc.line)
     except OSError as exc:
-        yield ReadProblem(shown, f"cannot read file: {exc.strerror or exc}")
+        yield Problem(shown, f"cannot read file: {exc.strerror or exc}")
 
 
 # ---------------------------------------------------------------- helpers
@@ -252,7 +252,7 @@ def strip_site(title: str | None, site: str | None) -> str | None:
 
 
 # ---------------------------------------------------------------- jsonl
-def _read_jsonl(path: Path, shown: str) -> Iterator[RawArticle | ReadProblem]:
+def _read_jsonl(path: Path, shown: str) -> Iterator[RawArticle | Problem]:
     if path.stat().st_size == 0:
         raise InputError(shown, "empty file")
     any_line = False
@@ -269,7 +269,7 @@ def _read_jsonl(path: Path, shown: str) -> Iterator[RawArticle | ReadProblem]:
                     rest = fh.readline(MAX_JSONL_LINE_BYTES)
                     if not rest or rest.endswith(b"\n"):
                         break
-                yield ReadProblem(shown, f"line longer than the {_mb(MAX_JSONL_LINE_BYTES)} limit", number)
+                yield Problem(shown, f"line longer than the {_mb(MAX_JSONL_LINE_BYTES)} limit", number)
                 any_line = True
                 continue
             if not chunk.strip():
@@ -278,7 +278,7 @@ def _read_jsonl(path: Path, shown: str) -> Iterator[RawArticle | ReadProblem]:
             try:
                 yield _finish(_jsonl_record(chunk, shown, number))
             except InputError as exc:
-                yield ReadProblem(exc.source_file, exc.reason, exc.line)
+                yield Problem(exc.source_file, exc.reason, exc.line)
     if not any_line:
         raise InputError(shown, "empty file")
 

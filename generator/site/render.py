@@ -1,6 +1,6 @@
 """Digest site pages: records -> page Markdown, with no MkDocs import.
 
-`load_site()` reads the YAML cards (through `generator.content.check.load_record`), `build_index()`
+`load_site()` reads the YAML cards (through `generator.content.loader.load_record`), `build_index()`
 precomputes every cross-reference once per build (so each page is rendered in time
 proportional to its own size, never by walking all pages), and `render_pages()`
 returns one `PageOut` per page. The MkDocs adapter (`generator.site.mkdocs_plugin`) only
@@ -24,6 +24,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator.config import SiteSettings
+from generator.errors import Problem
 from generator.records import Article, Entity, Fact, Quote, Story
 
 THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
@@ -32,18 +33,6 @@ KINDS = (("article", "articles", Article), ("story", "stories", Story), ("entity
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
-
-
-@dataclass
-class Problem:
-    """A card (or part of one) that could not be shown; the rest of the site goes on."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 @dataclass
@@ -78,7 +67,7 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
               rel_to: Path | None = None) -> SiteData:
     """Read content/{articles,stories,entities}/*.yml; bad cards become Problems and are skipped."""
     if load_record is None:
-        from generator.content.check import load_record as _lr
+        from generator.content.loader import load_record as _lr
         load_record = _lr
     site = SiteData()
     for kind, folder, cls in KINDS:
@@ -86,25 +75,24 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
             shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)
             data, problems = load_record(path, kind)
             for p in problems:
-                site.problems.append(Problem(shown, getattr(p, "line", 1) or 1,
-                                             f"{getattr(p, 'message', p)} (card skipped)"))
+                site.problems.append(Problem(shown, f"{p.message} (card skipped)", p.line or 1))
             if data is None or problems:
                 continue
             if data.get("hidden") is True:
                 continue
             rid = str(data.get("id"))
             if not ID_RE.match(rid):
-                site.problems.append(Problem(shown, 1, f"id {rid!r} is not usable in a URL (card skipped)"))
+                site.problems.append(Problem(shown, f"id {rid!r} is not usable in a URL (card skipped)", 1))
                 continue
             try:
                 record = cls.from_dict(_drop_hidden(data))
                 _check_types(record)
             except (TypeError, ValueError, AttributeError, KeyError) as exc:
-                site.problems.append(Problem(shown, 1, f"not a valid {kind}: {exc} (card skipped)"))
+                site.problems.append(Problem(shown, f"not a valid {kind}: {exc} (card skipped)", 1))
                 continue
             target = getattr(site, folder)
             if rid in target:
-                site.problems.append(Problem(shown, 1, f"duplicate {kind} id {rid!r} (card skipped)"))
+                site.problems.append(Problem(shown, f"duplicate {kind} id {rid!r} (card skipped)", 1))
                 continue
             target[rid] = record
             site.sources[(kind, rid)] = shown
@@ -244,9 +232,9 @@ def build_index(site: SiteData) -> Index:
         if not (0 <= src.start < src.end <= len(art.text)) or art.text[src.start:src.end] != src.excerpt:
             if (src.article, src.start, src.end) not in ix.bad_sources:
                 ix.bad_sources.add((src.article, src.start, src.end))
-                site.problems.append(Problem(site.sources.get(("story", story.id), story.id), 1,
+                site.problems.append(Problem(site.sources.get(("story", story.id), story.id),
                                              f"{ok_msg}: excerpt does not match {src.article}"
-                                             f"[{src.start}:{src.end}] (citation not linked)"))
+                                             f"[{src.start}:{src.end}] (citation not linked)", 1))
             return False
         key = (src.start, src.end)
         seen = seen_passages.setdefault(src.article, set())
@@ -602,8 +590,8 @@ class Renderer:
             try:
                 pages.append(fn(rid))
             except (TypeError, ValueError, AttributeError, KeyError) as exc:
-                self.site.problems.append(Problem(self.site.sources.get((kind, rid), rid), 1,
-                                                  f"cannot render this {kind}: {exc!r} (page skipped)"))
+                self.site.problems.append(Problem(self.site.sources.get((kind, rid), rid),
+                                                  f"cannot render this {kind}: {exc!r} (page skipped)", 1))
         pages += [self.outlet(o) for o in self.ix.outlet_slug]
         return pages
 

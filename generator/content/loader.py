@@ -1,0 +1,163 @@
+"""One YAML record of content/: parsed, checked against its schema and on its own
+(the checks that need no other file), every problem pointing at its YAML node.
+
+The site reader uses `load_record`; `check` adds the checks across files. Files are
+parsed with the fast C loader; only a file that has a problem is parsed again with
+ruamel.yaml to find the line and column of the node (so checking 40,000 valid files
+costs no round-trip parsing).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.content.schema import message_of, schema_errors
+from generator.content.yamlio import load_yaml, round_trip_yaml
+from generator.errors import Problem
+
+
+# ---------------------------------------------------------------- positions
+class Locator:
+    """Line/column of a node, by path; the round-trip parse happens only when asked."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._tree: Any = None
+
+    def tree(self):
+        if self._tree is None:
+            try:
+                self._tree = round_trip_yaml().load(self.text)
+            except Exception:
+                self._tree = False
+        return self._tree
+
+    def position(self, path: list[Any], at_key: bool = False) -> tuple[int, int]:
+        node = self.tree()
+        line, col = 0, 0
+        if node is False or node is None:
+            return 1, 1
+        if hasattr(node, "lc"):
+            line, col = node.lc.line, node.lc.col
+        for n, part in enumerate(path):
+            last = n == len(path) - 1
+            try:
+                if isinstance(node, dict) and part in node:
+                    line, col = node.lc.key(part) if (last and at_key) else node.lc.value(part)
+                    node = node[part]
+                elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                    line, col = node.lc.item(part)
+                    node = node[part]
+                else:
+                    break
+            except (AttributeError, KeyError, TypeError):
+                break
+        return line + 1, col + 1
+
+
+@dataclass
+class RecordFile:
+    path: Path
+    shown: str                  # the path printed in problems
+    kind: str
+    text: str = ""
+    data: Any = None
+    problems: list[tuple[list[Any], str, bool]] = field(default_factory=list)
+    fatal: Problem | None = None
+    schema_errors: int = 0
+
+    def add(self, path: list[Any], message: str, at_key: bool = False) -> None:
+        self.problems.append((path, message, at_key))
+
+    def resolved(self) -> list[Problem]:
+        if self.fatal:
+            return [self.fatal]
+        loc = Locator(self.text)
+        out = []
+        for path, message, at_key in self.problems:
+            line, col = loc.position(path, at_key)
+            out.append(Problem(self.shown, message, line, col))
+        return out
+
+
+def read_record(path: Path, kind: str, shown: str | None = None, source: Path | None = None) -> RecordFile:
+    f = RecordFile(Path(path), shown or str(path), kind)
+    try:
+        f.text = Path(source or path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        f.fatal = Problem(f.shown, f"cannot read: {exc}", 1, 1)
+        return f
+    try:
+        f.data = load_yaml(f.text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = getattr(exc, "problem", None) or str(exc)
+        f.fatal = Problem(f.shown, f"YAML syntax error: {problem}", line, col)
+        return f
+    if not isinstance(f.data, dict):
+        f.fatal = Problem(f.shown, f"not a {kind} record: expected a mapping of fields", 1, 1)
+        f.data = None
+        return f
+    for error in schema_errors(f.data, kind):
+        f.add(*message_of(error))
+        f.schema_errors += 1
+    _local_checks(f)
+    return f
+
+
+def _local_checks(f: RecordFile) -> None:
+    """Checks that need only this file."""
+    data = f.data
+    rid = data.get("id")
+    if isinstance(rid, str) and rid != f.path.stem:
+        f.add(["id"], f"id '{rid}' does not match the file name '{f.path.name}' (expected {rid}.yml)")
+    if f.kind == "article":
+        text = data.get("text")
+        for n, d in enumerate(data.get("dates") or []):
+            if isinstance(text, str) and isinstance(d, dict) and offsets_ok(d, "text"):
+                if text[d["start"]:d["end"]] != d["text"]:
+                    f.add(["dates", n], f"dates[{n}]: '{d['text']}' is not at {d['start']}..{d['end']} of the text")
+    if f.kind == "story":
+        seen: dict[str, str] = {}
+        fact_ids = set()
+        for group in ("facts", "quotes"):
+            for n, card in enumerate(as_list(data.get(group))):
+                cid = card.get("id") if isinstance(card, dict) else None
+                if not isinstance(cid, str):
+                    continue
+                if cid in seen:
+                    f.add([group, n, "id"], f"{group}[{n}]: duplicate card id '{cid}' (also in {seen[cid]})")
+                else:
+                    seen[cid] = f"{group}[{n}]"
+                fact_ids.add(cid)
+        for group in ("summary", "timeline"):
+            for n, item in enumerate(as_list(data.get(group))):
+                refs = item.get("facts") if isinstance(item, dict) else None
+                for m, ref in enumerate(as_list(refs)):
+                    if isinstance(ref, str) and ref not in fact_ids:
+                        f.add([group, n, "facts", m], f"{group}[{n}]: cites unknown fact id '{ref}'")
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def offsets_ok(d: dict, text_key: str) -> bool:
+    return (isinstance(d.get("start"), int) and isinstance(d.get("end"), int)
+            and isinstance(d.get(text_key), str) and not isinstance(d.get("start"), bool))
+
+
+def load_record(path: Path, kind: str) -> tuple[dict | None, list[Problem]]:
+    """Parse and validate one YAML record of `kind` (article, story, entity).
+
+    Returns the data (None when it cannot be used: not YAML, not a mapping, or not
+    matching its schema) and the problems found in this file alone (references to
+    other files are checked by `check_content`).
+    """
+    f = read_record(Path(path), kind)
+    problems = f.resolved()
+    return (None if f.fatal or f.schema_errors else f.data), problems

@@ -1,0 +1,151 @@
+"""The JSON Schema of each record kind (generator/content/schemas/) and its checking.
+
+jsonschema words the messages; a compiled predicate answers "valid?" first, so a
+valid record (nearly all of them) costs microseconds.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator
+
+
+@lru_cache(maxsize=None)
+def schema(kind: str) -> dict:
+    return json.loads(resources.files("generator.content").joinpath(f"schemas/{kind}.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _validator(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(kind))
+
+
+# jsonschema spends ~8 ms on an article; at 40,000 files that is minutes. The schemas use a
+# small subset of keywords, compiled here into a plain predicate that answers "valid?"
+# in microseconds; jsonschema runs only on records that fail it, to word the messages.
+_PY_TYPES = {"string": (str,), "integer": (int,), "boolean": (bool,), "array": (list,),
+             "object": (dict,), "null": (type(None),), "number": (int, float)}
+
+
+def _compile(node: dict, root: dict):
+    if "$ref" in node:
+        target = root
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        return _compile(target, root)
+    checks = []
+    if "type" in node:
+        names = node["type"] if isinstance(node["type"], list) else [node["type"]]
+        types = tuple(t for n in names for t in _PY_TYPES[n])
+        no_bool = "boolean" not in names          # bool is an int in Python, not in JSON
+        checks.append(lambda v: isinstance(v, types) and not (no_bool and isinstance(v, bool)))
+    if "enum" in node:
+        allowed = node["enum"]
+        checks.append(lambda v: any(v == a and type(v) is type(a) for a in allowed))
+    if "pattern" in node:
+        rx = re.compile(node["pattern"])
+        checks.append(lambda v: not isinstance(v, str) or rx.search(v) is not None)
+    if "minimum" in node:
+        low = node["minimum"]
+        checks.append(lambda v: not isinstance(v, (int, float)) or isinstance(v, bool) or v >= low)
+    if "minLength" in node:
+        n = node["minLength"]
+        checks.append(lambda v: not isinstance(v, str) or len(v) >= n)
+    if "anyOf" in node:
+        subs = [_compile(sub, root) for sub in node["anyOf"]]
+        checks.append(lambda v: any(sub(v) for sub in subs))
+    if "items" in node:
+        item = _compile(node["items"], root)
+        checks.append(lambda v: not isinstance(v, list) or all(item(x) for x in v))
+    if "required" in node or "properties" in node:
+        required = node.get("required", [])
+        props = {k: _compile(sub, root) for k, sub in node.get("properties", {}).items()}
+        closed = node.get("additionalProperties") is False
+
+        def mapping(v):
+            if not isinstance(v, dict):
+                return True
+            if any(k not in v for k in required) or (closed and any(k not in props for k in v)):
+                return False
+            return all(props[k](x) for k, x in v.items() if k in props)
+        checks.append(mapping)
+    unknown = set(node) - {"$schema", "$id", "title", "$defs", "$ref", "type", "enum", "pattern",
+                           "minimum", "minLength", "anyOf", "items", "required", "properties",
+                           "additionalProperties", "description"}
+    if unknown:  # a keyword this compiler does not know: always ask jsonschema
+        return lambda v: False
+    return lambda v: all(c(v) for c in checks)
+
+
+@lru_cache(maxsize=None)
+def _fast_valid(kind: str):
+    return _compile(schema(kind), schema(kind))
+
+
+def schema_errors(data, kind: str) -> list:
+    """jsonschema's errors for `data` as a `kind` record, by path (none for a valid one)."""
+    if _fast_valid(kind)(data):
+        return []
+    return sorted(_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+
+
+# ---------------------------------------------------------------- messages
+def _where(path: Iterable[Any]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "record"
+
+
+_TYPE_NAMES = {"string": "a string", "integer": "an integer", "boolean": "true or false",
+               "array": "a list", "object": "a mapping", "null": "empty (null)", "number": "a number"}
+
+
+def _found(value: Any) -> str:
+    s = repr(value)
+    return s if len(s) <= 50 else s[:47] + "..."
+
+
+def message_of(error) -> tuple[list[Any], str, bool]:
+    """(path to the node, message, whether to point at the key rather than the value)."""
+    path = list(error.absolute_path)
+    v = error.validator
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return path, f"{_where(path)}: missing required field '{missing}'", False
+    if v == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in allowed)
+        if extra:
+            return path + [extra[0]], (f"{_where(path)}: unknown field '{extra[0]}' "
+                                       f"(allowed: {', '.join(sorted(allowed))})"), True
+    if v == "type":
+        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        want = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+        return path, f"{_where(path)}: should be {want}, found {_found(error.instance)}", False
+    if v == "enum":
+        return path, (f"{_where(path)}: should be one of {', '.join(map(str, error.validator_value))}, "
+                      f"found {_found(error.instance)}"), False
+    if v == "pattern":
+        what = "an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)" if "[0-9]{4}" in error.validator_value \
+            else "an id (no spaces or slashes, not starting with a dot)"
+        return path, f"{_where(path)}: should be {what}, found {_found(error.instance)}", False
+    if v == "anyOf":
+        subs = [e for e in error.context if e.schema.get("type") != "null"]
+        if subs:
+            sub_path, msg, at_key = message_of(subs[0])
+            return path, msg.replace(": should be ", ": should be empty (null) or ", 1), at_key
+    if v == "minimum":
+        return path, f"{_where(path)}: should be at least {error.validator_value}, found {_found(error.instance)}", False
+    if v == "minLength":
+        return path, f"{_where(path)}: should not be empty", False
+    return path, f"{_where(path)}: {error.message}", False
+
+
+def schema_problems(data: Any, kind: str) -> list[str]:
+    """Schema violations of one record as messages (no positions): used on generated records."""
+    return [message_of(e)[1] for e in schema_errors(data, kind)]
