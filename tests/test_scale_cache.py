@@ -3,7 +3,8 @@ import sqlite3
 import pytest
 
 from generator.build import cache as cache_mod
-from generator.build import executors, pipeline
+from generator.build import pipeline
+from generator.nlp import analyze
 from generator.config import Config
 from generator.ingest.describe import Meta
 from generator.stories.group import StoryGroup
@@ -83,7 +84,7 @@ class FakeStages:
         self.extracted: list[str] = []
         self.described: list[str] = []  # articles cleaned+described
         self.batch_calls: list[str] = []  # whole-batch stages run: "group"
-        real_analyze = executors.analyze_batch
+        real_analyze = analyze.analyze_batch
 
         def read_inputs(paths, root=None):
             for aid, text in sorted(self.texts.items()):
@@ -117,7 +118,7 @@ class FakeStages:
         monkeypatch.setattr("generator.ingest.describe.describe_safely", describe_safely)
         monkeypatch.setattr("generator.stories.group.group_articles", group_articles)
         monkeypatch.setattr("generator.stories.group.regroup", regroup)
-        monkeypatch.setattr("generator.build.executors.analyze_batch", analyze_batch)
+        monkeypatch.setattr("generator.nlp.analyze.analyze_batch", analyze_batch)
         monkeypatch.setattr("generator.stories.extract.extract_story", extract_story)
 
     def build(self, tmp_path, **kw):

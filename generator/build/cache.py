@@ -22,12 +22,13 @@ import hashlib
 import logging
 import pickle
 import sqlite3
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import generator
-from generator.records import Article
+from generator.records import Article, Entity, ReadProblem, Story
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,65 @@ NOT_CONTENT = {"__init__.py", "__main__.py", "cli.py", "cache.py", "executors.py
 NOT_CONTENT_SECTIONS = {"site"}
 # SQLite limits the number of bound parameters per statement.
 _CHUNK = 500
+
+
+# ---------------------------------------------------------------- entry kinds
+# Whole-batch entries are small dataclasses, checked with isinstance when read back:
+# an entry of another kind or of an older layout is a miss, never a misread value.
+# (Per-item entries are the stage records themselves: Analysis, describe.Survey, ...)
+
+@dataclass
+class PreparedBatch:
+    """Read + clean + describe of a whole batch of inputs (key: the inputs' hashes)."""
+
+    articles: list[Article]
+    problems: list[ReadProblem]
+
+
+@dataclass
+class GroupingEntry:
+    """The story groups of a set of articles, valid when the assignment on disk is the
+    one the grouping started from or the one it produced (hashes of both)."""
+
+    started_from: str
+    produced: str
+    groups: list
+
+    def valid_for(self, assignment_hash: str) -> bool:
+        return assignment_hash in (self.started_from, self.produced)
+
+
+@dataclass
+class LastGrouping:
+    """Article id -> article key of the last grouping of a content directory."""
+
+    keys: dict[str, str]
+
+
+@dataclass
+class StoryResult:
+    """One story's extract + resolve result."""
+
+    story: Story
+    entities: list[Entity]
+
+
+@dataclass
+class LastWrite:
+    """What the last write of a content directory did, and the state it left."""
+
+    write_key: str                # everything the written records were made of
+    state: str                    # the directory's state after the write
+    conflicts: list[str]
+    problems: list
+    edited_articles: list[str]    # articles whose files editors changed
+
+
+@dataclass
+class LeftAssignment:
+    """Article id -> story id as a write left it on disk (in the state of the key)."""
+
+    assignment: dict[str, str]
 
 
 def _sha(*parts: Any) -> str:
