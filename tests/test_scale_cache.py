@@ -303,3 +303,53 @@ def test_new_records_are_written_even_when_the_directory_is_untouched(stages, tm
     stages.build(tmp_path)
     assert len(calls) == 2
     assert (tmp_path / "content" / "articles" / "gamma-1.yml").exists()
+
+
+# ---------------------------------------------------------------- what the fingerprint covers
+@pytest.fixture
+def package_copy(tmp_path):
+    """A copy of the generator package, to edit without touching the real one."""
+    import shutil
+    from pathlib import Path
+
+    import generator
+
+    copy = tmp_path / "generator"
+    shutil.copytree(Path(generator.__file__).parent, copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def _edited(pkg, rel: str) -> bool:
+    """Whether appending to the file at `rel` changes the package's content fingerprint."""
+    before = cache_mod.source_files(pkg)
+    path = pkg / rel
+    path.write_bytes(path.read_bytes() + b"\n")
+    return cache_mod.source_files(pkg) != before
+
+
+def test_a_changed_schema_file_changes_the_fingerprint(package_copy):
+    assert _edited(package_copy, "content/schemas/article.json")
+
+
+def test_a_changed_merge_module_changes_the_fingerprint(package_copy):
+    # Re-anchoring editors' values shapes the written offsets.
+    assert _edited(package_copy, "content/merge.py")
+
+
+def test_a_new_data_file_of_a_stage_changes_the_fingerprint(package_copy):
+    before = cache_mod.source_files(package_copy)
+    (package_copy / "ingest" / "words.txt").write_text("example\n", encoding="utf-8")
+    assert cache_mod.source_files(package_copy) != before
+
+
+def test_site_build_and_cli_files_do_not_change_the_fingerprint(package_copy):
+    for rel in ("site/render.py", "build/pipeline.py", "build/executors.py", "cli.py", "__main__.py"):
+        assert not _edited(package_copy, rel), rel
+
+
+def test_byte_code_caches_do_not_change_the_fingerprint(package_copy):
+    before = cache_mod.source_files(package_copy)
+    (package_copy / "ingest" / "__pycache__").mkdir()
+    (package_copy / "ingest" / "__pycache__" / "clean.cpython-311.pyc").write_bytes(b"\0")
+    assert cache_mod.source_files(package_copy) == before
