@@ -353,3 +353,34 @@ def test_byte_code_caches_do_not_change_the_fingerprint(package_copy):
     (package_copy / "ingest" / "__pycache__").mkdir()
     (package_copy / "ingest" / "__pycache__" / "clean.cpython-311.pyc").write_bytes(b"\0")
     assert cache_mod.source_files(package_copy) == before
+
+
+def test_workers_receive_only_their_stage_settings(tmp_path, monkeypatch):
+    """The batch functions get the settings dataclass of their stage, never the whole
+    configuration (which they would have to parse, per article or per story)."""
+    from generator.config import CleanSettings, ExtractSettings, ResolveSettings
+    from generator.ingest import describe
+    from generator.stories import batch as story_batch
+    from tests.scale_helpers import INBOX, ROOT
+
+    seen = []
+    real = {"survey": describe.survey_batch, "describe": describe.describe_batch,
+            "story": story_batch.story_batch}
+
+    def spy(name):
+        def run(items):
+            items = list(items)
+            seen.extend((name, type(s).__name__) for item in items
+                        for s in (item[2] if name == "story" else item[1:2]))
+            return real[name](items)
+        return run
+
+    monkeypatch.setattr(describe, "survey_batch", spy("survey"))
+    monkeypatch.setattr(describe, "describe_batch", spy("describe"))
+    monkeypatch.setattr(story_batch, "story_batch", spy("story"))
+    config = Config(root=ROOT, inputs=[str(INBOX)])
+    pipeline.build(config, content_dir=tmp_path / "content", jobs=1, use_cache=False)
+    kinds = {name: {t for n, t in seen if n == name} for name, _ in seen}
+    assert kinds["survey"] == {CleanSettings.__name__}
+    assert kinds["story"] == {ExtractSettings.__name__, ResolveSettings.__name__}
+    assert kinds.get("describe", {CleanSettings.__name__}) == {CleanSettings.__name__}
