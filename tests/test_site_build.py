@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
 import subprocess
@@ -18,7 +17,7 @@ import yaml
 from tests import site_helpers as h
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+ENV = h.MKDOCS_ENV
 
 
 def mkdocs_build(project: Path, *extra: str) -> subprocess.CompletedProcess:
