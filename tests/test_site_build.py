@@ -133,6 +133,17 @@ def test_home_lists_latest_story_with_outlets(built):
         assert outlet in home
 
 
+def test_site_title_and_description_come_from_site_config_only(built):
+    # the fixture's site_config.yml sets the title; the description is the default
+    from generator.config import SiteSettings
+    home = (built / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<title>[^<]*Fixture Digest</title>", home)
+    assert f'name="description" content="{SiteSettings().description}"' in home
+    assert "set from site_config" not in home  # mkdocs.yml's placeholder never shows
+    rss = ET.fromstring((built / "feed.xml").read_text(encoding="utf-8"))
+    assert rss.findtext("channel/title") == "Fixture Digest"
+
+
 def test_script_in_article_text_is_shown_as_text_not_run(built):
     html = (built / "articles/a-xss/index.html").read_text(encoding="utf-8")
     assert "<script>window.__pwned" not in html and '<img src=x onerror="window.__pwned' not in html

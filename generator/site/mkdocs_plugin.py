@@ -4,6 +4,8 @@ Registered as the `digest` plugin (entry point in pyproject.toml). Everything th
 not MkDocs-specific lives in load.py, urls.py, pages.py and feeds.py, so the site can
 move to another renderer without touching them.
 
+- on_config: reads the `site` section of site_config.yml and sets MkDocs' site_name and
+  site_description from its title and description, so they are written in one place.
 - on_files: reads content/{articles,stories,entities}/*.yml and adds one generated
   page per card (nothing is written to docs_dir). A bad card is logged as a WARNING
   naming file:line and skipped: `mkdocs serve` keeps going, `mkdocs build --strict` fails.
@@ -45,6 +47,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self.settings = cfg.settings.site if cfg else SiteSettings()
         except (ConfigError, TypeError) as exc:
             raise PluginError(f"digest: {exc}") from exc
+        # The site's title and description are set in site_config.yml only (the home page
+        # and the feeds use them too); mkdocs.yml's site_name is a required placeholder.
+        config.site_name = self.settings.title
+        config.site_description = self.settings.description
         self.site_data: SiteData | None = None
         return config
 
