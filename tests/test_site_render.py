@@ -258,6 +258,20 @@ def test_site_modules_other_than_the_plugin_do_not_depend_on_mkdocs():
         assert not any(name.split(".")[0] in ("mkdocs", "material") for name in names), module.__name__
 
 
+def test_page_html_is_written_by_templates_only():
+    """Python hands the templates plain values: no HTML tag in any string of the site modules
+    (docstrings aside), so escaping is decided in one place, the autoescaping templates."""
+    import ast
+    for module in (load, urls, site_pages):
+        tree = ast.parse(open(module.__file__, encoding="utf-8").read())
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef)) and n.body
+                      and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                assert not re.search(r"</?[a-z]", node.value), (module.__name__, node.value)
+
+
 def test_article_page_lists_dates_as_written_and_resolved(pages):
     md = pages["articles/a-one.md"].markdown
     assert re.search(r'<q>Monday</q> → <time datetime="2017-12-18">2017-12-18</time>', md)
