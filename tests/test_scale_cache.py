@@ -344,7 +344,7 @@ def test_a_new_data_file_of_a_stage_changes_the_fingerprint(package_copy):
 
 
 def test_site_build_and_cli_files_do_not_change_the_fingerprint(package_copy):
-    for rel in ("site/render.py", "build/pipeline.py", "build/executors.py", "cli.py", "__main__.py"):
+    for rel in ("site/pages.py", "build/pipeline.py", "build/executors.py", "cli.py", "__main__.py"):
         assert not _edited(package_copy, rel), rel
 
 
