@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 from generator.build import cache as cache_mod
 from generator.build import executors
-from generator.content import journal, store
+from generator.content import journal, outlets as outlets_mod, store
 from generator.ingest import describe, read
 from generator.nlp import analyze
 from generator.stories import batch as story_batch
@@ -119,6 +119,9 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         write_key = cache_mod.batch_key("w", fp, [
             str(content), prepared_key, [(a.id, keys[a.id], a.story) for a in articles],
             [(g.id, [keys[i] for i in g.article_ids]) for g in groups], [s.id for s in stories]])
+        # content/outlets.yml gets an entry for each new outlet slug (editors name them);
+        # before the write, so the state the write records includes it.
+        report.problems += outlets_mod.seed_outlets(content, (a.outlet for a in articles if a.outlet))[1]
         conflicts, problems = _write(content, articles, stories, entities, write_key, cache, report, ex, state)
         report.conflicts = conflicts
         # Generated records the store wrote but found invalid: the editor must see them.

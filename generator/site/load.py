@@ -26,6 +26,7 @@ class SiteData:
     stories: dict[str, Story] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> yaml path
+    outlets: dict[str, dict] = field(default_factory=dict)  # slug -> {name, url} (content/outlets.yml)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -70,6 +71,11 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
                 continue
             target[rid] = record
             site.sources[(kind, rid)] = shown
+    from generator.content.outlets import OUTLETS_FILE, read_outlets
+    path = Path(content) / OUTLETS_FILE
+    shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)
+    site.outlets, problems = read_outlets(Path(content), shown)
+    site.problems += [Problem(p.source, f"{p.message} (outlet names not used)", p.line, p.column) for p in problems]
     return site
 
 

@@ -5,7 +5,8 @@ not MkDocs-specific lives in load.py, urls.py, pages.py and feeds.py, so the sit
 move to another renderer without touching them.
 
 - on_config: reads the `site` section of site_config.yml and sets MkDocs' site_name and
-  site_description from its title and description, so they are written in one place.
+  site_description from its title and description, so they are written in one place;
+  without a repo_url there are no edit links either.
 - on_files: reads content/{articles,stories,entities}/*.yml and adds one generated
   page per card (nothing is written to docs_dir). A bad card is logged as a WARNING
   naming file:line and skipped: `mkdocs serve` keeps going, `mkdocs build --strict` fails.
@@ -51,6 +52,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # and the feeds use them too); mkdocs.yml's site_name is a required placeholder.
         config.site_name = self.settings.title
         config.site_description = self.settings.description
+        # No repository configured (DIGEST_REPO_URL unset): no repository link and no edit
+        # pencil; MkDocs would otherwise make edit links relative to the page itself.
+        if not config.repo_url:
+            config.edit_uri = None
+            config.edit_uri_template = None
         self.site_data: SiteData | None = None
         return config
 

@@ -18,7 +18,8 @@ ALLOWED = {
     "schema": set(),
     "reanchor": {"yamlio"},
     "loader": {"schema", "yamlio"},
-    "check": {"loader", "journal"},
+    "outlets": {"loader"},
+    "check": {"loader", "journal", "outlets"},
     "merge": {"yamlio", "reanchor"},
     "store": {"journal", "merge", "reanchor", "schema", "yamlio"},
 }

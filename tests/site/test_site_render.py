@@ -129,13 +129,16 @@ def test_citation_whose_excerpt_does_not_match_is_reported_and_not_linked(tmp_pa
 
 
 # ---------------------------------------------------------------- pages
-def test_story_page_links_every_summary_sentence_and_citation(pages, site):
+def test_story_page_links_every_key_point_and_citation(pages, site):
     md = pages["stories/s-mediation.md"].markdown
     story = site.stories["s-mediation"]
     p = parse(md)
-    # a marker after every summary sentence, pointing at a fact card on the page
-    sentences = re.findall(r'digest-summary__sentence">[^<]*</span>((?:<a class="digest-marker"[^>]*>[^<]*</a>)*)', md)
-    assert len(sentences) == len(story.summary) and all(sentences)
+    # key points: the summary's cards in order (topped up with other cards up to 4 when
+    # the story has them), each with markers pointing at a fact card on the page
+    points = re.findall(r'digest-key-point__text">([^<]*)</span>((?:<a class="digest-marker"[^>]*>[^<]*</a>)*)', md)
+    by_id = {f.id: f for f in story.facts}
+    assert [t for t, _ in points[:len(story.summary)]] == [by_id[i.facts[0]].text for i in story.summary]
+    assert len(points) == min(4, len(story.facts)) and all(m for _, m in points)
     for href in re.findall(r'class="digest-marker" href="#([^"]+)"', md):
         assert href in p.ids
     # each citation goes to the exact passage anchor on the article page
@@ -235,7 +238,10 @@ def test_article_without_outlet_fills_its_own_matrix_column(tmp_path):
     row = next(line for line in md.splitlines() if 'href="#fact-f3"' in line and "<tr" in line)
     cells = re.findall(r'<td class="(digest-matrix__\w+)"', row)
     assert cells == ["digest-matrix__no", "digest-matrix__no", "digest-matrix__yes"]
-    assert "Unknown outlet" in md and "unknown:a-xss" not in "".join(parse(md).text)
+    # shown by its headline as an unnamed source; the counts say "sources", not "outlets"
+    text = "".join(parse(md).text)
+    assert "unnamed: Headline with" in text and "unknown:a-xss" not in text
+    assert "1 of 3 sources" in text and "of 3 outlets" not in text
 
 
 def test_hidden_article_leaves_no_link_behind(tmp_path):
