@@ -56,3 +56,17 @@ def unique_ids(ids: Iterable[str]) -> list[str]:
         seen.add(candidate)
         out.append(candidate)
     return out
+
+
+# An article with no known outlet counts as its own source, labelled by its id.
+UNKNOWN_OUTLET = "unknown:"
+
+
+def outlet_key(outlet: str | None, article_id: str) -> str:
+    """The outlet label of an article: its outlet, or 'unknown:<article id>' without one."""
+    return outlet or f"{UNKNOWN_OUTLET}{article_id}"
+
+
+def is_unknown_outlet(label: str) -> bool:
+    """True for the label `outlet_key` gives an article with no known outlet."""
+    return str(label).startswith(UNKNOWN_OUTLET)

@@ -44,6 +44,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from generator.records import Entity
+from generator.unionfind import UnionFind
 
 KIND_OF_LABEL = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place",
                  "EVENT": "other", "LAW": "other", "PRODUCT": "other", "WORK_OF_ART": "other"}
@@ -394,20 +395,15 @@ class EntityIndex:
 
     def build(self, story_id: str | None) -> list[Entity]:
         clusters = sorted(self._by_key.items(), key=lambda kv: kv[1].first)
-        parent: dict[str, str] = {k: k for k, _ in clusters}
-
-        def find(k: str) -> str:
-            while parent[k] != k:
-                parent[k] = parent[parent[k]]
-                k = parent[k]
-            return k
+        sets = UnionFind(k for k, _ in clusters)
+        find = sets.find
 
         def union(a: str, b: str) -> None:
             ra, rb = find(a), find(b)
             if ra != rb:
                 # The earlier-seen cluster stays the root: deterministic.
                 first = min((ra, rb), key=lambda r: self._by_key[r].first)
-                parent[ra if first == rb else rb] = first
+                sets.attach(ra if first == rb else rb, first)
 
         people = [(k, cl) for k, cl in clusters if len(k.split()) >= 2 and cl.kind() == "person"]
         # Rule 2: transliteration variants of the given name(s), same surname.
@@ -494,6 +490,17 @@ class EntityIndex:
                 merged[e.id] = e
         self._entities = list(merged.values())
         return self._entities
+
+    def ids(self) -> set[str]:
+        """The ids of the entities `build` returned."""
+        return {e.id for e in self._entities}
+
+    def name_of(self, eid: str) -> str | None:
+        """The canonical name of entity `eid` (after build), None when there is none."""
+        for e in self._entities:
+            if e.id == eid:
+                return e.name
+        return None
 
     def id_of(self, text: str, label: str = "PERSON") -> str | None:
         """The entity id a surface form belongs to (after build), None when none."""

@@ -26,6 +26,7 @@ from datetime import date
 
 from generator.config import GroupSettings
 from generator.records import Analysis, Article
+from generator.unionfind import UnionFind
 
 
 @dataclass
@@ -96,7 +97,13 @@ def signal_tokens(article: Article, analysis: Analysis | None) -> list[str]:
                 tokens.append("e:" + name)
         for d in analysis.dates:
             tokens.append("d:" + d.value)
-    for n in _NUMBER.findall(article.text):
+    return tokens + number_tokens(article.text)
+
+
+def number_tokens(text: str) -> list[str]:
+    """The numbers of `text` as signal tokens ("n:1500", "n:12%")."""
+    tokens = []
+    for n in _NUMBER.findall(text):
         norm = n.replace(",", "").replace(" ", "").lower()
         # Single digits are too common ("two", list numbers) to say anything about an event.
         if len(norm.rstrip("%")) > 1:
@@ -135,20 +142,15 @@ def article_vectors(articles: list[Article], analyses: dict[str, Analysis], sett
 
 # ---------------------------------------------------------------- linking
 class _Clusters:
-    """Union-find whose roots carry the sum vector and size of their cluster."""
+    """Disjoint sets of articles whose roots carry the sum vector and size of their cluster."""
 
     def __init__(self, x, days: list[date | None]):
-        self.parent = list(range(x.shape[0]))
+        self.sets = UnionFind(range(x.shape[0]))
+        self.find = self.sets.find
         self.size = [1] * x.shape[0]
         self.sum = {i: x[i] for i in range(x.shape[0])}
         # Earliest and latest publication day per root (None: no dated member).
         self.span: dict[int, tuple[date, date] | None] = {i: (d, d) if d else None for i, d in enumerate(days)}
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
 
     def average_similarity(self, a: int, b: int) -> float:
         import numpy as np
@@ -162,7 +164,7 @@ class _Clusters:
     def merge(self, a: int, b: int) -> None:
         if self.size[a] < self.size[b]:
             a, b = b, a
-        self.parent[b] = a
+        self.sets.attach(b, a)
         self.size[a] += self.size[b]
         merged = self.sum[a] + self.sum.pop(b)
         merged.sum_duplicates()  # canonical (sorted, unique) indices for intersect1d

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from generator.config import ResolveSettings
 from generator.nlp.entities import TITLE_WORDS, EntityIndex, key, merge_all
@@ -231,9 +231,9 @@ def group_quotes(members: list[tuple[Article, Analysis]], index: EntityIndex,
                     names[k] = q.speaker_name
         speaker = speaker_name = None
         if speakers:
-            best = sorted(speakers, key=lambda k: (-speakers[k], k not in _ids(index), k))[0]
-            speaker = best if best in _ids(index) else None
-            speaker_name = _entity_name(index, best) or names[best]
+            best = sorted(speakers, key=lambda k: (-speakers[k], k not in index.ids(), k))[0]
+            speaker = best if best in index.ids() else None
+            speaker_name = index.name_of(best) or names[best]
         sources, seen, ents = [], set(), []
         for article, analysis, q, _ in g:
             if (article.id, q.start) in seen:
@@ -254,17 +254,6 @@ def group_quotes(members: list[tuple[Article, Analysis]], index: EntityIndex,
         if seen_ids[q.id] > 1:
             q.id = f"{q.id}-{seen_ids[q.id]}"
     return quotes
-
-
-def _ids(index: EntityIndex) -> set[str]:
-    return {e.id for e in index._entities}
-
-
-def _entity_name(index: EntityIndex, eid: str) -> str | None:
-    for e in index._entities:
-        if e.id == eid:
-            return e.name
-    return None
 
 
 def members_order(members: list[tuple[Article, Analysis]], article_id: str) -> int:
