@@ -13,9 +13,9 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(text: str | None, max_len: int = 60) -> str:
-    """`"Moscow Ready to Act!"` -> `"moscow-ready-to-act"`; accents folded, '' when nothing is left.
+    """`"Council Ready to Act!"` -> `"council-ready-to-act"`; accents folded, '' when nothing is left.
 
-    Apostrophes vanish rather than split words ("Russia's" -> "russias").
+    Apostrophes vanish rather than split words ("Chile's" -> "chiles").
     """
     if not text:
         return ""

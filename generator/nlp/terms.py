@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from generator.nlp import lexicon
+
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 # Quote marks a sentence may open with.
 OPEN_QUOTES = "\"'\u201c\u2018\u00ab"
@@ -43,9 +45,7 @@ def stem(word: str) -> str:
 # Who said it is not what was said: the reporting verb, its subject ("Senior
 # officials said", "..., the minister told reporters") and the newsroom's own vocabulary count
 # for little when deciding that two sentences state the same fact.
-_ATTRIB_VERB = re.compile(r"\b(?:said|says|say|told|tells|stated|states|added|adds|announced|announces|"
-                          r"claimed|claims|stressed|noted|insisted|declared|confirmed|reported|reportedly|"
-                          r"quoted|commented|according to|as quoted by)\b", re.I)
+_ATTRIB_VERB = re.compile(r"\b(?:" + lexicon.alternation("reporting", "attribution") + r")\b", re.I)
 _CLAUSE_MARK = re.compile(r"[,;:()\"\u201c\u201d\u2018\u2019\u2013\u2014]|\s-\s|^'|\s'|'\s")
 _REPORTING_NOUNS = frozenset({
     "reporters", "reporter", "journalists", "spokesman", "spokeswoman", "spokesperson", "official",
@@ -55,61 +55,19 @@ _REPORTING_NOUNS = frozenset({
 
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 
-# Seats of power stand for their country in news copy ("Moscow offered", "Pyongyang
-# fired", "the White House said"): a short gazetteer of widely reported countries with
-# their names, demonyms and capitals or seats of government. Each surface form (case
-# as written, whole words) becomes one term "g:<country>", so "Pyongyang" meets "North
-# Korea" and "Washington" meets "the US". General knowledge, not fitted to any story.
-_PLACES: dict[str, tuple[str, ...]] = {
-    "us": ("United States of America", "United States", "U.S.A.", "U.S.", "USA", "US", "America",
-           "American", "Americans", "Washington", "White House"),
-    "russia": ("Russian Federation", "Russia", "Russian", "Russians", "Moscow", "Kremlin"),
-    "north-korea": ("North Korea", "North Korean", "North Koreans", "DPRK", "Pyongyang"),
-    "south-korea": ("South Korea", "South Korean", "South Koreans", "Seoul"),
-    "china": ("People's Republic of China", "China", "Chinese", "Beijing"),
-    "uk": ("United Kingdom", "UK", "U.K.", "Britain", "British", "London", "Downing Street"),
-    "france": ("France", "French", "Paris", "Elysee", "\u00c9lys\u00e9e"),
-    "germany": ("Germany", "German", "Germans", "Berlin"),
-    "japan": ("Japan", "Japanese", "Tokyo"),
-    "iran": ("Iran", "Iranian", "Iranians", "Tehran"),
-    "iraq": ("Iraq", "Iraqi", "Iraqis", "Baghdad"),
-    "syria": ("Syria", "Syrian", "Syrians", "Damascus"),
-    "turkey": ("Turkey", "Turkish", "Ankara"),
-    "ukraine": ("Ukraine", "Ukrainian", "Ukrainians", "Kyiv", "Kiev"),
-    "india": ("India", "Indian", "Indians", "New Delhi"),
-    "pakistan": ("Pakistan", "Pakistani", "Pakistanis", "Islamabad"),
-    "afghanistan": ("Afghanistan", "Afghan", "Afghans", "Kabul"),
-    "egypt": ("Egypt", "Egyptian", "Egyptians", "Cairo"),
-    "saudi-arabia": ("Saudi Arabia", "Saudi", "Saudis", "Riyadh"),
-    "israel": ("Israel", "Israeli", "Israelis"),
-    "canada": ("Canada", "Canadian", "Canadians", "Ottawa"),
-    "australia": ("Australia", "Australian", "Australians", "Canberra"),
-    "italy": ("Italy", "Italian", "Italians", "Rome"),
-    "spain": ("Spain", "Spanish", "Madrid"),
-    "mexico": ("Mexico City", "Mexico", "Mexican", "Mexicans"),
-    "brazil": ("Brazil", "Brazilian", "Brazilians", "Brasilia", "Bras\u00edlia"),
-    "taiwan": ("Taiwan", "Taiwanese", "Taipei"),
-    "venezuela": ("Venezuela", "Venezuelan", "Venezuelans", "Caracas"),
-    "cuba": ("Cuba", "Cuban", "Cubans", "Havana"),
-    "eu": ("European Union", "EU", "E.U.", "Brussels"),
-    "un": ("United Nations", "UN", "U.N."),
-}
+# Seats of power stand for their country in news copy ("Tokyo offered", "Ottawa
+# said", "the White House said"): the gazetteer (lexicon/countries.txt) lists widely
+# reported countries with their names, demonyms and capitals or seats of government.
+# Each surface form (case as written, whole words) becomes one term "g:<country>", so
+# "Canberra" meets "Australia" and "Washington" meets "the US".
+_PLACES: dict[str, tuple[str, ...]] = lexicon.places()
 _PLACE_OF = {form: canon for canon, forms in _PLACES.items() for form in forms}
-# Longest form first so "North Korean" wins over "Korea"-less shorter forms at one spot.
+# Longest form first so "South African" wins over a shorter form at the same spot.
 _PLACE_RE = re.compile(r"(?<![\w.])(?P<form>" + "|".join(
     re.escape(f) for f in sorted(_PLACE_OF, key=len, reverse=True)) + r")(?!\w)(?:['\u2019]s)?")
 
 # News near-synonyms, on stems: a short table of words outlets swap for one another.
-_SYNONYMS = {
-    "fresh": "new", "latest": "new",
-    "readi": "readi", "will": "readi", "offer": "readi",          # ready / willing / offered to
-    "adopt": "impos", "impos": "impos",                             # sanctions imposed / adopted
-    "die": "kill", "dead": "kill", "death": "kill",
-    "detain": "arrest", "arrest": "arrest",
-    "prohibit": "ban", "curb": "limit", "restrict": "limit", "cap": "limit",
-    "parti": "side", "telephon": "phone",                           # both parties / sides; telephone
-    "battl": "fight", "combat": "fight",
-}
+_SYNONYMS = lexicon.mapping("synonyms")
 
 
 def place_spans(text: str) -> list[tuple[int, int, str]]:
@@ -133,7 +91,7 @@ def _spelling(word: str) -> str:
 
 
 def stem_tokens(text: str) -> list[str]:
-    """Content words, stemmed: "mediator" and "mediate" count as the same word."""
+    """Content words, stemmed: "negotiator" and "negotiate" count as the same word."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     def plain(piece: str) -> list[str]:
@@ -160,7 +118,7 @@ FRAMING = re.compile(r"^\W*(?:[\w\u2019'-]+\s+){1,3}(?:comes?|came)\s+(?:(?:just
 
 
 # The occasion of a remark is not the remark: "Commenting on the talks, X said ...",
-# "..., Peskov said, when asked if Moscow would mediate." The question or topic named
+# "..., the minister said, when asked if the government would step in." The question or topic named
 # there is the reporter's, not the fact the sentence states.
 _OCCASION = re.compile(r"^\W*(?:commenting|speaking|responding|reacting|referring|asked)\s+(?:on|about|to|at|after|"
                        r"in|during|if|whether)\b[^,;:\"\u201c\u201d]*,", re.I)
@@ -173,7 +131,7 @@ def attribution_spans(text: str) -> list[tuple[int, int]]:
 
     A reporting verb's subject is the short run of words back to the previous clause
     mark; after the verb, the words up to the sentence end count when the verb closes
-    the sentence ('..., Peskov told CNN on Tuesday.'), and the source named by
+    the sentence ('..., the minister told reporters on Tuesday.'), and the source named by
     "according to" up to the next clause mark.
     """
     spans: list[tuple[int, int]] = []
@@ -244,22 +202,18 @@ def core_terms(text: str, mentions=(), dates=(), attribution_weight: float = 0.2
 
 
 # Who and where, as opposed to what happened: names of people, bodies and places, and
-# the role words that stand in for a name ("the North Korean leader", "US President").
+# the role words that stand in for a name ("the Chilean leader", "US President").
 # Two sentences naming the same people can report two different events; shared names
 # never make a fact card on their own (see `content_shared`).
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
-_ROLES = frozenset({
-    "leader", "leaders", "president", "vice", "minister", "ministers", "secretary", "spokesman",
-    "spokeswoman", "spokesperson", "ambassador", "envoy", "chancellor", "premier", "governor", "mayor",
-    "senator", "lawmaker", "lawmakers", "king", "queen", "prince", "chief", "official", "officials",
-    "diplomat", "diplomats", "representative", "counterpart", "head", "deputy", "foreign"})
+_ROLES = lexicon.word_set("titles", "role")
 _CAP_WORD = re.compile(r"([A-Z][\w\u2019'-]*)\s+$")
 
 
 def name_terms(text: str, mentions=()) -> frozenset[str]:
     """The core terms of `text` (as `core_terms` spells them) that only say who or where:
     gazetteer places, acronyms, words of person/organisation/place mentions, role words
-    and the capitalised title run before a person's name ("Foreign Minister Sergey Lavrov")."""
+    and the capitalised title run before a person's name ("Foreign Minister Jane Doe")."""
     places = place_spans(text)
     out: set[str] = {"g:" + canon for _a, _b, canon in places}
     spans: list[tuple[int, int]] = [(a, b) for a, b, _c in places]

@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import replace
 
 from generator.config import ResolveSettings
+from generator.nlp import lexicon
 from generator.nlp.entities import TITLE_WORDS, EntityIndex, key, merge_all
 from generator.records import (Analysis, Article, DateMention, Entity, Fact, Mention, Quote, QuoteMention,
                                SourceRef, Story, TimelineItem)
@@ -50,11 +51,13 @@ def quote_id(text: str) -> str:
     return "q-" + hashlib.sha1(normalise_quote(text).encode("utf-8")).hexdigest()[:8]
 
 
+# A speaker name ending in an institution's head noun is an organisation.
+_ORG_LABEL_HEADS = lexicon.word_set("org_heads", "label")
+
+
 def _speaker_label(name: str) -> str:
     last = name.split()[-1].lower() if name.split() else ""
-    org_words = {"ministry", "council", "department", "office", "kremlin", "government", "agency",
-                 "committee", "statement", "embassy", "commission", "administration", "house"}
-    return "ORG" if last in org_words else "PERSON"
+    return "ORG" if last in _ORG_LABEL_HEADS else "PERSON"
 
 
 # Words that can open a sentence in capitals but never start a person's name.
@@ -111,8 +114,8 @@ def _outlet_keys(members: list[tuple[Article, Analysis]]) -> set[str]:
 
 
 def _is_credit(article: Article, m: Mention, outlets: set[str]) -> bool:
-    """An outlet credited in a dateline or credit line ("Moscow, Dec 27 (IANS)",
-    "TEHRAN (agency)-", "(Sputnik) –", "(AFP, dpa)") is page furniture, not something
+    """An outlet credited in a dateline or credit line ("Lima, Dec 27 (Agency)",
+    "OSLO (agency)-", "(Wire Service) –", "(AFP, dpa)") is page furniture, not something
     the story mentions."""
     text = article.text
     line_start = text.rfind("\n", 0, m.start) + 1
@@ -268,7 +271,7 @@ _PRECISION = {10: 3, 7: 2, 4: 1}
 
 
 def _is_dateline(article: Article, d: DateMention) -> bool:
-    """'Moscow, Dec 27 (IANS)', 'Publish Date: ...': the article's own date, not an event's."""
+    """'Lima, Dec 27 (Agency)', 'Publish Date: ...': the article's own date, not an event's."""
     line_start = article.text.rfind("\n", 0, d.start) + 1
     before = article.text[line_start:d.start]
     after = article.text[d.end:d.end + 4]

@@ -43,8 +43,8 @@ def content_shared(a: dict[str, float], b: dict[str, float], weight: dict[str, f
 
 def term_weights(sentences: list[Sentence], solo: float = 0.25) -> dict[str, float]:
     """Story-level weights of core terms: IDF over the story's sentences, times a factor
-    for how many of its articles carry the term. A term every outlet repeats ("North
-    Korea") says little; one only a single article uses ("oversaw") can never be shared
+    for how many of its articles carry the term. A term every outlet repeats (the
+    country the story is about) says little; one only a single article uses ("oversaw") can never be shared
     evidence, so it weighs `solo` (it still dilutes, so a long sentence is not matched
     by one of its clauses alone)."""
     n = len(sentences)
@@ -103,7 +103,7 @@ def similarity(sentences: list[Sentence], x, settings: ExtractSettings):
     cos = (x @ x.T).toarray().astype(np.float32)
     n = len(sentences)
     # Weighted Jaccard of entities/numbers: a name in every sentence of the story
-    # ("North Korea") says nothing; a shared rare one ("Hwasong-15", "24 months") says a lot.
+    # (the story's main country) says nothing; a shared rare one ("A-320", "24 months") says a lot.
     df = Counter(t for s in sentences for t in s.signals)
     vocab = {t: i for i, t in enumerate(sorted(df))}
     if vocab:
@@ -119,7 +119,7 @@ def similarity(sentences: list[Sentence], x, settings: ExtractSettings):
         sig = np.zeros((n, n), dtype=np.float32)
     w = settings.signal_weight
     blended = (1 - w) * cos + w * sig
-    # Shared names alone do not make two sentences say the same thing ("North Korea"
+    # Shared names alone do not make two sentences say the same thing (the main country
     # is in half the story): the signal bonus counts only on top of real word overlap.
     return np.where(cos >= settings.min_cosine, blended, cos)
 
@@ -133,10 +133,10 @@ def guard_generic(sentences: list[Sentence], sim, weight: dict[str, float], sett
                   names: frozenset[str] | None = None):
     """`sim` with pairs that share only generic words, names or attribution set to 0.
 
-    TF-IDF cosine can clear the threshold on "North Korean officials" alone; a pair
+    TF-IDF cosine can clear the threshold on "Brazilian officials" alone; a pair
     must also share enough of its weighted core content outside attributions (see
-    `core_shared`), enough of it outside names ("US President Donald Trump ... North
-    Korean" in two different events, see `content_shared`), and a piece of a longer
+    `core_shared`), enough of it outside names ("the French President ... German" in
+    two different events, see `content_shared`), and a piece of a longer
     quote must share more (its own words are only part of a remark)."""
     import numpy as np
 
@@ -241,7 +241,7 @@ def prune_multi_cited(groups: list[list[int]], extra: list[list[int]], sentences
     what happened, though some facts are about names); for a sentence aligned on the
     card in the first pass, also the share of its own core the other sentence states.
     A long sentence does state several facts, and keeps each it covers well; one that
-    merely shares a theme with a second card ("mediator", "sanctions") leaves it. A
+    merely shares a theme with a second card ("tariffs", "negotiator") leaves it. A
     card's only aligned sentence is the card itself and stays; a sentence that is a
     card's text (`texts`) is that card's fact and stays there, whatever it covers
     elsewhere."""
@@ -263,7 +263,7 @@ def prune_multi_cited(groups: list[list[int]], extra: list[list[int]], sentences
             best = 0.0
             for m in others:
                 # The other sentence's own fact is its main clause: its relative clauses
-                # ("... sanctions which were imposed after the test") count half.
+                # ("... tariffs which were imposed after the vote") count half.
                 bg = sentences[m].background
                 theirs = {t: f * (0.5 if t in bg else 1.0) * (nf if t in names else 1.0)
                           for t, f in sentences[m].core.items()}

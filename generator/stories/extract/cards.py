@@ -13,15 +13,14 @@ from dataclasses import dataclass
 
 from generator.config import ExtractSettings
 from generator.ids import outlet_key
+from generator.nlp import lexicon
 from generator.nlp.terms import normalise
 from generator.records import Analysis, Article, Fact, SourceRef
 from generator.stories.extract.align import (align, guard_generic, merge_mutual, prune_multi_cited, specific_terms,
                                              story_names, support, term_weights)
 from generator.stories.extract.sentences import Sentence, clarity
 
-_REPORTING = re.compile(r"\b(?:said|says|say|told|tells|stated|states|added|adds|announced|announces|"
-                        r"according to|claimed|claims|stressed|urged|warned|warns|noted|argued|insisted|"
-                        r"denied|declared|confirmed|reported|called on|called for|quoted)\b", re.I)
+_REPORTING = re.compile(r"\b(?:" + lexicon.alternation("reporting", "statement") + r")\b", re.I)
 _QUOTED = re.compile(r"[\"\u201c][^\"\u201d]{12,}[\"\u201d]")
 _FIGURE = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent\b|[$\u20ac\u00a3\u00a5]\s?\d|\d[\d,.]*\s*(?:million|billion|"
                      r"trillion|bn|thousand|barrels|tonnes|tons|km|miles|dollars|euros|people|troops)\b", re.I)

@@ -137,7 +137,7 @@ def quote_units(text: str, spans: list[tuple[int, int]], max_words: int,
     """(index of first sentence, span) of each reading unit of an article.
 
     A quoted remark of several sentences is one unit ('"You can't ... will. It is
-    impossible," Peskov told CNN.'): cut at the splitter's sentence ends, its pieces
+    impossible," the minister told reporters.'): cut at the splitter's sentence ends, its pieces
     are fragments, one lacking its speaker, the other its opening. Up to `limit`
     sentences of one paragraph join while a quote stays open; a unit that never
     closes, or grows past `max_words`, falls back to single sentences."""
