@@ -43,6 +43,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from generator.ids import slugify
 from generator.nlp import lexicon
 from generator.records import Entity
 from generator.unionfind import UnionFind
@@ -119,7 +120,10 @@ def slug(name: str) -> str:
     words = org_key(name).split()
     # Given names only (not the surname): "Alexey"/"Alexei" -> "alexei", "Bradley" stays.
     words = [re.sub(r"ey$", "ei", re.sub(r"iy$", "i", w)) for w in words[:-1]] + words[-1:]
-    return "-".join(words) or "entity"
+    # The words are already `key` forms (letters and digits of any script, lower case):
+    # the slug keeps them as they are.
+    return slugify(" ".join(words), None, fold_accents=False, ascii_only=False, drop_apostrophes=False,
+                   default="entity")
 
 
 def translit(word: str) -> str:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator.config import GroupSettings
+from generator.ids import slugify
 from generator.records import Analysis, Article
 from generator.unionfind import UnionFind
 
@@ -33,27 +34,6 @@ from generator.unionfind import UnionFind
 class StoryGroup:
     id: str                 # stable story id
     article_ids: list[str]  # members, in a deterministic order
-
-
-
-
-# ---------------------------------------------------------------- ids
-try:  # issue 2 owns the project's slug function; fall back until it lands
-    from generator.ids import slugify as _project_slugify  # type: ignore
-except Exception:  # pragma: no cover - depends on another module's progress
-    _project_slugify = None
-
-
-def slugify(text: str, max_words: int = 8) -> str:
-    if _project_slugify is not None:
-        try:
-            slug = _project_slugify(text)
-            if slug:
-                return "-".join(slug.split("-")[:max_words])
-        except Exception:
-            pass
-    words = re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("\u2019", ""))
-    return "-".join(words[:max_words]) or "story"
 
 
 def publication_day(article: Article) -> date | None:
@@ -304,7 +284,8 @@ def assign_ids(groups: list[list[Article]], previous: dict[str, str], settings: 
         if story_id is None:
             day = publication_day(members[0])
             prefix = day.isoformat() if day else settings.undated_prefix
-            base = f"{prefix}-{slugify(group_title(members))}"
+            # The first words of the title: ids stay short however long the headline.
+            base = f"{prefix}-{slugify(group_title(members), max_words=8, default='story')}"
             story_id, n = base, 2
             while story_id in taken:
                 story_id, n = f"{base}-{n}", n + 1
