@@ -63,12 +63,9 @@ _DEMONYM_WORDS = set(DEMONYMS.values())
 _URLISH = re.compile(r"(://|www\.|\.com\b|\.org\b|\.net\b|@|/|\\|_|\|)", re.I)
 # Labels whose names may start with any word (titles of works, laws, events).
 _TITLED_LABELS = {"WORK_OF_ART", "LAW", "EVENT"}
-_EDGE_WORDS = {"her", "his", "its", "their", "our", "my", "your", "via", "by", "for", "from",
-               "with", "as", "at", "in", "on", "to", "and", "but", "or", "a", "an", "this", "that",
-               "these", "those", "said", "says", "told"}
+_EDGE_WORDS = lexicon.words("name_edges")
 # Lower-case words inside people's names: "Bashar al-Assad", "Ludwig van Beethoven".
-_NAME_PARTICLES = {"al", "bin", "ibn", "bint", "de", "del", "della", "der", "den", "di", "da", "das",
-                   "dos", "du", "el", "la", "le", "van", "von", "y", "e", "ter", "ten", "zu", "af", "av", "d"}
+_NAME_PARTICLES = lexicon.words("name_particles")
 # Nouns that head an institution's name but name nothing on their own.
 _GENERIC_HEADS = lexicon.word_set("org_heads", "generic")
 _TICKER = re.compile(r"[A-Z]{2,}\.[A-Z]{1,2}")

@@ -22,6 +22,11 @@ def rows(name: str) -> tuple[tuple[str, ...], ...]:
                  if line.strip() and not line.startswith("#"))
 
 
+def words(name: str) -> frozenset[str]:
+    """A plain list (one word a line) as a set."""
+    return frozenset(row[0] for row in rows(name))
+
+
 def tagged(name: str, tag: str) -> tuple[str, ...]:
     """The words of a tagged list (`word | tag tag ...`) that carry `tag`, in file order."""
     return tuple(row[0] for row in rows(name) if tag in row[1].split())

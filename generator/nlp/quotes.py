@@ -32,8 +32,7 @@ PRONOUNS = {"he", "she", "He", "She"}
 PLURAL_PRONOUNS = {"they", "They", "we", "We"}
 # Title words that precede a name but are not part of it ("ministry spokesman John Smith").
 TITLE_WORDS = lexicon.word_set("titles", "speaker-title")
-DOCUMENT_NOUNS = {"statement", "report", "communique", "release", "letter", "message",
-                  "notice", "readout", "declaration", "tweet", "post"}
+DOCUMENT_NOUNS = lexicon.word_set("newsroom_nouns", "document")
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 
 _DOUBLE = '"“”„«»'

@@ -47,10 +47,7 @@ def stem(word: str) -> str:
 # for little when deciding that two sentences state the same fact.
 _ATTRIB_VERB = re.compile(r"\b(?:" + lexicon.alternation("reporting", "attribution") + r")\b", re.I)
 _CLAUSE_MARK = re.compile(r"[,;:()\"\u201c\u201d\u2018\u2019\u2013\u2014]|\s-\s|^'|\s'|'\s")
-_REPORTING_NOUNS = frozenset({
-    "reporters", "reporter", "journalists", "spokesman", "spokeswoman", "spokesperson", "official",
-    "officials", "statement", "agency", "news", "media", "press", "source", "sources", "report",
-    "reports", "comments", "interview"})
+_REPORTING_NOUNS = lexicon.word_set("newsroom_nouns", "attribution")
 
 
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
@@ -75,19 +72,19 @@ def place_spans(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), _PLACE_OF[m.group("form")]) for m in _PLACE_RE.finditer(text)]
 
 
-@lru_cache(maxsize=200_000)  # once per distinct word: the spelling rules are regexes
-def term_stem(low: str) -> str:
-    """A lower-case word as a core term: one spelling, stemmed, near-synonyms folded."""
-    s = stem(_spelling(low))
-    return _SYNONYMS.get(s, s)
-
-
 def _spelling(word: str) -> str:
     """One spelling for British/American variants and possessives, before stemming."""
     word = _POSSESSIVE.sub("", word)
     word = re.sub(r"mme$", "m", word)                    # programme
     word = re.sub(r"(?<=\w{3})is(e|ed|es|ing|ation)$", r"iz\1", word)  # recognised
     return re.sub(r"(?<=\w{2})our(s?)$", r"or\1", word)  # neighbour, favour
+
+
+@lru_cache(maxsize=200_000)  # once per distinct word: the spelling rules are regexes
+def term_stem(low: str) -> str:
+    """A lower-case word as a core term: one spelling, stemmed, near-synonyms folded."""
+    s = stem(_spelling(low))
+    return _SYNONYMS.get(s, s)
 
 
 def stem_tokens(text: str) -> list[str]:

@@ -66,6 +66,17 @@ def group_title(articles: list[Article]) -> str:
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*\d(?:\s?(?:%|per ?cent|million|billion|bn|m))?|(?<![\w.])\d(?![\w])")
 
 
+def number_tokens(text: str) -> list[str]:
+    """The numbers of `text` as signal tokens ("n:1500", "n:12%")."""
+    tokens = []
+    for n in _NUMBER.findall(text):
+        norm = n.replace(",", "").replace(" ", "").lower()
+        # Single digits are too common ("two", list numbers) to say anything about an event.
+        if len(norm.rstrip("%")) > 1:
+            tokens.append("n:" + norm)
+    return tokens
+
+
 def signal_tokens(article: Article, analysis: Analysis | None) -> list[str]:
     """Entities, numbers and resolved dates, normalised to comparable tokens."""
     tokens: list[str] = []
@@ -78,17 +89,6 @@ def signal_tokens(article: Article, analysis: Analysis | None) -> list[str]:
         for d in analysis.dates:
             tokens.append("d:" + d.value)
     return tokens + number_tokens(article.text)
-
-
-def number_tokens(text: str) -> list[str]:
-    """The numbers of `text` as signal tokens ("n:1500", "n:12%")."""
-    tokens = []
-    for n in _NUMBER.findall(text):
-        norm = n.replace(",", "").replace(" ", "").lower()
-        # Single digits are too common ("two", list numbers) to say anything about an event.
-        if len(norm.rstrip("%")) > 1:
-            tokens.append("n:" + norm)
-    return tokens
 
 
 def article_vectors(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings,

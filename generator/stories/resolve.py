@@ -61,21 +61,7 @@ def _speaker_label(name: str) -> str:
 
 
 # Words that can open a sentence in capitals but never start a person's name.
-_NOT_NAME_WORDS = {
-    "a", "an", "and", "as", "at", "but", "by", "for", "from", "he", "her", "his", "if", "in", "it",
-    "its", "of", "on", "or", "she", "so", "that", "the", "their", "then", "there", "these", "they",
-    "this", "those", "to", "we", "when", "where", "while", "with", "after", "before", "since",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "mr", "mrs", "ms", "dr", "both", "all", "each", "every", "some",
-    "many", "most", "other", "such", "no", "not", "only", "also", "yet", "what", "who", "which",
-    "how", "why", "neither", "either", "our", "your", "my", "i", "you", "said", "says",
-    "did", "does", "do", "is", "was", "were", "are", "has", "had", "have", "will", "would", "can",
-    "could", "should", "must", "may", "might", "through", "until", "via", "into", "onto", "over",
-    "under", "about", "against", "between", "during", "without", "within", "upon", "like",
-    "unlike", "per", "than", "because", "although", "though", "unless", "whether", "once", "dear",
-    "thanks", "thank", "hey", "hi", "sorry", "please", "yes", "here", "now", "today", "tonight",
-}
+_NOT_NAME_WORDS = lexicon.words("not_name_words")
 # A given name: "Pyong", "Jean-Pierre", "Jong-un"; not "Liberty-based".
 _NAME_WORD = re.compile(r"[A-Z][a-z]+(?:-(?:[A-Z][a-z]+|[a-z]{1,3}))?")
 
@@ -157,6 +143,17 @@ def mention_names(article: Article, analysis: Analysis,
     return out
 
 
+def _known_label(analysis: Analysis, q: QuoteMention) -> str | None:
+    """The NER label of the speaker's own span, when spaCy tagged it."""
+    if q.speaker_start is None:
+        return None
+    for m in analysis.mentions:
+        if m.start <= q.speaker_start and q.speaker_end <= m.end and \
+                m.text.lower().removeprefix("the ").strip() == q.speaker_name.lower().strip():
+            return m.label
+    return None
+
+
 def build_entities(story_id: str | None, members: list[tuple[Article, Analysis]]) -> tuple[EntityIndex, list[Entity]]:
     index = EntityIndex()
     outlets = _outlet_keys(members)
@@ -169,17 +166,6 @@ def build_entities(story_id: str | None, members: list[tuple[Article, Analysis]]
             if q.speaker_name:
                 index.add(q.speaker_name, _known_label(analysis, q) or _speaker_label(q.speaker_name))
     return index, index.build(story_id)
-
-
-def _known_label(analysis: Analysis, q: QuoteMention) -> str | None:
-    """The NER label of the speaker's own span, when spaCy tagged it."""
-    if q.speaker_start is None:
-        return None
-    for m in analysis.mentions:
-        if m.start <= q.speaker_start and q.speaker_end <= m.end and \
-                m.text.lower().removeprefix("the ").strip() == q.speaker_name.lower().strip():
-            return m.label
-    return None
 
 
 def _entities_in(index: EntityIndex, article: Article, analysis: Analysis, start: int, end: int) -> list[str]:
@@ -200,6 +186,13 @@ def _same_remark(a: str, b: str, min_words: int) -> bool:
         return True
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     return len(short.split()) >= min_words and f" {short} " in f" {long_} "
+
+
+def members_order(members: list[tuple[Article, Analysis]], article_id: str) -> int:
+    for n, (a, _) in enumerate(members):
+        if a.id == article_id:
+            return n
+    return len(members)
 
 
 def group_quotes(members: list[tuple[Article, Analysis]], index: EntityIndex,
@@ -257,13 +250,6 @@ def group_quotes(members: list[tuple[Article, Analysis]], index: EntityIndex,
         if seen_ids[q.id] > 1:
             q.id = f"{q.id}-{seen_ids[q.id]}"
     return quotes
-
-
-def members_order(members: list[tuple[Article, Analysis]], article_id: str) -> int:
-    for n, (a, _) in enumerate(members):
-        if a.id == article_id:
-            return n
-    return len(members)
 
 
 _DATELINE_AFTER = re.compile(r"^\s*(\(|[-–—]\s|\s*$)")

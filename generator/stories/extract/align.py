@@ -25,6 +25,16 @@ from generator.stories.extract.sentences import Sentence
 from generator.unionfind import UnionFind
 
 
+def core_shared(a: dict[str, float], b: dict[str, float], weight: dict[str, float]) -> float:
+    """Weighted core both sentences state outside their attributions, as a share of the
+    smaller core (containment: a short sentence may be all of a longer one's fact)."""
+    shared = sum(weight.get(t, 0.0) for t, f in a.items() if f >= 1.0 and b.get(t, 0.0) >= 1.0)
+    ta = sum(weight.get(t, 0.0) * f for t, f in a.items())
+    tb = sum(weight.get(t, 0.0) * f for t, f in b.items())
+    small = min(ta, tb)
+    return shared / small if small > 0 else 0.0
+
+
 def story_names(sentences: list[Sentence]) -> frozenset[str]:
     """Terms the story mostly uses as names (the tagger is not consistent from one
     sentence to the next, so the story's majority decides)."""
@@ -67,17 +77,6 @@ def specific_terms(sentences: list[Sentence], settings: ExtractSettings) -> froz
     df = Counter(t for s in sentences for t in s.core)
     cap = max(2.0, settings.specific_share * n, len({s.article for s in sentences}))
     return frozenset(t for t, c in df.items() if c <= cap)
-
-
-def core_shared(a: dict[str, float], b: dict[str, float], weight: dict[str, float]) -> float:
-    """Weighted core both sentences state outside their attributions, as a share of the
-    smaller core (containment: a short sentence may be all of a longer one's fact)."""
-    shared = sum(weight.get(t, 0.0) for t, f in a.items() if f >= 1.0 and b.get(t, 0.0) >= 1.0)
-    ta = sum(weight.get(t, 0.0) * f for t, f in a.items())
-    tb = sum(weight.get(t, 0.0) * f for t, f in b.items())
-    small = min(ta, tb)
-    return shared / small if small > 0 else 0.0
-
 
 
 def sentence_matrix(sentences: list[Sentence]):
@@ -154,6 +153,14 @@ def guard_generic(sentences: list[Sentence], sim, weight: dict[str, float], sett
     return out
 
 
+def _covered(card: dict[str, float], cand: dict[str, float], weight: dict[str, float]) -> float:
+    """Share of `card`'s weighted core that `cand` states too (asymmetric)."""
+    total = sum(weight.get(t, 0.0) * f for t, f in card.items())
+    if total <= 0:
+        return 0.0
+    return sum(weight.get(t, 0.0) * min(f, cand[t]) for t, f in card.items() if t in cand) / total
+
+
 def support(cards_members: list[list[int]], sentences: list[Sentence], sim, weight: dict[str, float],
             specific: frozenset[str], settings: ExtractSettings,
             names: frozenset[str] | None = None) -> list[list[int]]:
@@ -220,14 +227,6 @@ def support(cards_members: list[list[int]], sentences: list[Sentence], sim, weig
                     added.append(best)
         out.append(added)
     return out
-
-
-def _covered(card: dict[str, float], cand: dict[str, float], weight: dict[str, float]) -> float:
-    """Share of `card`'s weighted core that `cand` states too (asymmetric)."""
-    total = sum(weight.get(t, 0.0) * f for t, f in card.items())
-    if total <= 0:
-        return 0.0
-    return sum(weight.get(t, 0.0) * min(f, cand[t]) for t, f in card.items() if t in cand) / total
 
 
 def prune_multi_cited(groups: list[list[int]], extra: list[list[int]], sentences: list[Sentence],

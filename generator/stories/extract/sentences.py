@@ -88,35 +88,6 @@ def clarity(text: str) -> float:
     return score
 
 
-def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSettings) -> list[Sentence]:
-    out: list[Sentence] = []
-    for ai, (article, analysis) in enumerate(members):
-        spans = analysis.sentences
-        seen: set[str] = set()
-        for si, (start, end) in quote_units(article.text, spans, settings.max_words):
-            text = article.text[start:end]
-            key = normalise(text)
-            # A scrape often repeats a paragraph; cite it once per article.
-            if key in seen or not is_clean_sentence(text, settings):
-                continue
-            seen.add(key)
-            if len(seen) > settings.max_sentences_per_article:
-                break
-            signals = frozenset(
-                mention_term(m.text) for m in analysis.mentions if start <= m.start and m.end <= end
-            ) | frozenset(number_tokens(text)) | frozenset(
-                "d:" + d.value for d in analysis.dates if start <= d.start and d.end <= end)
-            mentions = [(m.start - start, m.end - start, m.text, m.label) for m in analysis.mentions
-                        if start <= m.start and m.end <= end]
-            dates = [(d.start - start, d.end - start, d.value) for d in analysis.dates
-                     if start <= d.start and d.end <= end]
-            core = core_terms(text, mentions, dates, settings.attribution_weight)
-            out.append(Sentence(ai, start, end, text, si / max(1, len(spans) - 1), signals, core,
-                                name_terms(text, mentions) & core.keys(), is_fragment(text),
-                                background_terms(text, core)))
-    return out
-
-
 def is_fragment(text: str) -> bool:
     """A piece of a longer quote: a quote mark opens or closes with no partner in it."""
     return text.count("\"") % 2 == 1 or text.count("\u201c") != text.count("\u201d")
@@ -130,6 +101,15 @@ def _opens_quote(piece: str) -> bool:
         i = piece.rfind("\"")
         return i == 0 or not piece[i - 1].isalnum() and piece[i - 1] not in ".,!?;:"
     return False
+
+
+def _close_quote(text: str, start: int, end: int) -> int:
+    """Take in a closing quote mark the sentence splitter left outside ('... "obvious.' + '"')."""
+    piece = text[start:end]
+    if end < len(text) and text[end] in "\"\u201d\u2019" and (
+            piece.count("\"") % 2 == 1 or piece.count("\u201c") > piece.count("\u201d")):
+        return end + 1
+    return end
 
 
 def quote_units(text: str, spans: list[tuple[int, int]], max_words: int,
@@ -162,11 +142,31 @@ def quote_units(text: str, spans: list[tuple[int, int]], max_words: int,
     return out
 
 
-def _close_quote(text: str, start: int, end: int) -> int:
-    """Take in a closing quote mark the sentence splitter left outside ('... "obvious.' + '"')."""
-    piece = text[start:end]
-    if end < len(text) and text[end] in "\"\u201d\u2019" and (
-            piece.count("\"") % 2 == 1 or piece.count("\u201c") > piece.count("\u201d")):
-        return end + 1
-    return end
+def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSettings) -> list[Sentence]:
+    out: list[Sentence] = []
+    for ai, (article, analysis) in enumerate(members):
+        spans = analysis.sentences
+        seen: set[str] = set()
+        for si, (start, end) in quote_units(article.text, spans, settings.max_words):
+            text = article.text[start:end]
+            key = normalise(text)
+            # A scrape often repeats a paragraph; cite it once per article.
+            if key in seen or not is_clean_sentence(text, settings):
+                continue
+            seen.add(key)
+            if len(seen) > settings.max_sentences_per_article:
+                break
+            signals = frozenset(
+                mention_term(m.text) for m in analysis.mentions if start <= m.start and m.end <= end
+            ) | frozenset(number_tokens(text)) | frozenset(
+                "d:" + d.value for d in analysis.dates if start <= d.start and d.end <= end)
+            mentions = [(m.start - start, m.end - start, m.text, m.label) for m in analysis.mentions
+                        if start <= m.start and m.end <= end]
+            dates = [(d.start - start, d.end - start, d.value) for d in analysis.dates
+                     if start <= d.start and d.end <= end]
+            core = core_terms(text, mentions, dates, settings.attribution_weight)
+            out.append(Sentence(ai, start, end, text, si / max(1, len(spans) - 1), signals, core,
+                                name_terms(text, mentions) & core.keys(), is_fragment(text),
+                                background_terms(text, core)))
+    return out
 

@@ -53,6 +53,18 @@ def summarise(cards: list[Card], sim, settings: ExtractSettings) -> list[Summary
     return [SummaryItem(c.fact.text, [c.fact.id]) for c in ordered]
 
 
+def _title_from(sentence: str, settings: ExtractSettings) -> str:
+    """The sentence's first clause (whole words, as written), without the final stop."""
+    text = sentence.strip().rstrip(".!?")
+    clause = re.split(r",\s|;\s|\s[-\u2013\u2014]\s", text)[0]
+    if len(words(clause)) >= 5:
+        text = clause
+    ws = text.split()
+    if len(ws) > settings.title_max_words:
+        text = " ".join(ws[:settings.title_max_words])
+    return text
+
+
 def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], settings: ExtractSettings) -> str:
     """The headline that best names the top facts; else one cut from the top card."""
     top = " ".join(c.fact.text for c in cards[:3])
@@ -76,18 +88,6 @@ def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], set
         if article.text.strip():
             return _title_from(article.text.strip().splitlines()[0], settings)
     return "Untitled story"
-
-
-def _title_from(sentence: str, settings: ExtractSettings) -> str:
-    """The sentence's first clause (whole words, as written), without the final stop."""
-    text = sentence.strip().rstrip(".!?")
-    clause = re.split(r",\s|;\s|\s[-\u2013\u2014]\s", text)[0]
-    if len(words(clause)) >= 5:
-        text = clause
-    ws = text.split()
-    if len(ws) > settings.title_max_words:
-        text = " ".join(ws[:settings.title_max_words])
-    return text
 
 
 def story_date(articles: list[Article]) -> str | None:
