@@ -20,6 +20,7 @@ from generator.stories.extract.align import (align, guard_generic, merge_mutual,
                                              story_names, support, term_weights)
 from generator.stories.extract.sentences import Sentence, clarity
 
+# Cues of a card's kind (`kind_of`): reported speech, figures, a dated past event.
 _REPORTING = re.compile(r"\b(?:" + lexicon.alternation("reporting", "statement") + r")\b", re.I)
 _QUOTED = re.compile(r"[\"\u201c][^\"\u201d]{12,}[\"\u201d]")
 _FIGURE = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent\b|[$\u20ac\u00a3\u00a5]\s?\d|\d[\d,.]*\s*(?:million|billion|"

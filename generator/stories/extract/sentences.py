@@ -32,7 +32,6 @@ class Sentence:
     background: frozenset[str] = frozenset()  # core terms only stated in a relative clause
 
 
-
 _END = re.compile(r"[.!?][\"'\u201d\u2019\u00bb)\]]*$")
 _JUNK = re.compile(r"https?://|www\.|\bskip to\b|\bcookies?\b|\bnewsletter\b|\bsubscribe\b|"
                    r"\bad ?block|\bclick here\b|\ball rights reserved\b|\u00a9|\bcomments?\b:|"
@@ -49,6 +48,11 @@ _DANGLING = re.compile(r"^(?:he|she|they|it|this|that|these|those|his|her|their|
                        r"however|meanwhile|still|yet|so|then|there)\b", re.I)
 # A quote closed by a pronoun attribution ('..., he added.') is a fragment of a longer report.
 _PRONOUN_ATTRIBUTION = re.compile(r"[\"\u201d'\u2019]\s*,?\s*(?:he|she|they|it)\s+\w+\s*\.?$", re.I)
+
+
+def is_fragment(text: str) -> bool:
+    """A piece of a longer quote: a quote mark opens or closes with no partner in it."""
+    return text.count("\"") % 2 == 1 or text.count("\u201c") != text.count("\u201d")
 
 
 def is_clean_sentence(text: str, settings: ExtractSettings) -> bool:
@@ -79,18 +83,13 @@ def clarity(text: str) -> float:
         score -= 0.3  # "The move comes as ...": its subject points back to an earlier report
     if text[:1] in OPEN_QUOTES:
         score -= 0.2  # opens with a quote: the speaker comes late or not at all
-    if (text.count("\"") % 2) or (text.count("\u201c") != text.count("\u201d")):
+    if is_fragment(text):
         score -= 0.4  # unbalanced quote marks: a piece of a longer quote
     if n < 12:
         score -= 0.3 * (12 - n) / 12
     elif n > 40:
         score -= 0.3 * min(1.0, (n - 40) / 20)
     return score
-
-
-def is_fragment(text: str) -> bool:
-    """A piece of a longer quote: a quote mark opens or closes with no partner in it."""
-    return text.count("\"") % 2 == 1 or text.count("\u201c") != text.count("\u201d")
 
 
 def _opens_quote(piece: str) -> bool:
