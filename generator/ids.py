@@ -1,4 +1,5 @@
-"""Slug and id helpers shared by every stage that names things in `content/`.
+"""Identity helpers shared by every stage: slugs and ids, outlet labels, and the one
+union-find that decides which items are one (stories, cards, entities).
 
 Ids are file names and URL parts, so they are lower-case ASCII `[a-z0-9-]`,
 deterministic for the same input, and capped in length at a word boundary.
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from typing import Generic, Hashable, Iterable, TypeVar
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _NON_WORD = re.compile(r"[^\w]+")
@@ -101,3 +102,31 @@ def is_unknown_outlet(label: str) -> bool:
 def unknown_outlet_article(label: str) -> str | None:
     """The article id in an unknown outlet's label (see `outlet_key`), None for a known outlet."""
     return label[len(UNKNOWN_OUTLET):] if is_unknown_outlet(label) else None
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+class UnionFind(Generic[K]):
+    """Disjoint sets over hashable items, with path halving.
+
+    The group stage joins articles into stories, the extract stage joins fact cards,
+    and entity merging joins names, each with its own rule for which root survives a
+    union: the caller picks it (`attach`), so each keeps its deterministic order."""
+
+    def __init__(self, items: Iterable[K] = ()) -> None:
+        self.parent: dict[K, K] = {i: i for i in items}
+
+    def add(self, item: K) -> None:
+        self.parent.setdefault(item, item)
+
+    def find(self, item: K) -> K:
+        parent = self.parent
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def attach(self, child_root: K, root: K) -> None:
+        """Hang one root under another: the caller decides which root survives."""
+        self.parent[child_root] = root

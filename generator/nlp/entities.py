@@ -43,10 +43,9 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from generator.ids import slugify
+from generator.ids import UnionFind, slugify
 from generator.nlp import lexicon
 from generator.records import Entity
-from generator.unionfind import UnionFind
 
 KIND_OF_LABEL = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place",
                  "EVENT": "other", "LAW": "other", "PRODUCT": "other", "WORK_OF_ART": "other"}

@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator.config import GroupSettings
-from generator.ids import slugify
+from generator.ids import UnionFind, slugify
 from generator.records import Analysis, Article
-from generator.unionfind import UnionFind
 
 
 @dataclass

@@ -20,9 +20,9 @@ import math
 from collections import Counter
 
 from generator.config import ExtractSettings
+from generator.ids import UnionFind
 from generator.nlp.terms import stem_tokens
 from generator.stories.extract.sentences import Sentence
-from generator.unionfind import UnionFind
 
 
 def core_shared(a: dict[str, float], b: dict[str, float], weight: dict[str, float]) -> float:
