@@ -31,7 +31,8 @@ from generator.records import Fact, Quote, Story
 from generator.site.feeds import news_article_jsonld, script_tag
 from generator.errors import Problem
 from generator.site.load import SiteData
-from generator.site.urls import UNKNOWN, cite_anchor, fact_anchor, page_url, quote_anchor, relurl, slug
+from generator.ids import is_unknown_outlet, outlet_key, unknown_outlet_article
+from generator.site.urls import cite_anchor, fact_anchor, page_url, quote_anchor, relurl, slug
 
 THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 
@@ -88,7 +89,7 @@ def outlet_of(site: SiteData, article_id: str) -> str:
     """The outlet label of an article; one without an outlet is its own 'unknown:<id>'
     (the label the story stage lists in Story.outlets), so it never merges with others."""
     a = site.articles.get(article_id)
-    return a.outlet if a and a.outlet else f"{UNKNOWN}{article_id}"
+    return outlet_key(a.outlet if a else None, article_id)
 
 
 # Only web addresses become links: a javascript: or file: URL in a card is shown as text.
@@ -293,13 +294,13 @@ class Renderer:
 
     # -- outlets as readers see them
     def outlet_ctx(self, label: str) -> dict:
-        """An outlet label (slug, or UNKNOWN + article id) as shown to readers: the display
+        """An outlet label (slug, or the unknown-outlet label of an article) as shown to readers: the display
         name from content/outlets.yml (else the slug), its home page (http/https only) and
         our outlet page. An article with no known outlet is an unnamed source, shown by
         its headline."""
         label = str(label)
-        if label.startswith(UNKNOWN):
-            aid = label[len(UNKNOWN):]
+        if is_unknown_outlet(label):
+            aid = unknown_outlet_article(label)
             art = self.site.articles.get(aid)
             return {"name": (art.headline if art and art.headline else aid), "unnamed": True,
                     "home": None, "href": self.outlet_link(label)}
@@ -316,7 +317,7 @@ class Renderer:
     def source_noun(labels: Iterable[str]) -> str:
         """'outlets', or 'sources' when one of them is unnamed: a count never claims
         outlets we cannot name."""
-        return "sources" if any(str(o).startswith(UNKNOWN) for o in labels) else "outlets"
+        return "sources" if any(is_unknown_outlet(o) for o in labels) else "outlets"
 
     # -- context of the components
     def citation(self, src, number: int | None = None) -> dict:
