@@ -82,12 +82,19 @@ def cmd_build(args, config) -> int:
 
 
 def cmd_check(args, config) -> int:
-    from generator.content.check import check_content
+    from generator.content.check import check_tree
 
-    problems = check_content(config.resolve(args.content or config.content))
+    checked, problems = check_tree(config.resolve(args.content or config.content))
     for p in problems:
         print(p)
-    return 1 if problems else 0
+    files = f"{checked} file" + ("" if checked == 1 else "s")
+    if problems:
+        bad = len({p.source for p in problems})
+        print(f"checked {files}: {len(problems)} problem{'' if len(problems) == 1 else 's'}"
+              f" in {bad} file{'' if bad == 1 else 's'}", file=sys.stderr)
+        return 1
+    print(f"checked {files}: no problems")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

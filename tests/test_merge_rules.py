@@ -133,7 +133,9 @@ def test_file_with_a_yaml_error_is_left_alone_until_fixed(tmp_path):
     path.write_text(broken)
     result = store.write_content(tmp_path, *corpus(seed=5, variant=1))
     assert path.read_text() == broken
-    assert any("not valid YAML" in c for c in result.conflicts)
+    [problem] = [p for p in result.problems if "YAML syntax error" in p.message]
+    assert problem.source == "stories/story-0.yml" and "not merged" in problem.message
+    assert problem.line == broken[:broken.index("title: [")].count("\n") + 2   # where the scanner stops
     path.write_text(good.replace("title: Story 0 v0", "title: Fixed title"))
     store.write_content(tmp_path, *corpus(seed=5, variant=1))
     after = load(path)

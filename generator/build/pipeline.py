@@ -121,7 +121,9 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         conflicts, problems = _write(content, articles, stories, entities, write_key, cache, report, ex, state)
         report.conflicts = conflicts
         # Generated records the store wrote but found invalid: the editor must see them.
-        report.problems += [Problem(str(content), str(p)) for p in problems]
+        # Their sources are paths inside the content directory.
+        report.problems += [Problem(str(content / p.source), p.message, p.line, p.column)
+                            if isinstance(p, Problem) else Problem(str(content), str(p)) for p in problems]
         report.articles, report.stories = len(articles), len(stories)
         clock.lap("write")
     return report

@@ -244,10 +244,15 @@ def merge_file(snapshot: bytes | None, disk: bytes, theirs: dict, where: str,
     try:
         ours = y.load(disk.decode("utf-8"))
     except (RuamelError, UnicodeDecodeError, ValueError) as exc:
-        return Outcome(None, [f"{where}: (record): not merged, the file is not valid YAML; "
-                              f"kept as is ({type(exc).__name__})"])
+        # The store has the fast parser's verdict first; this is what ruamel (YAML 1.2,
+        # stricter: a repeated key, ...) refuses beyond it. The build fails, file untouched.
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return Outcome(None, problems=[Problem(where, f"YAML error: {what} (not merged: fix it and build again)",
+                                               mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)])
     if not isinstance(ours, CommentedMap):
-        return Outcome(None, [f"{where}: (record): not merged, the file is not a mapping; kept as is"])
+        return Outcome(None, problems=[Problem(where, "not a mapping of fields (not merged: fix it and build again)",
+                                               1, 1)])
     base: Any = {}
     if snapshot is not None:
         try:

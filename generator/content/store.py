@@ -39,6 +39,7 @@ from typing import Callable, Iterable
 import yaml
 
 from generator.content.journal import Transaction, recover
+from generator.content.loader import merge_blockers
 from generator.content.merge import merge_file
 from generator.content.reanchor import reanchor_story
 from generator.content.schema import schema_problems
@@ -244,6 +245,14 @@ def _write_record(content: Path, tx: _Transaction, p: _Pending, texts: dict[str,
     elif disk is None:
         target = new                                    # a new record
     else:
+        blockers = merge_blockers(disk, KIND_OF_FOLDER[kind], rel)
+        if blockers:
+            # Leave file, base and ledger alone: the merge happens once the editor has
+            # fixed it (a newer base would pass old values off as edits), and the build
+            # fails so the mistake is seen where it was made.
+            result.problems += [Problem(b.source, f"{b.message} (not merged: fix it and build again)",
+                                        b.line, b.column) for b in blockers]
+            return
         outcome = merge_file(snap, disk, theirs, rel, texts if kind == "stories" else None, owned)
         if outcome.data is not None and outcome.owned != owned:
             tx.write(ledger_rel, json.dumps(outcome.owned, indent=0, ensure_ascii=False).encode())
