@@ -71,10 +71,14 @@ def cmd_build(args, config) -> int:
                    scheduler=args.scheduler, use_cache=not args.no_cache)
     for problem in report.problems:
         print(f"skipped {problem}", file=sys.stderr)
+    for problem in report.content_problems:
+        print(problem, file=sys.stderr)
     for conflict in report.conflicts:
         print(f"conflict: {conflict}", file=sys.stderr)
+    n = len(report.content_problems)
     print(f"{report.articles} articles, {report.stories} stories, {len(report.written)} files written"
-          + (f", {len(report.problems)} inputs skipped" if report.problems else ""))
+          + (f", {len(report.problems)} inputs skipped" if report.problems else "")
+          + (f", {n} content problem{'' if n == 1 else 's'}" if n else ""))
     if args.timings:
         for stage, seconds in report.timings.items():
             print(f"  {stage:<12} {seconds:8.1f} s")

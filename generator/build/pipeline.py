@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 @dataclass
 class BuildReport:
     problems: list[Problem] = field(default_factory=list)
+    # Content files the write stage could not merge (an editor's YAML mistake) and
+    # generated records it found invalid: reported, never silently kept.
+    content_problems: list[Problem] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)   # editor value kept over a new generated one
     written: list[str] = field(default_factory=list)     # files changed on disk
     articles: int = 0
@@ -48,7 +51,7 @@ class BuildReport:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.problems else 0
+        return 1 if self.problems or self.content_problems else 0
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -120,10 +123,11 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
             [(g.id, [keys[i] for i in g.article_ids]) for g in groups], [s.id for s in stories]])
         conflicts, problems = _write(content, articles, stories, entities, write_key, cache, report, ex, state)
         report.conflicts = conflicts
-        # Generated records the store wrote but found invalid: the editor must see them.
-        # Their sources are paths inside the content directory.
-        report.problems += [Problem(str(content / p.source), p.message, p.line, p.column)
-                            if isinstance(p, Problem) else Problem(str(content), str(p)) for p in problems]
+        # Edited files that could not be merged, generated records the store found
+        # invalid: the editor must see them. Their sources are paths inside `content`.
+        report.content_problems += [Problem(str(content / p.source), p.message, p.line, p.column)
+                                    if isinstance(p, Problem) else Problem(str(content), str(p))
+                                    for p in problems]
         report.articles, report.stories = len(articles), len(stories)
         clock.lap("write")
     return report
