@@ -159,7 +159,9 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
                                  as_left=set(last[4]) if known else None)
     report.written = result.written
     problems = list(result.problems)
-    if cache.enabled:
+    # A file left to the editor (changed while the build ran) is merged by the next
+    # build: that one must not find this write's result as if it were complete.
+    if cache.enabled and not result.left_to_editor:
         after = _content_state(content)
         # The assignment the next build will find on disk, without reading every file.
         left = {a.id: a.story for a in articles if a.story and a.id not in result.edited_articles}
