@@ -5,6 +5,7 @@ article.text[start:end] == excerpt holds by construction.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -12,6 +13,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# mkdocs runs in a subprocess, from the project folder: PYTHONPATH makes its `digest` plugin
+# this checkout's code, not that of whichever copy of the package is installed.
+MKDOCS_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+              "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
 XSS = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
 TEXT_A = ("Moscow offered on Monday to mediate talks between Washington and Pyongyang, "

@@ -53,7 +53,7 @@ def base_url(tmp_path_factory):
     h.make_project(project)
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml")],
                          cwd=project, capture_output=True, text=True, timeout=300,
-                         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                         env=h.MKDOCS_ENV)
     assert run.returncode == 0, run.stderr
     handler = functools.partial(_Quiet, directory=str(project / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

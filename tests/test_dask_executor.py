@@ -4,6 +4,7 @@ import pytest
 distributed = pytest.importorskip("distributed")
 
 from generator.build import executors  # noqa: E402
+from generator.nlp import analyze  # noqa: E402
 from generator.records import Analysis  # noqa: E402
 from tests.scale_helpers import sample_articles  # noqa: E402
 
@@ -32,8 +33,8 @@ def test_results_come_back_in_input_order(dask_executor):
 
 def test_dask_analysis_is_identical_to_the_local_run(dask_executor):
     articles = sample_articles()
-    local = list(executors.SerialExecutor().map(executors.analyze_batch, articles, 2))
-    remote = list(dask_executor.map(executors.analyze_batch, articles, 2))
+    local = list(executors.SerialExecutor().map(analyze.analyze_batch, articles, 2))
+    remote = list(dask_executor.map(analyze.analyze_batch, articles, 2))
     assert all(isinstance(a, Analysis) for a in remote)
     assert [a.to_dict() for a in remote] == [a.to_dict() for a in local]
 

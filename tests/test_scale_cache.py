@@ -3,7 +3,8 @@ import sqlite3
 import pytest
 
 from generator.build import cache as cache_mod
-from generator.build import executors, pipeline
+from generator.build import pipeline
+from generator.nlp import analyze
 from generator.config import Config
 from generator.ingest.describe import Meta
 from generator.stories.group import StoryGroup
@@ -83,7 +84,7 @@ class FakeStages:
         self.extracted: list[str] = []
         self.described: list[str] = []  # articles cleaned+described
         self.batch_calls: list[str] = []  # whole-batch stages run: "group"
-        real_analyze = executors.analyze_batch
+        real_analyze = analyze.analyze_batch
 
         def read_inputs(paths, root=None):
             for aid, text in sorted(self.texts.items()):
@@ -117,7 +118,7 @@ class FakeStages:
         monkeypatch.setattr("generator.ingest.describe.describe_safely", describe_safely)
         monkeypatch.setattr("generator.stories.group.group_articles", group_articles)
         monkeypatch.setattr("generator.stories.group.regroup", regroup)
-        monkeypatch.setattr("generator.build.executors.analyze_batch", analyze_batch)
+        monkeypatch.setattr("generator.nlp.analyze.analyze_batch", analyze_batch)
         monkeypatch.setattr("generator.stories.extract.extract_story", extract_story)
 
     def build(self, tmp_path, **kw):
@@ -302,3 +303,84 @@ def test_new_records_are_written_even_when_the_directory_is_untouched(stages, tm
     stages.build(tmp_path)
     assert len(calls) == 2
     assert (tmp_path / "content" / "articles" / "gamma-1.yml").exists()
+
+
+# ---------------------------------------------------------------- what the fingerprint covers
+@pytest.fixture
+def package_copy(tmp_path):
+    """A copy of the generator package, to edit without touching the real one."""
+    import shutil
+    from pathlib import Path
+
+    import generator
+
+    copy = tmp_path / "generator"
+    shutil.copytree(Path(generator.__file__).parent, copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def _edited(pkg, rel: str) -> bool:
+    """Whether appending to the file at `rel` changes the package's content fingerprint."""
+    before = cache_mod.source_files(pkg)
+    path = pkg / rel
+    path.write_bytes(path.read_bytes() + b"\n")
+    return cache_mod.source_files(pkg) != before
+
+
+def test_a_changed_schema_file_changes_the_fingerprint(package_copy):
+    assert _edited(package_copy, "content/schemas/article.json")
+
+
+def test_a_changed_merge_module_changes_the_fingerprint(package_copy):
+    # Re-anchoring editors' values shapes the written offsets.
+    assert _edited(package_copy, "content/merge.py")
+
+
+def test_a_new_data_file_of_a_stage_changes_the_fingerprint(package_copy):
+    before = cache_mod.source_files(package_copy)
+    (package_copy / "ingest" / "words.txt").write_text("example\n", encoding="utf-8")
+    assert cache_mod.source_files(package_copy) != before
+
+
+def test_site_build_and_cli_files_do_not_change_the_fingerprint(package_copy):
+    for rel in ("site/pages.py", "build/pipeline.py", "build/executors.py", "cli.py", "__main__.py"):
+        assert not _edited(package_copy, rel), rel
+
+
+def test_byte_code_caches_do_not_change_the_fingerprint(package_copy):
+    before = cache_mod.source_files(package_copy)
+    (package_copy / "ingest" / "__pycache__").mkdir()
+    (package_copy / "ingest" / "__pycache__" / "clean.cpython-311.pyc").write_bytes(b"\0")
+    assert cache_mod.source_files(package_copy) == before
+
+
+def test_workers_receive_only_their_stage_settings(tmp_path, monkeypatch):
+    """The batch functions get the settings dataclass of their stage, never the whole
+    configuration (which they would have to parse, per article or per story)."""
+    from generator.config import CleanSettings, ExtractSettings, ResolveSettings
+    from generator.ingest import describe
+    from generator.stories import batch as story_batch
+    from tests.scale_helpers import INBOX, ROOT
+
+    seen = []
+    real = {"survey": describe.survey_batch, "describe": describe.describe_batch,
+            "story": story_batch.story_batch}
+
+    def spy(name):
+        def run(items):
+            items = list(items)
+            seen.extend((name, type(s).__name__) for item in items
+                        for s in (item[2] if name == "story" else item[1:2]))
+            return real[name](items)
+        return run
+
+    monkeypatch.setattr(describe, "survey_batch", spy("survey"))
+    monkeypatch.setattr(describe, "describe_batch", spy("describe"))
+    monkeypatch.setattr(story_batch, "story_batch", spy("story"))
+    config = Config(root=ROOT, inputs=[str(INBOX)])
+    pipeline.build(config, content_dir=tmp_path / "content", jobs=1, use_cache=False)
+    kinds = {name: {t for n, t in seen if n == name} for name, _ in seen}
+    assert kinds["survey"] == {CleanSettings.__name__}
+    assert kinds["story"] == {ExtractSettings.__name__, ResolveSettings.__name__}
+    assert kinds.get("describe", {CleanSettings.__name__}) == {CleanSettings.__name__}

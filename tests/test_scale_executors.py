@@ -1,6 +1,7 @@
 import pytest
 
 from generator.build import executors
+from generator.nlp import analyze
 from generator.errors import ConfigError, Problem
 from generator.records import Analysis
 from tests.scale_helpers import sample_articles
@@ -30,13 +31,13 @@ def test_batch_size_is_bounded_and_spreads_small_inputs(n, jobs):
 def test_serial_and_process_executors_give_results_in_input_order():
     items = list(range(101))
     serial = list(executors.SerialExecutor().map(_square_batch, items, 7))
-    with executors.LocalExecutor(2, warm_up=False) as ex:
+    with executors.LocalExecutor(2) as ex:
         local = list(ex.map(_square_batch, items, 7))
     assert serial == local == [x * x for x in items]
 
 
 def test_a_worker_error_reaches_the_caller():
-    with executors.LocalExecutor(2, warm_up=False) as ex:
+    with executors.LocalExecutor(2) as ex:
         with pytest.raises(ZeroDivisionError):
             list(ex.map(_boom_on_three, range(10), 2))
 
@@ -54,9 +55,9 @@ def test_make_executor_rejects_bad_settings():
 
 def test_analysis_in_two_processes_equals_analysis_in_this_one():
     articles = sample_articles(copies=2)
-    serial = list(executors.SerialExecutor().map(executors.analyze_batch, articles, 3))
+    serial = list(executors.SerialExecutor().map(analyze.analyze_batch, articles, 3))
     with executors.LocalExecutor(2) as ex:
-        parallel = list(ex.map(executors.analyze_batch, articles, 3))
+        parallel = list(ex.map(analyze.analyze_batch, articles, 3))
     assert [a.article_id for a in parallel] == [a.id for a in articles]
     assert all(isinstance(a, Analysis) for a in parallel)
     assert parallel == serial
@@ -69,7 +70,7 @@ def test_analysis_in_two_processes_equals_analysis_in_this_one():
 def test_one_bad_article_becomes_a_problem_and_the_batch_goes_on():
     articles = sample_articles()[:3]
     articles[1].text = None  # spaCy cannot parse it
-    out = executors.analyze_batch(articles)
+    out = analyze.analyze_batch(articles)
     assert [type(r) for r in out] == [Analysis, Problem, Analysis]
     assert out[1].source == articles[1].source_file
     assert out[0].article_id == articles[0].id and out[2].article_id == articles[2].id

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
 import subprocess
@@ -18,7 +17,7 @@ import yaml
 from tests import site_helpers as h
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+ENV = h.MKDOCS_ENV
 
 
 def mkdocs_build(project: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -132,6 +131,17 @@ def test_home_lists_latest_story_with_outlets(built):
     assert "Russia offered to mediate between the US and North Korea." in home
     for outlet in ("Daily Planet", "Wire Service", "Free Press"):
         assert outlet in home
+
+
+def test_site_title_and_description_come_from_site_config_only(built):
+    # the fixture's site_config.yml sets the title; the description is the default
+    from generator.config import SiteSettings
+    home = (built / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<title>[^<]*Fixture Digest</title>", home)
+    assert f'name="description" content="{SiteSettings().description}"' in home
+    assert "set from site_config" not in home  # mkdocs.yml's placeholder never shows
+    rss = ET.fromstring((built / "feed.xml").read_text(encoding="utf-8"))
+    assert rss.findtext("channel/title") == "Fixture Digest"
 
 
 def test_script_in_article_text_is_shown_as_text_not_run(built):

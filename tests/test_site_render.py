@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from generator.site import feeds, render
+from generator.site import feeds, load, urls
+from generator.site import pages as site_pages
 from generator.records import Story
 from tests import site_helpers as h
 
@@ -16,12 +17,12 @@ from tests import site_helpers as h
 @pytest.fixture()
 def site(tmp_path):
     h.write_content(tmp_path / "content")
-    return render.load_site(tmp_path / "content", rel_to=tmp_path)
+    return load.load_site(tmp_path / "content", rel_to=tmp_path)
 
 
 @pytest.fixture()
 def pages(site):
-    return {p.src_uri: p for p in render.render_pages(site)}
+    return {p.src_uri: p for p in site_pages.render_pages(site)}
 
 
 class _Parse(HTMLParser):
@@ -50,8 +51,9 @@ def parse(html: str) -> _Parse:
 # ---------------------------------------------------------------- highlighting
 def test_overlapping_passages_each_keep_their_anchor_and_full_extent():
     text = "alpha beta gamma delta\n\nepsilon zeta"
-    ps = [render.Passage(0, 16, "c-0-16"), render.Passage(6, 22, "c-6-22"), render.Passage(24, 31, "c-24-31")]
-    html = str(render.highlight_text(text, ps))
+    ps = [site_pages.Passage(0, 16, "c-0-16"), site_pages.Passage(6, 22, "c-6-22"),
+          site_pages.Passage(24, 31, "c-24-31")]
+    html = str(site_pages.highlight_text(text, ps))
     parsed = parse(html)
     assert {"c-0-16", "c-6-22", "c-24-31"} <= parsed.ids
     # the words covered by each passage, joined back from its <mark> pieces, are exactly the passage
@@ -64,14 +66,14 @@ def test_overlapping_passages_each_keep_their_anchor_and_full_extent():
 
 def test_highlight_escapes_markup_in_article_text():
     text = "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
-    html = str(render.highlight_text(text, [render.Passage(0, 8, "c-0-8")]))
+    html = str(site_pages.highlight_text(text, [site_pages.Passage(0, 8, "c-0-8")]))
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "&amp;" in html
 
 
 def test_passage_across_a_paragraph_break_is_split_into_marks_in_both_paragraphs():
     text = "one two\n\nthree four"
-    html = str(render.highlight_text(text, [render.Passage(4, 14, "c-4-14")]))
+    html = str(site_pages.highlight_text(text, [site_pages.Passage(4, 14, "c-4-14")]))
     paras = html.split("\n")
     assert len(paras) == 2 and all("digest-cite" in p for p in paras)
 
@@ -80,14 +82,14 @@ def test_passage_across_a_paragraph_break_is_split_into_marks_in_both_paragraphs
 @pytest.mark.parametrize("src,expected", [
     ("index.md", ""), ("stories/index.md", "stories/"), ("stories/x.md", "stories/x/"), ("about.md", "about/")])
 def test_page_url_directory_urls(src, expected):
-    assert render.page_url(src) == expected
+    assert urls.page_url(src) == expected
 
 
 def test_relurl_between_pages():
-    assert render.relurl("stories/x/", "articles/y/", "c-1-2") == "../../articles/y/#c-1-2"
-    assert render.relurl("", "stories/x/") == "stories/x/"
-    assert render.relurl("stories/x/", "") == "../../"
-    assert render.relurl("stories/x.html", "articles/y.html") == "../articles/y.html"
+    assert urls.relurl("stories/x/", "articles/y/", "c-1-2") == "../../articles/y/#c-1-2"
+    assert urls.relurl("", "stories/x/") == "stories/x/"
+    assert urls.relurl("stories/x/", "") == "../../"
+    assert urls.relurl("stories/x.html", "articles/y.html") == "../articles/y.html"
 
 
 # ---------------------------------------------------------------- loading
@@ -96,17 +98,17 @@ def test_hidden_cards_and_stories_stay_off_the_site(tmp_path):
     hidden = h.story() | {"id": "s-hidden", "hidden": True, "title": "Hidden story"}
     import yaml
     (content / "stories" / "s-hidden.yml").write_text(yaml.safe_dump(hidden), encoding="utf-8")
-    site = render.load_site(content, rel_to=tmp_path)
+    site = load.load_site(content, rel_to=tmp_path)
     assert "s-hidden" not in site.stories
     assert "f-hidden" not in {f.id for f in site.stories["s-mediation"].facts}
-    allmd = "".join(p.markdown for p in render.render_pages(site))
+    allmd = "".join(p.markdown for p in site_pages.render_pages(site))
     assert "An editor hid this card." not in allmd and "Hidden story" not in allmd
 
 
 def test_bad_yaml_is_a_problem_with_file_and_line_and_is_skipped(tmp_path):
     content = h.write_content(tmp_path / "content")
     (content / "entities" / "broken.yml").write_text("id: broken\nname: [unclosed\nkind: person\n", encoding="utf-8")
-    site = render.load_site(content, rel_to=tmp_path)
+    site = load.load_site(content, rel_to=tmp_path)
     assert "broken" not in site.entities and "e-peskov" in site.entities
     [problem] = site.problems
     assert str(problem).startswith("content/entities/broken.yml:")
@@ -119,8 +121,8 @@ def test_citation_whose_excerpt_does_not_match_is_reported_and_not_linked(tmp_pa
     data = h.story()
     data["facts"][2]["sources"][0]["start"] += 3  # offsets no longer give the excerpt
     (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
-    site = render.load_site(content, rel_to=tmp_path)
-    pages = {p.src_uri: p for p in render.render_pages(site)}
+    site = load.load_site(content, rel_to=tmp_path)
+    pages = {p.src_uri: p for p in site_pages.render_pages(site)}
     assert any("does not match a-xss" in str(p) for p in site.problems)
     src = data["facts"][2]["sources"][0]
     assert f"c-{src['start']}-{src['end']}" not in pages["stories/s-mediation.md"].markdown
@@ -145,7 +147,7 @@ def test_story_page_links_every_summary_sentence_and_citation(pages, site):
 
 
 def test_article_page_anchors_every_cited_passage(pages, site):
-    ix = render.build_index(site)
+    ix = site_pages.build_index(site)
     md = pages["articles/a-one.md"].markdown
     ids = parse(md).ids
     for passage in ix.article_passages["a-one"]:
@@ -180,11 +182,11 @@ def test_every_page_except_indexes_names_its_card_for_editing(pages):
 
 
 def test_outlet_slugs_do_not_collide():
-    site = render.SiteData()
+    site = load.SiteData()
     from generator.records import Article
     for i, outlet in enumerate(["A.B", "A B", "a-b"]):
         site.articles[f"x{i}"] = Article(f"x{i}", "f", outlet, "h", None, False, None, None, [], "t")
-    ix = render.build_index(site)
+    ix = site_pages.build_index(site)
     assert len(set(ix.outlet_slug.values())) == 3
 
 
@@ -228,8 +230,8 @@ def test_article_without_outlet_fills_its_own_matrix_column(tmp_path):
     data = h.story()
     data["outlets"] = ["Daily Planet", "Wire Service", "unknown:a-xss"]
     (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
-    site = render.load_site(content, rel_to=tmp_path)
-    md = {p.src_uri: p for p in render.render_pages(site)}["stories/s-mediation.md"].markdown
+    site = load.load_site(content, rel_to=tmp_path)
+    md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
     row = next(line for line in md.splitlines() if 'href="#fact-f3"' in line and "<tr" in line)
     cells = re.findall(r'<td class="(digest-matrix__\w+)"', row)
     assert cells == ["digest-matrix__no", "digest-matrix__no", "digest-matrix__yes"]
@@ -241,19 +243,33 @@ def test_hidden_article_leaves_no_link_behind(tmp_path):
     content = h.write_content(tmp_path / "content")
     art = yaml.safe_load((content / "articles" / "a-two.yml").read_text(encoding="utf-8"))
     (content / "articles" / "a-two.yml").write_text(yaml.safe_dump(art | {"hidden": True}), encoding="utf-8")
-    site = render.load_site(content, rel_to=tmp_path)
-    pages = render.render_pages(site)
+    site = load.load_site(content, rel_to=tmp_path)
+    pages = site_pages.render_pages(site)
     assert "articles/a-two.md" not in {p.src_uri for p in pages}
     assert not any("articles/a-two/" in href for p in pages for href in parse(p.markdown).hrefs)
 
 
-def test_render_and_feeds_do_not_depend_on_mkdocs():
+def test_site_modules_other_than_the_plugin_do_not_depend_on_mkdocs():
     import ast
-    for module in (render, feeds):
+    for module in (load, urls, site_pages, feeds):
         tree = ast.parse(open(module.__file__, encoding="utf-8").read())
         names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
         assert not any(name.split(".")[0] in ("mkdocs", "material") for name in names), module.__name__
+
+
+def test_page_html_is_written_by_templates_only():
+    """Python hands the templates plain values: no HTML tag in any string of the site modules
+    (docstrings aside), so escaping is decided in one place, the autoescaping templates."""
+    import ast
+    for module in (load, urls, site_pages):
+        tree = ast.parse(open(module.__file__, encoding="utf-8").read())
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef)) and n.body
+                      and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                assert not re.search(r"</?[a-z]", node.value), (module.__name__, node.value)
 
 
 def test_article_page_lists_dates_as_written_and_resolved(pages):
@@ -263,6 +279,6 @@ def test_article_page_lists_dates_as_written_and_resolved(pages):
 
 def test_a_card_that_cannot_be_rendered_is_reported_not_fatal(site):
     site.entities["e-russia"].aliases = 42  # passes loading, breaks rendering
-    pages = {p.src_uri for p in render.render_pages(site)}
+    pages = {p.src_uri for p in site_pages.render_pages(site)}
     assert "entities/e-russia.md" not in pages and "entities/e-peskov.md" in pages
     assert any("content/entities/e-russia.yml" in str(p) and "page skipped" in str(p) for p in site.problems)

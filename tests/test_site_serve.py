@@ -46,7 +46,7 @@ def test_editing_a_card_under_serve_serves_the_new_text(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"),
                              "-a", f"127.0.0.1:{port}"],
                             cwd=project, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, start_new_session=True)
+                            env=h.MKDOCS_ENV, start_new_session=True)
     url = f"http://127.0.0.1:{port}/stories/s-mediation/"
     try:
         assert wait_for(lambda: (fetch(url) or "").count("Officials in Washington did not comment.") > 0, 90), \

@@ -10,7 +10,8 @@ Entries live in one SQLite file under `config.cache`
   articles changed, joined or left).
 
 Every key also contains a fingerprint of what produces the value: the pipeline
-version, the source of the stage modules, spaCy and model versions and the stage
+version, every file of the packages that shape the content (code, JSON Schemas,
+data; see NOT_CONTENT for what is left out), spaCy and model versions and the stage
 settings of site_config.yml. Changing any of them misses the cache instead of
 serving stale output, so nobody has to remember to bump `PIPELINE_VERSION` while a
 stage is being edited. Values are pickled: fast, and an entry that no longer loads
@@ -22,23 +23,87 @@ import hashlib
 import logging
 import pickle
 import sqlite3
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import generator
-from generator.records import Article
+from generator.errors import Problem
+from generator.records import Article, Entity, Story
 
 log = logging.getLogger(__name__)
 
 FILENAME = "cache.sqlite"
-# Modules whose code cannot change the content: editing them keeps the cache valid.
-NOT_CONTENT = {"__init__.py", "__main__.py", "cli.py", "cache.py", "executors.py", "pipeline.py",
-               "check.py", "render.py", "feeds.py", "mkdocs_plugin.py", "merge.py"}
+# Parts of the package (top-level packages and modules) that cannot change the
+# content: `site` renders what was written, `build` only runs the stages in order
+# (the output does not depend on the executor or the cache), and the command line
+# only starts a build. Editing them keeps the cache valid; every other file under
+# the package (code, JSON Schemas, word lists, any extension) is in the fingerprint.
+NOT_CONTENT = frozenset({"site", "build", "cli.py", "__main__.py"})
 # site_config.yml sections that only concern the site.
 NOT_CONTENT_SECTIONS = {"site"}
 # SQLite limits the number of bound parameters per statement.
 _CHUNK = 500
+
+
+# ---------------------------------------------------------------- entry kinds
+# Whole-batch entries are small dataclasses, checked with isinstance when read back:
+# an entry of another kind or of an older layout is a miss, never a misread value.
+# (Per-item entries are the stage records themselves: Analysis, describe.Survey, ...)
+
+@dataclass
+class PreparedBatch:
+    """Read + clean + describe of a whole batch of inputs (key: the inputs' hashes)."""
+
+    articles: list[Article]
+    problems: list[Problem]
+
+
+@dataclass
+class GroupingEntry:
+    """The story groups of a set of articles, valid when the assignment on disk is the
+    one the grouping started from or the one it produced (hashes of both)."""
+
+    started_from: str
+    produced: str
+    groups: list
+
+    def valid_for(self, assignment_hash: str) -> bool:
+        return assignment_hash in (self.started_from, self.produced)
+
+
+@dataclass
+class LastGrouping:
+    """Article id -> article key of the last grouping of a content directory."""
+
+    keys: dict[str, str]
+
+
+@dataclass
+class StoryResult:
+    """One story's extract + resolve result."""
+
+    story: Story
+    entities: list[Entity]
+
+
+@dataclass
+class LastWrite:
+    """What the last write of a content directory did, and the state it left."""
+
+    write_key: str                # everything the written records were made of
+    state: str                    # the directory's state after the write
+    conflicts: list[str]
+    problems: list
+    edited_articles: list[str]    # articles whose files editors changed
+
+
+@dataclass
+class LeftAssignment:
+    """Article id -> story id as a write left it on disk (in the state of the key)."""
+
+    assignment: dict[str, str]
 
 
 def _sha(*parts: Any) -> str:
@@ -49,14 +114,23 @@ def _sha(*parts: Any) -> str:
     return h.hexdigest()
 
 
+def source_files(pkg: Path) -> list[tuple[str, str]]:
+    """(path relative to `pkg`, sha256) of every file under `pkg` that can shape the
+    content: all but the NOT_CONTENT parts and Python's byte-code caches."""
+    out = []
+    for path in sorted(pkg.rglob("*")):
+        rel = path.relative_to(pkg)
+        if (rel.parts[0] in NOT_CONTENT or "__pycache__" in rel.parts or path.suffix == ".pyc"
+                or not path.is_file()):
+            continue
+        out.append((rel.as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()))
+    return out
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Pipeline version + source of the content-producing modules + spaCy/model versions."""
-    pkg = Path(generator.__file__).parent
-    sources = []
-    for path in sorted(pkg.rglob("*.py")):
-        if path.name not in NOT_CONTENT:
-            sources.append((str(path.relative_to(pkg)), hashlib.sha256(path.read_bytes()).hexdigest()))
+    """Pipeline version + the files that shape the content + spaCy/model versions."""
+    sources = source_files(Path(generator.__file__).parent)
     try:
         # Package metadata, not `import spacy`: a re-run that finds everything in the
         # cache must not pay seconds of imports for two version strings.

@@ -5,9 +5,13 @@ streaming: at most a few batches per worker are in flight, so memory stays flat
 however many items there are, and the output never depends on which worker finished
 first (the local and the Dask executor give identical output).
 
-Batches matter for speed: a worker loads the spaCy model once (it is cached per
-process by `analyze.load_nlp`) and runs `nlp.pipe` over a whole batch of articles,
-which is what makes the parallel build close to bare spaCy throughput.
+Batches matter for speed: a worker loads the spaCy model once (the warm-up the
+caller passes in, run when the worker starts) and runs `nlp.pipe` over a whole batch
+of articles, which is what makes the parallel build close to bare spaCy throughput.
+
+Executors know no stage: the batch functions live next to their stages and are
+passed to `map`. They must be module-level functions, which pickle by name into
+worker processes and Dask workers.
 
 Executors start their workers lazily, on the first batch, so a re-run that finds
 everything in the cache never pays for starting processes or a cluster.
@@ -87,21 +91,19 @@ class SerialExecutor:
         self.close()
 
 
-def _warm_up() -> None:
-    # Load the model when the worker starts, not inside the first batch's timing.
-    from generator.nlp.analyze import load_nlp
-
-    load_nlp()
-
-
 class LocalExecutor(SerialExecutor):
     """N worker processes on this machine (concurrent.futures)."""
 
     name = "local"
 
-    def __init__(self, jobs: int | None = None, warm_up: bool = True):
+    def __init__(self, jobs: int | None = None, warm_up: Callable[[], Any] | None = None,
+                 preload: Sequence[str] = ()):
+        """`warm_up` runs once in each worker when it starts (e.g. loading a model, so
+        that is not paid inside the first batch); `preload` names modules the fork
+        server imports once, so every worker starts with them imported."""
         self.jobs = max(1, jobs or default_jobs())
         self._warm_up = warm_up
+        self._preload = list(preload)
         self._pool = None
 
     def _get_pool(self):
@@ -112,9 +114,9 @@ class LocalExecutor(SerialExecutor):
             # forkserver: workers never inherit the threads (progress display, Dask)
             # or the open SQLite cache of the parent.
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["generator.nlp.analyze"])
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx,
-                                             initializer=_warm_up if self._warm_up else None)
+            if self._preload:
+                ctx.set_forkserver_preload(self._preload)
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=self._warm_up)
         return self._pool
 
     def map(self, fn: BatchFn, items: Iterable, batch_size: int = 32) -> Iterator:
@@ -185,8 +187,10 @@ class DaskExecutor(SerialExecutor):
 EXECUTORS = ("local", "dask")
 
 
-def make_executor(kind: str = "local", jobs: int | None = None, scheduler: str | None = None):
-    """The executor for `--executor kind [--jobs N] [--scheduler ADDRESS]`."""
+def make_executor(kind: str = "local", jobs: int | None = None, scheduler: str | None = None,
+                  warm_up: Callable[[], Any] | None = None, preload: Sequence[str] = ()):
+    """The executor for `--executor kind [--jobs N] [--scheduler ADDRESS]`; `warm_up`
+    and `preload` as for `LocalExecutor`."""
     if jobs is not None and jobs < 1:
         raise ConfigError(f"--jobs must be at least 1, not {jobs}")
     if kind == "dask":
@@ -194,73 +198,5 @@ def make_executor(kind: str = "local", jobs: int | None = None, scheduler: str |
     if scheduler:
         raise ConfigError("--scheduler only applies to --executor dask")
     if kind == "local":
-        return SerialExecutor() if jobs == 1 else LocalExecutor(jobs)
+        return SerialExecutor() if jobs == 1 else LocalExecutor(jobs, warm_up, preload)
     raise ConfigError(f"unknown executor {kind!r} (choose from {', '.join(EXECUTORS)})")
-
-
-# ---------------------------------------------------------------- batch functions
-# Module-level so they pickle by name into worker processes and Dask workers.
-
-def survey_batch(items: Sequence[tuple]) -> list:
-    """(raw, clean config) -> describe.Survey per article (pass 1 of clean+describe)."""
-    from generator.ingest import describe
-
-    out = []
-    for raw, cfg in items:
-        try:
-            out.append(describe.survey(raw, cfg))
-        except Exception as exc:  # cleaning will report it again in pass 2
-            log.debug("survey failed for %s", raw.source_file, exc_info=True)
-            out.append(describe.Survey(describe.source_group(raw), frozenset(), frozenset(),
-                                       describe.describe_safely(raw, cfg, frozenset())))
-    return out
-
-
-def describe_batch(items: Sequence[tuple]) -> list:
-    """(raw, clean config, recurring lines) -> (Meta, text, removed) or Problem."""
-    from generator.ingest import describe
-
-    return [describe.describe_safely(raw, cfg, rec) for raw, cfg, rec in items]
-
-
-def analyze_batch(articles: Sequence) -> list:
-    """Analysis per article with one nlp.pipe over the batch; a Problem in place
-    of an article that fails (the rest of the batch is redone one by one)."""
-    from generator.nlp import analyze
-    from generator.errors import Problem
-
-    try:
-        return list(analyze.analyze_articles(articles))
-    except Exception:
-        pass
-    out: list = []
-    for article in articles:
-        try:
-            out.extend(analyze.analyze_articles([article]))
-        except Exception as exc:
-            out.append(Problem(article.source_file, f"analysis failed: {exc!r}"))
-    return out
-
-
-def story_batch(jobs: Sequence[tuple]) -> list:
-    """(group, members, (extract settings, resolve settings)) -> (Story, [Entity]) or a
-    Problem, per story."""
-    from generator.stories import extract, resolve
-    from generator.errors import Problem
-
-    out: list = []
-    for g, members, (extract_settings, resolve_settings) in jobs:
-        try:
-            story = extract.extract_story(g, members, extract_settings)
-            out.append(resolve.resolve_story(story, members, resolve_settings))
-        except Exception as exc:  # one bad story must not sink the build
-            log.exception("story %s failed", g.id)
-            out.append(Problem(g.id, f"story could not be built: {exc!r}"))
-    return out
-
-
-def dump_batch(items: Sequence[tuple[str, dict]]) -> list:
-    """(YAML bytes, schema problems) per (kind folder, record dict): see store.dump_records."""
-    from generator.content import store
-
-    return store.dump_records(list(items))

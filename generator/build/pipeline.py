@@ -18,15 +18,17 @@ import contextlib
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from generator.build import cache as cache_mod
-from generator.ingest import clean, describe, read
 from generator.build import executors
-from generator.stories import group, resolve
 from generator.content import journal, store
+from generator.ingest import describe, read
+from generator.nlp import analyze
+from generator.stories import batch as story_batch
+from generator.stories import group, resolve
 from generator.config import Config
 from generator.errors import MissingInputError, Problem
 from generator.records import Analysis, Article, Story
@@ -96,9 +98,8 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
 
         keys = {a.id: cache_mod.article_key(a, fp) for a in articles}
         analyses = _analyze(articles, keys, ex, cache, report, progress)
-        articles = [a for a in articles if a.id in analyses]
-        for article in articles:
-            article.dates = analyses[article.id].dates
+        # The articles as written carry the dates their analysis found.
+        articles = [replace(a, dates=analyses[a.id].dates) for a in articles if a.id in analyses]
         clock.lap("analyze")
 
         by_id = {a.id: a for a in articles}
@@ -109,10 +110,10 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
 
         stories, entity_lists = _stories(groups, by_id, analyses, keys, fp, config, ex, cache,
                                          report, progress)
-        for story in stories:
-            for aid in story.articles:
-                if aid in by_id:
-                    by_id[aid].story = story.id
+        # The articles as written name their story (the stories were built from the
+        # articles without it).
+        story_of = {aid: story.id for story in stories for aid in story.articles}
+        articles = [replace(a, story=story_of[a.id]) if a.id in story_of else a for a in articles]
         entities = resolve.merge_entities(entity_lists)
         clock.lap("stories")
 
@@ -143,20 +144,20 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
     them again."""
     last_key = cache_mod.batch_key("wl", "", [str(content)])
     last = cache.get_many([last_key]).get(last_key) if cache.enabled else None
-    known = isinstance(last, tuple) and len(last) == 5 and last[1] == state
-    if known and last[0] == write_key:
-        return list(last[2]), list(last[3])
+    known = isinstance(last, cache_mod.LastWrite) and last.state == state
+    if known and last.write_key == write_key:
+        return list(last.conflicts), list(last.problems)
 
     def dump_many(items: list) -> Iterator:
         # Dumping YAML and validating it is the costly, pure part of writing: on the
         # executor when there is enough of it (the main process does the file work).
         runner = _runner(ex, len(items))
-        return runner.map(executors.dump_batch, items, executors.batch_size_for(len(items), runner.jobs, 256))
+        return runner.map(store.dump_records, items, executors.batch_size_for(len(items), runner.jobs, 256))
 
     # The directory is as the last build left it: a record whose digest is unchanged
     # needs no look at its files (the store reads two files per record otherwise).
     result = store.write_content(content, articles, stories, entities, dump_many=dump_many,
-                                 as_left=set(last[4]) if known else None)
+                                 as_left=set(last.edited_articles) if known else None)
     report.written = result.written
     problems = list(result.problems)
     # A file left to the editor (changed while the build ran) is merged by the next
@@ -166,9 +167,9 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
         # The assignment the next build will find on disk, without reading every file.
         left = {a.id: a.story for a in articles if a.story and a.id not in result.edited_articles}
         left.update(store.assignment_of(content, sorted(result.edited_articles)))
-        cache.put_many([(last_key, (write_key, after, list(result.conflicts), problems,
-                                    sorted(result.edited_articles))),
-                        (_assignment_key(content, after), left)])
+        cache.put_many([(last_key, cache_mod.LastWrite(write_key, after, list(result.conflicts), problems,
+                                                       sorted(result.edited_articles))),
+                        (_assignment_key(content, after), cache_mod.LeftAssignment(left))])
     return result.conflicts, problems
 
 
@@ -183,8 +184,8 @@ def _previous_assignment(content: Path, state: str, cache: cache_mod.Cache) -> d
     if cache.enabled and not (content / journal.STAGING).exists():
         key = _assignment_key(content, state)
         hit = cache.get_many([key]).get(key)
-        if isinstance(hit, dict):
-            return hit
+        if isinstance(hit, cache_mod.LeftAssignment):
+            return hit.assignment
     return store.previous_assignment(content)
 
 
@@ -211,7 +212,10 @@ def _content_state(content: Path) -> str:
 
 def _executor(executor, jobs: int | None, scheduler: str | None):
     if isinstance(executor, str):
-        return executors.make_executor(executor, jobs, scheduler)
+        # Each worker loads the spaCy model when it starts (the analyze batches need
+        # it), not inside the first batch's timing.
+        return executors.make_executor(executor, jobs, scheduler, warm_up=analyze.load_nlp,
+                                       preload=[analyze.__name__])
     return contextlib.nullcontext(executor)
 
 
@@ -230,45 +234,25 @@ def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache,
     """Read and clean+describe every input; (articles, cache key of the whole batch).
 
     The whole result comes from the cache when the inputs are exactly those of an
-    earlier build. Otherwise the per-article steps run on the executor, each cached by
-    the raw article's content hash: pass 1 (`describe.survey`: furniture group and line
-    keys), one streaming count of recurring lines per group, pass 2
-    (`describe.describe_safely`) keyed also by the recurring lines found in that
-    article, so new articles re-clean an old one only when they change what recurs in it.
+    earlier build. Otherwise `describe.prepare_batched` runs its per-article passes
+    through `_cached_map`: on the executor, each result cached by the raw article's
+    content hash and the extra key parts describe gives.
     """
     raws = list(_collect_problems(read.read_inputs(paths, root=config.root), report.problems))
     hashes = [r.content_hash or read.content_hash(r) for r in raws]
     key = cache_mod.batch_key("c", fp, hashes)
     hit = cache.get_many([key]).get(key)
-    if isinstance(hit, tuple) and len(hit) == 2:
-        articles, problems = hit
+    if isinstance(hit, cache_mod.PreparedBatch):
+        articles, problems = hit.articles, hit.problems
     else:
-        cfg = clean.check_settings(config.settings.clean)
-        surveys = _cached_map(ex, executors.survey_batch, [(r, cfg) for r in raws],
-                              [cache_mod.raw_key("v", h, fp) for h in hashes], cache, describe.Survey)
-        counter = describe.RecurringCounter(cfg)
-        for sv in surveys:
-            counter.add(sv)
-        recurring = counter.result()
-        done: list = [None] * len(raws)
-        todo, todo_keys, where = [], [], []
-        for n, (raw, h, sv) in enumerate(zip(raws, hashes, surveys)):
-            rec = sv.recurring_in(recurring)
-            if sv.first is not None and not rec:
-                done[n] = sv.first
-            else:
-                todo.append((raw, cfg, rec))
-                todo_keys.append(cache_mod.raw_key("d", h, fp, sorted(rec)))
-                where.append(n)
-        del surveys, counter
-        for n, result in zip(where, _cached_map(ex, executors.describe_batch, todo, todo_keys, cache,
-                                                (tuple, Problem))):
-            done[n] = result
+        def map_cached(fn, items: list, item_keys: list, kind) -> list:
+            keys = [cache_mod.raw_key(k[0], k[1], fp, *k[2:]) for k in item_keys]
+            return _cached_map(ex, fn, items, keys, cache, kind)
+
         articles, problems = [], []
-        for item in describe.finish(raws, done):
+        for item in describe.prepare_batched(raws, hashes, config.settings.clean, map_cached):
             (problems if isinstance(item, Problem) else articles).append(item)
-        # Stored before later stages set `dates`/`story` on these objects.
-        cache.put_many([(key, (articles, problems))])
+        cache.put_many([(key, cache_mod.PreparedBatch(articles, problems))])
     del raws  # the raw texts are not needed again: do not hold them next to the clean ones
     report.problems += problems
     return _unique_ids(articles, report.problems), key
@@ -324,20 +308,21 @@ def _group(articles: list[Article], analyses: dict[str, Analysis], previous: dic
     last_key = cache_mod.batch_key("gl", fp, [str(content)])
     found = cache.get_many([key, last_key])
     hit, last = found.get(key), found.get(last_key)
-    if isinstance(hit, tuple) and len(hit) == 3 and prev in hit[:2]:
-        return hit[2]
+    if isinstance(hit, cache_mod.GroupingEntry) and hit.valid_for(prev):
+        return hit.groups
     groups = None
-    if isinstance(last, dict) and previous:
-        changed = {a.id for a in articles if a.id not in previous or last.get(a.id) != keys[a.id]}
-        changed |= set(last) - set(keys)  # gone since the last build
+    if isinstance(last, cache_mod.LastGrouping) and previous:
+        last_keys = last.keys
+        changed = {a.id for a in articles if a.id not in previous or last_keys.get(a.id) != keys[a.id]}
+        changed |= set(last_keys) - set(keys)  # gone since the last build
         # Nothing changed but the assignment on disk (an editor's move): group afresh.
         if changed:
             groups = group.regroup(articles, analyses, previous, changed, config.settings.group)
     if groups is None:
         groups = group.group_articles(articles, analyses, previous, config.settings.group)
     produced = {aid: g.id for g in groups for aid in g.article_ids}
-    cache.put_many([(key, (prev, _assignment_hash(produced), groups)),
-                    (last_key, {a.id: keys[a.id] for a in articles})])
+    cache.put_many([(key, cache_mod.GroupingEntry(prev, _assignment_hash(produced), groups)),
+                    (last_key, cache_mod.LastGrouping({a.id: keys[a.id] for a in articles}))])
     return groups
 
 
@@ -382,7 +367,7 @@ def _analyze(articles: list[Article], keys: dict[str, str], ex, cache: cache_mod
     ex = _runner(ex, len(todo))
     size = executors.batch_size_for(len(todo), ex.jobs)
     fresh: list = []
-    for article, result in zip(todo, ex.map(executors.analyze_batch, todo, size)):
+    for article, result in zip(todo, ex.map(analyze.analyze_batch, todo, size)):
         if isinstance(result, Problem):
             report.problems.append(result)
             continue
@@ -408,7 +393,7 @@ def _stories(groups, by_id: dict[str, Article], analyses: dict[str, Analysis], k
     todo: list[int] = []
     for n, key in enumerate(skeys):
         hit = cached.get(key)
-        if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Story):
+        if isinstance(hit, cache_mod.StoryResult):
             results[n] = hit
         else:
             todo.append(n)
@@ -425,20 +410,21 @@ def _stories(groups, by_id: dict[str, Article], analyses: dict[str, Analysis], k
     ex = _runner(ex, len(todo))
     size = executors.batch_size_for(len(todo), ex.jobs, largest=16)
     fresh = []
-    for n, result in zip(todo, ex.map(executors.story_batch, jobs_iter(), size)):
+    for n, result in zip(todo, ex.map(story_batch.story_batch, jobs_iter(), size)):
         done += 1
         progress("stories", done, len(groups))
         if isinstance(result, Problem):
             report.problems.append(result)
             continue
-        results[n] = result
-        fresh.append((skeys[n], result))
+        story, entities = result
+        results[n] = cache_mod.StoryResult(story, entities)
+        fresh.append((skeys[n], results[n]))
         report.stories_built += 1
     cache.put_many(fresh)
 
     stories, entity_lists = [], []
     for result in results:
         if result is not None:
-            stories.append(result[0])
-            entity_lists.append(result[1])
+            stories.append(result.story)
+            entity_lists.append(result.entities)
     return stories, entity_lists

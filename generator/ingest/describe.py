@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from generator.ingest import clean
@@ -90,26 +90,73 @@ class Meta:
 
 
 def prepare_articles(raws: Iterable[RawArticle], settings: CleanSettings | None = None) -> Iterator[Article | Problem]:
+    """Clean and describe every article (a Problem for one that fails), in this
+    process and without a cache: `prepare_batched` with a plain map."""
+    raws = list(raws)
+
+    def run(fn: Callable[[list], list], items: list, keys: list, kind) -> list:
+        return fn(items)
+
+    yield from prepare_batched(raws, [None] * len(raws), settings or CleanSettings(), run)
+
+
+# (batch function, items, item keys, type of a valid result) -> results in item order.
+# The build passes one that takes what it can from its cache (an entry not of the
+# given type is a miss) and runs the rest on its executor.
+MapCached = Callable[[Callable[[list], list], list, list, Any], list]
+
+
+def prepare_batched(raws: list[RawArticle], hashes: list, settings: CleanSettings,
+                    map_cached: MapCached) -> Iterator[Article | Problem]:
     """Clean and describe every article (a Problem for one that fails).
 
-    The steps are public so the orchestrator can run the per-article ones
-    (`survey`, `describe_safely`) in worker processes and cache them; this function
-    is their serial composition.
+    Two passes, each a batch function over single articles run through `map_cached`:
+    pass 1 (`survey_batch`) finds each article's furniture group (a folder of scrapes
+    mixes outlets) and its line keys; one streaming count finds the lines recurring
+    in each group; pass 2 (`describe_batch`) re-cleans only the articles holding such
+    a line. `hashes` are the raw articles' content hashes: an item's key is
+    (pass, hash, extra) with the recurring lines found in the article as pass 2's
+    extra, so new articles re-clean an old one only when they change what recurs in it.
     """
-    cfg = clean.check_settings(settings or CleanSettings())
-    raws = list(raws)
-    # Pass 1 finds each article's furniture group (a folder of scrapes mixes outlets);
-    # pass 2 re-cleans only the articles holding a line recurring in their group.
-    surveys = [survey(raw, cfg) for raw in raws]
+    cfg = clean.check_settings(settings)
+    surveys = map_cached(survey_batch, [(r, cfg) for r in raws], [("v", h) for h in hashes], Survey)
     counter = RecurringCounter(cfg)
-    for s in surveys:
-        counter.add(s)
+    for sv in surveys:
+        counter.add(sv)
     recurring = counter.result()
-    done = []
-    for raw, s in zip(raws, surveys):
-        rec = s.recurring_in(recurring)
-        done.append(s.first if s.first is not None and not rec else describe_safely(raw, cfg, rec))
+    done: list = [None] * len(raws)
+    todo, todo_keys, where = [], [], []
+    for n, (raw, h, sv) in enumerate(zip(raws, hashes, surveys)):
+        rec = sv.recurring_in(recurring)
+        if sv.first is not None and not rec:
+            done[n] = sv.first
+        else:
+            todo.append((raw, cfg, rec))
+            todo_keys.append(("d", h, sorted(rec)))
+            where.append(n)
+    del surveys, counter  # one per article: not kept while pass 2 runs
+    for n, result in zip(where, map_cached(describe_batch, todo, todo_keys, (tuple, Problem))):
+        done[n] = result
     yield from finish(raws, done)
+
+
+def survey_batch(items: Sequence[tuple]) -> list:
+    """(raw, clean settings) -> Survey per article (pass 1), for an executor."""
+    out = []
+    for raw, cfg in items:
+        try:
+            out.append(survey(raw, cfg))
+        except Exception:  # cleaning will report it again in pass 2
+            log.debug("survey failed for %s", raw.source_file, exc_info=True)
+            out.append(Survey(source_group(raw), frozenset(), frozenset(),
+                              describe_safely(raw, cfg, frozenset())))
+    return out
+
+
+def describe_batch(items: Sequence[tuple]) -> list:
+    """(raw, clean settings, recurring lines) -> (Meta, text, removed) or Problem
+    per article (pass 2), for an executor."""
+    return [describe_safely(raw, cfg, rec) for raw, cfg, rec in items]
 
 
 @dataclass

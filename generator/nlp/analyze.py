@@ -64,3 +64,22 @@ def analyze_articles(articles: Iterable[Article], batch_size: int = 32) -> Itera
     docs = nlp.pipe((a.text for a in items), batch_size=batch_size)
     for article, doc in zip(items, docs):
         yield analyze_doc(article, doc)
+
+
+def analyze_batch(articles) -> list:
+    """Analysis per article with one nlp.pipe over the batch, for an executor; a
+    Problem in place of an article that fails (the rest of the batch is then
+    redone one by one, so one bad article costs only itself)."""
+    from generator.errors import Problem
+
+    try:
+        return list(analyze_articles(articles))
+    except Exception:
+        pass
+    out: list = []
+    for article in articles:
+        try:
+            out.extend(analyze_articles([article]))
+        except Exception as exc:
+            out.append(Problem(article.source_file, f"analysis failed: {exc!r}"))
+    return out

@@ -1,9 +1,11 @@
-"""The one MkDocs adapter: turns the digest pages from `generator.site.render` into MkDocs files.
+"""The one MkDocs adapter: turns the digest pages (`generator.site.pages`) into MkDocs files.
 
 Registered as the `digest` plugin (entry point in pyproject.toml). Everything that is
-not MkDocs-specific lives in render.py and feeds.py, so the site can move to another
-renderer without touching them.
+not MkDocs-specific lives in load.py, urls.py, pages.py and feeds.py, so the site can
+move to another renderer without touching them.
 
+- on_config: reads the `site` section of site_config.yml and sets MkDocs' site_name and
+  site_description from its title and description, so they are written in one place.
 - on_files: reads content/{articles,stories,entities}/*.yml and adds one generated
   page per card (nothing is written to docs_dir). A bad card is logged as a WARNING
   naming file:line and skipped: `mkdocs serve` keeps going, `mkdocs build --strict` fails.
@@ -21,16 +23,19 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from generator.site import feeds, render
 from generator.config import SiteSettings, load_config
 from generator.errors import ConfigError
+from generator.site import feeds
+from generator.site.load import SiteData, load_site
+from generator.site.pages import THEME_DIR, render_pages
+from generator.site.urls import page_url
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
 
 class DigestConfig(Config):
-    content = c.Type(str, default="content")              # relative to mkdocs.yml
-    site_config = c.Type(str, default="site_config.yml")  # relative to mkdocs.yml
+    content = c.Type(str, default="content")              # card folders, relative to mkdocs.yml
+    site_config = c.Type(str, default="site_config.yml")  # its `site` section, relative to mkdocs.yml
 
 
 class DigestPlugin(BasePlugin[DigestConfig]):
@@ -42,13 +47,17 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self.settings = cfg.settings.site if cfg else SiteSettings()
         except (ConfigError, TypeError) as exc:
             raise PluginError(f"digest: {exc}") from exc
-        self.site_data: render.SiteData | None = None
+        # The site's title and description are set in site_config.yml only (the home page
+        # and the feeds use them too); mkdocs.yml's site_name is a required placeholder.
+        config.site_name = self.settings.title
+        config.site_description = self.settings.description
+        self.site_data: SiteData | None = None
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
-        site = render.load_site(self.root / self.config.content, rel_to=self.root)
-        pages = render.render_pages(site, self.settings, directory_urls=config.use_directory_urls,
-                                    theme_dir=self._theme_dir(config))
+        site = load_site(self.root / self.config.content, rel_to=self.root)
+        pages = render_pages(site, self.settings, directory_urls=config.use_directory_urls,
+                             theme_dir=self._theme_dir(config))
         # problems found while indexing citations are appended during render_pages
         for problem in site.problems:
             log.warning("%s", problem)
@@ -73,7 +82,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         site_url = config.site_url or ""
 
         def story_path(s):
-            return render.page_url(f"stories/{s.id}.md", config.use_directory_urls)
+            return page_url(f"stories/{s.id}.md", config.use_directory_urls)
 
         common = dict(title=self.settings.title, description=self.settings.description,
                       site_url=site_url, story_path=story_path, language=self.settings.language)
@@ -86,4 +95,4 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         custom = config.theme.custom_dir if hasattr(config.theme, "custom_dir") else None
         if custom and (Path(custom) / "partials" / "digest").is_dir():
             return Path(custom)
-        return render.THEME_DIR
+        return THEME_DIR

@@ -1,16 +1,19 @@
-"""Digest site pages: records -> page Markdown, with no MkDocs import.
+"""Digest pages: records -> page Markdown, with no MkDocs import.
 
-`load_site()` reads the YAML cards (through `generator.content.loader.load_record`), `build_index()`
-precomputes every cross-reference once per build (so each page is rendered in time
-proportional to its own size, never by walking all pages), and `render_pages()`
-returns one `PageOut` per page. The MkDocs adapter (`generator.site.mkdocs_plugin`) only
-turns these into MkDocs files, so another renderer could draw the same pages.
+`build_index()` precomputes every cross-reference once per build (so each page is
+rendered in time proportional to its own size, never by walking all pages). For each
+page kind, `Renderer` gathers the plain data its template needs (links already made
+relative to the page, outlet names, passages to highlight) and renders the kind's
+template, `theme/partials/digest/pages/<kind>.html`; the components (fact card, quote,
+citation, coverage bar and matrix, timeline...) are the partials next to it.
+`render_pages()` returns one `PageOut` per page; the MkDocs adapter
+(`generator.site.mkdocs_plugin`) only turns these into MkDocs files, so another
+renderer could draw the same pages.
 
-Article text, headlines, quotes and names are untrusted: they only ever reach a page
-through Jinja autoescaping or `markupsafe.escape`, inside raw HTML blocks, so Markdown
-never interprets them. Fixed section headings are the only Markdown we write.
-The components (fact card, quote, citation, coverage bar, coverage matrix, timeline)
-are Jinja partials in `theme/partials/digest/`.
+Article text, headlines, quotes and names are untrusted: all HTML is written by the
+templates, with autoescaping on, and Python hands them only plain values, so Markdown
+never interprets them either (they sit inside raw HTML blocks). Fixed section headings
+are the only Markdown the templates write.
 """
 from __future__ import annotations
 
@@ -18,30 +21,19 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from generator.config import SiteSettings
+from generator.records import Fact, Quote, Story
+from generator.site.feeds import news_article_jsonld, script_tag
 from generator.errors import Problem
-from generator.records import Article, Entity, Fact, Quote, Story
+from generator.site.load import SiteData
+from generator.site.urls import UNKNOWN, cite_anchor, fact_anchor, page_url, quote_anchor, relurl, slug
 
 THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
-KINDS = (("article", "articles", Article), ("story", "stories", Story), ("entity", "entities", Entity))
-# Ids become URL path segments and file names: anything else is refused, not mangled.
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-
-
-
-
-@dataclass
-class SiteData:
-    articles: dict[str, Article] = field(default_factory=dict)
-    stories: dict[str, Story] = field(default_factory=dict)
-    entities: dict[str, Entity] = field(default_factory=dict)
-    sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> yaml path
-    problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -51,109 +43,6 @@ class PageOut:
     markdown: str
     source: str | None = None     # the YAML card the page comes from (for "Edit this card")
     head: str = ""                # extra HTML for <head> (JSON-LD), kept out of the search index
-
-
-# ---------------------------------------------------------------- loading
-def _drop_hidden(data: dict) -> dict:
-    """Cards inside a record flagged `hidden: true` never reach the site."""
-    data = dict(data)
-    for key in ("facts", "quotes", "summary", "timeline", "removed", "dates"):
-        if isinstance(data.get(key), list):
-            data[key] = [x for x in data[key] if not (isinstance(x, dict) and x.get("hidden") is True)]
-    return data
-
-
-def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]] | None = None,
-              rel_to: Path | None = None) -> SiteData:
-    """Read content/{articles,stories,entities}/*.yml; bad cards become Problems and are skipped."""
-    if load_record is None:
-        from generator.content.loader import load_record as _lr
-        load_record = _lr
-    site = SiteData()
-    for kind, folder, cls in KINDS:
-        for path in sorted((Path(content) / folder).glob("*.yml")):
-            shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)
-            data, problems = load_record(path, kind)
-            for p in problems:
-                site.problems.append(Problem(shown, f"{p.message} (card skipped)", p.line or 1))
-            if data is None or problems:
-                continue
-            if data.get("hidden") is True:
-                continue
-            rid = str(data.get("id"))
-            if not ID_RE.match(rid):
-                site.problems.append(Problem(shown, f"id {rid!r} is not usable in a URL (card skipped)", 1))
-                continue
-            try:
-                record = cls.from_dict(_drop_hidden(data))
-                _check_types(record)
-            except (TypeError, ValueError, AttributeError, KeyError) as exc:
-                site.problems.append(Problem(shown, f"not a valid {kind}: {exc} (card skipped)", 1))
-                continue
-            target = getattr(site, folder)
-            if rid in target:
-                site.problems.append(Problem(shown, f"duplicate {kind} id {rid!r} (card skipped)", 1))
-                continue
-            target[rid] = record
-            site.sources[(kind, rid)] = shown
-    return site
-
-
-def _check_types(record: Any) -> None:
-    """The fields the pages read must have the right shape; a wrong one skips the card."""
-    if isinstance(record, Article):
-        if not isinstance(record.text, str):
-            raise TypeError("text must be a string")
-    elif isinstance(record, Story):
-        if not isinstance(record.title, str) or not isinstance(record.articles, list):
-            raise TypeError("title must be a string and articles a list")
-        for f in record.facts:
-            for s in f.sources:
-                if not (isinstance(s.start, int) and isinstance(s.end, int)):
-                    raise TypeError(f"fact {f.id}: source offsets must be integers")
-    elif isinstance(record, Entity):
-        if not isinstance(record.name, str):
-            raise TypeError("name must be a string")
-
-
-# ---------------------------------------------------------------- URLs
-def slug(text: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return s[:80] or "x"
-
-
-def page_url(src_uri: str, directory_urls: bool = True) -> str:
-    """The URL MkDocs gives a Markdown file (relative to the site root)."""
-    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
-    if not directory_urls:
-        return stem + ".html"
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
-
-
-def relurl(from_url: str, to_url: str, anchor: str | None = None) -> str:
-    """Relative link between two site URLs (as produced by page_url; "" is the site root).
-
-    Climbs to the root and back down: not always the shortest link, but correct and
-    computed without path normalisation (this runs for every link of every page).
-    """
-    out = "../" * from_url.count("/") + to_url
-    return (out or "./") + (f"#{anchor}" if anchor else "")
-
-
-def cite_anchor(start: int, end: int) -> str:
-    return f"c-{start}-{end}"
-
-
-def fact_anchor(fact_id: str) -> str:
-    return f"fact-{slug(fact_id)}"
-
-
-def quote_anchor(quote_id: str) -> str:
-    return f"quote-{slug(quote_id)}"
 
 
 def safe_title(text: str) -> str:
@@ -193,9 +82,6 @@ class Index:
     entity_facts: dict[str, list[tuple[str, Fact]]] = field(default_factory=dict)
     entity_quotes: dict[str, list[tuple[str, Quote]]] = field(default_factory=dict)
     bad_sources: set[tuple[str, int, int]] = field(default_factory=set)
-
-
-UNKNOWN = "unknown:"
 
 
 def outlet_of(site: SiteData, article_id: str) -> str:
@@ -280,31 +166,39 @@ def _add_once(d: dict[str, list[str]], key: str, value: str) -> None:
         lst.append(value)
 
 
-# ---------------------------------------------------------------- components
-def template_env(theme_dir: Path | str = THEME_DIR) -> jinja2.Environment:
-    """The partials, autoescaped. One per build: templates are read once (no mtime checks),
-    and a `mkdocs serve` rebuild after a theme edit gets a fresh one."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(theme_dir) / "partials" / "digest")),
-                              autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
-
-
-def component(name: str, theme_dir: Path | str = THEME_DIR, env: jinja2.Environment | None = None,
-              **ctx: Any) -> Markup:
-    """Render one partial (autoescaped) as a single block with no blank lines,
-    so Markdown keeps it as one raw HTML block."""
-    html = (env or template_env(theme_dir)).get_template(f"{name}.html").render(**ctx)
+# ---------------------------------------------------------------- templates
+def html_block(html: str) -> Markup:
+    """Rendered HTML as one raw HTML block for Markdown: a blank line would end the block
+    (and let Markdown read the rest), so lines holding only whitespace are dropped."""
     return Markup("\n".join(line for line in html.splitlines() if line.strip()))
 
 
-def highlight_text(text: str, passages: Iterable[Passage]) -> Markup:
-    """Article text as <p> paragraphs with every cited passage wrapped in <mark>.
+def template_env(theme_dir: Path | str = THEME_DIR) -> jinja2.Environment:
+    """The page templates and partials, autoescaped. One per build: templates are read once
+    (no mtime checks), and a `mkdocs serve` rebuild after a theme edit gets a fresh one.
+
+    Templates call `partial(name, **values)` to render the partial `<name>.html` with only
+    those values, as one raw HTML block (see html_block)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(theme_dir) / "partials" / "digest")),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+
+    def partial(name: str, **ctx: Any) -> Markup:
+        return html_block(env.get_template(f"{name}.html").render(**ctx))
+
+    env.globals["partial"] = partial
+    return env
+
+
+def text_paragraphs(text: str, passages: Iterable[Passage]) -> list[list[dict]]:
+    """Article text cut into paragraphs of pieces, for the article template to mark up.
 
     Passages may overlap or nest: the text is cut at every passage boundary and each
-    piece lists all the passages covering it (data-cites), so any one passage can be
-    highlighted as a whole. An empty anchor with the passage's id sits where it starts.
+    piece lists all the passages covering it (`cites`, space-separated; "" for none), so
+    any one passage can be highlighted as a whole. `{"anchor": id}` items stand where a
+    passage starts (an empty element with the passage's id). Paragraph breaks are cuts
+    too, so no highlighted piece ever spans two paragraphs.
     """
     passages = sorted(passages, key=lambda p: (p.start, -p.end))
-    # paragraph breaks are cuts too, so no <mark> ever spans two <p>
     breaks = [(m.start(), m.end()) for m in re.finditer(r"\n\s*\n", text)]
     cuts = {0, len(text)}
     for p in passages:
@@ -315,7 +209,7 @@ def highlight_text(text: str, passages: Iterable[Passage]) -> Markup:
     starts: dict[int, list[str]] = {}
     for p in passages:
         starts.setdefault(p.start, []).append(p.anchor)
-    paras: list[list[str]] = [[]]
+    paras: list[list[dict]] = [[]]
     pending: list[str] = []
     bi = 0
     for a, b in zip(points, points[1:]):
@@ -327,16 +221,20 @@ def highlight_text(text: str, passages: Iterable[Passage]) -> Markup:
                 paras.append([])
             continue
         out = paras[-1]
-        out += [f'<span class="digest-anchor" id="{escape(x)}"></span>' for x in pending]
+        out += [{"anchor": x} for x in pending]
         pending = []
         covering = [p.anchor for p in passages if p.start <= a and b <= p.end]
-        piece = str(escape(text[a:b]))
-        if covering:
-            out.append(f'<mark class="digest-cite" data-cites="{escape(" ".join(covering))}">{piece}</mark>')
-        else:
-            out.append(piece)
-    paras[-1] += [f'<span class="digest-anchor" id="{escape(x)}"></span>' for x in pending]
-    return Markup("\n".join(f"<p>{''.join(p)}</p>" for p in paras if p))
+        out.append({"text": text[a:b], "cites": " ".join(covering)})
+    paras[-1] += [{"anchor": x} for x in pending]
+    return [p for p in paras if p]
+
+
+def highlight_text(text: str, passages: Iterable[Passage], env: jinja2.Environment | None = None) -> Markup:
+    """Article text as <p> paragraphs with every cited passage wrapped in <mark>
+    (the `article_text` partial over text_paragraphs)."""
+    html = (env or template_env()).get_template("article_text.html").render(
+        paragraphs=text_paragraphs(text, passages))
+    return Markup(html)
 
 
 # ---------------------------------------------------------------- pages
@@ -366,23 +264,21 @@ class Renderer:
         s = self.ix.outlet_slug.get(name)
         return self.url(f"outlets/{s}.md") if s else None
 
-    def c(self, name: str, **ctx: Any) -> Markup:
-        return component(name, self.theme_dir, self.env, **ctx)
+    def _start(self, src_uri: str) -> None:
+        self.here = page_url(src_uri, self.directory_urls)
 
-    def _page(self, src_uri: str, title: str, parts: list[str], source: str | None = None,
+    def _page(self, kind: str, src_uri: str, title: str, ctx: dict, source: str | None = None,
               head: str = "") -> PageOut:
+        """Render pages/<kind>.html (which heads the page with its title) under YAML front matter."""
         meta = {"title": safe_title(title)}
         if head:
             meta["digest_head"] = head
         # JSON strings are valid YAML scalars, so front matter needs no YAML dumper
         front = "".join(f"{k}: {json.dumps(_printable(v), ensure_ascii=False)}\n" for k, v in meta.items())
-        body = f'<h1 class="digest-title">{escape(title)}</h1>\n\n' + "\n\n".join(p for p in parts if p)
-        return PageOut(src_uri, title, f"---\n{front}---\n\n{body}\n", source, head)
+        body = self.env.get_template(f"pages/{kind}.html").render(title=title, **ctx)
+        return PageOut(src_uri, title, f"---\n{front}---\n\n{body}", source, head)
 
-    def _start(self, src_uri: str) -> None:
-        self.here = page_url(src_uri, self.directory_urls)
-
-    # -- helpers that build template context
+    # -- context of the components
     def citation(self, src, number: int | None = None) -> dict:
         ok = (src.article, src.start, src.end) not in self.ix.bad_sources and src.article in self.site.articles
         return {
@@ -434,15 +330,12 @@ class Renderer:
     def home(self) -> PageOut:
         self._start("index.md")
         ids = self.stories_sorted()[: self.settings.home_limit]
-        parts = [f'<p class="digest-lede">{escape(self.settings.description)}</p>',
-                 "## Latest stories",
-                 self.c("story_list", stories=[self.story_item(i) for i in ids],
-                        empty="No stories yet: run `python -m generator build`."),
-                 f'<p><a href="{self.url("stories/index.md")}">All stories</a> · '
-                 f'<a href="{self.url("timeline.md")}">Timeline</a> · '
-                 f'<a href="{relurl(self.here, "feed.xml")}">RSS</a> · '
-                 f'<a href="{relurl(self.here, "feed.json")}">JSON Feed</a></p>']
-        return self._page("index.md", self.settings.title, parts)
+        return self._page("home", "index.md", self.settings.title, {
+            "description": self.settings.description,
+            "stories": [self.story_item(i) for i in ids],
+            "stories_href": self.url("stories/index.md"), "timeline_href": self.url("timeline.md"),
+            "rss_href": relurl(self.here, "feed.xml"), "json_feed_href": relurl(self.here, "feed.json"),
+        })
 
     def story(self, sid: str) -> PageOut:
         src = f"stories/{sid}.md"
@@ -467,23 +360,12 @@ class Renderer:
                      if a in self.site.articles else a, "outlet": outlet_name(outlet_of(self.site, a)),
                      "published": self.site.articles[a].published if a in self.site.articles else None}
                     for a in s.articles]
-        meta = (f'<p class="digest-meta">{escape(s.date or "undated")} · {len(outlets)} outlet'
-                f'{"s" if len(outlets) != 1 else ""} · {len(s.articles)} article{"s" if len(s.articles) != 1 else ""}'
-                + (' · <span class="digest-badge digest-badge--single">single source</span>' if s.single_source else "")
-                + "</p>")
-        parts = [meta, "## Summary", self.c("summary", items=summary),
-                 "## Facts", "\n".join(self.c("fact_card", f=fc) for fc in facts) or "<p>No facts.</p>"]
-        if s.quotes:
-            parts += ["## Quotes", "\n".join(self.c("quote", q=self.quote_ctx(q)) for q in s.quotes)]
-        if timeline:
-            parts += ["## Timeline", self.c("timeline", items=timeline)]
-        parts += ["## Coverage", self.c("coverage_matrix", m=matrix),
-                  "## Sources", self.c("article_list", articles=articles)]
-        return self._page(src, s.title, parts, self.site.sources.get(("story", sid)), head=self.jsonld(s))
-
-    def jsonld(self, s: Story) -> str:
-        from generator.site.feeds import news_article_jsonld, script_tag
-        return script_tag(news_article_jsonld(s, self.site.articles))
+        return self._page("story", src, s.title, {
+            "date": s.date, "outlet_count": len(outlets), "article_count": len(s.articles),
+            "single": s.single_source, "summary": summary, "facts": facts,
+            "quotes": [self.quote_ctx(q) for q in s.quotes], "timeline": timeline,
+            "matrix": matrix, "articles": articles,
+        }, self.site.sources.get(("story", sid)), head=script_tag(news_article_jsonld(s, self.site.articles)))
 
     def article(self, aid: str) -> PageOut:
         src = f"articles/{aid}.md"
@@ -502,35 +384,24 @@ class Renderer:
                   "anchors": [{"href": f"#{cite_anchor(x.start, x.end)}"} for x in f.sources
                               if x.article == aid and (aid, x.start, x.end) not in self.ix.bad_sources]}
                  for s, f in self.ix.article_facts.get(aid, [])]
-        quotes = [self.quote_ctx(q, s) for s, q in self.ix.article_quotes.get(aid, [])]
-        parts = [self.c("article_meta", m=meta), "## Text",
-                 f'<div class="digest-text">\n{highlight_text(a.text, self.ix.article_passages.get(aid, []))}\n</div>']
-        if a.removed:
-            parts.append(self.c("removed", items=a.removed))
-        if a.dates:
-            parts += ["## Dates mentioned", self.c("dates", dates=a.dates)]
-        parts += ["## Facts this article supports",
-                  self.c("supported_facts", facts=facts, empty="No fact cites this article.")]
-        if quotes:
-            parts += ["## Quotes cited from it", "\n".join(self.c("quote", q=q) for q in quotes)]
-        return self._page(src, a.headline or aid, parts, self.site.sources.get(("article", aid)))
+        return self._page("article", src, a.headline or aid, {
+            "meta": meta, "paragraphs": text_paragraphs(a.text, self.ix.article_passages.get(aid, [])),
+            "removed": a.removed, "dates": a.dates, "facts": facts,
+            "quotes": [self.quote_ctx(q, s) for s, q in self.ix.article_quotes.get(aid, [])],
+        }, self.site.sources.get(("article", aid)))
 
     def entity(self, eid: str) -> PageOut:
         src = f"entities/{eid}.md"
         self._start(src)
         e = self.site.entities[eid]
-        stories = [self.story_item(s) for s in self.stories_sorted(self.ix.entity_stories.get(eid, []))]
         facts = [{"href": self.story_link(s, fact_anchor(f.id)), "text": f.text,
                   "story": self.site.stories[s].title, "anchors": []}
                  for s, f in self.ix.entity_facts.get(eid, [])]
-        quotes = [self.quote_ctx(q, s) for s, q in self.ix.entity_quotes.get(eid, [])]
-        meta = f'<p class="digest-meta">{escape(e.kind)}' + (
-            f' · also written {escape(", ".join(e.aliases))}' if e.aliases else "") + "</p>"
-        parts = [meta, "## Stories", self.c("story_list", stories=stories, empty="No story names it."),
-                 "## Facts", self.c("supported_facts", facts=facts, empty="No fact names it.")]
-        if quotes:
-            parts += ["## Quotes", "\n".join(self.c("quote", q=q) for q in quotes)]
-        return self._page(src, e.name, parts, self.site.sources.get(("entity", eid)))
+        return self._page("entity", src, e.name, {
+            "kind": e.kind, "aliases": ", ".join(e.aliases) if e.aliases else None,
+            "stories": [self.story_item(s) for s in self.stories_sorted(self.ix.entity_stories.get(eid, []))],
+            "facts": facts, "quotes": [self.quote_ctx(q, s) for s, q in self.ix.entity_quotes.get(eid, [])],
+        }, self.site.sources.get(("entity", eid)))
 
     def outlet(self, name: str) -> PageOut:
         src = f"outlets/{self.ix.outlet_slug[name]}.md"
@@ -540,16 +411,13 @@ class Renderer:
                  "outlet": outlet_name(name), "published": self.site.articles[a].published}
                 for a in sorted(self.ix.outlet_articles.get(name, []),
                                 key=lambda a: self.site.articles[a].published or "", reverse=True)]
-        parts = ["## Stories it covers", self.c("story_list", stories=stories, empty="None."),
-                 "## Articles", self.c("article_list", articles=arts)]
         title = outlet_name(name) + (f" ({name[len(UNKNOWN):]})" if name.startswith(UNKNOWN) else "")
-        return self._page(src, title, parts)
+        return self._page("outlet", src, title, {"stories": stories, "articles": arts})
 
     def stories_index(self) -> PageOut:
         self._start("stories/index.md")
-        items = [self.story_item(i) for i in self.stories_sorted()]
-        return self._page("stories/index.md", "Stories",
-                          [self.c("story_list", stories=items, empty="No stories yet.")])
+        return self._page("stories", "stories/index.md", "Stories",
+                          {"stories": [self.story_item(i) for i in self.stories_sorted()]})
 
     def entities_index(self) -> PageOut:
         self._start("entities/index.md")
@@ -558,14 +426,13 @@ class Renderer:
             e = self.site.entities[eid]
             groups.setdefault(e.kind, []).append({"href": self.entity_link(eid), "name": e.name,
                                                   "count": len(self.ix.entity_stories.get(eid, []))})
-        return self._page("entities/index.md", "Entities",
-                          [self.c("entity_index", groups=sorted(groups.items()))])
+        return self._page("entities", "entities/index.md", "Entities", {"groups": sorted(groups.items())})
 
     def outlets_index(self) -> PageOut:
         self._start("outlets/index.md")
         items = [{"href": self.outlet_link(o), "name": outlet_name(o), "stories": len(self.ix.outlet_stories.get(o, [])),
                   "articles": len(self.ix.outlet_articles.get(o, []))} for o in self.ix.outlet_slug]
-        return self._page("outlets/index.md", "Outlets", [self.c("outlet_index", outlets=items)])
+        return self._page("outlets", "outlets/index.md", "Outlets", {"outlets": items})
 
     def timeline_page(self) -> PageOut:
         self._start("timeline.md")
@@ -577,7 +444,7 @@ class Renderer:
                               "facts": [{"n": numbers[f], "href": self.story_link(sid, fact_anchor(f))}
                                         for f in t.facts if f in numbers]})
         items.sort(key=lambda x: (str(x["date"]), x["story"]))
-        return self._page("timeline.md", "Timeline", [self.c("timeline", items=items)])
+        return self._page("timeline", "timeline.md", "Timeline", {"items": items})
 
     def all_pages(self) -> list[PageOut]:
         pages = [self.home(), self.stories_index(), self.entities_index(), self.outlets_index(),

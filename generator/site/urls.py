@@ -1,0 +1,54 @@
+"""Where each page and anchor of the digest lives: page URLs, relative links, anchor ids.
+
+Pure string functions with no MkDocs import; `page_url` mirrors the URL MkDocs gives a
+Markdown file, so links computed here match the built site.
+"""
+from __future__ import annotations
+
+import re
+
+# The outlet label of an article without an outlet is UNKNOWN + its id (the story stage
+# lists it so in Story.outlets), so outlet-less articles never merge into one outlet.
+# `slug` and UNKNOWN are kept here, in one place for the site, until the project's
+# id/slug helpers live in a single module shared with the story stage.
+UNKNOWN = "unknown:"
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s[:80] or "x"
+
+
+def page_url(src_uri: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a Markdown file (relative to the site root)."""
+    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relurl(from_url: str, to_url: str, anchor: str | None = None) -> str:
+    """Relative link between two site URLs (as produced by page_url; "" is the site root).
+
+    Climbs to the root and back down: not always the shortest link, but correct and
+    computed without path normalisation (this runs for every link of every page).
+    """
+    out = "../" * from_url.count("/") + to_url
+    return (out or "./") + (f"#{anchor}" if anchor else "")
+
+
+def cite_anchor(start: int, end: int) -> str:
+    """The id of a cited passage on its article page (character offsets into the text)."""
+    return f"c-{start}-{end}"
+
+
+def fact_anchor(fact_id: str) -> str:
+    return f"fact-{slug(fact_id)}"
+
+
+def quote_anchor(quote_id: str) -> str:
+    return f"quote-{slug(quote_id)}"
