@@ -316,7 +316,7 @@ class Renderer:
         s = self.site.stories[sid]
         return {
             "href": self.story_link(sid), "title": s.title, "date": s.date,
-            "summary": " ".join(item.text for item in s.summary),
+            "summary": " ".join(s.summary_sentences()),
             "outlets": [{"name": outlet_name(o), "href": self.outlet_link(o)} for o in s.outlets],
             "single": s.single_source,
         }
@@ -343,9 +343,11 @@ class Renderer:
         s = self.site.stories[sid]
         numbers = {f.id: n for n, f in enumerate(s.facts, 1)}
         facts = [self.fact_ctx(s, n, f) for n, f in enumerate(s.facts, 1)]
-        summary = [{"text": item.text,
-                    "markers": [{"n": numbers[f], "href": f"#{fact_anchor(f)}"} for f in item.facts if f in numbers]}
-                   for item in s.summary]
+        # Summary and timeline items cite cards by id: each shows its first visible card's
+        # current text (hidden cards were dropped on loading), an item with none is not shown.
+        summary = [{"text": cards[0].text,
+                    "markers": [{"n": numbers[f.id], "href": f"#{fact_anchor(f.id)}"} for f in cards]}
+                   for cards in map(s.cited, s.summary) if cards]
         outlets = list(s.outlets) or list(dict.fromkeys(outlet_of(self.site, a) for a in s.articles))
         matrix = {
             "outlets": [{"name": outlet_name(o), "href": self.outlet_link(o)} for o in outlets],
@@ -353,9 +355,9 @@ class Renderer:
                       "k": fc["k"], "cells": [o in fc["labels"] for o in outlets]}
                      for fc in facts],
         }
-        timeline = [{"date": t.date, "text": t.text,
-                     "facts": [{"n": numbers[f], "href": f"#{fact_anchor(f)}"} for f in t.facts if f in numbers]}
-                    for t in s.timeline]
+        timeline = [{"date": t.date, "text": cards[0].text,
+                     "facts": [{"n": numbers[f.id], "href": f"#{fact_anchor(f.id)}"} for f in cards]}
+                    for t, cards in ((t, s.cited(t)) for t in s.timeline) if cards]
         articles = [{"href": self.article_link(a), "headline": (self.site.articles[a].headline or a)
                      if a in self.site.articles else a, "outlet": outlet_name(outlet_of(self.site, a)),
                      "published": self.site.articles[a].published if a in self.site.articles else None}
@@ -440,9 +442,13 @@ class Renderer:
         for sid, s in self.site.stories.items():
             numbers = {f.id: n for n, f in enumerate(s.facts, 1)}
             for t in s.timeline:
-                items.append({"date": t.date, "text": t.text, "story": s.title, "story_href": self.story_link(sid),
-                              "facts": [{"n": numbers[f], "href": self.story_link(sid, fact_anchor(f))}
-                                        for f in t.facts if f in numbers]})
+                cards = s.cited(t)
+                if not cards:
+                    continue
+                items.append({"date": t.date, "text": cards[0].text, "story": s.title,
+                              "story_href": self.story_link(sid),
+                              "facts": [{"n": numbers[f.id], "href": self.story_link(sid, fact_anchor(f.id))}
+                                        for f in cards]})
         items.sort(key=lambda x: (str(x["date"]), x["story"]))
         return self._page("timeline", "timeline.md", "Timeline", {"items": items})
 
