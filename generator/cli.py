@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from generator.config import load_config
@@ -61,6 +62,15 @@ def _progress(quiet: bool):
     return update
 
 
+def _here(problem) -> str:
+    """A problem with its path relative to the working directory when it is under it,
+    as an editor would type it (`content/stories/x.yml:12:3: ...`)."""
+    cwd = os.getcwd() + os.sep
+    if isinstance(problem.source, str) and problem.source.startswith(cwd):
+        return str(type(problem)(problem.source[len(cwd):], problem.message, problem.line, problem.column))
+    return str(problem)
+
+
 def cmd_build(args, config) -> int:
     from generator.build.pipeline import build
 
@@ -72,7 +82,7 @@ def cmd_build(args, config) -> int:
     for problem in report.problems:
         print(f"skipped {problem}", file=sys.stderr)
     for problem in report.content_problems:
-        print(problem, file=sys.stderr)
+        print(_here(problem), file=sys.stderr)
     for conflict in report.conflicts:
         print(f"conflict: {conflict}", file=sys.stderr)
     n = len(report.content_problems)
@@ -90,7 +100,7 @@ def cmd_check(args, config) -> int:
 
     checked, problems = check_tree(config.resolve(args.content or config.content))
     for p in problems:
-        print(p)
+        print(_here(p))
     files = f"{checked} file" + ("" if checked == 1 else "s")
     if problems:
         bad = len({p.source for p in problems})

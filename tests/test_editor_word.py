@@ -219,7 +219,7 @@ def test_a_typo_is_one_error_at_its_own_line_and_column_from_check(project, typo
     assert run.returncode == 1
     lines = run.stdout.splitlines()
     assert len(lines) == 1, run.stdout
-    assert lines[0].startswith(f"{path}:{line}:{col}: ")
+    assert lines[0].startswith(f"{path.relative_to(project)}:{line}:{col}: ")   # as the editor would type it
     assert lines[0].endswith(f"unknown key '{typo}' (did you mean '{TYPOS[typo][0]}'?)")
 
 
@@ -242,7 +242,7 @@ def test_typos_fail_the_strict_site_build_and_the_build_changes_nothing(project)
     run = generator(project, "build")
     assert run.returncode == 1
     for typo, (line, col) in where.items():
-        assert f"{path}:{line}:{col}: " in run.stderr and f"unknown key '{typo}'" in run.stderr, run.stderr
+        assert f"{shown}:{line}:{col}: " in run.stderr and f"unknown key '{typo}'" in run.stderr, run.stderr
     assert "not merged" in run.stderr
     assert path.read_bytes() == before and snapshot.read_bytes() == snap_before
 
@@ -258,12 +258,13 @@ def test_a_syntax_error_is_one_message_and_stops_the_build(project):
     run = generator(project, "check")
     assert run.returncode == 1
     [line] = run.stdout.splitlines()              # not one more per article naming this story
-    assert re.match(rf"{re.escape(str(path))}:\d+:\d+: YAML syntax error: ", line), line
+    shown = re.escape(str(path.relative_to(project)))
+    assert re.match(rf"{shown}:\d+:\d+: YAML syntax error: ", line), line
     assert "1 problem in 1 file" in run.stderr
 
     build = generator(project, "build")
     assert build.returncode == 1
-    assert re.search(rf"{re.escape(str(path))}:\d+:\d+: YAML syntax error: .*not merged", build.stderr), build.stderr
+    assert re.search(rf"{shown}:\d+:\d+: YAML syntax error: .*not merged", build.stderr), build.stderr
     assert path.read_text(encoding="utf-8") == broken
 
 
