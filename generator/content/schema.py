@@ -224,14 +224,16 @@ def _typos(value: Any, node: dict, root: dict, path: list[Any], out: list) -> No
         props = node["properties"]
         for key, sub_value in value.items():
             if key in props:
-                _typos(sub_value, props[key], root, path + [key], out)
+                if isinstance(sub_value, (dict, list)):   # only containers hold keys
+                    _typos(sub_value, props[key], root, path + [key], out)
             elif not editor_key(key):
                 guess = close_key(key, props)
                 if guess is not None:
                     out.append((path + [key], key, guess))
     elif isinstance(value, list) and isinstance(node.get("items"), dict):
         for n, item in enumerate(value):
-            _typos(item, node["items"], root, path + [n], out)
+            if isinstance(item, (dict, list)):
+                _typos(item, node["items"], root, path + [n], out)
 
 
 def typo_message(path: list[Any], key: str, guess: str) -> str:
