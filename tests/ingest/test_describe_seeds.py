@@ -8,7 +8,7 @@ from generator.ingest.describe import prepare_articles
 from generator.ingest.read import read_inputs
 from generator.records import Article
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

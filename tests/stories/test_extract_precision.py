@@ -13,7 +13,7 @@ from generator.stories.extract import (
     ExtractSettings, attribution_spans, background_terms, content_shared, core_terms, is_fragment,
     name_terms, story_names, story_sentences, term_weights,
 )
-from story_helpers import analyse, make_article
+from tests.story_helpers import analyse, make_article
 from test_extract_alignment import _invariant, _story, _together
 
 

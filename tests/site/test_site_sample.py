@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_site_build import ENV, broken_links, scan
+from tests.site.test_site_build import ENV, broken_links, scan
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -127,7 +127,7 @@ def test_content_hash_is_stable_and_follows_every_field(tmp_path):
 
 
 def test_the_sample_corpus_reads_without_problems():
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     got = list(read_inputs([root / "content" / "inbox"], root=root))
     assert len(got) == 5
     assert not [g for g in got if isinstance(g, Problem)]

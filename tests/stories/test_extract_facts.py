@@ -10,7 +10,7 @@ from generator.stories.extract import (
     sentence_matrix, similarity, story_sentences,
 )
 from generator.stories.group import StoryGroup
-from story_helpers import analyse, make_article, sample_members
+from tests.story_helpers import analyse, make_article, sample_members
 
 A = ("The city council of Lyon voted on Monday to close the Croix-Rousse tunnel to cars from March. "
      "Mayor Gregory Doucet said the tunnel would become a cycle route. "

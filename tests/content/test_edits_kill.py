@@ -18,7 +18,7 @@ from generator.content import check, journal, store
 from generator.content.yamlio import round_trip_yaml
 from tests.edits_helpers import corpus
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 # Rewrites the tree over and over with two record sets whose article texts (and so every

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from generator.content import yamlio
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def reference(data) -> str:

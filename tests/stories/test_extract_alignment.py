@@ -14,7 +14,7 @@ from generator.stories.extract import (
     term_weights,
 )
 from generator.stories.group import StoryGroup
-from story_helpers import analyse, make_article, sample_members
+from tests.story_helpers import analyse, make_article, sample_members
 
 
 def _story(texts, outlets=None):

@@ -15,7 +15,7 @@ from generator.ingest.describe import prepare_articles
 from generator.ingest.read import html_to_raw, read_file
 from generator.records import Article
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "zyte-aeb"
+DATA = Path(__file__).resolve().parents[3] / "shared" / "eval" / "zyte-aeb"
 PAGES = 12
 
 pytestmark = pytest.mark.skipif(not (DATA / "ground-truth.json").exists(),

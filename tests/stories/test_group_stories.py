@@ -5,7 +5,7 @@ import re
 
 from generator.config import Config
 from generator.stories.group import group_articles, slugify
-from story_helpers import analyse, make_article, sample_members
+from tests.story_helpers import analyse, make_article, sample_members
 
 # Two reports of one event in different words, and two other events on the same topic.
 QUAKE_A = ("A magnitude 6.4 earthquake struck the Chilean city of Valparaiso on Monday, killing at least "
