@@ -161,7 +161,7 @@ def schema_problems(data: Any, kind: str) -> list[str]:
 # an edit distance of at most TYPO_EDITS (a letter missed, doubled, swapped or wrong, twice
 # at most): the ratio alone calls `source_url` close to `source_file` (a shared prefix),
 # while a keystroke slip is a short edit. At 0.75 `hiden`, `qoutes`, `txet` and `kidn` match;
-# `notes`, `comment`, `reviewed`, `context`, `status`, `updated` do not (tests/test_check_typos.py).
+# `notes`, `comment`, `reviewed`, `context`, `status`, `updated` do not (tests/content/test_check_typos.py).
 TYPO_CUTOFF = 0.75
 TYPO_EDITS = 2
 EDITOR_KEYS = frozenset({"notes"})   # never a typo, and nothing under it is checked
