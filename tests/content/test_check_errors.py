@@ -159,3 +159,19 @@ def test_cli_prints_path_line_column_and_fails(tree, capsys):
     out = capsys.readouterr().out.strip().splitlines()
     line, col = position(path.read_text(), "published_inferred: 3", len("published_inferred: "))
     assert out == [f"{path}:{line}:{col}: published_inferred: should be true or false, found 3"]
+
+
+def test_a_file_that_cannot_be_parsed_is_one_problem_not_one_per_reference(tree):
+    # Every story, source and entity that names this article would otherwise report it
+    # as unknown: one root cause, one message, at the syntax error.
+    path = tree / "articles/art-0-0.yml"
+    text = edit(path, "published_inferred: false", "published_inferred: [false")
+    problems = check.check_content(tree)
+    assert [p.source for p in problems] == [str(path)], [str(p) for p in problems]
+    assert "YAML syntax error" in problems[0].message
+    assert problems[0].line > position(text, "published_inferred: [")[0] - 1
+    # the same with a broken entity file, cited by every card
+    edit(path, "published_inferred: [false", "published_inferred: false")
+    entity = tree / "entities/moscow.yml"
+    entity.write_text("id: moscow\nname: [Moscow\n", encoding="utf-8")
+    assert [p.source for p in check.check_content(tree)] == [str(entity)]
