@@ -41,6 +41,7 @@ def _build(folder: Path, inputs: list[Path]) -> None:
     local = []
     for src in inputs:
         dest = folder / "inputs" / src.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest)
         local.append(Path("inputs") / src.name)
     cfg = _config(folder, local)
@@ -56,7 +57,7 @@ def _site(folder: Path) -> None:
 
     cfg = _mkdocs_config(folder)
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(cfg)], cwd=ROOT,
-                         capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                         capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)})
     (folder / "site.log").write_text(run.stdout + run.stderr, encoding="utf-8")
     print(f"{folder.name} site: exit {run.returncode}")
 

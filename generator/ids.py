@@ -1,4 +1,5 @@
-"""Slug and id helpers shared by every stage that names things in `content/`.
+"""Identity helpers shared by every stage: slugs and ids, outlet labels, and the one
+union-find that decides which items are one (stories, cards, entities).
 
 Ids are file names and URL parts, so they are lower-case ASCII `[a-z0-9-]`,
 deterministic for the same input, and capped in length at a word boundary.
@@ -7,35 +8,61 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from typing import Generic, Hashable, Iterable, TypeVar
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_NON_WORD = re.compile(r"[^\w]+")
+_APOSTROPHES = re.compile(r"['\u2019`]")
 
 
-def slugify(text: str | None, max_len: int = 60) -> str:
-    """`"Moscow Ready to Act!"` -> `"moscow-ready-to-act"`; accents folded, '' when nothing is left.
+def slugify(text: str | None, max_len: int | None = 60, *, fold_accents: bool = True, ascii_only: bool = True,
+            drop_apostrophes: bool = True, word_cut: bool = True, trim_cut: bool = True,
+            max_words: int | None = None, default: str = "") -> str:
+    """The project's one slug function: `"Council Ready to Act!"` -> `"council-ready-to-act"`.
 
-    Apostrophes vanish rather than split words ("Russia's" -> "russias").
+    Lower case; every run of other characters becomes one "-"; `default` when nothing
+    is left. The options keep each kind of id as it has always been spelt:
+    `fold_accents`: accented letters become their ASCII letter ("é" -> "e") rather than
+    a separator; `ascii_only=False` keeps letters and digits of any script instead of only
+    `[a-z0-9]`; `drop_apostrophes`: apostrophes vanish rather than split words
+    ("Chile's" -> "chiles"); `max_len` (None: no limit) cuts at the last whole word
+    (`word_cut`) or at that many characters, stripping a "-" left at the cut when
+    `trim_cut`; `max_words` keeps the first words only.
     """
     if not text:
-        return ""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    folded = re.sub(r"['\u2019`]", "", folded)
-    slug = _NON_SLUG.sub("-", folded).strip("-")
-    if len(slug) > max_len:
-        cut = slug[:max_len + 1]
-        # cut at the last whole word when there is one, so ids stay readable
-        slug = cut.rsplit("-", 1)[0] if "-" in cut[: max_len + 1] else slug[:max_len]
-        slug = slug[:max_len].strip("-")
-    return slug
+        return default
+    s = str(text)
+    if fold_accents:
+        s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
+    s = s.lower()
+    if drop_apostrophes:
+        s = _APOSTROPHES.sub("", s)
+    slug = (_NON_SLUG if ascii_only else _NON_WORD).sub("-", s).strip("-")
+    if max_len is not None and len(slug) > max_len:
+        if word_cut:
+            cut = slug[:max_len + 1]
+            # cut at the last whole word when there is one, so ids stay readable
+            slug = cut.rsplit("-", 1)[0] if "-" in cut[: max_len + 1] else slug[:max_len]
+            slug = slug[:max_len].strip("-")
+        else:
+            slug = slug[:max_len]
+            if trim_cut:
+                slug = slug.strip("-")
+    if max_words is not None:
+        slug = "-".join(slug.split("-")[:max_words])
+    return slug or default
 
 
 def safe_id(text: str | None, max_len: int = 80) -> str:
     """An id given by the input, made safe: lower case `[a-z0-9-]` (no word-boundary cut)."""
-    if not text:
-        return ""
-    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
-    return _NON_SLUG.sub("-", folded).strip("-")[:max_len].strip("-")
+    return slugify(text, max_len, drop_apostrophes=False, word_cut=False)
+
+
+def anchor_slug(text: str) -> str:
+    """A URL part or page anchor from an id as written: `[a-z0-9-]`, at most 80
+    characters, "x" when nothing is left (accents and apostrophes are separators)."""
+    return slugify(text, 80, fold_accents=False, drop_apostrophes=False, word_cut=False, trim_cut=False,
+                   default="x")
 
 
 def unique_ids(ids: Iterable[str]) -> list[str]:
@@ -56,3 +83,50 @@ def unique_ids(ids: Iterable[str]) -> list[str]:
         seen.add(candidate)
         out.append(candidate)
     return out
+
+
+# An article with no known outlet counts as its own source, labelled by its id.
+UNKNOWN_OUTLET = "unknown:"
+
+
+def outlet_key(outlet: str | None, article_id: str) -> str:
+    """The outlet label of an article: its outlet, or 'unknown:<article id>' without one."""
+    return outlet or f"{UNKNOWN_OUTLET}{article_id}"
+
+
+def is_unknown_outlet(label: str) -> bool:
+    """True for the label `outlet_key` gives an article with no known outlet."""
+    return str(label).startswith(UNKNOWN_OUTLET)
+
+
+def unknown_outlet_article(label: str) -> str | None:
+    """The article id in an unknown outlet's label (see `outlet_key`), None for a known outlet."""
+    return label[len(UNKNOWN_OUTLET):] if is_unknown_outlet(label) else None
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+class UnionFind(Generic[K]):
+    """Disjoint sets over hashable items, with path halving.
+
+    The group stage joins articles into stories, the extract stage joins fact cards,
+    and entity merging joins names, each with its own rule for which root survives a
+    union: the caller picks it (`attach`), so each keeps its deterministic order."""
+
+    def __init__(self, items: Iterable[K] = ()) -> None:
+        self.parent: dict[K, K] = {i: i for i in items}
+
+    def add(self, item: K) -> None:
+        self.parent.setdefault(item, item)
+
+    def find(self, item: K) -> K:
+        parent = self.parent
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def attach(self, child_root: K, root: K) -> None:
+        """Hang one root under another: the caller decides which root survives."""
+        self.parent[child_root] = root

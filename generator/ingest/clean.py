@@ -20,8 +20,8 @@ Short lines are not always furniture: a run of them inside the body (a list, a
 table, tour dates), lines that are mostly figures, an article without prose, and
 subheadings of text an HTML extractor already stripped of page chrome are kept.
 
-Repairs: a headline glued to the quote that opens the body (`...North Korea"Russia is
-ready`) is split into two lines; hard-wrapped lines inside a paragraph are re-joined
+Repairs: a headline glued to the quote that opens the body (`...Talks Resume"The two sides
+agreed`) is split into two lines; hard-wrapped lines inside a paragraph are re-joined
 before they are judged.
 Output text: paragraphs separated by exactly one blank line, no trailing spaces,
 no-break spaces turned into plain spaces; quotes and other characters are kept as
@@ -64,7 +64,7 @@ DEFAULT_PATTERNS: dict[str, str] = {
                r"( articles?| stories| content| news| coverage| topics| posts)?|recommended( for you)?"
                r"|you (may|might) (also )?(like|be interested)|show more|load more|most (read|popular|viewed)"
                r"|trending( now)?|top stories|latest( news| stories)?|continue reading|click here)"
-               # teaser links are often glued to their title ("Read moreNorth Korea ...")
+               # teaser links are often glued to their title ("Read moreTalks resume ...")
                r"(\b|(?-i:(?=[A-Z])))"),
     "caption": (r"^(\(?(file )?(photo|image|picture|video|illustration|graphic|credit|source)s?\)?"
                 r"( by| credit| courtesy( of)?)?\s*[:|/©])"

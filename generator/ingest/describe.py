@@ -7,9 +7,9 @@ outlet or site, else the detected outlet, else the input folder/file). Metadata:
 
 - headline: the input's title, else the first headline-shaped line near the top;
   it is taken out of `text` and recorded as removed with reason `headline`.
-- outlet: the input's field; else a dateline credit (`TEHRAN (defapress)-`,
-  `Moscow, Dec 27 (IANS)`, `(Sputnik) -`); else the site's own short links among the
-  furniture (`p.dw.com/p/...` -> `dw`); else the url's host. A lower-case slug.
+- outlet: the input's field; else a dateline credit (`CITY (Agency)-`,
+  `City, Dec 27 (Agency)`, `(Agency) -`); else the site's own short links among the
+  furniture (`p.example-news.com/p/...` -> `example-news`); else the url's host. A lower-case slug.
   Wire sign-offs like `(AFP, dpa, Reuters)` are `credits`, never the outlet.
 - published: the input's field; else a "Publish Date"/"Published" line; else a
   stand-alone date line; else the dateline's date, whose year (when missing) comes
@@ -386,7 +386,7 @@ def slug_outlet(name: str | None) -> str | None:
 
 
 def host_outlet(url: str | None) -> str | None:
-    """`https://www.dw.com/...` -> `dw`; `news.bbc.co.uk` -> `bbc`; sharing sites -> None."""
+    """`https://www.example-news.com/...` -> `example-news`; `news.bbc.co.uk` -> `bbc`; sharing sites -> None."""
     if not url:
         return None
     host = urlsplit(url if "//" in url else "//" + url).hostname or ""
@@ -402,7 +402,7 @@ def host_outlet(url: str | None) -> str | None:
 
 
 def furniture_outlet(lines: list[clean.Line]) -> str | None:
-    """The site's own short link among removed URL-only lines (`https://p.dw.com/p/2py4T`)."""
+    """The site's own short link among removed URL-only lines (`https://p.example-news.com/p/2abcD`)."""
     for ln in lines:
         if ln.reason == "shape:url":
             name = host_outlet(ln.text)

@@ -4,16 +4,16 @@ Names come from spaCy's NER mentions (and quote speakers). Within one story they
 merged by these rules, in order:
 
 1. Same normalised form: case, hyphens, apostrophes, accents and white space do not
-   count ("Kim Jong-un" = "Kim Jong Un"); a possessive 's and a leading "the" are
+   count ("Jean-Paul Martin" = "Jean Paul Martin"); a possessive 's and a leading "the" are
    dropped; title words before a person's name are not part of it ("US President
-   Donald Trump" -> "Donald Trump").
+   John Smith" -> "John Smith").
 2. Close transliterations: same surname and the same number of words, first names
    equal after folding common romanisation pairs (y/i, ey/ei, ks/x, kh/h, doubled
-   letters) or one edit apart ("Sergei Lavrov" = "Sergey Lavrov").
+   letters) or one edit apart ("Aleksei Ivanov" = "Alexey Ivanov").
 3. A one-word mention that is the first or last word of a multi-word person name
-   ("Peskov" after "Dmitry Peskov"); when several names fit, the most mentioned one
+   ("Ivanov" after "Alexey Ivanov"); when several names fit, the most mentioned one
    wins, and a tie leaves it alone.
-4. A non-person span ending in a full person name ("State Rex Tillerson") is that person.
+4. A non-person span ending in a full person name ("State John Smith") is that person.
 5. A country's possessive is its demonym ("Norway's energy ministry" = "Norwegian
    Energy Ministry", one id whichever is written), and a bare body ("Energy Ministry")
    joins the one country's body of that name in the story, none when two fit.
@@ -43,88 +43,30 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from generator.ids import UnionFind, slugify
+from generator.nlp import lexicon
 from generator.records import Entity
 
 KIND_OF_LABEL = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place",
                  "EVENT": "other", "LAW": "other", "PRODUCT": "other", "WORK_OF_ART": "other"}
 # Words of a title or role written before a person's name.
-TITLE_WORDS = {
-    "president", "prime", "minister", "secretary", "spokesman", "spokeswoman", "spokesperson",
-    "ambassador", "representative", "permanent", "foreign", "deputy", "chief", "leader", "general",
-    "senator", "sen", "rep", "gov", "governor", "mayor", "chairman", "chairwoman", "chancellor",
-    "king", "queen", "premier", "adviser", "advisor", "envoy", "director", "commander", "officer",
-    "official", "head", "mr", "mrs", "ms", "dr", "vice", "former", "acting", "lawmaker",
-    "congressman", "congresswoman", "judge", "justice", "state", "national", "security", "defense",
-    "defence", "us", "u.s", "un", "u.n", "kremlin", "white", "house", "pope", "sheikh", "emir",
-    "colonel", "lieutenant", "sergeant", "captain", "major", "admiral", "marshal", "supreme",
-    "opposition", "party", "the", "of", "to", "sgt", "lt", "col", "gen", "capt", "cpl", "pvt",
-    "det", "prof", "rev", "maj", "adm", "cmdr", "insp", "supt",
-    # Occupations written as a title before a name ("Journalist Jane Doe").
-    "journalist", "reporter", "author", "writer", "actor", "actress", "singer", "analyst",
-    "economist", "professor", "lawyer", "attorney", "coach", "sheriff", "detective", "inspector",
-    "constable", "commissioner", "photographer", "editor", "columnist", "producer", "rapper",
-    "comedian", "activist", "pastor", "rabbi", "imam", "bishop", "cardinal", "father", "sister",
-    "brother", "doctor", "nurse", "chef", "designer", "astronaut", "scientist",
-    "russian", "american", "chinese", "korean", "north",
-    "south", "british", "french", "german", "iranian", "israeli", "japanese", "ukrainian",
-}
-# A name whose last word is a role is a title, not a name ("Kremlin Spokesman").
-ROLE_WORDS = {"sheriff", "commissioner", "spokesman", "spokeswoman", "spokesperson", "president", "minister", "leader",
-              "secretary", "adviser", "advisor", "ambassador", "envoy", "official", "officials",
-              "representative", "chief", "chairman", "governor", "premier", "chancellor", "director"}
+TITLE_WORDS = lexicon.word_set("titles", "name-title")
+# A name whose last word is a role is a title, not a name ("Finance Minister").
+ROLE_WORDS = lexicon.word_set("titles", "name-end")
 # Common abbreviations of the same place or body: general knowledge, not corpus-specific.
-ABBREVIATIONS = {"us": "United States", "u s": "United States", "usa": "United States",
-                 "u s a": "United States", "america": "United States", "uk": "United Kingdom",
-                 "u k": "United Kingdom", "britain": "United Kingdom", "great britain": "United Kingdom",
-                 "un": "United Nations", "u n": "United Nations", "eu": "European Union",
-                 "dprk": "North Korea", "rok": "South Korea", "uae": "United Arab Emirates",
-                 "ussr": "Soviet Union", "prc": "China"}
-# Country -> demonym adjective: "Russia's foreign ministry" is the "Russian Foreign Ministry".
+ABBREVIATIONS = lexicon.mapping("abbreviations")
+# Country -> demonym adjective: "Chile's foreign ministry" is the "Chilean Foreign Ministry".
 # Language knowledge, not corpus tuning; keys are `key()` forms.
-DEMONYMS = {
-    "afghanistan": "afghan", "albania": "albanian", "algeria": "algerian", "argentina": "argentine",
-    "armenia": "armenian", "australia": "australian", "austria": "austrian", "azerbaijan": "azerbaijani",
-    "bangladesh": "bangladeshi", "belarus": "belarusian", "belgium": "belgian", "bolivia": "bolivian",
-    "brazil": "brazilian", "britain": "british", "bulgaria": "bulgarian", "cambodia": "cambodian",
-    "canada": "canadian", "chile": "chilean", "china": "chinese", "colombia": "colombian",
-    "croatia": "croatian", "cuba": "cuban", "cyprus": "cypriot", "czech republic": "czech",
-    "denmark": "danish", "ecuador": "ecuadorian", "egypt": "egyptian", "estonia": "estonian",
-    "ethiopia": "ethiopian", "europe": "european", "finland": "finnish", "france": "french",
-    "georgia": "georgian", "germany": "german", "greece": "greek", "hungary": "hungarian",
-    "iceland": "icelandic", "india": "indian", "indonesia": "indonesian", "iran": "iranian",
-    "iraq": "iraqi", "ireland": "irish", "israel": "israeli", "italy": "italian", "japan": "japanese",
-    "jordan": "jordanian", "kazakhstan": "kazakh", "kenya": "kenyan", "kuwait": "kuwaiti",
-    "latvia": "latvian", "lebanon": "lebanese", "libya": "libyan", "lithuania": "lithuanian",
-    "malaysia": "malaysian", "mexico": "mexican", "mongolia": "mongolian", "morocco": "moroccan",
-    "netherlands": "dutch", "new zealand": "new zealand", "nigeria": "nigerian",
-    "north korea": "north korean", "norway": "norwegian", "pakistan": "pakistani", "peru": "peruvian",
-    "philippines": "philippine", "poland": "polish", "portugal": "portuguese", "qatar": "qatari",
-    "romania": "romanian", "russia": "russian", "saudi arabia": "saudi", "serbia": "serbian",
-    "singapore": "singaporean", "slovakia": "slovak", "slovenia": "slovenian",
-    "south africa": "south african", "south korea": "south korean", "spain": "spanish",
-    "sudan": "sudanese", "sweden": "swedish", "switzerland": "swiss", "syria": "syrian",
-    "taiwan": "taiwanese", "thailand": "thai", "tunisia": "tunisian", "turkey": "turkish",
-    "uganda": "ugandan", "ukraine": "ukrainian", "united kingdom": "british", "uk": "british",
-    # Org names say "US Treasury", not "American Treasury".
-    "united states": "us", "america": "us", "us": "us", "u s": "us", "usa": "us",
-    "venezuela": "venezuelan", "vietnam": "vietnamese", "yemen": "yemeni", "zimbabwe": "zimbabwean",
-}
+DEMONYMS = lexicon.demonyms()
 _DEMONYM_WORDS = set(DEMONYMS.values())
 _URLISH = re.compile(r"(://|www\.|\.com\b|\.org\b|\.net\b|@|/|\\|_|\|)", re.I)
 # Labels whose names may start with any word (titles of works, laws, events).
 _TITLED_LABELS = {"WORK_OF_ART", "LAW", "EVENT"}
-_EDGE_WORDS = {"her", "his", "its", "their", "our", "my", "your", "via", "by", "for", "from",
-               "with", "as", "at", "in", "on", "to", "and", "but", "or", "a", "an", "this", "that",
-               "these", "those", "said", "says", "told"}
+_EDGE_WORDS = lexicon.words("name_edges")
 # Lower-case words inside people's names: "Bashar al-Assad", "Ludwig van Beethoven".
-_NAME_PARTICLES = {"al", "bin", "ibn", "bint", "de", "del", "della", "der", "den", "di", "da", "das",
-                   "dos", "du", "el", "la", "le", "van", "von", "y", "e", "ter", "ten", "zu", "af", "av", "d"}
+_NAME_PARTICLES = lexicon.words("name_particles")
 # Nouns that head an institution's name but name nothing on their own.
-_GENERIC_HEADS = {"office", "offices", "ministry", "department", "agency", "board", "council", "court",
-                  "committee", "commission", "government", "administration", "army", "police",
-                  "parliament", "embassy", "bank", "company", "party", "team", "cabinet", "staff",
-                  "service", "services", "bureau", "authority", "institute", "university", "school",
-                  "group", "unit", "force", "forces", "navy", "family", "campaign", "foundation"}
+_GENERIC_HEADS = lexicon.word_set("org_heads", "generic")
 _TICKER = re.compile(r"[A-Z]{2,}\.[A-Z]{1,2}")
 _POSSESSIVE = re.compile(r"[’']s?$")
 
@@ -153,7 +95,7 @@ _OWNED = re.compile(r"^(.+?)[’']s?\s+(\S.*)$")
 
 
 def country_owner(name: str) -> tuple[str, str] | None:
-    """("russia", "foreign ministry") for "Russia's foreign ministry"; None unless the
+    """("chile", "foreign ministry") for "Chile's foreign ministry"; None unless the
     owner is a country we know the demonym of."""
     m = _OWNED.match(fold(name))
     if m and re.search(r"[’']s\s", fold(name)) and key(m.group(1)) in DEMONYMS:
@@ -162,8 +104,8 @@ def country_owner(name: str) -> tuple[str, str] | None:
 
 
 def org_key(name: str) -> str:
-    """`key`, with a country's possessive written as its demonym: "Russia's foreign
-    ministry" and "Russian Foreign Ministry" are one body."""
+    """`key`, with a country's possessive written as its demonym: "Chile's foreign
+    ministry" and "Chilean Foreign Ministry" are one body."""
     owned = country_owner(name)
     if owned:
         return f"{DEMONYMS[owned[0]]} {owned[1]}"
@@ -172,9 +114,12 @@ def org_key(name: str) -> str:
 
 def slug(name: str) -> str:
     words = org_key(name).split()
-    # Given names only (not the surname): "Sergey"/"Sergei" -> "sergei", "Haley" stays.
+    # Given names only (not the surname): "Alexey"/"Alexei" -> "alexei", "Bradley" stays.
     words = [re.sub(r"ey$", "ei", re.sub(r"iy$", "i", w)) for w in words[:-1]] + words[-1:]
-    return "-".join(words) or "entity"
+    # The words are already `key` forms (letters and digits of any script, lower case):
+    # the slug keeps them as they are.
+    return slugify(" ".join(words), None, fold_accents=False, ascii_only=False, drop_apostrophes=False,
+                   default="entity")
 
 
 def translit(word: str) -> str:
@@ -215,9 +160,9 @@ def clean_name(text: str, label: str) -> str | None:
     if "\n" in text or len(name) > 60 or len(name.split()) > 6 or not name:
         return None
     if "," in name and not re.search(r"&|\b(Inc|Ltd|LLC|LLP|Jr|Sr|Co|Corp|PLC|plc)\b", name):
-        return None  # two names run together ("Caihong, University of Texas")
+        return None  # two names run together ("Smith, University of Oslo")
     if _TICKER.fullmatch(name) or re.search(r"[<>]", name):
-        return None  # wire markup: "<CKGH.HK>", "<Gulfex Inc>" cut in two
+        return None  # wire markup: "<ABCD.HK>", "<Acme Inc>" cut in two
     # Wire copy writes the apostrophe as a straight double quote ('Brazil"s').
     name = re.sub(r'(?<=\w)"s\b', "'s", name)
     name = _POSSESSIVE.sub("", name) if re.search(r"\w[’']s?$", name) else name
@@ -311,7 +256,7 @@ class _Cluster:
         names = [f for f in self.forms if f not in self.aliases_only] or list(self.forms)
         most = max(len(org_key(f).split()) for f in names)
         full = [f for f in names if len(org_key(f).split()) == most]
-        # A name written without a possessive ("Russian Foreign Ministry") reads as the name.
+        # A name written without a possessive ("Chilean Foreign Ministry") reads as the name.
         return sorted(full, key=lambda f: (country_owner(f) is not None, -self.forms[f], f))[0]
 
     def kind(self) -> str:
@@ -352,7 +297,7 @@ class EntityIndex:
             return False
         low = name.lower()
         # Compared with the capitalised count: a name the copy desk sometimes wrote in
-        # lower case ("azpurua said") is still a name.
+        # lower case ("smith said") is still a name.
         lower, capital = self._words[low], self._words[low.capitalize()]
         # A person needs the stronger evidence: losing a real name is the worse error.
         return lower > capital if self._kind(cl) == "person" else (lower > 0 and lower >= capital)
@@ -394,20 +339,15 @@ class EntityIndex:
 
     def build(self, story_id: str | None) -> list[Entity]:
         clusters = sorted(self._by_key.items(), key=lambda kv: kv[1].first)
-        parent: dict[str, str] = {k: k for k, _ in clusters}
-
-        def find(k: str) -> str:
-            while parent[k] != k:
-                parent[k] = parent[parent[k]]
-                k = parent[k]
-            return k
+        sets = UnionFind(k for k, _ in clusters)
+        find = sets.find
 
         def union(a: str, b: str) -> None:
             ra, rb = find(a), find(b)
             if ra != rb:
                 # The earlier-seen cluster stays the root: deterministic.
                 first = min((ra, rb), key=lambda r: self._by_key[r].first)
-                parent[ra if first == rb else rb] = first
+                sets.attach(ra if first == rb else rb, first)
 
         people = [(k, cl) for k, cl in clusters if len(k.split()) >= 2 and cl.kind() == "person"]
         # Rule 2: transliteration variants of the given name(s), same surname.
@@ -436,7 +376,7 @@ class EntityIndex:
                 union(k, ranked[0][0])
 
         # Rule 4: a mislabelled span holding a title and a full person name
-        # ("State Rex Tillerson" as ORG) is that person; its text is only an alias.
+        # ("State John Smith" as ORG) is that person; its text is only an alias.
         absorbed: set[str] = set()
         full_people = {kp for kp, _ in people}
         for k, cl in clusters:
@@ -448,7 +388,7 @@ class EntityIndex:
                     absorbed.add(k)
                     break
 
-        # Rule 5: "Foreign Ministry" is the "Russian Foreign Ministry" when the story
+        # Rule 5: "Foreign Ministry" is the "Chilean Foreign Ministry" when the story
         # names only one country's body of that name; with two, it stays alone.
         by_tail: dict[str, list[str]] = defaultdict(list)
         for k2, cl2 in clusters:
@@ -495,6 +435,17 @@ class EntityIndex:
         self._entities = list(merged.values())
         return self._entities
 
+    def ids(self) -> set[str]:
+        """The ids of the entities `build` returned."""
+        return {e.id for e in self._entities}
+
+    def name_of(self, eid: str) -> str | None:
+        """The canonical name of entity `eid` (after build), None when there is none."""
+        for e in self._entities:
+            if e.id == eid:
+                return e.name
+        return None
+
     def id_of(self, text: str, label: str = "PERSON") -> str | None:
         """The entity id a surface form belongs to (after build), None when none."""
         for lab in (label, "ORG", "PERSON", "GPE"):
@@ -509,8 +460,8 @@ class EntityIndex:
 def merge_all(per_story: list[list[Entity]]) -> list[Entity]:
     """One Entity per id across stories: aliases and stories united, sorted by id.
 
-    Only equal ids merge. A story that names someone by surname only ("Solberg")
-    keeps its own `solberg` entity even when another story has "Erna Solberg": the
+    Only equal ids merge. A story that names someone by surname only ("Smith")
+    keeps its own `smith` entity even when another story has "Jane Smith": the
     stories' fact cards and quotes already cite the ids their story chose, and a wrong
     merge of two namesakes is worse than a missed one. The result does not depend on
     the order of the stories."""

@@ -31,7 +31,8 @@ from generator.records import Fact, Quote, Story
 from generator.site.feeds import news_article_jsonld, script_tag
 from generator.errors import Problem
 from generator.site.load import SiteData
-from generator.site.urls import UNKNOWN, cite_anchor, fact_anchor, page_url, quote_anchor, relurl, slug
+from generator.ids import is_unknown_outlet, outlet_key, unknown_outlet_article
+from generator.site.urls import cite_anchor, fact_anchor, page_url, quote_anchor, relurl, slug
 
 THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 
@@ -88,11 +89,11 @@ def outlet_of(site: SiteData, article_id: str) -> str:
     """The outlet label of an article; one without an outlet is its own 'unknown:<id>'
     (the label the story stage lists in Story.outlets), so it never merges with others."""
     a = site.articles.get(article_id)
-    return a.outlet if a and a.outlet else f"{UNKNOWN}{article_id}"
+    return outlet_key(a.outlet if a else None, article_id)
 
 
 def outlet_name(label: str) -> str:
-    return "Unknown outlet" if str(label).startswith(UNKNOWN) else str(label)
+    return "Unknown outlet" if is_unknown_outlet(label) else str(label)
 
 
 def build_index(site: SiteData) -> Index:
@@ -413,7 +414,7 @@ class Renderer:
                  "outlet": outlet_name(name), "published": self.site.articles[a].published}
                 for a in sorted(self.ix.outlet_articles.get(name, []),
                                 key=lambda a: self.site.articles[a].published or "", reverse=True)]
-        title = outlet_name(name) + (f" ({name[len(UNKNOWN):]})" if name.startswith(UNKNOWN) else "")
+        title = outlet_name(name) + (f" ({unknown_outlet_article(name)})" if is_unknown_outlet(name) else "")
         return self._page("outlet", src, title, {"stories": stories, "articles": arts})
 
     def stories_index(self) -> PageOut:

@@ -5,18 +5,7 @@ Markdown file, so links computed here match the built site.
 """
 from __future__ import annotations
 
-import re
-
-# The outlet label of an article without an outlet is UNKNOWN + its id (the story stage
-# lists it so in Story.outlets), so outlet-less articles never merge into one outlet.
-# `slug` and UNKNOWN are kept here, in one place for the site, until the project's
-# id/slug helpers live in a single module shared with the story stage.
-UNKNOWN = "unknown:"
-
-
-def slug(text: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return s[:80] or "x"
+from generator.ids import anchor_slug as slug
 
 
 def page_url(src_uri: str, directory_urls: bool = True) -> str:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator.config import GroupSettings
+from generator.ids import UnionFind, slugify
 from generator.records import Analysis, Article
 
 
@@ -32,27 +33,6 @@ from generator.records import Analysis, Article
 class StoryGroup:
     id: str                 # stable story id
     article_ids: list[str]  # members, in a deterministic order
-
-
-
-
-# ---------------------------------------------------------------- ids
-try:  # issue 2 owns the project's slug function; fall back until it lands
-    from generator.ids import slugify as _project_slugify  # type: ignore
-except Exception:  # pragma: no cover - depends on another module's progress
-    _project_slugify = None
-
-
-def slugify(text: str, max_words: int = 8) -> str:
-    if _project_slugify is not None:
-        try:
-            slug = _project_slugify(text)
-            if slug:
-                return "-".join(slug.split("-")[:max_words])
-        except Exception:
-            pass
-    words = re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("\u2019", ""))
-    return "-".join(words[:max_words]) or "story"
 
 
 def publication_day(article: Article) -> date | None:
@@ -85,6 +65,17 @@ def group_title(articles: list[Article]) -> str:
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*\d(?:\s?(?:%|per ?cent|million|billion|bn|m))?|(?<![\w.])\d(?![\w])")
 
 
+def number_tokens(text: str) -> list[str]:
+    """The numbers of `text` as signal tokens ("n:1500", "n:12%")."""
+    tokens = []
+    for n in _NUMBER.findall(text):
+        norm = n.replace(",", "").replace(" ", "").lower()
+        # Single digits are too common ("two", list numbers) to say anything about an event.
+        if len(norm.rstrip("%")) > 1:
+            tokens.append("n:" + norm)
+    return tokens
+
+
 def signal_tokens(article: Article, analysis: Analysis | None) -> list[str]:
     """Entities, numbers and resolved dates, normalised to comparable tokens."""
     tokens: list[str] = []
@@ -96,12 +87,7 @@ def signal_tokens(article: Article, analysis: Analysis | None) -> list[str]:
                 tokens.append("e:" + name)
         for d in analysis.dates:
             tokens.append("d:" + d.value)
-    for n in _NUMBER.findall(article.text):
-        norm = n.replace(",", "").replace(" ", "").lower()
-        # Single digits are too common ("two", list numbers) to say anything about an event.
-        if len(norm.rstrip("%")) > 1:
-            tokens.append("n:" + norm)
-    return tokens
+    return tokens + number_tokens(article.text)
 
 
 def article_vectors(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings,
@@ -135,20 +121,15 @@ def article_vectors(articles: list[Article], analyses: dict[str, Analysis], sett
 
 # ---------------------------------------------------------------- linking
 class _Clusters:
-    """Union-find whose roots carry the sum vector and size of their cluster."""
+    """Disjoint sets of articles whose roots carry the sum vector and size of their cluster."""
 
     def __init__(self, x, days: list[date | None]):
-        self.parent = list(range(x.shape[0]))
+        self.sets = UnionFind(range(x.shape[0]))
+        self.find = self.sets.find
         self.size = [1] * x.shape[0]
         self.sum = {i: x[i] for i in range(x.shape[0])}
         # Earliest and latest publication day per root (None: no dated member).
         self.span: dict[int, tuple[date, date] | None] = {i: (d, d) if d else None for i, d in enumerate(days)}
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
 
     def average_similarity(self, a: int, b: int) -> float:
         import numpy as np
@@ -162,7 +143,7 @@ class _Clusters:
     def merge(self, a: int, b: int) -> None:
         if self.size[a] < self.size[b]:
             a, b = b, a
-        self.parent[b] = a
+        self.sets.attach(b, a)
         self.size[a] += self.size[b]
         merged = self.sum[a] + self.sum.pop(b)
         merged.sum_duplicates()  # canonical (sorted, unique) indices for intersect1d
@@ -302,7 +283,8 @@ def assign_ids(groups: list[list[Article]], previous: dict[str, str], settings: 
         if story_id is None:
             day = publication_day(members[0])
             prefix = day.isoformat() if day else settings.undated_prefix
-            base = f"{prefix}-{slugify(group_title(members))}"
+            # The first words of the title: ids stay short however long the headline.
+            base = f"{prefix}-{slugify(group_title(members), max_words=8, default='story')}"
             story_id, n = base, 2
             while story_id in taken:
                 story_id, n = f"{base}-{n}", n + 1

@@ -27,9 +27,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from generator.config import ResolveSettings
+from generator.nlp import lexicon
 from generator.nlp.entities import TITLE_WORDS, EntityIndex, key, merge_all
 from generator.records import (Analysis, Article, DateMention, Entity, Fact, Mention, Quote, QuoteMention,
                                SourceRef, Story, TimelineItem)
@@ -50,29 +51,17 @@ def quote_id(text: str) -> str:
     return "q-" + hashlib.sha1(normalise_quote(text).encode("utf-8")).hexdigest()[:8]
 
 
+# A speaker name ending in an institution's head noun is an organisation.
+_ORG_LABEL_HEADS = lexicon.word_set("org_heads", "label")
+
+
 def _speaker_label(name: str) -> str:
     last = name.split()[-1].lower() if name.split() else ""
-    org_words = {"ministry", "council", "department", "office", "kremlin", "government", "agency",
-                 "committee", "statement", "embassy", "commission", "administration", "house"}
-    return "ORG" if last in org_words else "PERSON"
+    return "ORG" if last in _ORG_LABEL_HEADS else "PERSON"
 
 
 # Words that can open a sentence in capitals but never start a person's name.
-_NOT_NAME_WORDS = {
-    "a", "an", "and", "as", "at", "but", "by", "for", "from", "he", "her", "his", "if", "in", "it",
-    "its", "of", "on", "or", "she", "so", "that", "the", "their", "then", "there", "these", "they",
-    "this", "those", "to", "we", "when", "where", "while", "with", "after", "before", "since",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "mr", "mrs", "ms", "dr", "both", "all", "each", "every", "some",
-    "many", "most", "other", "such", "no", "not", "only", "also", "yet", "what", "who", "which",
-    "how", "why", "neither", "either", "our", "your", "my", "i", "you", "said", "says",
-    "did", "does", "do", "is", "was", "were", "are", "has", "had", "have", "will", "would", "can",
-    "could", "should", "must", "may", "might", "through", "until", "via", "into", "onto", "over",
-    "under", "about", "against", "between", "during", "without", "within", "upon", "like",
-    "unlike", "per", "than", "because", "although", "though", "unless", "whether", "once", "dear",
-    "thanks", "thank", "hey", "hi", "sorry", "please", "yes", "here", "now", "today", "tonight",
-}
+_NOT_NAME_WORDS = lexicon.words("not_name_words")
 # A given name: "Pyong", "Jean-Pierre", "Jong-un"; not "Liberty-based".
 _NAME_WORD = re.compile(r"[A-Z][a-z]+(?:-(?:[A-Z][a-z]+|[a-z]{1,3}))?")
 
@@ -111,8 +100,8 @@ def _outlet_keys(members: list[tuple[Article, Analysis]]) -> set[str]:
 
 
 def _is_credit(article: Article, m: Mention, outlets: set[str]) -> bool:
-    """An outlet credited in a dateline or credit line ("Moscow, Dec 27 (IANS)",
-    "TEHRAN (agency)-", "(Sputnik) –", "(AFP, dpa)") is page furniture, not something
+    """An outlet credited in a dateline or credit line ("Lima, Dec 27 (Agency)",
+    "OSLO (agency)-", "(Wire Service) –", "(AFP, dpa)") is page furniture, not something
     the story mentions."""
     text = article.text
     line_start = text.rfind("\n", 0, m.start) + 1
@@ -154,6 +143,17 @@ def mention_names(article: Article, analysis: Analysis,
     return out
 
 
+def _known_label(analysis: Analysis, q: QuoteMention) -> str | None:
+    """The NER label of the speaker's own span, when spaCy tagged it."""
+    if q.speaker_start is None:
+        return None
+    for m in analysis.mentions:
+        if m.start <= q.speaker_start and q.speaker_end <= m.end and \
+                m.text.lower().removeprefix("the ").strip() == q.speaker_name.lower().strip():
+            return m.label
+    return None
+
+
 def build_entities(story_id: str | None, members: list[tuple[Article, Analysis]]) -> tuple[EntityIndex, list[Entity]]:
     index = EntityIndex()
     outlets = _outlet_keys(members)
@@ -166,17 +166,6 @@ def build_entities(story_id: str | None, members: list[tuple[Article, Analysis]]
             if q.speaker_name:
                 index.add(q.speaker_name, _known_label(analysis, q) or _speaker_label(q.speaker_name))
     return index, index.build(story_id)
-
-
-def _known_label(analysis: Analysis, q: QuoteMention) -> str | None:
-    """The NER label of the speaker's own span, when spaCy tagged it."""
-    if q.speaker_start is None:
-        return None
-    for m in analysis.mentions:
-        if m.start <= q.speaker_start and q.speaker_end <= m.end and \
-                m.text.lower().removeprefix("the ").strip() == q.speaker_name.lower().strip():
-            return m.label
-    return None
 
 
 def _entities_in(index: EntityIndex, article: Article, analysis: Analysis, start: int, end: int) -> list[str]:
@@ -197,6 +186,13 @@ def _same_remark(a: str, b: str, min_words: int) -> bool:
         return True
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     return len(short.split()) >= min_words and f" {short} " in f" {long_} "
+
+
+def members_order(members: list[tuple[Article, Analysis]], article_id: str) -> int:
+    for n, (a, _) in enumerate(members):
+        if a.id == article_id:
+            return n
+    return len(members)
 
 
 def group_quotes(members: list[tuple[Article, Analysis]], index: EntityIndex,
@@ -231,9 +227,9 @@ def group_quotes(members: list[tuple[Article, Analysis]], index: EntityIndex,
                     names[k] = q.speaker_name
         speaker = speaker_name = None
         if speakers:
-            best = sorted(speakers, key=lambda k: (-speakers[k], k not in _ids(index), k))[0]
-            speaker = best if best in _ids(index) else None
-            speaker_name = _entity_name(index, best) or names[best]
+            best = sorted(speakers, key=lambda k: (-speakers[k], k not in index.ids(), k))[0]
+            speaker = best if best in index.ids() else None
+            speaker_name = index.name_of(best) or names[best]
         sources, seen, ents = [], set(), []
         for article, analysis, q, _ in g:
             if (article.id, q.start) in seen:
@@ -256,30 +252,12 @@ def group_quotes(members: list[tuple[Article, Analysis]], index: EntityIndex,
     return quotes
 
 
-def _ids(index: EntityIndex) -> set[str]:
-    return {e.id for e in index._entities}
-
-
-def _entity_name(index: EntityIndex, eid: str) -> str | None:
-    for e in index._entities:
-        if e.id == eid:
-            return e.name
-    return None
-
-
-def members_order(members: list[tuple[Article, Analysis]], article_id: str) -> int:
-    for n, (a, _) in enumerate(members):
-        if a.id == article_id:
-            return n
-    return len(members)
-
-
 _DATELINE_AFTER = re.compile(r"^\s*(\(|[-–—]\s|\s*$)")
 _PRECISION = {10: 3, 7: 2, 4: 1}
 
 
 def _is_dateline(article: Article, d: DateMention) -> bool:
-    """'Moscow, Dec 27 (IANS)', 'Publish Date: ...': the article's own date, not an event's."""
+    """'Lima, Dec 27 (Agency)', 'Publish Date: ...': the article's own date, not an event's."""
     line_start = article.text.rfind("\n", 0, d.start) + 1
     before = article.text[line_start:d.start]
     after = article.text[d.end:d.end + 4]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from generator.stories.extract import (
-    ExtractSettings, attribution_spans, core_shared, core_terms, extract_story, story_sentences,
-    term_weights,
-)
+from generator.config import ExtractSettings
+from generator.nlp.terms import attribution_spans, core_terms
+from generator.stories.extract import extract_story
+from generator.stories.extract.align import core_shared, term_weights
+from generator.stories.extract.sentences import story_sentences
 from generator.stories.group import StoryGroup
 from tests.story_helpers import analyse, make_article, sample_members
 
@@ -233,7 +234,7 @@ def test_sample_cards_cite_more_outlets(sample):
 
 # ---------------------------------------------------------------- term normalisation (synthetic)
 def test_capitals_and_seats_of_government_stand_for_their_country():
-    from generator.stories.extract import place_spans
+    from generator.nlp.terms import place_spans
 
     text = "The White House and Beijing's envoy met U.S. and North Korean officials in Tokyo."
     found = [(text[a:b], c) for a, b, c in place_spans(text)]
@@ -298,7 +299,7 @@ def test_synthetic_metonymy_does_not_join_unrelated_news(metonymy):
 
 # ---------------------------------------------------------------- quoted remarks as units
 def test_a_quote_over_two_sentences_is_one_unit_with_its_speaker():
-    from generator.stories.extract import quote_units
+    from generator.stories.extract.sentences import quote_units
 
     text = ('The talks ended on Friday. "We cannot sign this deal. It gives away too much," '
             'the minister said.\n\n"Nothing is agreed." The vote is due in May.')
@@ -351,7 +352,7 @@ def test_sample_top_cards_carry_the_outlets_that_state_them(sample):
 
 @pytest.mark.parametrize("which", ["sample", "strike", "metonymy"])
 def test_card_text_is_a_clear_sentence_whenever_one_is_cited(which, request):
-    from generator.stories.extract import ExtractSettings, clarity
+    from generator.stories.extract.sentences import clarity
 
     story, _ = request.getfixturevalue(which)
     bar = ExtractSettings().clear_text

@@ -5,10 +5,12 @@ import re
 
 import pytest
 
-from generator.stories.extract import (
-    ExtractSettings, clarity, extract_story, fact_id, is_clean_sentence, kind_of, outlet_key,
-    sentence_matrix, similarity, story_sentences,
-)
+from generator.config import ExtractSettings
+from generator.ids import outlet_key
+from generator.stories.extract import extract_story
+from generator.stories.extract.align import sentence_matrix, similarity
+from generator.stories.extract.cards import fact_id, kind_of
+from generator.stories.extract.sentences import clarity, is_clean_sentence, story_sentences
 from generator.stories.group import StoryGroup
 from tests.story_helpers import analyse, make_article, sample_members
 
@@ -107,7 +109,7 @@ def _fake_analysis(text):
 def test_single_source_story_and_unknown_outlet():
     story, arts = _story([A], outlets=[None])
     assert story.single_source
-    assert story.outlets == [outlet_key(arts[0])] == ["unknown:a0"]
+    assert story.outlets == [outlet_key(arts[0].outlet, arts[0].id)] == ["unknown:a0"]
     assert story.date == "2017-12-26"
 
 
@@ -233,12 +235,13 @@ def test_closing_quote_left_outside_by_the_splitter_is_taken_in():
 def test_summary_takes_corroborated_facts_before_single_outlet_ones():
     import numpy as np
 
-    from generator.stories.extract import ExtractSettings, _Card, summarise
+    from generator.stories.extract.cards import Card
+    from generator.stories.extract.summary import summarise
     from generator.records import Fact
 
-    def card(n: int, outlets: int) -> _Card:
+    def card(n: int, outlets: int) -> Card:
         text = f"Officials in district number {n} reported that the bridge reopened to traffic on schedule."
-        return _Card(fact=Fact(id=f"f-{n}", text=text, kind="event", sources=[]), outlets=outlets,
+        return Card(fact=Fact(id=f"f-{n}", text=text, kind="event", sources=[]), outlets=outlets,
                      score=10.0 - n, position=float(n), members=[n])
 
     cards = [card(0, 3), card(1, 1), card(2, 2), card(3, 1), card(4, 2), card(5, 1)]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from generator.stories.extract import (
-    ExtractSettings, attribution_spans, background_terms, content_shared, core_terms, is_fragment,
-    name_terms, story_names, story_sentences, term_weights,
-)
+from generator.config import ExtractSettings
+from generator.nlp.terms import attribution_spans, background_terms, core_terms, name_terms
+from generator.stories.extract.align import content_shared, story_names, term_weights
+from generator.stories.extract.sentences import is_fragment, story_sentences
 from tests.story_helpers import analyse, make_article
 from test_extract_alignment import _invariant, _story, _together
 
@@ -167,7 +167,7 @@ def test_fragment_is_an_unbalanced_quote():
 
 
 def test_wire_photo_captions_are_not_sentences():
-    from generator.stories.extract import is_clean_sentence
+    from generator.stories.extract.sentences import is_clean_sentence
 
     s = ExtractSettings()
     assert not is_clean_sentence("FILE - This June 2013 photo released by the family shows the officer at home.", s)
@@ -177,7 +177,7 @@ def test_wire_photo_captions_are_not_sentences():
 
 
 def test_caption_dateline_is_not_a_sentence():
-    from generator.stories.extract import is_clean_sentence
+    from generator.stories.extract.sentences import is_clean_sentence
 
     s = ExtractSettings()
     assert not is_clean_sentence(

@@ -1,0 +1,141 @@
+"""Fact cards: each aligned group becomes one card, ranked.
+
+A card's text is its clearest aligned sentence (a clear supporting sentence when the
+aligned ones are all fragments); its sources cite every member and supporting
+sentence verbatim with offsets into the cleaned article text. Cards rank by how many
+outlets carry them, then centrality, position and clarity.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from generator.config import ExtractSettings
+from generator.ids import outlet_key
+from generator.nlp import lexicon
+from generator.nlp.terms import normalise
+from generator.records import Analysis, Article, Fact, SourceRef
+from generator.stories.extract.align import (align, guard_generic, merge_mutual, prune_multi_cited, specific_terms,
+                                             story_names, support, term_weights)
+from generator.stories.extract.sentences import Sentence, clarity
+
+# Cues of a card's kind (`kind_of`): reported speech, figures, a dated past event.
+_REPORTING = re.compile(r"\b(?:" + lexicon.alternation("reporting", "statement") + r")\b", re.I)
+_QUOTED = re.compile(r"[\"\u201c][^\"\u201d]{12,}[\"\u201d]")
+_FIGURE = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent\b|[$\u20ac\u00a3\u00a5]\s?\d|\d[\d,.]*\s*(?:million|billion|"
+                     r"trillion|bn|thousand|barrels|tonnes|tons|km|miles|dollars|euros|people|troops)\b", re.I)
+_PAST = re.compile(r"\b(?:\w{3,}ed|was|were|had|made|took|gave|held|met|won|lost|began|fired|sent|"
+                   r"struck|killed|hit|set|left|came|went|told|said|led|ran|fell|rose|spoke|brought)\b", re.I)
+_TIME_CUE = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
+                       r"tonight|last (?:week|month|year)|earlier (?:this|in)|january|february|march|april|"
+                       r"may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|"
+                       r"aug|sept?|oct|nov|dec)\b|\b(?:19|20)\d\d\b", re.I)
+
+
+def fact_id(text: str) -> str:
+    """Derived from the card text so an editor's edits stay attached across re-runs."""
+    return "f-" + hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()[:8]
+
+
+def kind_of(text: str) -> str:
+    """event | statement | figure | background, by simple general cues."""
+    if _QUOTED.search(text) or _REPORTING.search(text):
+        return "statement"
+    if _FIGURE.search(text):
+        return "figure"
+    if _PAST.search(text) and _TIME_CUE.search(text):
+        return "event"
+    return "background"
+
+
+def _outlet_of(article: Article) -> str:
+    return outlet_key(article.outlet, article.id)
+
+
+def card_sentence(g: list[int], more: list[int], sentences: list[Sentence], sim, settings: ExtractSettings) -> int:
+    """The sentence that is a card's text: the clearest aligned one; ties go to the most
+    typical of the group, then the earliest."""
+    def best_key(k: int) -> tuple:
+        typical = sum(sim[k, m] for m in g) / len(g)
+        return (-round(clarity(sentences[k].text), 3), -typical, sentences[k].position, k)
+
+    best = min(g, key=best_key)
+    if clarity(sentences[best].text) < settings.clear_text:
+        # Only fragments aligned ("..., he added.", half a quote): a clear supporting
+        # sentence tells the fact better, though it may state more besides.
+        clear = [k for k in more if clarity(sentences[k].text) >= settings.clear_text]
+        if clear:
+            best = min(clear, key=best_key)
+    return best
+
+
+@dataclass
+class Card:
+    """A fact card while the story is assembled: its rank and aligned sentences."""
+
+    fact: Fact
+    outlets: int
+    score: float
+    position: float
+    members: list[int]
+
+
+def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentence], sim, x,
+                settings: ExtractSettings) -> list[Card]:
+    import numpy as np
+
+    weight = term_weights(sentences)
+    specific = specific_terms(sentences, settings)
+    names = story_names(sentences)
+    groups = align(sentences, guard_generic(sentences, sim, weight, settings, names), settings)
+    extra = support(groups, sentences, sim, weight, specific, settings, names)
+    merged = merge_mutual(groups, extra, sentences)
+    if len(merged) < len(groups):
+        groups, extra = merged, support(merged, sentences, sim, weight, specific, settings, names)
+    # A one-sentence card whose sentence another card already cites in support would
+    # show that sentence twice: the other card holds it.
+    supporting = {k for more in extra for k in more}
+    keep = [i for i, g in enumerate(groups) if not (len(g) == 1 and g[0] in supporting)]
+    groups, extra = [groups[i] for i in keep], [extra[i] for i in keep]
+    texts = [card_sentence(g, more, sentences, sim, settings) for g, more in zip(groups, extra)]
+    pruned, pruned_extra = prune_multi_cited(groups, extra, sentences, weight, names, settings, texts)
+    # Pruning protects each card's text but may take other sentences off a card, which
+    # can change its choice (the tie-break on typicality): choose again for those cards.
+    texts = [t if (g, more) == (pg, pmore) else card_sentence(pg, pmore, sentences, sim, settings)
+             for t, g, more, pg, pmore in zip(texts, groups, extra, pruned, pruned_extra)]
+    groups, extra = pruned, pruned_extra
+    centroid = np.asarray(x.sum(axis=0)).ravel()
+    norm = np.linalg.norm(centroid) or 1.0
+    central = (x @ centroid) / norm if x.shape[1] else np.zeros(len(sentences))
+    cards: list[Card] = []
+    used: set[str] = set()
+    for g, more, best in zip(groups, extra, texts):
+        text = sentences[best].text
+        fid = fact_id(text)
+        if fid in used:  # same wording in two unaligned groups: keep ids unique
+            n = 2
+            while f"{fid}-{n}" in used:
+                n += 1
+            fid = f"{fid}-{n}"
+        used.add(fid)
+        # Supporting sentences are cited but never chosen as the card text: they state more.
+        cited = sorted(g + more, key=lambda k: (sentences[k].article, sentences[k].start))
+        sources = []
+        for k in cited:
+            s = sentences[k]
+            article = members[s.article][0]
+            sources.append(SourceRef(article.id, article.text[s.start:s.end], s.start, s.end))
+        outlets = len({_outlet_of(members[sentences[k].article][0]) for k in cited})
+        # A supporting sentence states this fact among others: weaker evidence of how
+        # widely it is carried than a sentence aligned as a whole.
+        aligned = len({_outlet_of(members[sentences[k].article][0]) for k in g})
+        carried = aligned + settings.rank_support * (outlets - aligned)
+        position = min(sentences[k].position for k in g)
+        centrality = float(np.mean([central[k] for k in g]))
+        score = (carried + settings.rank_centrality * centrality + settings.rank_position * (1 - position)
+                 + settings.rank_clarity * clarity(text))
+        cards.append(Card(Fact(fid, text, kind_of(text), sources), outlets, score, position, g))
+    cards.sort(key=lambda c: (-c.score, c.fact.id))
+    return cards
+

@@ -1,0 +1,96 @@
+"""Summary and title of a story, chosen from its fact cards and headlines.
+
+Nothing is rewritten: summary sentences are card texts and the title is (usually) a
+headline of one of the articles, else the first clause of the top card.
+"""
+from __future__ import annotations
+
+import re
+
+from generator.config import ExtractSettings
+from generator.nlp.terms import words
+from generator.records import Analysis, Article, SummaryItem
+from generator.stories.extract.cards import Card
+from generator.stories.extract.sentences import clarity
+from generator.stories.group import publication_day
+
+
+def summarise(cards: list[Card], sim, settings: ExtractSettings) -> list[SummaryItem]:
+    """3-6 card texts, most important first pick, no two saying the same thing.
+
+    Two cards are redundant when any sentence of one is close to any sentence of the
+    other (the story's own similarity, entities included), a stricter test than the
+    average-link rule that formed the cards: paraphrases the alignment split apart
+    (it allows one sentence per article per card) must not both reach the summary.
+    """
+    import numpy as np
+
+    chosen: list[Card] = []
+
+    def redundant(card: Card) -> bool:
+        return any(float(np.max(sim[np.ix_(card.members, c.members)])) > settings.summary_redundancy
+                   for c in chosen)
+
+    # Corroborated facts first: while cards that two or more outlets carry remain, a
+    # single outlet's sentence (often its own rewording of the lede) waits its turn.
+    corroborated = [c for c in cards if c.outlets >= 2]
+    for pool in (corroborated, cards):
+        for card in pool:
+            if len(chosen) >= settings.summary_max:
+                break
+            if clarity(card.fact.text) < settings.clear_text:
+                continue  # a dangling or quote-fragment sentence reads badly out of context
+            if card not in chosen and not redundant(card):
+                chosen.append(card)
+    if len(chosen) < settings.summary_min:  # relax clarity rather than fall short
+        for card in cards:
+            if len(chosen) >= settings.summary_min:
+                break
+            if card not in chosen and not redundant(card):
+                chosen.append(card)
+    # Lead with the top card, then follow the order in which the articles tell it.
+    ordered = chosen[:1] + sorted(chosen[1:], key=lambda c: (c.position, c.fact.id))
+    return [SummaryItem([c.fact.id]) for c in ordered]
+
+
+def _title_from(sentence: str, settings: ExtractSettings) -> str:
+    """The sentence's first clause (whole words, as written), without the final stop."""
+    text = sentence.strip().rstrip(".!?")
+    clause = re.split(r",\s|;\s|\s[-\u2013\u2014]\s", text)[0]
+    if len(words(clause)) >= 5:
+        text = clause
+    ws = text.split()
+    if len(ws) > settings.title_max_words:
+        text = " ".join(ws[:settings.title_max_words])
+    return text
+
+
+def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], settings: ExtractSettings) -> str:
+    """The headline that best names the top facts; else one cut from the top card."""
+    top = " ".join(c.fact.text for c in cards[:3])
+    top_words = {w.lower() for w in words(top)}
+    best, best_score = None, 0.0
+    for article, _ in members:
+        h = " ".join((article.headline or "").split())
+        hw = words(h)
+        if not (3 <= len(hw) <= settings.title_max_words) or h.endswith("?"):
+            continue
+        overlap = sum(w.lower() in top_words for w in hw) / len(hw)
+        caps = sum(w.isupper() and len(w) > 3 for w in hw) / len(hw)
+        score = overlap - caps - (0.2 if h.endswith("...") else 0)
+        if best is None or score > best_score:
+            best, best_score = h, score
+    if best is not None:
+        return best
+    if cards:
+        return _title_from(cards[0].fact.text, settings)
+    for article, _ in members:
+        if article.text.strip():
+            return _title_from(article.text.strip().splitlines()[0], settings)
+    return "Untitled story"
+
+
+def story_date(articles: list[Article]) -> str | None:
+    days = [d for d in (publication_day(a) for a in articles) if d]
+    return min(days).isoformat() if days else None
+
