@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         ids = [f"c{ci:03d}-p{pi}" for pi in range(len(texts))]
         members = [(by_id[i], analyses[i]) for i in ids]
         story = extract.extract_story(group.StoryGroup(f"c{ci:03d}", ids), members, config.settings.extract)
-        ours = " ".join(s.text for s in story.summary)
+        ours = " ".join(story.summary_sentences())
         budget = len(ours.split())
         words_total += budget
         sentences = [a.text[s:e] for a, an in members for s, e in an.sentences]
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         pooled = extract.extract_story(g, [(by_id[i], analyses[i]) for i in g.article_ids], config.settings.extract)
         systems = {
             "ours (true cluster)": ours,
-            "ours (pooled story)": " ".join(s.text for s in pooled.summary),
+            "ours (pooled story)": " ".join(pooled.summary_sentences()),
             "LexRank (sumy)": sumy_summary("lexrank", sentences, budget),
             "TextRank (sumy)": sumy_summary("textrank", sentences, budget),
         }

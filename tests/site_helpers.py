@@ -65,8 +65,7 @@ def story() -> dict:
         "id": "s-mediation", "title": "Russia offers to mediate between US and North Korea",
         "date": "2017-12-18", "articles": ["a-one", "a-two", "a-xss"],
         "outlets": ["Daily Planet", "Wire Service", "Free Press"], "single_source": False,
-        "summary": [{"text": "Russia offered to mediate between the US and North Korea.", "facts": ["f1"]},
-                    {"text": "The Kremlin said it was ready to help.", "facts": ["f2", "f3"]}],
+        "summary": [{"facts": ["f1"]}, {"facts": ["f2", "f3"]}, {"facts": ["f-hidden"]}],
         "facts": [
             {"id": "f1", "text": fb, "kind": "event",
              "sources": [source("a-one", TEXT_A, fa), source("a-two", TEXT_B, fb)],
@@ -83,7 +82,7 @@ def story() -> dict:
                     "sources": [source("a-one", TEXT_A, "We are ready to help,"),
                                 source("a-two", TEXT_B, "We are ready to help,")],
                     "entities": ["e-peskov"]}],
-        "timeline": [{"date": "2017-12-18", "text": "Russia offers to mediate.", "facts": ["f1"]}],
+        "timeline": [{"date": "2017-12-18", "facts": ["f1"]}, {"date": "2017-12-19", "facts": ["f-hidden"]}],
     }
 
 

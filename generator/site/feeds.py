@@ -33,7 +33,8 @@ def _join(site_url: str, path: str) -> str:
 
 
 def _summary(story: Story) -> str:
-    return " ".join(item.text for item in story.summary)
+    """The summary as the story page shows it: its cards' current texts."""
+    return " ".join(story.summary_sentences())
 
 
 def newest(stories: list[Story], limit: int) -> list[Story]:

@@ -50,7 +50,7 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
             shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)
             data, problems = load_record(path, kind)
             for p in problems:
-                site.problems.append(Problem(shown, f"{p.message} (card skipped)", p.line or 1))
+                site.problems.append(Problem(shown, f"{p.message} (card skipped)", p.line or 1, p.column))
             if data is None or problems:
                 continue
             if data.get("hidden") is True:

@@ -101,14 +101,6 @@ KEY_POINTS_MIN, KEY_POINTS_MAX = 4, 7
 QUOTE_MIN_WORDS, QUOTE_MAX = 6, 5
 
 
-def _item_text(story: Story, item, by_id: dict[str, Fact]) -> str:
-    """A summary or timeline item as read: its first card's current text."""
-    for fid in item.facts:
-        if fid in by_id:
-            return by_id[fid].text
-    return ""
-
-
 def build_index(site: SiteData) -> Index:
     ix = Index()
     names = sorted({outlet_of(site, a) for a in site.articles} |
@@ -362,7 +354,7 @@ class Renderer:
         s = self.site.stories[sid]
         return {
             "href": self.story_link(sid), "title": s.title, "date": s.date,
-            "summary": " ".join(item.text for item in s.summary),
+            "summary": " ".join(s.summary_sentences()),
             "outlets": [self.outlet_ctx(o) for o in s.outlets],
             "noun": self.source_noun(s.outlets),
             "single": s.single_source,
@@ -405,7 +397,6 @@ class Renderer:
         src = f"stories/{sid}.md"
         self._start(src)
         s = self.site.stories[sid]
-        by_id = {f.id: f for f in s.facts}
         numbers = {f.id: n for n, f in enumerate(s.facts, 1)}
         facts = [self.fact_ctx(s, n, f) for n, f in enumerate(s.facts, 1)]
         ctx_of = {f.id: fc for f, fc in zip(s.facts, facts)}
@@ -413,11 +404,12 @@ class Renderer:
         def markers(fids: Iterable[str]) -> list[dict]:
             return [{"n": numbers[f], "href": f"#{fact_anchor(f)}"} for f in fids if f in numbers]
 
-        # Key points: the summary's cards in order, each with its citation markers and
-        # its "k of n"; a short summary is topped up with the best-ranked other cards.
+        # Key points: the summary's cards in order, each its first visible card's current
+        # text (hidden cards were dropped on loading) with its citation markers and its
+        # "k of n"; a short summary is topped up with the best-ranked other cards.
         points, shown = [], set()
         for item in s.summary:
-            cards = [f for f in item.facts if f in by_id]
+            cards = [f.id for f in s.cited(item)]
             if cards and cards[0] not in shown:
                 shown.add(cards[0])
                 fc = ctx_of[cards[0]]
@@ -441,8 +433,8 @@ class Renderer:
                       "k": fc["k"], "cells": [o in fc["labels"] for o in outlets]}
                      for fc in facts],
         }
-        timeline = [{"date": t.date, "text": _item_text(s, t, by_id), "facts": markers(t.facts)}
-                    for t in s.timeline if _item_text(s, t, by_id)]
+        timeline = [{"date": t.date, "text": cards[0].text, "facts": markers(f.id for f in cards)}
+                    for t, cards in ((t, s.cited(t)) for t in s.timeline) if cards]
         notable, other = self.notable_quotes(s)
         return self._page("story", src, s.title, {
             "date": s.date, "outlet_count": len(outlets), "noun": noun, "article_count": len(s.articles),
@@ -540,9 +532,13 @@ class Renderer:
         for sid, s in self.site.stories.items():
             numbers = {f.id: n for n, f in enumerate(s.facts, 1)}
             for t in s.timeline:
-                items.append({"date": t.date, "text": t.text, "story": s.title, "story_href": self.story_link(sid),
-                              "facts": [{"n": numbers[f], "href": self.story_link(sid, fact_anchor(f))}
-                                        for f in t.facts if f in numbers]})
+                cards = s.cited(t)
+                if not cards:
+                    continue
+                items.append({"date": t.date, "text": cards[0].text, "story": s.title,
+                              "story_href": self.story_link(sid),
+                              "facts": [{"n": numbers[f.id], "href": self.story_link(sid, fact_anchor(f.id))}
+                                        for f in cards]})
         items.sort(key=lambda x: (str(x["date"]), x["story"]))
         return self._page("timeline", "timeline.md", "Timeline", {"items": items})
 

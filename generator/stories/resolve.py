@@ -291,8 +291,9 @@ def fact_date(fact: Fact, by_article: dict[str, tuple[Article, Analysis]]) -> st
 
 
 def build_timeline(facts: list[Fact], by_article: dict[str, tuple[Article, Analysis]]) -> list[TimelineItem]:
-    """One item per (date, text), oldest first; the item's text is the card text, or
-    the card's own excerpt that states the date when the card text does not.
+    """One item per (date, sentence), oldest first, citing the cards by id (the site
+    shows the first card's current text). The sentence is the card text, or the card's
+    own excerpt that states the date when the card text does not.
 
     Two cards can carry the same sentence (one states it, another is supported by it):
     their items for one date become one item citing both cards, not a repeated line.
@@ -308,7 +309,7 @@ def build_timeline(facts: list[Fact], by_article: dict[str, tuple[Article, Analy
                 if fact.id not in item.facts:
                     item.facts.append(fact.id)
             else:
-                merged[(value, text)] = (n, TimelineItem(date=value, text=text, facts=[fact.id]))
+                merged[(value, text)] = (n, TimelineItem(date=value, facts=[fact.id]))
     return [item for _, (_, item) in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[1][0]))]
 
 

@@ -154,5 +154,4 @@ def test_timeline_has_no_repeated_line_for_one_date():
     facts = [Fact(id="f-1", text=text, kind="event", sources=[src]),
              Fact(id="f-2", text="Another card that this sentence supports.", kind="event", sources=[src])]
     items = build_timeline(facts, {"a1": (art, analyses["a1"])})
-    assert [(i.date, i.text) for i in items] == [("2017-12-22", text)]
-    assert items[0].facts == ["f-1", "f-2"]
+    assert [(i.date, i.facts) for i in items] == [("2017-12-22", ["f-1", "f-2"])]

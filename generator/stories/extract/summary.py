@@ -50,7 +50,7 @@ def summarise(cards: list[Card], sim, settings: ExtractSettings) -> list[Summary
                 chosen.append(card)
     # Lead with the top card, then follow the order in which the articles tell it.
     ordered = chosen[:1] + sorted(chosen[1:], key=lambda c: (c.position, c.fact.id))
-    return [SummaryItem(c.fact.text, [c.fact.id]) for c in ordered]
+    return [SummaryItem([c.fact.id]) for c in ordered]
 
 
 def _title_from(sentence: str, settings: ExtractSettings) -> str:
