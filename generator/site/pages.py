@@ -365,17 +365,20 @@ class Renderer:
         return sorted((i for i in ids if i in self.site.stories),
                       key=lambda i: (self.site.stories[i].date or "", i), reverse=True)
 
-    def notable_quotes(self, s: Story) -> tuple[list[Quote], list[Quote]]:
+    def notable_quotes(self, s: Story, shown: Iterable[str] = ()) -> tuple[list[Quote], list[Quote]]:
         """(the quotes that matter, the rest): full statements by a named speaker, at
         least QUOTE_MIN_WORDS words (a scare quote of a few words is not a statement) and
         opening with a capital (one opening in lower case is the tail of a sentence the
         reporter began: "..., calling it 'the only way to end the dispute'"), most outlets
-        first, at most QUOTE_MAX; story order among equals."""
+        first, at most QUOTE_MAX; story order among equals. A quote whose words a key
+        point already shows (`shown`) is not repeated."""
+        shown_words = [" ".join(_WORD.findall(t.lower())) for t in shown]
         ranked = []
         for i, q in enumerate(s.quotes):
             first = next((ch for ch in q.text if ch.isalnum()), "")
+            said = " ".join(_WORD.findall(q.text.lower()))
             if (self.speaker_of(q) and len(_WORD.findall(q.text)) >= QUOTE_MIN_WORDS
-                    and not first.islower()):
+                    and not first.islower() and not any(said in t for t in shown_words)):
                 outlets = {outlet_of(self.site, src.article) for src in q.sources}
                 ranked.append((-len(outlets), i, q))
         chosen = [q for _, _, q in sorted(ranked, key=lambda x: x[:2])[:QUOTE_MAX]]
@@ -435,7 +438,7 @@ class Renderer:
         }
         timeline = [{"date": t.date, "text": cards[0].text, "facts": markers(f.id for f in cards)}
                     for t, cards in ((t, s.cited(t)) for t in s.timeline) if cards]
-        notable, other = self.notable_quotes(s)
+        notable, other = self.notable_quotes(s, [p["text"] for p in points])
         return self._page("story", src, s.title, {
             "date": s.date, "outlet_count": len(outlets), "noun": noun, "article_count": len(s.articles),
             "outlets": [self.outlet_ctx(o) for o in outlets],

@@ -289,3 +289,30 @@ def test_a_card_that_cannot_be_rendered_is_reported_not_fatal(site):
     pages = {p.src_uri for p in site_pages.render_pages(site)}
     assert "entities/e-russia.md" not in pages and "entities/e-peskov.md" in pages
     assert any("content/entities/e-russia.yml" in str(p) and "page skipped" in str(p) for p in site.problems)
+
+
+def test_who_said_what_keeps_full_statements_by_named_speakers_most_cited_first(tmp_path):
+    import yaml
+    content = h.write_content(tmp_path / "content")
+    data = h.story()
+    one, two = h.source("a-one", h.TEXT_A, "We are ready to help,"), h.source("a-two", h.TEXT_B, "We are ready to help,")
+
+    def quote(qid, text, speaker="Dmitry Peskov", sources=(one,)):
+        return {"id": qid, "speaker": None, "speaker_name": speaker, "text": text, "sources": list(sources),
+                "entities": []}
+    data["quotes"] = [
+        quote("q-once", "The talks will resume in the spring at the earliest."),
+        quote("q-twice", "Both sides must want it before anyone can mediate.", sources=(one, two)),
+        quote("q-short", "act of war."),                                        # a scare quote
+        quote("q-nobody", "Nobody can say who will sit at the table first.", speaker=None),
+        quote("q-tail", "the only way to end the dispute between the two states"),  # a reporter's sentence
+        quote("q-point", "Officials in Washington did not comment."),           # key point [3] says it
+    ]
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
+    head, folded = md.split('id="all-facts"', 1)
+    shown = re.findall(r'<figure class="digest-quote" id="quote-([^"]+)"', head)
+    assert shown == ["q-twice", "q-once"]
+    others = re.findall(r'<figure class="digest-quote" id="quote-([^"]+)"', folded)
+    assert sorted(others) == ["q-nobody", "q-point", "q-short", "q-tail"]
