@@ -28,7 +28,7 @@ from generator.config import SiteSettings, load_config
 from generator.errors import ConfigError
 from generator.site import feeds
 from generator.site.load import SiteData, load_site
-from generator.site.pages import THEME_DIR, render_pages
+from generator.site.pages import THEME_DIR, outlet_names, render_pages
 from generator.site.urls import page_url
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -91,7 +91,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             return page_url(f"stories/{s.id}.md", config.use_directory_urls)
 
         common = dict(title=self.settings.title, description=self.settings.description,
-                      site_url=site_url, story_path=story_path, language=self.settings.language)
+                      site_url=site_url, story_path=story_path, language=self.settings.language,
+                      outlet_names=outlet_names(self.site_data))
         out = Path(config.site_dir)
         (out / "feed.xml").write_text(feeds.rss(stories, **common), encoding="utf-8")
         (out / "feed.json").write_text(feeds.json_feed(stories, **common), encoding="utf-8")

@@ -101,6 +101,11 @@ KEY_POINTS_MIN, KEY_POINTS_MAX = 4, 7
 QUOTE_MIN_WORDS, QUOTE_MAX = 6, 5
 
 
+def outlet_names(site: SiteData) -> dict[str, str]:
+    """slug -> display name, from content/outlets.yml."""
+    return {k: v["name"] for k, v in site.outlets.items() if v.get("name")}
+
+
 def build_index(site: SiteData) -> Index:
     ix = Index()
     names = sorted({outlet_of(site, a) for a in site.articles} |
@@ -446,7 +451,7 @@ class Renderer:
             "quotes": [self.quote_ctx(q) for q in notable],
             "other_quotes": [self.quote_ctx(q) for q in other], "timeline": timeline,
             "matrix": matrix, "articles": [self.source_item(a) for a in s.articles],
-        }, self.site.sources.get(("story", sid)), head=script_tag(news_article_jsonld(s, self.site.articles)))
+        }, self.site.sources.get(("story", sid)), head=script_tag(news_article_jsonld(s, self.site.articles, outlet_names(self.site))))
 
     def source_item(self, aid: str) -> dict:
         """One article in a source list: outlet, headline (our page), original address,

@@ -192,6 +192,10 @@ def test_feeds_sitemap_and_jsonld(built):
     head = html.split("</head>")[0]
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', head, re.S).group(1))
     assert ld["@type"] == "NewsArticle" and len(ld["citation"]) == 3
+    # outlets by the display names of content/outlets.yml in the feeds and the JSON-LD
+    assert "The Evening Wire" in feed["items"][0]["tags"] and "Wire Service" not in feed["items"][0]["tags"]
+    assert "The Evening Wire" in [i.text for i in rss.iter("category")]
+    assert {c["publisher"]["name"] for c in ld["citation"]} == {"Daily Planet", "The Evening Wire", "Free Press"}
 
 
 def test_search_index_has_stories_entities_and_quotes(built):
