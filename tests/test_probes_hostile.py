@@ -130,7 +130,6 @@ def test_03_long_one_line_text_builds_in_bounded_time(built):
 
 
 # ---------------------------------------------------------------- 4
-@pytest.mark.xfail(strict=True, reason="issue 16 item 4: a symlinked input file is followed")
 def test_04_symlinked_input_is_refused_with_one_line(built):
     secret = built.base / "outer" / "secret.txt"
     secret.write_text("Secret host name zqxj-marker-7781 of this machine.\n\n"
