@@ -113,14 +113,14 @@ def test_02_alias_bomb_under_an_editor_key_is_one_line_under_a_memory_cap(built)
 
 # ---------------------------------------------------------------- 3
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 16 item 3: quote search quadratic in the text (quotes._frame, quotes._single_spans)")
 def test_03_long_one_line_text_builds_in_bounded_time(built):
     sentence = ("Officials met on Monday, December 18, and again two weeks later in Geneva, where the "
                 "envoy said \"talks will resume next month\" before the summer of 2018. ")
     text = (sentence * (200_000 // len(sentence) + 1))[:200_000]
     (built.content / "inbox" / "zz_long.txt").write_text(text, encoding="utf-8")
 
-    r = built.build(timeout=60)
+    # ~20 s when linear (spaCy's own pass is most of it); quadratic stages took > 140 s
+    r = built.build(timeout=90)
 
     no_traceback(r)
     assert r.returncode == 0, r
