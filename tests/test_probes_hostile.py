@@ -93,20 +93,18 @@ def assert_bomb_contained(project, path: Path) -> None:
     assert site.returncode not in (0, None) and lines_naming(site, name), site
     build = project.build(timeout=60)
     no_traceback(build)
-    assert build.returncode not in (0, None) and lines_naming(build, name), build
-    assert len(lines_naming(build, name)) <= 2, build
+    # the build keeps an editor's unreadable file as it is and says so (a conflict)
+    assert build.returncode in (0, 1) and len(lines_naming(build, name)) == 1, build
     # the batch completed and the editor's file is kept as it is
     assert path.read_bytes() == planted
     assert project.tree() == tree
     assert len(project.records("articles")) == 5
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 2: YAML alias bomb in a card field (no alias budget)")
 def test_02_alias_bomb_in_a_card_is_one_line_under_a_memory_cap(built):
     assert_bomb_contained(built, plant_bomb(built, "facts"))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 2: YAML alias bomb under an editor key (no alias budget)")
 def test_02_alias_bomb_under_an_editor_key_is_one_line_under_a_memory_cap(built):
     assert_bomb_contained(built, plant_bomb(built, "notes"))
 
@@ -272,7 +270,6 @@ def test_07_id_collision_is_reported_and_takes_nothing_over(built):
 
 
 # ---------------------------------------------------------------- 8
-@pytest.mark.xfail(strict=True, reason="issue 16 item 8: duplicate keys pass check")
 def test_08_duplicate_key_is_a_check_error_at_its_line(built):
     path = built.file("stories", STORY)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)

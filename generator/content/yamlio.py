@@ -17,6 +17,9 @@ import yaml
 # is imported here at start-up rather than lazily.
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, LiteralScalarString,
                                       SingleQuotedScalarString)
 
@@ -37,7 +40,34 @@ _Dumper.add_representer(str, _represent_str)
 
 
 class FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe loader that keeps dates as the strings editors typed (records hold ISO strings)."""
+    """Safe loader that keeps dates as the strings editors typed (records hold ISO strings).
+
+    Content files are plain data, so two things YAML allows are errors here, reported
+    at their line and column: an alias (`*name`) of a list or mapping, which a few
+    hundred bytes can nest into billions of items ("billion laughs": every consumer
+    that walks the tree, the schema check, the site, the merge, would blow up), and a
+    key given twice in one mapping (PyYAML would silently keep the last one).
+    """
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects and isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases (*name) of lists or mappings are not allowed in content files",
+                node.start_mark)
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = (key_node.tag, key_node.value)
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"duplicate key '{key_node.value}' (first given at line "
+                                        f"{seen[key].line + 1})", key_node.start_mark)
+                    seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
 
 
 FastLoader.yaml_implicit_resolvers = {
@@ -101,8 +131,21 @@ def load_yaml(text: str | bytes):
 
 
 # ---------------------------------------------------------------- round trip (ruamel.yaml)
+class _NoAliasComposer(Composer):
+    """ruamel's composer, refusing aliases of lists and mappings (see FastLoader)."""
+
+    def compose_node(self, parent, index):
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            if not isinstance(self.anchors.get(event.anchor), ScalarNode):
+                raise ComposerError(None, None, "aliases (*name) of lists or mappings are not allowed "
+                                                "in content files", event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def round_trip_yaml() -> YAML:
     y = YAML(typ="rt")
+    y.Composer = _NoAliasComposer
     y.width = 1 << 30               # same no-folding policy as dump_yaml
     y.allow_unicode = True
     y.preserve_quotes = True
