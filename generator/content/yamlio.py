@@ -26,7 +26,12 @@ from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, LiteralScalarStr
 
 # ---------------------------------------------------------------- fast dump and load
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """Deterministic, readable output: block style, multi-line text as `|` blocks."""
+    """Deterministic, readable output: block style, multi-line text as `|` blocks.
+    Never an anchor and alias (content files refuse them, see FastLoader): a value
+    held twice is written out twice."""
+
+    def ignore_aliases(self, data):
+        return True
 
 
 def _represent_str(dumper, value: str):
@@ -146,6 +151,7 @@ class _NoAliasComposer(Composer):
 def round_trip_yaml() -> YAML:
     y = YAML(typ="rt")
     y.Composer = _NoAliasComposer
+    y.representer.ignore_aliases = lambda data: True   # never write what we refuse to read
     y.width = 1 << 30               # same no-folding policy as dump_yaml
     y.allow_unicode = True
     y.preserve_quotes = True
