@@ -198,13 +198,11 @@ def live_markup(html: str) -> list:
             or any(k.startswith("on") for k, _ in a)]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 6: control characters reach feed.xml (not well-formed)")
 def test_06_feed_xml_is_well_formed_with_control_characters(hostile_site):
     ET.parse(hostile_site / "feed.xml")
     json.loads((hostile_site / "feed.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 6: RSS descriptions escaped once (live markup)")
 def test_06_feed_descriptions_hold_no_live_markup(hostile_site):
     raw = (hostile_site / "feed.xml").read_text(encoding="utf-8")
     raw = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", raw)  # judge the markup even if item 6a is open
@@ -215,7 +213,6 @@ def test_06_feed_descriptions_hold_no_live_markup(hostile_site):
         assert not live_markup(description), description
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 6: javascript: URLs published in JSON-LD")
 def test_06_no_javascript_url_is_published(hostile_site):
     def strings(node):
         if isinstance(node, dict):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -87,8 +88,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         common = dict(title=self.settings.title, description=self.settings.description,
                       site_url=site_url, story_path=story_path, language=self.settings.language)
         out = Path(config.site_dir)
-        (out / "feed.xml").write_text(feeds.rss(stories, **common), encoding="utf-8")
+        rss = feeds.rss(stories, **common)
+        (out / "feed.xml").write_text(rss, encoding="utf-8")
         (out / "feed.json").write_text(feeds.json_feed(stories, **common), encoding="utf-8")
+        try:  # a feed readers cannot parse is a build problem (`--strict` fails on it)
+            ET.fromstring(rss.encode("utf-8"))
+        except ET.ParseError as exc:
+            log.warning("feed.xml is not well-formed XML: %s", exc)
 
     @staticmethod
     def _theme_dir(config) -> Path:
