@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
+from collections import Counter
 
 from generator.config import load_config
 from generator.errors import GeneratorError
@@ -71,6 +73,34 @@ def _here(problem) -> str:
     return str(problem)
 
 
+# Control characters (ESC, BEL, CR, a line break, ...) from file names or content are
+# shown escaped: a message is one line and never drives the terminal.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Lines printed per input file; the rest of its problems become one summary line.
+MAX_PROBLEMS_PER_FILE = 20
+
+
+def printable(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _print_problems(problems) -> None:
+    count: Counter = Counter()
+    held: dict[str, list] = {}
+    for problem in problems:
+        source = getattr(problem, "source", None) or str(problem)
+        count[source] += 1
+        if count[source] <= MAX_PROBLEMS_PER_FILE:
+            print(f"skipped {printable(str(problem))}", file=sys.stderr)
+        else:
+            held.setdefault(source, []).append(problem)
+    for source, rest in held.items():
+        lines = [p.line for p in rest if getattr(p, "line", None)]
+        where = f" (lines {min(lines)}-{max(lines)})" if lines else ""
+        print(f"skipped {printable(source)}: {len(rest)} more problems{where} not listed, "
+              f"{count[source]} in all", file=sys.stderr)
+
+
 def cmd_build(args, config) -> int:
     from generator.build.pipeline import build
 
@@ -79,12 +109,11 @@ def cmd_build(args, config) -> int:
     report = build(config, inputs=args.inputs, content_dir=args.content, jobs=args.jobs,
                    progress=_progress(args.quiet), executor=args.executor,
                    scheduler=args.scheduler, use_cache=not args.no_cache)
-    for problem in report.problems:
-        print(f"skipped {problem}", file=sys.stderr)
+    _print_problems(report.problems)
     for problem in report.content_problems:
-        print(_here(problem), file=sys.stderr)
+        print(printable(_here(problem)), file=sys.stderr)
     for conflict in report.conflicts:
-        print(f"conflict: {conflict}", file=sys.stderr)
+        print(f"conflict: {printable(str(conflict))}", file=sys.stderr)
     n = len(report.content_problems)
     print(f"{report.articles} articles, {report.stories} stories, {len(report.written)} files written"
           + (f", {len(report.problems)} inputs skipped" if report.problems else "")
@@ -100,7 +129,7 @@ def cmd_check(args, config) -> int:
 
     checked, problems = check_tree(config.resolve(args.content or config.content))
     for p in problems:
-        print(_here(p))
+        print(printable(_here(p)))
     files = f"{checked} file" + ("" if checked == 1 else "s")
     if problems:
         bad = len({p.source for p in problems})
@@ -118,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
         return {"build": cmd_build, "check": cmd_check}[args.command](args, config)
     except GeneratorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
