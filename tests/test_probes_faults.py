@@ -33,7 +33,6 @@ def good(n: int, **extra) -> dict:
 
 
 # ---------------------------------------------------------------- 5
-@pytest.mark.xfail(strict=True, reason="issue 16 item 5: a bad `published` aborts the batch (traceback)")
 def test_05_bad_published_is_one_line_with_file_and_line(built):
     bad = {2: "2024-13-45", 3: "0000-00-00", 4: "2024-02-30T99:99:99", 5: "9999-12-31"}
     records = [good(1)] + [good(n, published=v) for n, v in bad.items()] + [good(6)]

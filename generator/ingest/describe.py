@@ -26,7 +26,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
@@ -457,8 +457,31 @@ def normalise_input_date(value: str | None) -> str | None:
     return None
 
 
+# An input's own `published` must be a real date in this range: "2024-13-45" or
+# "0000-00-00" is an error in that record, and year 9999 leaves no room for date arithmetic.
+PUBLISHED_YEARS = (1000, 2999)
+
+
+def _check_published(value: str) -> str | None:
+    """Why an ISO-shaped `published` value is not a date, or None when it is one."""
+    try:
+        if len(value) == 4:
+            year = int(value)
+        elif len(value) == 7:
+            year = date.fromisoformat(value + "-01").year
+        else:
+            year = datetime.fromisoformat(value.replace("Z", "+00:00")).year
+    except ValueError as exc:
+        return str(exc)
+    lo, hi = PUBLISHED_YEARS
+    return None if lo <= year <= hi else f"year outside {lo}..{hi}"
+
+
 def set_published(meta: Meta, raw: RawArticle, lines: list[clean.Line], dateline_date: str | None) -> None:
     given = normalise_input_date(raw.published)
+    why = _check_published(given) if given else None
+    if why:
+        raise InputError(raw.source_file, f"'published' is not a valid date: {raw.published!r} ({why})", raw.line)
     if given:
         meta.published = given
         return
@@ -532,7 +555,10 @@ def infer_missing_years(metas: list[Meta], window_days: int = 45) -> None:
     for m in metas:
         if m.published and not m.published_inferred and re.match(r"\d{4}-\d{2}-\d{2}", m.published):
             y, mo, d = (int(x) for x in m.published[:10].split("-"))
-            batch.append(date(y, mo, d))
+            try:  # set_published refuses bad dates; this batch step must never fail on one
+                batch.append(date(y, mo, d))
+            except ValueError:
+                continue
     for m in metas:
         if not m.pending_date:
             continue

@@ -223,6 +223,15 @@ def _add_months(d: date, n: int) -> date:
 
 
 def _resolve(kind: str, m: re.Match, text: str, pub: date | None, doc) -> str | None:
+    """The ISO value of one date expression; None when it cannot be resolved, also when
+    the arithmetic leaves the calendar (a weekday before 0001-01-01, a year after 9999)."""
+    try:
+        return _resolve_value(kind, m, text, pub, doc)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _resolve_value(kind: str, m: re.Match, text: str, pub: date | None, doc) -> str | None:
     g = m.groupdict()
     if kind == "iso":
         try:
