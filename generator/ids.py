@@ -13,6 +13,14 @@ from typing import Generic, Hashable, Iterable, TypeVar
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _NON_WORD = re.compile(r"[^\w]+")
 _APOSTROPHES = re.compile(r"['\u2019`]")
+# Names Windows refuses for a file whatever its extension: content/articles/con.yml
+# could not be checked out there. Such a slug gets a suffix.
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                              *(f"lpt{i}" for i in range(10))})
+
+
+def _usable(slug: str) -> str:
+    return f"{slug}-id" if slug in WINDOWS_RESERVED else slug
 
 
 def slugify(text: str | None, max_len: int | None = 60, *, fold_accents: bool = True, ascii_only: bool = True,
@@ -50,7 +58,7 @@ def slugify(text: str | None, max_len: int | None = 60, *, fold_accents: bool = 
                 slug = slug.strip("-")
     if max_words is not None:
         slug = "-".join(slug.split("-")[:max_words])
-    return slug or default
+    return _usable(slug) if slug else default
 
 
 def safe_id(text: str | None, max_len: int = 80) -> str:

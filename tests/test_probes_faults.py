@@ -217,7 +217,6 @@ def test_11_flood_of_bad_lines_is_summarised(built):
 
 
 # ---------------------------------------------------------------- 12
-@pytest.mark.xfail(strict=True, reason="issue 16 item 12: Windows-reserved ids (con, nul) kept as file names")
 def test_12_windows_reserved_ids_are_made_safe(built):
     records = [good(n, id=rid) for n, rid in enumerate(["con", "NUL", "aux", "com1", "lpt9"], 1)]
     (built.content / "inbox" / "zz_windows.jsonl").write_text(jsonl(records), encoding="utf-8")
