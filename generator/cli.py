@@ -147,7 +147,13 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
         return {"build": cmd_build, "check": cmd_check}[args.command](args, config)
     except GeneratorError as exc:
+        for problem in getattr(exc, "problems", None) or []:
+            print(f"error: {printable(str(problem))}", file=sys.stderr)
         print(f"error: {printable(str(exc))}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # permissions, a full disk, a read-only file system: one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {printable(where + (exc.strerror or str(exc)))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

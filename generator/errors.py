@@ -56,7 +56,13 @@ class MissingInputError(GeneratorError):
 
 
 class ContentError(GeneratorError):
-    """A YAML file under content/ is invalid."""
+    """A YAML file under content/ is invalid, or the content directory cannot be
+    written: the build stops before it changes anything. `problems` holds one
+    Problem per offending file when there are several."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = list(problems or [])
 
 
 class LockedError(GeneratorError):

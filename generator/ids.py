@@ -23,6 +23,16 @@ def _usable(slug: str) -> str:
     return f"{slug}-id" if slug in WINDOWS_RESERVED else slug
 
 
+# What the schemas accept as an id (editors may write their own): one path component,
+# no slash, backslash, white space or control character, not starting with a dot.
+_VALID_ID = re.compile(r"[^/\\\s.\x00-\x1f\x7f][^/\\\s\x00-\x1f\x7f]{0,199}")
+
+
+def valid_id(value: object) -> bool:
+    """True when `value` can name a record file (`<kind>/<id>.yml`) inside content/."""
+    return isinstance(value, str) and _VALID_ID.fullmatch(value) is not None
+
+
 def slugify(text: str | None, max_len: int | None = 60, *, fold_accents: bool = True, ascii_only: bool = True,
             drop_apostrophes: bool = True, word_cut: bool = True, trim_cut: bool = True,
             max_words: int | None = None, default: str = "") -> str:

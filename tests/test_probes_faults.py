@@ -86,7 +86,6 @@ def writable(path: Path) -> None:
 AS_ROOT = os.geteuid() == 0  # root ignores file modes unless it gives up CAP_DAC_OVERRIDE
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 9: read-only content directory gives a traceback")
 def test_09_read_only_content_is_one_line_and_changes_nothing(built):
     (built.content / "inbox" / "zz_new.jsonl").write_text(jsonl([good(1)]), encoding="utf-8")
     before = built.content_files()
@@ -104,7 +103,6 @@ def test_09_read_only_content_is_one_line_and_changes_nothing(built):
     assert {k: v for k, v in after.items() if k != ".lock"} == {k: v for k, v in before.items() if k != ".lock"}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 9: read-only stories/ stops after the journal; check passes")
 def test_09_read_only_stories_leaves_no_silent_half_swap(built):
     (built.content / "inbox" / "zz_new.jsonl").write_text(jsonl([good(1)]), encoding="utf-8")
     read_only(built.content / "stories")

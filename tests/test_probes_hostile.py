@@ -35,7 +35,6 @@ def set_line(path: Path, old: str, new: str) -> None:
 
 
 # ---------------------------------------------------------------- 1
-@pytest.mark.xfail(strict=True, reason="issue 16 item 1: editor `story:` value becomes a write path")
 def test_01_editor_story_id_cannot_write_outside_content(built):
     story_file = built.file("stories", STORY)
     # every member names it, so the grouping's id vote would pick it
