@@ -161,7 +161,6 @@ def alive(pid: int) -> bool:
     return stat[stat.rindex(")") + 2] != "Z"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 10: workers, forkserver and resource tracker outlive a killed build")
 def test_10_killed_build_leaves_no_worker_processes(built):
     # enough articles that the per-article stages go to worker processes
     (built.content / "inbox" / "zz_many.jsonl").write_text(
