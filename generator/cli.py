@@ -91,7 +91,8 @@ def _print_problems(problems) -> None:
         source = getattr(problem, "source", None) or str(problem)
         count[source] += 1
         if count[source] <= MAX_PROBLEMS_PER_FILE:
-            print(f"skipped {printable(str(problem))}", file=sys.stderr)
+            verb = "note" if getattr(problem, "kept", False) else "skipped"
+            print(f"{verb} {printable(str(problem))}", file=sys.stderr)
         else:
             held.setdefault(source, []).append(problem)
     for source, rest in held.items():
@@ -115,8 +116,9 @@ def cmd_build(args, config) -> int:
     for conflict in report.conflicts:
         print(f"conflict: {printable(str(conflict))}", file=sys.stderr)
     n = len(report.content_problems)
+    skipped = sum(1 for p in report.problems if not getattr(p, "kept", False))
     print(f"{report.articles} articles, {report.stories} stories, {len(report.written)} files written"
-          + (f", {len(report.problems)} inputs skipped" if report.problems else "")
+          + (f", {skipped} inputs skipped" if skipped else "")
           + (f", {n} content problem{'' if n == 1 else 's'}" if n else ""))
     if args.timings:
         for stage, seconds in report.timings.items():

@@ -20,6 +20,9 @@ class Problem:
     message: str
     line: int | None = None
     column: int | None = None
+    # True when the record was still used, changed as the message says (an input's id
+    # that another article holds is published with a suffix): reported, not skipped.
+    kept: bool = False
 
     def __str__(self) -> str:
         where = self.source

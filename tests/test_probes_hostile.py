@@ -240,7 +240,6 @@ def test_06_no_javascript_url_is_published(hostile_site):
 
 
 # ---------------------------------------------------------------- 7
-@pytest.mark.xfail(strict=True, reason="issue 16 item 7: a JSON line's id takes another input's article id")
 def test_07_id_collision_is_reported_and_takes_nothing_over(built):
     dw_before = built.records("articles")[DW_ARTICLE]
     # "000.jsonl" sorts before every sample file, so it is read first
