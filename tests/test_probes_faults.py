@@ -240,7 +240,6 @@ def test_12_escape_sequences_in_file_names_are_not_printed_raw(built):
     assert len(built.records("articles")) == SAMPLE
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 12: a negative offset drops the whole story from the site")
 def test_12_negative_offset_keeps_the_story_on_the_site(built):
     import yaml
 

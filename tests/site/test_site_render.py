@@ -115,6 +115,20 @@ def test_bad_yaml_is_a_problem_with_file_and_line_and_is_skipped(tmp_path):
     assert int(str(problem).split(":")[1]) >= 2
 
 
+def test_negative_offset_skips_that_citation_and_keeps_the_story(tmp_path):
+    content = h.write_content(tmp_path / "content")
+    import yaml
+    data = h.story()
+    data["facts"][0]["sources"][0]["start"] = -5
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    [problem] = site.problems
+    assert str(problem).startswith("content/stories/s-mediation.yml:") and "citation skipped" in str(problem)
+    fact = {f.id: f for f in site.stories["s-mediation"].facts}["f1"]
+    assert [s.article for s in fact.sources] == ["a-two"]
+    assert "stories/s-mediation.md" in {p.src_uri for p in site_pages.render_pages(site)}
+
+
 def test_citation_whose_excerpt_does_not_match_is_reported_and_not_linked(tmp_path):
     content = h.write_content(tmp_path / "content")
     import yaml
