@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from generator.content.schema import key_typos, message_of, schema_errors, typo_message
-from generator.content.yamlio import load_yaml, round_trip_yaml
+from generator.content.yamlio import load_yaml, round_trip_yaml, too_large
 from generator.errors import Problem
 
 
@@ -108,6 +108,11 @@ def _without_citations(data: Any, bad: set[tuple], here: tuple = ()) -> Any:
 def read_record(path: Path, kind: str, shown: str | None = None, source: Path | None = None) -> RecordFile:
     f = RecordFile(Path(path), shown or str(path), kind)
     try:
+        # the size first: a huge file is refused before it is read into memory
+        oversize = too_large(Path(source or path).stat().st_size)
+        if oversize:
+            f.fatal = Problem(f.shown, oversize, 1, 1)
+            return f
         f.text = Path(source or path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         f.fatal = Problem(f.shown, f"cannot read: {exc}", 1, 1)

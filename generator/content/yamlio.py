@@ -131,7 +131,26 @@ def _node(value, seen: set):
     return None  # floats, dates and the rest: PyYAML's representer knows their spelling
 
 
+# The largest content file read. An article holds at most a 2 MB input's text (8 MB for
+# a page, before extraction) plus its metadata, and a story of a few hundred articles
+# stays far below this; anything larger is not a file the generator wrote, and parsing
+# it would hold many times its size in memory in every consumer.
+MAX_CONTENT_CHARS = 32 * 1024 * 1024
+
+
+def too_large(text: str | bytes | int) -> str | None:
+    """The message for a content file (its text, or its size) over the limit, else None."""
+    size = text if isinstance(text, int) else len(text)
+    if size <= MAX_CONTENT_CHARS:
+        return None
+    return (f"file is {size / (1024 * 1024):.1f} MB, more than the "
+            f"{MAX_CONTENT_CHARS / (1024 * 1024):g} MB a content file may hold (not read)")
+
+
 def load_yaml(text: str | bytes):
+    message = too_large(text)
+    if message:
+        raise yaml.YAMLError(message)
     return yaml.load(text, Loader=FastLoader)
 
 
@@ -148,8 +167,18 @@ class _NoAliasComposer(Composer):
         return super().compose_node(parent, index)
 
 
+class _BoundedYAML(YAML):
+    """ruamel's YAML refusing a text over the content size limit (see load_yaml)."""
+
+    def load(self, stream):
+        message = too_large(stream) if isinstance(stream, (str, bytes)) else None
+        if message:
+            raise ComposerError(None, None, message, None)
+        return super().load(stream)
+
+
 def round_trip_yaml() -> YAML:
-    y = YAML(typ="rt")
+    y = _BoundedYAML(typ="rt")
     y.Composer = _NoAliasComposer
     y.representer.ignore_aliases = lambda data: True   # never write what we refuse to read
     y.width = 1 << 30               # same no-folding policy as dump_yaml

@@ -175,3 +175,20 @@ def test_a_file_that_cannot_be_parsed_is_one_problem_not_one_per_reference(tree)
     entity = tree / "entities/moscow.yml"
     entity.write_text("id: moscow\nname: [Moscow\n", encoding="utf-8")
     assert [p.source for p in check.check_content(tree)] == [str(entity)]
+
+
+def test_a_content_file_over_the_size_limit_is_one_problem_everywhere(tree, monkeypatch):
+    from generator.content import yamlio
+    from generator.content.merge import merge_file
+
+    path = tree / "entities/moscow.yml"
+    largest = max(f.stat().st_size for f in tree.rglob("*.yml"))
+    monkeypatch.setattr(yamlio, "MAX_CONTENT_CHARS", largest + 100)
+    assert check.check_content(tree) == []
+    path.write_text(path.read_text(encoding="utf-8") + "notes: " + "x" * (largest + 200) + "\n", encoding="utf-8")
+    p = only(check.check_content(tree), "a content file may hold")
+    assert p.source.endswith("moscow.yml") and (p.line, p.column) == (1, 1)
+    data, problems = loader.load_record(path, "entity")
+    assert data is None and len(problems) == 1
+    outcome = merge_file(None, path.read_bytes(), {"id": "moscow"}, "entities/moscow.yml")
+    assert [q.message for q in outcome.problems if "a content file may hold" in q.message]
