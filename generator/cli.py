@@ -44,15 +44,47 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+# Without a progress bar (--quiet, or output not a terminal), a long build still says
+# where it is: one plain line once it has run this long, then at most one per interval.
+# A short build prints nothing more.
+HEARTBEAT_AFTER = 10.0
+HEARTBEAT_EVERY = 30.0
+# The last progress reported, for the line printed when the build is interrupted.
+_last_progress: dict = {}
+
+
+def _progress_line(stage: str, done: int, total: int) -> str:
+    if stage == "read":
+        return f"read: {done:,} records so far"
+    return f"{stage}: {done:,} of {total:,}"
+
+
+def _heartbeat(start: float | None = None):
+    import time
+
+    start = time.monotonic() if start is None else start
+    next_at = [start + HEARTBEAT_AFTER]
+
+    def update(stage: str, done: int, total: int) -> None:
+        _last_progress.update(stage=stage, done=done, total=total)
+        now = time.monotonic()
+        if now >= next_at[0]:
+            next_at[0] = now + HEARTBEAT_EVERY
+            print(f"{_progress_line(stage, done, total)} ({now - start:.0f} s)", file=sys.stderr, flush=True)
+
+    return update
+
+
 def _progress(quiet: bool):
     if quiet or not sys.stderr.isatty():
-        return lambda stage, done, total: None
+        return _heartbeat()
     from rich.progress import Progress
 
     bar = Progress(transient=True)
     tasks: dict[str, int] = {}
 
     def update(stage: str, done: int, total: int) -> None:
+        _last_progress.update(stage=stage, done=done, total=total)
         if not bar.live.is_started:
             bar.start()
         if stage not in tasks:
@@ -158,5 +190,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {printable(where + (exc.strerror or str(exc)))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        where = f" ({_progress_line(**_last_progress)})" if _last_progress else ""
+        print(f"interrupted{where}", file=sys.stderr)
         return 130
