@@ -172,6 +172,15 @@ def _apply(content: Path, journal: dict) -> list[str]:
     """Put the journal's files in place, but for groups the editor changed meanwhile
     (returned)."""
     staging = content / STAGING
+    # A journal left on disk is replayed by the next build: one naming a path outside
+    # the content directory (written by hand, or a folder since replaced by a symlink
+    # out of it) is refused whole, before any of its ops runs.
+    for src, dst, _group in journal["ops"]:
+        _inside(dst)
+        if src is not None:
+            _inside(src)
+    for folder in {os.path.dirname(op[1]) for op in journal["ops"]}:   # one check per folder
+        _inside(os.path.join(folder, "x"), content)
     changed = _changed_groups(content, journal)
     made: set[str] = set()   # one mkdir per folder, not per file (tens of thousands)
     for src, dst, group in journal["ops"]:
@@ -278,10 +287,19 @@ class Transaction:
                                    "nothing was changed") from None
 
 
-def _inside(rel: str) -> None:
-    """Every path the journal writes or deletes stays inside the content directory."""
-    p = PurePosixPath(rel)
-    if not rel or p.is_absolute() or ".." in p.parts or "\\" in rel or "\x00" in rel:
+def _inside(rel: object, content: Path | None = None) -> None:
+    """Every path the journal writes or deletes stays inside the content directory:
+    `rel` is relative, without `..`, and (given `content`) its folder, symlinks
+    resolved, is inside `content`."""
+    ok = isinstance(rel, str) and bool(rel) and "\\" not in rel and "\x00" not in rel
+    if ok:
+        p = PurePosixPath(rel)
+        ok = not p.is_absolute() and ".." not in p.parts
+    if ok and content is not None:
+        root = os.path.realpath(content)
+        folder = os.path.realpath(os.path.join(root, os.path.dirname(rel)))
+        ok = folder == root or folder.startswith(root + os.sep)
+    if not ok:
         raise ContentError(f"refusing to write outside the content directory: {rel!r} (nothing was changed)")
 
 
