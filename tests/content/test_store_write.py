@@ -90,7 +90,7 @@ def test_second_build_gets_a_clear_lock_error(tmp_path):
         pass
 
 
-def test_crash_after_commit_is_rolled_forward_and_check_sees_the_new_tree(tmp_path, monkeypatch):
+def test_crash_after_commit_is_rolled_forward_and_check_sees_the_new_tree(tmp_path, monkeypatch, capsys):
     store.write_content(tmp_path, *corpus(seed=1))
     old = files(tmp_path)
     real_replace = os.replace
@@ -109,7 +109,12 @@ def test_crash_after_commit_is_rolled_forward_and_check_sees_the_new_tree(tmp_pa
     assert (tmp_path / journal.STAGING / journal.JOURNAL).exists()
     assert files(tmp_path) != old
     assert check.check_content(tmp_path) == []                   # read through the journal
+    from generator.cli import main
+    assert main(["check", "--content", str(tmp_path)]) == 1       # valid, but not applied yet
+    assert "pending" in capsys.readouterr().err
     assert journal.recover(tmp_path)
+    assert main(["check", "--content", str(tmp_path)]) == 0
+    assert "pending" not in capsys.readouterr().err
     assert check.check_content(tmp_path) == []
     fresh = tmp_path / "fresh"
     store.write_content(fresh, *corpus(seed=2))
