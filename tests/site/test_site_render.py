@@ -218,6 +218,29 @@ def test_rss_is_valid_xml_with_escaped_titles(site):
     assert "Mon, 18 Dec 2017" in items[1].findtext("pubDate")
 
 
+def test_rss_drops_characters_xml_forbids_and_descriptions_hold_no_live_markup(site):
+    data = h.story() | {"id": "s3", "title": "Shift\x0eout title", "date": "2017-12-21"}
+    data["facts"][0] = data["facts"][0] | {"text": "Ready\x0e to act <svg onload=alert(1)> & more"}
+    xml = feeds.rss([Story.from_dict(data)], title="T", description="D", site_url="https://x.test/",
+                    story_path=lambda st: f"stories/{st.id}/")
+    [item] = ET.fromstring(xml).findall("channel/item")          # parses: no forbidden character left
+    assert item.findtext("title") == "Shiftout title"
+    description = item.findtext("description")                   # the HTML a feed reader renders
+    assert "<svg" not in description and "&lt;svg onload=alert(1)&gt;" in description
+    assert "&amp; more" in description
+
+
+def test_jsonld_publishes_only_web_urls(site):
+    from dataclasses import replace
+    articles = dict(site.articles)
+    articles["a-one"] = replace(articles["a-one"], url=" JavaScript:alert(1)")
+    articles["a-two"] = replace(articles["a-two"], url="https://news.example/a-two")
+    data = feeds.news_article_jsonld(site.stories["s-mediation"], articles)
+    urls = {c["headline"]: c.get("url") for c in data["citation"]}
+    assert urls[articles["a-one"].headline] is None
+    assert urls[articles["a-two"].headline] == "https://news.example/a-two"
+
+
 def test_json_feed_1_1(site):
     data = json.loads(feeds.json_feed(list(site.stories.values()), title="T", description="D",
                                       site_url="https://x.test", story_path=lambda st: f"stories/{st.id}/"))
