@@ -8,12 +8,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
 import sys
 from collections import Counter
 
 from generator.config import load_config
-from generator.errors import GeneratorError
+from generator.errors import GeneratorError, printable
 
 
 class UsageError(GeneratorError):
@@ -105,15 +104,8 @@ def _here(problem) -> str:
     return str(problem)
 
 
-# Control characters (ESC, BEL, CR, a line break, ...) from file names or content are
-# shown escaped: a message is one line and never drives the terminal.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # Lines printed per input file; the rest of its problems become one summary line.
 MAX_PROBLEMS_PER_FILE = 20
-
-
-def printable(text: str) -> str:
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _print_problems(problems) -> None:

@@ -2,7 +2,18 @@
 returns Problems; only the CLI turns them into messages."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Control characters (ESC, BEL, CR, a line break, ...) from file names or content are
+# shown escaped: a message is one line and never drives the terminal.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` as one line for a terminal or log: control characters shown as `\\xNN`.
+    Every message the CLI prints and the site plugin logs goes through it."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass

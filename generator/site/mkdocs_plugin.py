@@ -25,7 +25,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from generator.config import SiteSettings, load_config
-from generator.errors import ConfigError
+from generator.errors import ConfigError, printable
 from generator.site import feeds
 from generator.site.load import SiteData, load_site
 from generator.site.pages import THEME_DIR, render_pages
@@ -61,7 +61,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                              theme_dir=self._theme_dir(config))
         # problems found while indexing citations are appended during render_pages
         for problem in site.problems:
-            log.warning("%s", problem)
+            log.warning("%s", printable(str(problem)))
         docs_rel = os.path.relpath(config.docs_dir, self.root).replace(os.sep, "/")
         for f in files.documentation_pages():
             f.edit_uri = f"{docs_rel}/{f.src_uri}"
