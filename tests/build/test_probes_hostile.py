@@ -168,7 +168,10 @@ def hostile_site(built_sample, tmp_path_factory):
     assert build.returncode == 0, build
     story = project.file("stories", STORY)
     data = yaml.safe_load(story.read_text(encoding="utf-8"))
-    data["summary"][0]["text"] += f" Control \x0e char and {XSS} markup."
+    # a summary item shows the text of the card it cites
+    first = data["summary"][0]["facts"][0]
+    card = next(f for f in data["facts"] if f["id"] == first)
+    card["text"] += f" Control \x0e char and {XSS} markup."
     data["title"] += " <b>bold</b>"
     story.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     article = project.file("articles", DW_ARTICLE)
