@@ -29,8 +29,10 @@ _VALID_ID = re.compile(r"[^/\\\s.\x00-\x1f\x7f][^/\\\s\x00-\x1f\x7f]{0,199}")
 
 
 def valid_id(value: object) -> bool:
-    """True when `value` can name a record file (`<kind>/<id>.yml`) inside content/."""
-    return isinstance(value, str) and _VALID_ID.fullmatch(value) is not None
+    """True when `value` can name a record file (`<kind>/<id>.yml`) inside content/
+    on every system: not a name Windows reserves (`con`, `nul.txt`, `COM1`)."""
+    return (isinstance(value, str) and _VALID_ID.fullmatch(value) is not None
+            and value.split(".")[0].lower() not in WINDOWS_RESERVED)
 
 
 def slugify(text: str | None, max_len: int | None = 60, *, fold_accents: bool = True, ascii_only: bool = True,

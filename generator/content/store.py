@@ -127,7 +127,8 @@ def assignment_of(content: Path, article_ids: Iterable[str]) -> dict[str, str]:
         story = _top_level_value(Path(content) / "articles" / f"{rid}.yml", "story")
         if story and not valid_id(story):
             bad.append(Problem(f"articles/{rid}.yml", f"story: {story!r} is not a valid story id "
-                                                      "(one name, no slash, not starting with a dot)"))
+                                                      "(one name, no slash, not starting with a dot, "
+                                                      "not a name Windows reserves such as con or nul)"))
         elif story:
             out[rid] = story
     if bad:

@@ -83,7 +83,7 @@ def test_previous_id_kept_even_when_headline_changes():
 
 def test_a_previous_id_that_is_not_a_valid_id_is_never_kept():
     arts = [make_article("a", QUAKE_A, "o1", headline="Old headline")]
-    for bad in ("../../escaped", "a/b", ".hidden", "two words"):
+    for bad in ("../../escaped", "a/b", ".hidden", "two words", "con", "NUL", "com1.x"):
         story_id = _membership(_run(arts, previous={"a": bad}))["a"]
         assert story_id != bad and re.fullmatch(r"[a-z0-9-]+", story_id), story_id
 
