@@ -168,10 +168,16 @@ def hostile_site(built_sample, tmp_path_factory):
     assert build.returncode == 0, build
     story = project.file("stories", STORY)
     data = yaml.safe_load(story.read_text(encoding="utf-8"))
-    # a summary item shows the text of the card it cites
-    first = data["summary"][0]["facts"][0]
-    card = next(f for f in data["facts"] if f["id"] == first)
-    card["text"] += f" Control \x0e char and {XSS} markup."
+    # the summary's first sentence: its own text, or the text of the card it cites
+    injected = f" Control \x0e char and {XSS} markup."
+    item = data["summary"][0]
+    if "text" in item:
+        item["text"] += injected
+    refs = {r for key in ("facts", "fact", "cards", "card")
+            for r in ([item[key]] if isinstance(item.get(key), str) else item.get(key) or [])}
+    for card in (data.get("facts") or []) + (data.get("quotes") or []):
+        if card.get("id") in refs:
+            card["text"] += injected
     data["title"] += " <b>bold</b>"
     story.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     article = project.file("articles", DW_ARTICLE)
