@@ -88,7 +88,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
             cache_mod.Cache(config.resolve(config.cache) if use_cache else None) as cache:
         fp = cache_mod.fingerprint(config)
 
-        articles, prepared_key = _prepare(paths, config, fp, cache, ex, report)
+        articles, prepared_key = _prepare(paths, config, fp, cache, ex, report, progress)
         progress("clean", len(articles), len(articles))
         clock.lap("read+clean")
         if not articles and report.problems:
@@ -233,7 +233,7 @@ class _Clock:
 
 
 def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache, ex,
-             report: BuildReport) -> tuple[list[Article], str]:
+             report: BuildReport, progress: Progress = _quiet) -> tuple[list[Article], str]:
     """Read and clean+describe every input; (articles, cache key of the whole batch).
 
     The whole result comes from the cache when the inputs are exactly those of an
@@ -241,7 +241,8 @@ def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache,
     through `_cached_map`: on the executor, each result cached by the raw article's
     content hash and the extra key parts describe gives.
     """
-    raws = list(_collect_problems(read.read_inputs(paths, root=config.root), report.problems))
+    raws = list(_collect_problems(_counted(read.read_inputs(paths, root=config.root), progress),
+                                  report.problems))
     hashes = [r.content_hash or read.content_hash(r) for r in raws]
     key = cache_mod.batch_key("c", fp, hashes)
     hit = cache.get_many([key]).get(key)
@@ -327,6 +328,17 @@ def _group(articles: list[Article], analyses: dict[str, Analysis], previous: dic
     cache.put_many([(key, cache_mod.GroupingEntry(prev, _assignment_hash(produced), groups)),
                     (last_key, cache_mod.LastGrouping({a.id: keys[a.id] for a in articles}))])
     return groups
+
+
+def _counted(items: Iterable, progress: Progress, every: int = 1000) -> Iterator:
+    """`items`, reporting ("read", records so far, 0) every `every` of them (the total
+    is not known before a JSON Lines file is read to its end)."""
+    n = 0
+    for n, item in enumerate(items, 1):
+        if n % every == 0:
+            progress("read", n, 0)
+        yield item
+    progress("read", n, n)
 
 
 def _collect_problems(items: Iterable, problems: list[Problem]) -> Iterator:

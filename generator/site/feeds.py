@@ -6,13 +6,37 @@ Links are absolute when the site has a `site_url`, otherwise relative to the sit
 """
 from __future__ import annotations
 
+import html
 import json
+import re
 from datetime import datetime, timezone
 from email.utils import format_datetime
-from xml.sax.saxutils import escape as xml_escape
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape as _xml_escape
 
 from generator.ids import is_unknown_outlet
 from generator.records import Article, Story
+
+# Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; the
+# surrogates; U+FFFE, U+FFFF): one of them makes a whole feed unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_escape(value: str, entities: dict | None = None) -> str:
+    """Text as XML character data: forbidden characters dropped, then escaped once."""
+    return _xml_escape(_NOT_XML.sub("", value), entities or {})
+
+
+def web_url(url: str | None) -> str | None:
+    """The URL when it is http(s), else None: a `javascript:` or `data:` URL is never published."""
+    if not url:
+        return None
+    cleaned = _NOT_XML.sub("", str(url)).strip()
+    try:
+        scheme = urlsplit(cleaned).scheme.lower()
+    except ValueError:
+        return None
+    return cleaned if scheme in ("http", "https") else None
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -67,7 +91,9 @@ def rss(stories: list[Story], *, title: str, description: str, site_url: str,
         link = _join(site_url, story_path(s))
         out += ["<item>", f"<title>{xml_escape(s.title)}</title>", f"<link>{xml_escape(link)}</link>",
                 f'<guid isPermaLink="{"true" if site_url else "false"}">{xml_escape(link if site_url else s.id)}</guid>',
-                f"<description>{xml_escape(_summary(s))}</description>"]
+                # <description> holds HTML: the text is HTML-escaped, then XML-escaped, so a
+                # reader shows "<svg onload=...>" as text and never as markup
+                f"<description>{xml_escape(html.escape(_summary(s), quote=False))}</description>"]
         d = _dt(s.date)
         if d:
             out.append(f"<pubDate>{format_datetime(d)}</pubDate>")
@@ -110,8 +136,8 @@ def news_article_jsonld(story: Story, articles: dict[str, Article],
             c["publisher"] = {"@type": "Organization", "name": (outlet_names or {}).get(a.outlet) or a.outlet}
         if a.published:
             c["datePublished"] = a.published
-        if a.url:
-            c["url"] = a.url
+        if web_url(a.url):
+            c["url"] = web_url(a.url)
         if a.byline:
             c["author"] = {"@type": "Person", "name": a.byline}
         citations.append(c)

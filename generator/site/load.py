@@ -49,9 +49,12 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
         for path in sorted((Path(content) / folder).glob("*.yml")):
             shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)
             data, problems = load_record(path, kind)
+            # a citation that fails the schema (a negative offset) is left out, not the card
+            usable = data is not None and all(p.kept for p in problems)
             for p in problems:
-                site.problems.append(Problem(shown, f"{p.message} (card skipped)", p.line or 1, p.column))
-            if data is None or problems:
+                what = "citation skipped" if usable else "card skipped"
+                site.problems.append(Problem(shown, f"{p.message} ({what})", p.line or 1, p.column))
+            if not usable:
                 continue
             if data.get("hidden") is True:
                 continue

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -25,7 +26,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from generator.config import SiteSettings, load_config
-from generator.errors import ConfigError
+from generator.errors import ConfigError, printable
 from generator.site import feeds
 from generator.site.load import SiteData, load_site
 from generator.site.pages import THEME_DIR, outlet_names, render_pages
@@ -66,7 +67,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                              theme_dir=self._theme_dir(config))
         # problems found while indexing citations are appended during render_pages
         for problem in site.problems:
-            log.warning("%s", problem)
+            log.warning("%s", printable(str(problem)))
         docs_rel = os.path.relpath(config.docs_dir, self.root).replace(os.sep, "/")
         for f in files.documentation_pages():
             f.edit_uri = f"{docs_rel}/{f.src_uri}"
@@ -94,8 +95,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                       site_url=site_url, story_path=story_path, language=self.settings.language,
                       outlet_names=outlet_names(self.site_data))
         out = Path(config.site_dir)
-        (out / "feed.xml").write_text(feeds.rss(stories, **common), encoding="utf-8")
+        rss = feeds.rss(stories, **common)
+        (out / "feed.xml").write_text(rss, encoding="utf-8")
         (out / "feed.json").write_text(feeds.json_feed(stories, **common), encoding="utf-8")
+        try:  # a feed readers cannot parse is a build problem (`--strict` fails on it)
+            ET.fromstring(rss.encode("utf-8"))
+        except ET.ParseError as exc:
+            log.warning("feed.xml is not well-formed XML: %s", exc)
 
     @staticmethod
     def _theme_dir(config) -> Path:

@@ -115,6 +115,20 @@ def test_bad_yaml_is_a_problem_with_file_and_line_and_is_skipped(tmp_path):
     assert int(str(problem).split(":")[1]) >= 2
 
 
+def test_negative_offset_skips_that_citation_and_keeps_the_story(tmp_path):
+    content = h.write_content(tmp_path / "content")
+    import yaml
+    data = h.story()
+    data["facts"][0]["sources"][0]["start"] = -5
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    [problem] = site.problems
+    assert str(problem).startswith("content/stories/s-mediation.yml:") and "citation skipped" in str(problem)
+    fact = {f.id: f for f in site.stories["s-mediation"].facts}["f1"]
+    assert [s.article for s in fact.sources] == ["a-two"]
+    assert "stories/s-mediation.md" in {p.src_uri for p in site_pages.render_pages(site)}
+
+
 def test_citation_whose_excerpt_does_not_match_is_reported_and_not_linked(tmp_path):
     content = h.write_content(tmp_path / "content")
     import yaml
@@ -205,6 +219,29 @@ def test_rss_is_valid_xml_with_escaped_titles(site):
     assert [i.findtext("title") for i in items] == ["A <b>bold</b> & odd title", s.title]
     assert items[1].findtext("link") == "https://x.test/stories/s-mediation/"
     assert "Mon, 18 Dec 2017" in items[1].findtext("pubDate")
+
+
+def test_rss_drops_characters_xml_forbids_and_descriptions_hold_no_live_markup(site):
+    data = h.story() | {"id": "s3", "title": "Shift\x0eout title", "date": "2017-12-21"}
+    data["facts"][0] = data["facts"][0] | {"text": "Ready\x0e to act <svg onload=alert(1)> & more"}
+    xml = feeds.rss([Story.from_dict(data)], title="T", description="D", site_url="https://x.test/",
+                    story_path=lambda st: f"stories/{st.id}/")
+    [item] = ET.fromstring(xml).findall("channel/item")          # parses: no forbidden character left
+    assert item.findtext("title") == "Shiftout title"
+    description = item.findtext("description")                   # the HTML a feed reader renders
+    assert "<svg" not in description and "&lt;svg onload=alert(1)&gt;" in description
+    assert "&amp; more" in description
+
+
+def test_jsonld_publishes_only_web_urls(site):
+    from dataclasses import replace
+    articles = dict(site.articles)
+    articles["a-one"] = replace(articles["a-one"], url=" JavaScript:alert(1)")
+    articles["a-two"] = replace(articles["a-two"], url="https://news.example/a-two")
+    data = feeds.news_article_jsonld(site.stories["s-mediation"], articles)
+    urls = {c["headline"]: c.get("url") for c in data["citation"]}
+    assert urls[articles["a-one"].headline] is None
+    assert urls[articles["a-two"].headline] == "https://news.example/a-two"
 
 
 def test_json_feed_1_1(site):
