@@ -134,6 +134,8 @@ def test_citation_whose_excerpt_does_not_match_is_reported_and_not_linked(tmp_pa
     import yaml
     data = h.story()
     data["facts"][2]["sources"][0]["start"] += 3  # offsets no longer give the excerpt
+    # a plain copy: one source object used twice would be written as a YAML alias, which content refuses
+    data = json.loads(json.dumps(data))
     (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
     site = load.load_site(content, rel_to=tmp_path)
     pages = {p.src_uri: p for p in site_pages.render_pages(site)}
@@ -270,6 +272,8 @@ def test_article_without_outlet_fills_its_own_matrix_column(tmp_path):
     (content / "articles" / "a-xss.yml").write_text(yaml.safe_dump(art), encoding="utf-8")
     data = h.story()
     data["outlets"] = ["Daily Planet", "Wire Service", "unknown:a-xss"]
+    # a plain copy: one source object used twice would be written as a YAML alias, which content refuses
+    data = json.loads(json.dumps(data))
     (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
     site = load.load_site(content, rel_to=tmp_path)
     md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
@@ -345,6 +349,8 @@ def test_who_said_what_keeps_full_statements_by_named_speakers_most_cited_first(
         quote("q-tail", "the only way to end the dispute between the two states"),  # a reporter's sentence
         quote("q-point", "Officials in Washington did not comment."),           # key point [3] says it
     ]
+    # a plain copy: one source object used twice would be written as a YAML alias, which content refuses
+    data = json.loads(json.dumps(data))
     (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
     site = load.load_site(content, rel_to=tmp_path)
     md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
