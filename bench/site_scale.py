@@ -212,6 +212,9 @@ def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
 
     import psutil
 
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
@@ -230,9 +233,14 @@ def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
             peak = max(peak, rss)
             time.sleep(0.05)
         wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         out.seek(0)
         err.seek(0)
-        return {"wall": wall, "rss": peak, "code": proc.returncode, "stdout": out.read(), "stderr": err.read()}
+        # CPU seconds of the process tree (children reaped by their parents count): on a
+        # shared machine wall time depends on the load, CPU time much less.
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return {"wall": wall, "cpu": cpu, "rss": peak, "load": os.getloadavg()[0], "code": proc.returncode,
+                "stdout": out.read(), "stderr": err.read()}
 
 
 KIND_OF_FILE = {".js": "pagefind.js", ".json": "entry", ".pagefind": "wasm", ".pf_meta": "meta", ".pf_index": "index",
@@ -254,7 +262,7 @@ def _stage(run: dict, what: str) -> dict:
     if run["code"] != 0:
         tail = "\n".join(run["stderr"].strip().splitlines()[-12:])
         raise RuntimeError(f"{what} failed (exit {run['code']}):\n{tail}")
-    return {"wall": run["wall"], "rss": run["rss"]}
+    return {"wall": run["wall"], "cpu": run["cpu"], "rss": run["rss"], "load": run["load"]}
 
 
 def edit_one_story(content: Path) -> Path:
@@ -351,7 +359,9 @@ def _mb(b: float | None) -> str:
 
 
 def _s(st: dict | None) -> str:
-    return f"{st['wall']:.1f} s, {_mb(st['rss'])}" if st and "wall" in st else "-"
+    if not st or "wall" not in st:
+        return "-"
+    return f"{st['wall']:.1f} s ({st['cpu']:.0f} s CPU), {_mb(st['rss'])}"
 
 
 def table(rows: list[dict], versions: dict[str, str]) -> str:
@@ -372,7 +382,12 @@ def table(rows: list[dict], versions: dict[str, str]) -> str:
             f"| {_s(r['generator'])} | {_s(r['mkdocs'])} | {r['site']['pages']:,} | {_mb(r['site']['bytes'])} "
             f"| {r['site']['bytes_per_article'] / 1024:.0f} KB | {_mb(r['site']['search_index_bytes'])} | {pfcol} "
             f"| {qcol} | {edit} | {_s(r.get('plus10_generator'))} | {p10} |")
-    lines += ["", "Site bytes by folder:", ""]
+    lines += ["", "Wall seconds (CPU seconds of the process tree), peak RSS. Machine load (1-min average) at the "
+              "end of each stage: " + "; ".join(
+                  f"{r['size']:,} {r['code']}: " + ", ".join(f"{k} {r[k]['load']:.1f}" for k in
+                                                             ("generator", "mkdocs", "edit", "plus10_mkdocs")
+                                                             if isinstance(r.get(k), dict) and "load" in r[k])
+                  for r in rows) + f" ({os.cpu_count()} cores)", "", "Site bytes by folder:", ""]
     for r in rows:
         lines.append(f"- {r['size']:,} {r['code']}: "
                      + ", ".join(f"{k} {_mb(v)}" for k, v in r["site"]["bytes_by_folder"].items()))
