@@ -219,13 +219,17 @@ def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
         peak = 0
+        cpu_seen: dict[tuple[int, float], float] = {}  # (pid, start time) -> its own user+system seconds
         ps = psutil.Process(proc.pid)
         while proc.poll() is None:
             rss = 0
             try:
                 for p in [ps] + ps.children(recursive=True):
                     try:
-                        rss += p.memory_info().rss
+                        with p.oneshot():
+                            rss += p.memory_info().rss
+                            t = p.cpu_times()
+                            cpu_seen[(p.pid, p.create_time())] = t.user + t.system
                     except psutil.Error:
                         pass
             except psutil.Error:
@@ -236,9 +240,11 @@ def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         out.seek(0)
         err.seek(0)
-        # CPU seconds of the process tree (children reaped by their parents count): on a
-        # shared machine wall time depends on the load, CPU time much less.
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        # CPU seconds of the process tree: on a shared machine wall time depends on the load,
+        # CPU time much less. Sampled per process (worker pools whose parent never reaps them
+        # are missed by RUSAGE_CHILDREN); the last 50 ms of a short-lived process may be missed.
+        cpu = max(sum(cpu_seen.values()),
+                  (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
         return {"wall": wall, "cpu": cpu, "rss": peak, "load": os.getloadavg()[0], "code": proc.returncode,
                 "stdout": out.read(), "stderr": err.read()}
 
