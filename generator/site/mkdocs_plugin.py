@@ -9,12 +9,22 @@ move to another renderer without touching them.
 - on_files: reads content/{articles,stories,entities}/*.yml and adds one generated
   page per card (nothing is written to docs_dir). A bad card is logged as a WARNING
   naming file:line and skipped: `mkdocs serve` keeps going, `mkdocs build --strict` fails.
-- on_post_build: writes feed.xml (RSS 2.0) and feed.json (JSON Feed 1.1) into site_dir.
+- on_page_markdown / on_page_content: our pages are finished HTML already (templates with
+  autoescaping), so they skip the Markdown pass: the page's Markdown is replaced by "" (a
+  trivial conversion) and its content by the HTML and table of contents made in
+  `pages.body_html` at render time. Hand-written pages in docs_dir go through Markdown as usual.
+- on_post_build: writes feed.xml (RSS 2.0) and feed.json (JSON Feed 1.1) into site_dir,
+  then indexes the built pages with Pagefind (site_dir/pagefind/: an index the browser
+  fetches in small pieces per query). Only story, entity and article pages are indexed
+  (theme/main.html marks their body `data-pagefind-body`); records flagged hidden are
+  never rendered, so never indexed.
 """
 from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -22,12 +32,13 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
 
 from generator.config import SiteSettings, load_config
 from generator.errors import ConfigError
 from generator.site import feeds
 from generator.site.load import SiteData, load_site
-from generator.site.pages import THEME_DIR, render_pages
+from generator.site.pages import THEME_DIR, PageOut, render_pages
 from generator.site.urls import page_url
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -36,6 +47,7 @@ log = logging.getLogger("mkdocs.plugins.digest")
 class DigestConfig(Config):
     content = c.Type(str, default="content")              # card folders, relative to mkdocs.yml
     site_config = c.Type(str, default="site_config.yml")  # its `site` section, relative to mkdocs.yml
+    search_index = c.Type(bool, default=True)             # run Pagefind over site_dir after the build
 
 
 class DigestPlugin(BasePlugin[DigestConfig]):
@@ -52,6 +64,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         config.site_name = self.settings.title
         config.site_description = self.settings.description
         self.site_data: SiteData | None = None
+        self.generated: dict[str, PageOut] = {}
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
@@ -72,8 +85,28 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             f = File.generated(config, page.src_uri, content=page.markdown)
             f.edit_uri = page.source.replace(os.sep, "/") if page.source else None
             files.append(f)
+        self.generated = {p.src_uri: p for p in pages}
         self.site_data = site
         return files
+
+    def _ours(self, page) -> PageOut | None:
+        out = self.generated.get(page.file.src_uri)
+        return out if out is not None and page.file.generated_by else None
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        out = self._ours(page)
+        if out is None:
+            return markdown
+        # the front matter was read already (page.meta); the body is HTML we made: no Markdown pass
+        page.meta["digest_search"] = out.search
+        return ""
+
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        out = self._ours(page)
+        if out is None:
+            return html
+        page.toc = get_toc(out.toc)
+        return out.html
 
     def on_post_build(self, *, config) -> None:
         if self.site_data is None:
@@ -89,6 +122,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         out = Path(config.site_dir)
         (out / "feed.xml").write_text(feeds.rss(stories, **common), encoding="utf-8")
         (out / "feed.json").write_text(feeds.json_feed(stories, **common), encoding="utf-8")
+        if self.config.search_index:
+            self._index(out)
+
+    @staticmethod
+    def _index(site_dir: Path) -> None:
+        """Pagefind over the built site, with the binary of the `pagefind[bin]` wheel
+        (`python -m pagefind` runs it; never a download). Writes site_dir/pagefind/."""
+        cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind", "--silent"]
+        run = subprocess.run(cmd, capture_output=True, text=True)
+        if run.returncode != 0:
+            tail = (run.stderr or run.stdout).strip().splitlines()[-3:]
+            raise PluginError(f"digest: search indexing (pagefind) failed: {' '.join(tail)}")
 
     @staticmethod
     def _theme_dir(config) -> Path:

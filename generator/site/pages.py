@@ -44,6 +44,42 @@ class PageOut:
     markdown: str
     source: str | None = None     # the YAML card the page comes from (for "Edit this card")
     head: str = ""                # extra HTML for <head> (JSON-LD), kept out of the search index
+    meta: dict = field(default_factory=dict)   # the front matter's values (title, digest_head)
+    search: dict | None = None    # kind/date/outlets for the search index; None: not indexed
+
+    html: str = ""                # the body as HTML, made without a Markdown pass (see body_html)
+    toc: list[dict] = field(default_factory=list)   # its headings, as Python-Markdown `toc` tokens
+
+
+_HEADING = re.compile(r"^(#{2,6}) (.+?)\s*$", re.M)
+
+
+def body_html(body: str, env: jinja2.Environment) -> tuple[str, list[dict]]:
+    """A page body as the HTML that Python-Markdown (with `toc`) makes of it, and its table
+    of contents as `toc` tokens.
+
+    The templates write only raw HTML blocks and fixed `##` section headings (plain words),
+    so a Markdown pass over the whole page (most of it our own escaped HTML) is not needed:
+    each heading becomes the `heading` partial with the id the toc extension would give
+    (its slugify, `_1` for a repeat), and every HTML block is passed through as is."""
+    from markdown.extensions.toc import slugify, unique   # the ids must be the ones toc made
+
+    used: set[str] = set()
+    tokens: list[dict] = []
+    stack: list[dict] = []
+    tpl = env.get_template("heading.html")
+
+    def heading(m: re.Match) -> str:
+        level, text = len(m.group(1)), m.group(2)
+        hid = unique(slugify(text, "-"), used)
+        token = {"level": level, "id": hid, "name": text, "html": text, "children": []}
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else tokens).append(token)
+        stack.append(token)
+        return tpl.render(level=level, id=hid, text=text)
+
+    return _HEADING.sub(heading, body).strip(), tokens
 
 
 def safe_title(text: str) -> str:
@@ -161,6 +197,10 @@ def build_index(site: SiteData) -> Index:
     return ix
 
 
+def _count(kind: str, n: int, one: str, many: str) -> str:
+    return f"{kind} · {n} {one if n == 1 else many}"
+
+
 def _add_once(d: dict[str, list[str]], key: str, value: str) -> None:
     lst = d.setdefault(key, [])
     if value not in lst:
@@ -269,7 +309,7 @@ class Renderer:
         self.here = page_url(src_uri, self.directory_urls)
 
     def _page(self, kind: str, src_uri: str, title: str, ctx: dict, source: str | None = None,
-              head: str = "") -> PageOut:
+              head: str = "", search: dict | None = None) -> PageOut:
         """Render pages/<kind>.html (which heads the page with its title) under YAML front matter."""
         meta = {"title": safe_title(title)}
         if head:
@@ -277,7 +317,11 @@ class Renderer:
         # JSON strings are valid YAML scalars, so front matter needs no YAML dumper
         front = "".join(f"{k}: {json.dumps(_printable(v), ensure_ascii=False)}\n" for k, v in meta.items())
         body = self.env.get_template(f"pages/{kind}.html").render(title=title, **ctx)
-        return PageOut(src_uri, title, f"---\n{front}---\n\n{body}", source, head)
+        if search is not None:
+            search = {"kind": kind, **{k: v for k, v in search.items() if v}}
+        html, toc = body_html(body, self.env)
+        return PageOut(src_uri, title, f"---\n{front}---\n\n{body}", source, head,
+                       meta=meta, search=search, html=html, toc=toc)
 
     # -- context of the components
     def citation(self, src, number: int | None = None) -> dict:
@@ -366,7 +410,8 @@ class Renderer:
             "single": s.single_source, "summary": summary, "facts": facts,
             "quotes": [self.quote_ctx(q) for q in s.quotes], "timeline": timeline,
             "matrix": matrix, "articles": articles,
-        }, self.site.sources.get(("story", sid)), head=script_tag(news_article_jsonld(s, self.site.articles)))
+        }, self.site.sources.get(("story", sid)), head=script_tag(news_article_jsonld(s, self.site.articles)),
+            search={"date": s.date, "outlets": " · ".join(outlet_name(o) for o in outlets)})
 
     def article(self, aid: str) -> PageOut:
         src = f"articles/{aid}.md"
@@ -389,7 +434,8 @@ class Renderer:
             "meta": meta, "paragraphs": text_paragraphs(a.text, self.ix.article_passages.get(aid, [])),
             "removed": a.removed, "dates": a.dates, "facts": facts,
             "quotes": [self.quote_ctx(q, s) for s, q in self.ix.article_quotes.get(aid, [])],
-        }, self.site.sources.get(("article", aid)))
+        }, self.site.sources.get(("article", aid)),
+            search={"date": (a.published or "")[:10], "outlets": outlet_name(outlet_of(self.site, aid))})
 
     def entity(self, eid: str) -> PageOut:
         src = f"entities/{eid}.md"
@@ -402,7 +448,7 @@ class Renderer:
             "kind": e.kind, "aliases": ", ".join(e.aliases) if e.aliases else None,
             "stories": [self.story_item(s) for s in self.stories_sorted(self.ix.entity_stories.get(eid, []))],
             "facts": facts, "quotes": [self.quote_ctx(q, s) for s, q in self.ix.entity_quotes.get(eid, [])],
-        }, self.site.sources.get(("entity", eid)))
+        }, self.site.sources.get(("entity", eid)), search={"about": _count(e.kind, len(self.ix.entity_stories.get(eid, [])), "story", "stories")})
 
     def outlet(self, name: str) -> PageOut:
         src = f"outlets/{self.ix.outlet_slug[name]}.md"
