@@ -27,6 +27,7 @@ class SiteData:
     entities: dict[str, Entity] = field(default_factory=dict)
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> yaml path
     problems: list[Problem] = field(default_factory=list)
+    page_requested: set[str] = field(default_factory=set)   # entities an editor marked `page: true`
 
 
 def _drop_hidden(data: dict) -> dict:
@@ -70,6 +71,8 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
                 continue
             target[rid] = record
             site.sources[(kind, rid)] = shown
+            if kind == "entity" and data.get("page") is True:
+                site.page_requested.add(rid)
     return site
 
 

@@ -118,7 +118,23 @@ class Index:
     entity_stories: dict[str, list[str]] = field(default_factory=dict)
     entity_facts: dict[str, list[tuple[str, Fact]]] = field(default_factory=dict)
     entity_quotes: dict[str, list[tuple[str, Quote]]] = field(default_factory=dict)
+    speakers: set[str] = field(default_factory=set)      # entities that speak in a shown quote
     bad_sources: set[tuple[str, int, int]] = field(default_factory=set)
+
+
+# An entity gets a page of its own when it helps a reader: it appears in at least this many
+# stories (the page gathers them), it speaks in a quote (the page gathers what it said), or an
+# editor asks for one (`page: true` on its card). Any other entity is named in one story
+# only, and its mentions link to that story: at 2,010 Reuters articles this leaves
+# (see README, "Site at archive scale") a fraction of the 5,808 entity pages.
+ENTITY_PAGE_MIN_STORIES = 2
+
+
+def entity_pages(site: SiteData, ix: Index) -> set[str]:
+    """The entities that get a page (ENTITY_PAGE_MIN_STORIES, speakers, `page: true`)."""
+    return {eid for eid in site.entities
+            if len(ix.entity_stories.get(eid, [])) >= ENTITY_PAGE_MIN_STORIES
+            or eid in ix.speakers or eid in site.page_requested}
 
 
 def outlet_of(site: SiteData, article_id: str) -> str:
@@ -184,6 +200,8 @@ def build_index(site: SiteData) -> Index:
             for src in q.sources:
                 if add_passage(story, src, f"quote {q.id}"):
                     ix.article_quotes.setdefault(src.article, []).append((sid, q))
+            if q.speaker:
+                ix.speakers.add(q.speaker)
             for e in dict.fromkeys([*([q.speaker] if q.speaker else []), *q.entities]):
                 ix.entity_quotes.setdefault(e, []).append((sid, q))
                 _add_once(ix.entity_stories, e, sid)
@@ -285,6 +303,7 @@ class Renderer:
         self.site, self.settings = site, settings or SiteSettings()
         self.directory_urls, self.theme_dir = directory_urls, theme_dir
         self.ix = build_index(site)
+        self.entity_pages = entity_pages(site, self.ix)
         self.env = template_env(theme_dir)
         self.here = ""
 
@@ -299,7 +318,16 @@ class Renderer:
         return self.url(f"articles/{aid}.md", anchor) if aid in self.site.articles else None
 
     def entity_link(self, eid: str | None) -> str | None:
-        return self.url(f"entities/{eid}.md") if eid and eid in self.site.entities else None
+        """The entity's page; for an entity without one (see entity_pages), the story it
+        appears in (none when that is the page being rendered)."""
+        if not eid or eid not in self.site.entities:
+            return None
+        if eid in self.entity_pages:
+            return self.url(f"entities/{eid}.md")
+        sids = [s for s in self.ix.entity_stories.get(eid, []) if s in self.site.stories]
+        if not sids or page_url(f"stories/{sids[0]}.md", self.directory_urls) == self.here:
+            return None
+        return self.story_link(sids[0])
 
     def outlet_link(self, name: str) -> str | None:
         s = self.ix.outlet_slug.get(name)
@@ -498,7 +526,7 @@ class Renderer:
                  self.timeline_page()]
         jobs = ([(self.story, "story", s) for s in sorted(self.site.stories)]
                 + [(self.article, "article", a) for a in sorted(self.site.articles)]
-                + [(self.entity, "entity", e) for e in sorted(self.site.entities)])
+                + [(self.entity, "entity", e) for e in sorted(self.entity_pages)])
         for fn, kind, rid in jobs:
             # a card the schema let through with an odd value must not stop `mkdocs serve`
             try:

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
+import yaml
 
 from generator.site import feeds, load, urls
 from generator.site import pages as site_pages
@@ -173,6 +174,21 @@ def test_entity_page_lists_its_stories_facts_and_quotes(pages):
     assert "The Kremlin spokesman said Moscow offered to mediate." in md
     assert "We are ready to help," in md
     assert "e-peskov" not in parse(pages["entities/e-russia.md"].markdown).hrefs
+
+
+def test_entity_pages_only_for_several_stories_a_speaker_or_an_editor_request(tmp_path):
+    content = h.write_content(tmp_path / "content")
+    pages = {p.src_uri: p for p in site_pages.render_pages(load.load_site(content))}
+    # a speaker, and an entity whose card says `page: true`; North Korea is in one story only
+    assert {u for u in pages if u.startswith("entities/") and u != "entities/index.md"} == {
+        "entities/e-peskov.md", "entities/e-russia.md"}
+    index = parse(pages["entities/index.md"].markdown).hrefs
+    assert "../stories/s-mediation/" in index and "../entities/e-peskov/" in index  # its mention leads to its story
+    # in a second story it gets a page of its own
+    other = h.story() | {"id": "s-other", "title": "Another story"}
+    (content / "stories" / "s-other.yml").write_text(yaml.safe_dump(other), encoding="utf-8")
+    pages = {p.src_uri for p in site_pages.render_pages(load.load_site(content))}
+    assert "entities/e-north-korea.md" in pages
 
 
 def test_every_page_except_indexes_names_its_card_for_editing(pages):
