@@ -28,6 +28,7 @@ class SiteData:
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> yaml path
     problems: list[Problem] = field(default_factory=list)
     page_requested: set[str] = field(default_factory=set)   # entities an editor marked `page: true`
+    hidden: set[tuple[str, str]] = field(default_factory=set)  # (kind, id) of records flagged hidden
 
 
 def _drop_hidden(data: dict) -> dict:
@@ -54,6 +55,7 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
             if data is None or problems:
                 continue
             if data.get("hidden") is True:
+                site.hidden.add((kind, str(data.get("id"))))
                 continue
             rid = str(data.get("id"))
             if not ID_RE.match(rid):

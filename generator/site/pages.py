@@ -357,7 +357,8 @@ class Renderer:
         return {
             "href": self.article_link(src.article, cite_anchor(src.start, src.end)) if ok else None,
             "outlet": outlet_name(outlet_of(self.site, src.article)),
-            "excerpt": src.excerpt,
+            # a hidden article's words stay off the site (and out of search), quoted or not
+            "excerpt": "" if ("article", src.article) in self.site.hidden else src.excerpt,
             "number": number,
         }
 
@@ -432,7 +433,7 @@ class Renderer:
         articles = [{"href": self.article_link(a), "headline": (self.site.articles[a].headline or a)
                      if a in self.site.articles else a, "outlet": outlet_name(outlet_of(self.site, a)),
                      "published": self.site.articles[a].published if a in self.site.articles else None}
-                    for a in s.articles]
+                    for a in s.articles if ("article", a) not in self.site.hidden]
         return self._page("story", src, s.title, {
             "date": s.date, "outlet_count": len(outlets), "article_count": len(s.articles),
             "single": s.single_source, "summary": summary, "facts": facts,

@@ -263,6 +263,12 @@ def test_hidden_article_leaves_no_link_behind(tmp_path):
     pages = site_pages.render_pages(site)
     assert "articles/a-two.md" not in {p.src_uri for p in pages}
     assert not any("articles/a-two/" in href for p in pages for href in parse(p.markdown).hrefs)
+    # nor its words: not its id or headline in the story's sources, not its text as a citation excerpt
+    assert not any("a-two" in p.markdown or art["headline"] in p.markdown for p in pages)
+    story = next(p for p in pages if p.src_uri == "stories/s-mediation.md").markdown
+    excerpts = re.findall(r'class="digest-citation__excerpt">([^<]*)<', story)
+    cited_from_a_two = h.story()["facts"][0]["sources"][1]["excerpt"]
+    assert excerpts and cited_from_a_two not in excerpts
 
 
 def test_site_modules_other_than_the_plugin_do_not_depend_on_mkdocs():
