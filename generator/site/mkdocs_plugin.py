@@ -9,6 +9,13 @@ move to another renderer without touching them.
 - on_files: reads content/{articles,stories,entities}/*.yml and adds one generated
   page per card (nothing is written to docs_dir). A bad card is logged as a WARNING
   naming file:line and skipped: `mkdocs serve` keeps going, `mkdocs build --strict` fails.
+- Page sources: each generated page's text is kept in a real file under `.cache/site-pages/`
+  (the `pages_cache` option; outside docs_dir, so `mkdocs serve` does not watch it), written
+  only when the text changed. MkDocs counts a page as modified only when its source is newer
+  than its output, so `mkdocs build --dirty` / `mkdocs serve --dirty` rebuild just the pages
+  whose text changed (a story's page, and the pages that list or cite it), and the output
+  equals a full build's (tested). on_startup keeps the plugin (and the texts it last wrote)
+  across `mkdocs serve` rebuilds.
 - on_page_markdown / on_page_content: our pages are finished HTML already (templates with
   autoescaping), so they skip the Markdown pass: the page's Markdown is replaced by "" (a
   trivial conversion) and its content by the HTML and table of contents made in
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -48,9 +56,28 @@ class DigestConfig(Config):
     content = c.Type(str, default="content")              # card folders, relative to mkdocs.yml
     site_config = c.Type(str, default="site_config.yml")  # its `site` section, relative to mkdocs.yml
     search_index = c.Type(bool, default=True)             # run Pagefind over site_dir after the build
+    pages_cache = c.Type(str, default=".cache/site-pages")  # page sources, relative to mkdocs.yml
 
 
 class DigestPlugin(BasePlugin[DigestConfig]):
+    written: dict[str, str]
+
+    def on_startup(self, *, command, dirty) -> None:
+        # defined so that `mkdocs serve` keeps this instance across rebuilds
+        self.written = {}
+
+    def _source(self, rel: str, text: str) -> str:
+        """The page's source file, (re)written only when its text changed."""
+        path = self.pages_dir / rel
+        if not hasattr(self, "written"):
+            self.written = {}
+        if self.written.get(rel) != text:
+            if not (path.is_file() and path.read_text(encoding="utf-8") == text):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            self.written[rel] = text
+        return str(path)
+
     def on_config(self, config):
         self.root = Path(config.config_file_path or ".").resolve().parent
         try:
@@ -65,6 +92,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         config.site_description = self.settings.description
         self.site_data: SiteData | None = None
         self.generated: dict[str, PageOut] = {}
+        self.pages_dir = (self.root / self.config.pages_cache).resolve()
+        docs = Path(config.docs_dir).resolve()
+        if self.pages_dir == docs or docs in self.pages_dir.parents:
+            raise PluginError(f"digest: pages_cache {self.config.pages_cache} must be outside docs_dir")
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
@@ -82,7 +113,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             if existing is not None:
                 log.warning("%s/%s is replaced by the generated page of the same name", docs_rel, page.src_uri)
                 files.remove(existing)
-            f = File.generated(config, page.src_uri, content=page.markdown)
+            f = File.generated(config, page.src_uri, abs_src_path=self._source(page.src_uri, page.markdown))
             f.edit_uri = page.source.replace(os.sep, "/") if page.source else None
             files.append(f)
         self.generated = {p.src_uri: p for p in pages}
@@ -129,6 +160,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def _index(site_dir: Path) -> None:
         """Pagefind over the built site, with the binary of the `pagefind[bin]` wheel
         (`python -m pagefind` runs it; never a download). Writes site_dir/pagefind/."""
+        # a fresh bundle: Pagefind leaves the files of an earlier index beside the new one
+        shutil.rmtree(site_dir / "pagefind", ignore_errors=True)
         cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind", "--silent"]
         run = subprocess.run(cmd, capture_output=True, text=True)
         if run.returncode != 0:
