@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from generator.config import load_config
@@ -61,6 +62,15 @@ def _progress(quiet: bool):
     return update
 
 
+def _here(problem) -> str:
+    """A problem with its path relative to the working directory when it is under it,
+    as an editor would type it (`content/stories/x.yml:12:3: ...`)."""
+    cwd = os.getcwd() + os.sep
+    if isinstance(problem.source, str) and problem.source.startswith(cwd):
+        return str(type(problem)(problem.source[len(cwd):], problem.message, problem.line, problem.column))
+    return str(problem)
+
+
 def cmd_build(args, config) -> int:
     from generator.build.pipeline import build
 
@@ -71,10 +81,14 @@ def cmd_build(args, config) -> int:
                    scheduler=args.scheduler, use_cache=not args.no_cache)
     for problem in report.problems:
         print(f"skipped {problem}", file=sys.stderr)
+    for problem in report.content_problems:
+        print(_here(problem), file=sys.stderr)
     for conflict in report.conflicts:
         print(f"conflict: {conflict}", file=sys.stderr)
+    n = len(report.content_problems)
     print(f"{report.articles} articles, {report.stories} stories, {len(report.written)} files written"
-          + (f", {len(report.problems)} inputs skipped" if report.problems else ""))
+          + (f", {len(report.problems)} inputs skipped" if report.problems else "")
+          + (f", {n} content problem{'' if n == 1 else 's'}" if n else ""))
     if args.timings:
         for stage, seconds in report.timings.items():
             print(f"  {stage:<12} {seconds:8.1f} s")
@@ -82,12 +96,19 @@ def cmd_build(args, config) -> int:
 
 
 def cmd_check(args, config) -> int:
-    from generator.content.check import check_content
+    from generator.content.check import check_tree
 
-    problems = check_content(config.resolve(args.content or config.content))
+    checked, problems = check_tree(config.resolve(args.content or config.content))
     for p in problems:
-        print(p)
-    return 1 if problems else 0
+        print(_here(p))
+    files = f"{checked} file" + ("" if checked == 1 else "s")
+    if problems:
+        bad = len({p.source for p in problems})
+        print(f"checked {files}: {len(problems)} problem{'' if len(problems) == 1 else 's'}"
+              f" in {bad} file{'' if bad == 1 else 's'}", file=sys.stderr)
+        return 1
+    print(f"checked {files}: no problems")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

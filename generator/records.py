@@ -182,16 +182,17 @@ class Quote(_Record):
         return super().from_dict(data)
 
 
+# Summary and timeline items reference fact cards by id and hold no copy of their text:
+# every page, feed and search record shows the card's current text (an editor's fix to
+# a card reaches them all), and an item whose cards are all hidden is not shown.
 @dataclass
 class SummaryItem(_Record):
-    text: str
     facts: list[str]
 
 
 @dataclass
 class TimelineItem(_Record):
     date: str
-    text: str
     facts: list[str]
 
 
@@ -216,6 +217,16 @@ class Story(_Record):
         data["quotes"] = [Quote.from_dict(q) for q in data.get("quotes") or []]
         data["timeline"] = [TimelineItem.from_dict(t) for t in data.get("timeline") or []]
         return super().from_dict(data)
+
+    def cited(self, item: SummaryItem | TimelineItem) -> list[Fact]:
+        """The fact cards a summary or timeline item shows, in its order: those the story
+        has (a reader that drops hidden cards first gets only the visible ones)."""
+        by_id = {f.id: f for f in self.facts}
+        return [by_id[fid] for fid in item.facts if fid in by_id]
+
+    def summary_sentences(self) -> list[str]:
+        """The summary as read: each item's first shown card's text."""
+        return [cards[0].text for cards in map(self.cited, self.summary) if cards]
 
 
 @dataclass

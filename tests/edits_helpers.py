@@ -46,8 +46,8 @@ def corpus(seed: int = 0, n_stories: int = 2, per_story: int = 2, variant: int =
                         [ref(members[0], members[0].text.split("\n\n")[1])])]
         stories.append(Story(sid, f"Story {s} v{variant}", "2017-12-01", [a.id for a in members],
                              [a.outlet for a in members], False,
-                             [SummaryItem(f"Summary {s} v{variant}.", ["f1"])], facts, quotes,
-                             [TimelineItem("2017-12-01", f"Timeline {s}", ["f1"])]))
+                             [SummaryItem(["f1"]), SummaryItem(["f2"] if variant else ["f1", "f2"])],
+                             facts, quotes, [TimelineItem(f"2017-12-0{1 + variant}", ["f1"])]))
         articles += members
     entities.append(Entity("moscow", "Moscow", "place", ["Moskva"], [s.id for s in stories]))
     return articles, stories, entities

@@ -15,7 +15,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 # mkdocs runs in a subprocess, from the project folder: PYTHONPATH makes its `digest` plugin
 # this checkout's code, not that of whichever copy of the package is installed.
-MKDOCS_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+# No repository: tests that want edit links set DIGEST_REPO_URL themselves.
+MKDOCS_ENV = {**{k: v for k, v in os.environ.items() if k not in ("DIGEST_REPO_URL", "DIGEST_EDIT_URI")},
+              "NO_MKDOCS_2_WARNING": "1",
               "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
 XSS = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
@@ -63,8 +65,7 @@ def story() -> dict:
         "id": "s-mediation", "title": "Russia offers to mediate between US and North Korea",
         "date": "2017-12-18", "articles": ["a-one", "a-two", "a-xss"],
         "outlets": ["Daily Planet", "Wire Service", "Free Press"], "single_source": False,
-        "summary": [{"text": "Russia offered to mediate between the US and North Korea.", "facts": ["f1"]},
-                    {"text": "The Kremlin said it was ready to help.", "facts": ["f2", "f3"]}],
+        "summary": [{"facts": ["f1"]}, {"facts": ["f2", "f3"]}, {"facts": ["f-hidden"]}],
         "facts": [
             {"id": "f1", "text": fb, "kind": "event",
              "sources": [source("a-one", TEXT_A, fa), source("a-two", TEXT_B, fb)],
@@ -81,7 +82,7 @@ def story() -> dict:
                     "sources": [source("a-one", TEXT_A, "We are ready to help,"),
                                 source("a-two", TEXT_B, "We are ready to help,")],
                     "entities": ["e-peskov"]}],
-        "timeline": [{"date": "2017-12-18", "text": "Russia offers to mediate.", "facts": ["f1"]}],
+        "timeline": [{"date": "2017-12-18", "facts": ["f1"]}, {"date": "2017-12-19", "facts": ["f-hidden"]}],
     }
 
 
@@ -96,6 +97,10 @@ def entities() -> list[dict]:
     ]
 
 
+OUTLETS = {"Wire Service": {"name": "The Evening Wire", "url": "https://wire.example/"},
+           "Daily Planet": {"name": "Daily Planet", "url": None}}
+
+
 def write_content(content: Path) -> Path:
     recs = {"articles": [article("a-one", "Daily Planet", "Moscow offers to mediate", TEXT_A),
                          article("a-two", "Wire Service", "Russia ready to mediate", TEXT_B),
@@ -108,6 +113,8 @@ def write_content(content: Path) -> Path:
                 yaml.safe_dump(item, sort_keys=False, allow_unicode=True), encoding="utf-8")
     (content / "inbox").mkdir(exist_ok=True)
     (content / "inbox" / "raw.txt").write_text("not a page\n", encoding="utf-8")
+    # an editor named one outlet and gave its home page; the others keep their slugs
+    (content / "outlets.yml").write_text(yaml.safe_dump(OUTLETS, sort_keys=False), encoding="utf-8")
     return content
 
 

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 from generator.build import cache as cache_mod
 from generator.build import executors
-from generator.content import journal, store
+from generator.content import journal, outlets as outlets_mod, store
 from generator.ingest import describe, read
 from generator.nlp import analyze
 from generator.stories import batch as story_batch
@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 @dataclass
 class BuildReport:
     problems: list[Problem] = field(default_factory=list)
+    # Content files the write stage could not merge (an editor's YAML mistake) and
+    # generated records it found invalid: reported, never silently kept.
+    content_problems: list[Problem] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)   # editor value kept over a new generated one
     written: list[str] = field(default_factory=list)     # files changed on disk
     articles: int = 0
@@ -50,7 +53,7 @@ class BuildReport:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.problems else 0
+        return 1 if self.problems or self.content_problems else 0
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -119,10 +122,16 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         write_key = cache_mod.batch_key("w", fp, [
             str(content), prepared_key, [(a.id, keys[a.id], a.story) for a in articles],
             [(g.id, [keys[i] for i in g.article_ids]) for g in groups], [s.id for s in stories]])
+        # content/outlets.yml gets an entry for each new outlet slug (editors name them);
+        # before the write, so the state the write records includes it.
+        report.problems += outlets_mod.seed_outlets(content, (a.outlet for a in articles if a.outlet))[1]
         conflicts, problems = _write(content, articles, stories, entities, write_key, cache, report, ex, state)
         report.conflicts = conflicts
-        # Generated records the store wrote but found invalid: the editor must see them.
-        report.problems += [Problem(str(content), str(p)) for p in problems]
+        # Edited files that could not be merged, generated records the store found
+        # invalid: the editor must see them. Their sources are paths inside `content`.
+        report.content_problems += [Problem(str(content / p.source), p.message, p.line, p.column)
+                                    if isinstance(p, Problem) else Problem(str(content), str(p))
+                                    for p in problems]
         report.articles, report.stories = len(articles), len(stories)
         clock.lap("write")
     return report
@@ -154,7 +163,9 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
                                  as_left=set(last.edited_articles) if known else None)
     report.written = result.written
     problems = list(result.problems)
-    if cache.enabled:
+    # A file left to the editor (changed while the build ran) is merged by the next
+    # build: that one must not find this write's result as if it were complete.
+    if cache.enabled and not result.left_to_editor:
         after = _content_state(content)
         # The assignment the next build will find on disk, without reading every file.
         left = {a.id: a.story for a in articles if a.story and a.id not in result.edited_articles}

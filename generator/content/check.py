@@ -11,7 +11,8 @@ from typing import Any
 
 from generator.content.journal import pending_changes
 from generator.content.loader import RecordFile, as_list, offsets_ok, read_record
-from generator.errors import Problem
+from generator.content.outlets import OUTLETS_FILE, read_outlets
+from generator.errors import ContentError, Problem
 
 FOLDERS = {"article": "articles", "story": "stories", "entity": "entities"}
 
@@ -35,10 +36,23 @@ def _tree_files(content: Path) -> dict[str, list[tuple[Path, Path]]]:
 
 def check_content(content: Path) -> list[Problem]:
     """Every problem in the tree, as Problems (str() gives 'path:line:column: message')."""
+    return check_tree(content)[1]
+
+
+def check_tree(content: Path) -> tuple[int, list[Problem]]:
+    """(files checked, every problem in the tree). Raises ContentError when `content`
+    is not a directory (a mistyped path must not read as a clean tree)."""
     content = Path(content)
+    if not content.is_dir():
+        raise ContentError(f"{content}: no such content directory" if not content.exists()
+                           else f"{content}: not a directory")
     files: dict[str, list[RecordFile]] = {}
     for kind, pairs in _tree_files(content).items():
         files[kind] = [read_record(shown, kind, str(shown), source) for shown, source in pairs]
+    # A file that is not a record at all (a YAML syntax error, ...) is reported once, where
+    # the error is; a reference to the record it would hold (named after its file) is not
+    # a second problem: it is there, only unreadable until that one error is fixed.
+    broken = {kind: {f.path.stem for f in fs if f.fatal} for kind, fs in files.items()}
 
     ids: dict[str, dict[str, RecordFile]] = {}
     for kind, fs in files.items():
@@ -52,7 +66,7 @@ def check_content(content: Path) -> list[Problem]:
                 f.add(["id"], f"duplicate {kind} id '{rid}' (also in {ids[kind][rid].shown})")
             else:
                 ids[kind][rid] = f
-    articles, stories, entities = ids["article"], ids["story"], ids["entity"]
+    articles, stories, entities = (_Known(ids[k], broken[k]) for k in ("article", "story", "entity"))
 
     for f in files["article"]:
         story = f.data.get("story") if f.data else None
@@ -86,10 +100,24 @@ def check_content(content: Path) -> list[Problem]:
     for kind in FOLDERS:
         for f in files[kind]:
             problems += f.resolved()
-    return problems
+    # content/outlets.yml (display names and home pages), checked against its schema
+    problems += read_outlets(content, str(content / OUTLETS_FILE))[1]
+    return sum(len(fs) for fs in files.values()), problems
 
 
-def _check_ref(f: RecordFile, path: list[Any], label: str, ref: Any, articles: dict[str, RecordFile]) -> None:
+class _Known(dict):
+    """The records of one kind by id; an id whose file could not be parsed counts as
+    present (`in` is true) but has no record (`get` gives None)."""
+
+    def __init__(self, records: dict[str, RecordFile], unreadable: set[str]):
+        super().__init__(records)
+        self.unreadable = unreadable
+
+    def __contains__(self, rid: object) -> bool:
+        return super().__contains__(rid) or rid in self.unreadable
+
+
+def _check_ref(f: RecordFile, path: list[Any], label: str, ref: Any, articles: "_Known") -> None:
     if not isinstance(ref, dict):
         return
     aid = ref.get("article")
@@ -98,7 +126,8 @@ def _check_ref(f: RecordFile, path: list[Any], label: str, ref: Any, articles: d
     if aid not in articles:
         f.add(path + ["article"], f"{label}: cites unknown article '{aid}'")
         return
-    text = articles[aid].data.get("text") if articles[aid].data else None
+    record = articles.get(aid)
+    text = record.data.get("text") if record is not None and record.data else None
     if not isinstance(text, str) or not offsets_ok(ref, "excerpt"):
         return
     start, end, excerpt = ref["start"], ref["end"], ref["excerpt"]

@@ -7,12 +7,14 @@ then the staged files are renamed over their targets. A build killed before the
 journal exists leaves the old tree; killed after, the next build rolls the journal
 forward (`recover`), and `check` reads the tree as the journal describes it meanwhile
 (`pending_changes`), so cross-file references (article <-> story offsets) are never
-seen half-updated.
+seen half-updated. An editor's file changed after the build read it is never
+overwritten, by the commit or by its replay (see "guards" below).
 """
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -69,23 +71,80 @@ def _write_new(path: Path, data: bytes, sync: bool) -> None:
 
 
 # ---------------------------------------------------------------- journaled commit
-def _journal_ops(content: Path) -> list[tuple[str | None, str]] | None:
+# The journal: {"ops": [[staged name or null (delete), target, group or null], ...],
+#               "guards": {group: sha1 of the editor's file as the build read it, or null},
+#               "index": a JSON mapping keyed by group, or null}.
+#
+# A group is one editor-facing file (`stories/<id>.yml`) with the files that go with it
+# (its snapshot, its ledger). The guard says what that file held when the build read it
+# to merge; the staged version is the merge of exactly those bytes. If, when the ops
+# are applied (the commit, or its replay after a crash), the file is still unapplied and
+# no longer holds those bytes, the editor changed it meanwhile: the whole group is left
+# as the editor and the old snapshot have it (and dropped from the index), so the next
+# build merges the editor's file three-way against the old snapshot like any edit,
+# instead of the staged file overwriting it.
+Op = tuple  # (staged name | None, target, group | None)
+_UNGUARDED = object()
+
+
+def _digest(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha1(data).hexdigest()
+
+
+def _current(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return _digest(fh.read())
+    except FileNotFoundError:
+        return None
+
+
+def _read_journal(content: Path) -> dict | None:
     try:
         raw = (content / STAGING / JOURNAL).read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    return [(src, dst) for src, dst in json.loads(raw)["ops"]]
+    data = json.loads(raw)
+    data["ops"] = [tuple(op) + (None,) * (3 - len(op)) for op in data["ops"]]   # older journals: no groups
+    data.setdefault("guards", {})
+    data.setdefault("index", None)
+    return data
+
+
+def _changed_groups(content: Path, journal: dict) -> set[str]:
+    """Groups whose file the editor changed since the build read it (see above)."""
+    staging = os.path.join(content, STAGING)
+    targets = {dst: src for src, dst, group in journal["ops"] if group is not None and dst == group}
+    changed = set()
+    for group, before in journal["guards"].items():
+        if group not in targets:
+            continue
+        src = targets[group]
+        target = os.path.join(content, group)
+        if src is not None and not os.path.exists(os.path.join(staging, src)):
+            continue                    # already put in place: the editor edits the new file
+        if src is None and not os.path.exists(target):
+            continue                    # already deleted (or deleted by the editor: same end)
+        if _current(target) != before:
+            changed.add(group)
+    return changed
 
 
 def pending_changes(content: Path) -> dict[Path, Path | None]:
     """A committed but not yet applied build: target -> staged file (None: delete).
 
-    Used by `check` to read the tree as the interrupted build left it logically.
+    Used by `check` to read the tree as the interrupted build left it logically (a file
+    the editor changed since stays the editor's, as the replay will leave it).
     """
     content = Path(content)
-    ops = _journal_ops(content)
+    journal = _read_journal(content)
+    if journal is None:
+        return {}
+    changed = _changed_groups(content, journal)
     out: dict[Path, Path | None] = {}
-    for src, dst in ops or []:
+    for src, dst, group in journal["ops"]:
+        if group in changed:
+            continue
         target = content / dst
         if src is None:
             out[target] = None
@@ -100,17 +159,22 @@ def recover(content: Path) -> bool:
     staging = content / STAGING
     if not staging.exists():
         return False
-    ops = _journal_ops(content)
-    if ops is not None:
-        _apply(content, ops)
+    journal = _read_journal(content)
+    if journal is not None:
+        _apply(content, journal)
     shutil.rmtree(staging, ignore_errors=True)
     return True
 
 
-def _apply(content: Path, ops: list[tuple[str | None, str]]) -> None:
+def _apply(content: Path, journal: dict) -> list[str]:
+    """Put the journal's files in place, but for groups the editor changed meanwhile
+    (returned)."""
     staging = content / STAGING
+    changed = _changed_groups(content, journal)
     made: set[str] = set()   # one mkdir per folder, not per file (tens of thousands)
-    for src, dst in ops:
+    for src, dst, group in journal["ops"]:
+        if group in changed:
+            continue
         target = os.path.join(content, dst)
         if src is None:
             with contextlib.suppress(FileNotFoundError):
@@ -123,22 +187,46 @@ def _apply(content: Path, ops: list[tuple[str | None, str]]) -> None:
                 os.makedirs(folder, exist_ok=True)
                 made.add(folder)
             os.replace(staged, target)
+    if changed and journal["index"]:
+        _forget(content / journal["index"], changed)
     # The journal goes last: until it is gone, a re-run replays the (idempotent) ops.
     with contextlib.suppress(FileNotFoundError):
         (staging / JOURNAL).unlink()
+    return sorted(changed)
+
+
+def _forget(index: Path, groups: set[str]) -> None:
+    """Drop the left-alone groups from the index (their snapshot is the old one)."""
+    try:
+        data = json.loads(index.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(data, dict) and any(g in data for g in groups):
+        for g in groups:
+            data.pop(g, None)
+        _write_new(index, json.dumps(data, sort_keys=True, indent=0).encode(), sync=True)
 
 
 class Transaction:
-    """Files staged now, put in place all at once by `commit` (see the module docstring)."""
+    """Files staged now, put in place all at once by `commit` (see the module docstring).
 
-    def __init__(self, content: Path):
+    `index`: the content-relative path of a JSON mapping keyed by group, from which the
+    groups left to the editor are dropped.
+    """
+
+    def __init__(self, content: Path, index: str | None = None):
         self.content = content
         self.staging = content / STAGING
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staged = False
-        self.ops: list[tuple[str | None, str]] = []
+        self.ops: list[Op] = []
+        self.guards: dict[str, str | None] = {}
+        self.index_rel = index
+        self.left_to_editor: list[str] = []
 
-    def write(self, rel: str, data: bytes) -> None:
+    def write(self, rel: str, data: bytes, group: str | None = None, before: object = _UNGUARDED) -> None:
+        """Stage `data` for `rel`. `before`: what `rel` held when the build read it (bytes,
+        or None when absent); given, `rel` is not overwritten if it changed since."""
         name = f"{len(self.ops):07d}.yml"
         staged = self.staging / name
         if not self.staged:
@@ -146,10 +234,16 @@ class Transaction:
             self.staged = True
         with open(staged, "wb") as fh:
             fh.write(data)
-        self.ops.append((name, rel))
+        self._op(name, rel, group, before)
 
-    def delete(self, rel: str) -> None:
-        self.ops.append((None, rel))
+    def delete(self, rel: str, group: str | None = None, before: object = _UNGUARDED) -> None:
+        self._op(None, rel, group, before)
+
+    def _op(self, name: str | None, rel: str, group: str | None, before: object) -> None:
+        if before is not _UNGUARDED:
+            group = rel
+            self.guards[rel] = _digest(before)  # type: ignore[arg-type]
+        self.ops.append((name, rel, group))
 
     def commit(self) -> None:
         if not self.ops:
@@ -158,8 +252,9 @@ class Transaction:
         # Staged files must be on disk before the journal that points at them: one
         # syncfs for the lot (an fsync per file costs ~10 ms each: minutes at 40,000 files).
         _sync_filesystem(self.staging)
-        _write_new(self.staging / JOURNAL, json.dumps({"ops": self.ops}).encode(), sync=True)
-        _apply(self.content, self.ops)
+        journal = {"ops": self.ops, "guards": self.guards, "index": self.index_rel}
+        _write_new(self.staging / JOURNAL, json.dumps(journal).encode(), sync=True)
+        self.left_to_editor = _apply(self.content, journal)
         shutil.rmtree(self.staging, ignore_errors=True)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from generator.content.schema import message_of, schema_errors
+from generator.content.schema import key_typos, message_of, schema_errors, typo_message
 from generator.content.yamlio import load_yaml, round_trip_yaml
 from generator.errors import Problem
 
@@ -90,6 +90,28 @@ def read_record(path: Path, kind: str, shown: str | None = None, source: Path | 
     except (OSError, UnicodeDecodeError) as exc:
         f.fatal = Problem(f.shown, f"cannot read: {exc}", 1, 1)
         return f
+    typos = _parse(f)
+    if f.fatal:
+        return f
+    # A mistyped key is reported at the key itself; the errors it causes (the key it
+    # misspells is then missing, or not allowed in a closed mapping) are that one error.
+    meant = {(tuple(path[:-1]), guess) for path, _, guess in typos}
+    typed = {(tuple(path[:-1]), key) for path, key, _ in typos}
+    for error in schema_errors(f.data, kind):
+        where = tuple(error.absolute_path)
+        if error.validator == "required" and (where, _missing(error)) in meant:
+            continue
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict) and all(
+                (where, k) in typed for k in error.instance if k not in error.schema.get("properties", {})):
+            continue
+        f.add(*message_of(error))
+        f.schema_errors += 1
+    _local_checks(f)
+    return f
+
+
+def _parse(f: RecordFile) -> list[tuple[list[Any], str, str]]:
+    """Parse f.text into f.data (or set f.fatal) and add a problem per mistyped key."""
     try:
         f.data = load_yaml(f.text)
     except yaml.YAMLError as exc:
@@ -97,16 +119,34 @@ def read_record(path: Path, kind: str, shown: str | None = None, source: Path | 
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = getattr(exc, "problem", None) or str(exc)
         f.fatal = Problem(f.shown, f"YAML syntax error: {problem}", line, col)
-        return f
+        return []
     if not isinstance(f.data, dict):
-        f.fatal = Problem(f.shown, f"not a {kind} record: expected a mapping of fields", 1, 1)
+        f.fatal = Problem(f.shown, f"not a {f.kind} record: expected a mapping of fields", 1, 1)
         f.data = None
-        return f
-    for error in schema_errors(f.data, kind):
-        f.add(*message_of(error))
+        return []
+    typos = key_typos(f.data, f.kind)
+    for path, key, guess in typos:
+        f.add(path, typo_message(path, key, guess), True)
         f.schema_errors += 1
-    _local_checks(f)
-    return f
+    return typos
+
+
+def merge_blockers(text: bytes | str, kind: str, shown: str) -> list[Problem]:
+    """What stops a build from merging an editor's file: it is not valid YAML, not a
+    mapping, or it has a mistyped key (merged, `qoutes:` would read as the editor
+    deleting every quote and adding a key of their own)."""
+    f = RecordFile(Path(shown), shown, kind)
+    try:
+        f.text = text.decode("utf-8") if isinstance(text, bytes) else text
+    except UnicodeDecodeError as exc:
+        return [Problem(shown, f"cannot read: {exc}", 1, 1)]
+    _parse(f)
+    return f.resolved()
+
+
+def _missing(error) -> str:
+    """The key a jsonschema `required` error names."""
+    return error.message.split("'")[1] if "'" in error.message else error.message
 
 
 def _local_checks(f: RecordFile) -> None:

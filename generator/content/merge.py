@@ -35,7 +35,7 @@ from generator.errors import Problem
 _MISSING = object()
 # Lists whose items are cards (mappings): merged item by item.
 # Fields that identify a card that has no `id` (first present ones, in order).
-_CONTENT_KEY = ("article", "date", "text", "line", "excerpt", "start")
+_CONTENT_KEY = ("article", "date", "text", "line", "excerpt", "start", "facts")
 
 
 @dataclass
@@ -230,6 +230,78 @@ def _replace_items(seq: CommentedSeq, kept: list[tuple[int | None, Any, Any]]) -
             seq.ca.items[new_i] = old_comments[old_i]
 
 
+# ---------------------------------------------------------------- older files
+def _drop_copied_texts(base: dict, ours: CommentedMap, m: _Merger) -> None:
+    """Story files written before summary and timeline items referenced their cards held
+    a copy of a card's text in each item (`text:`); the site now shows the card's own.
+    The copy goes from the snapshot and the file. A copy the editor had changed is the
+    editor's word on that fact: it moves to the cited card when the editor left that
+    card's text alone, and is otherwise reported (the card's own edited text wins)."""
+    base_cards = {c.get("id"): c for c in base.get("facts") or [] if isinstance(c, dict)}
+    our_cards = {str(c.get("id")): c for c in ours.get("facts") or [] if isinstance(c, CommentedMap)}
+    for group in ("summary", "timeline"):
+        old_texts: dict[Any, set] = {}
+        for item in base.get(group) or []:
+            if isinstance(item, dict) and "text" in item:
+                old_texts.setdefault(_hashable(item.get("facts")), set()).add(item.pop("text"))
+        items = ours.get(group)
+        if not isinstance(items, CommentedSeq):
+            continue
+        for n, item in enumerate(items):
+            if not isinstance(item, CommentedMap) or "text" not in item:
+                continue
+            text, facts = plain(item["text"]), plain(item.get("facts"))
+            del item["text"]
+            m.changed = True
+            first = facts[0] if isinstance(facts, list) and facts else None
+            card = our_cards.get(str(first))
+            if text in old_texts.get(_hashable(facts), ()) or (card is not None and plain(card.get("text")) == text):
+                continue                                    # the generator's copy
+            label = f"{group}[{n}].text"
+            base_card = base_cards.get(first, {})
+            if card is not None and plain(card.get("text")) == base_card.get("text"):
+                card["text"] = to_round_trip(text)
+                m.owned.add(f"facts[{first}].text")
+                m.conflict(label, f"your text {short(text)} moved to card {first} "
+                                  f"(summary and timeline items now show their card's text)")
+            else:
+                m.conflict(label, f"dropped your text {short(text)}: {group} items now show their "
+                                  f"card's text; edit card {first} instead")
+
+
+def _drop_deleted_refs(base: dict, ours: CommentedMap, theirs: dict, m: _Merger) -> None:
+    """A card the editor deleted is gone from the summary and timeline too: the
+    generator's items may still cite it (an item left citing nothing goes). Only ids of
+    generated cards are dropped: an unknown id the editor typed stays, for `check`."""
+    facts = ours.get("facts")
+    if not isinstance(facts, list):
+        return
+    have = {plain(c.get("id")) for c in facts if isinstance(c, dict)}
+    generated = {c.get("id") for record in (base, theirs) for c in record.get("facts") or []
+                 if isinstance(c, dict)}
+    gone = generated - have
+    if not gone:
+        return
+    for group in ("summary", "timeline"):
+        items = ours.get(group)
+        if not isinstance(items, CommentedSeq):
+            continue
+        kept = []
+        for n, item in enumerate(items):
+            refs = item.get("facts") if isinstance(item, CommentedMap) else None
+            if isinstance(refs, CommentedSeq) and any(plain(r) in gone for r in refs):
+                left = [r for r in refs if plain(r) not in gone]
+                if not left:
+                    m.changed = True
+                    continue
+                for r in [r for r in refs if plain(r) in gone]:
+                    refs.remove(r)
+                m.changed = True
+            kept.append((n, None, item))
+        if len(kept) != len(items):
+            _replace_items(items, kept)
+
+
 # ---------------------------------------------------------------- one file
 def merge_data(base: dict, ours: CommentedMap, theirs: dict, where: str = "") -> tuple[bool, list[str]]:
     m = _Merger(where)
@@ -244,10 +316,15 @@ def merge_file(snapshot: bytes | None, disk: bytes, theirs: dict, where: str,
     try:
         ours = y.load(disk.decode("utf-8"))
     except (RuamelError, UnicodeDecodeError, ValueError) as exc:
-        return Outcome(None, [f"{where}: (record): not merged, the file is not valid YAML; "
-                              f"kept as is ({type(exc).__name__})"])
+        # The store has the fast parser's verdict first; this is what ruamel (YAML 1.2,
+        # stricter: a repeated key, ...) refuses beyond it. The build fails, file untouched.
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return Outcome(None, problems=[Problem(where, f"YAML error: {what} (not merged: fix it and build again)",
+                                               mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)])
     if not isinstance(ours, CommentedMap):
-        return Outcome(None, [f"{where}: (record): not merged, the file is not a mapping; kept as is"])
+        return Outcome(None, problems=[Problem(where, "not a mapping of fields (not merged: fix it and build again)",
+                                               1, 1)])
     base: Any = {}
     if snapshot is not None:
         try:
@@ -256,7 +333,10 @@ def merge_file(snapshot: bytes | None, disk: bytes, theirs: dict, where: str,
             base = {}
     out = Outcome(None)
     m = _Merger(where, owned)
+    if isinstance(base, dict):
+        _drop_copied_texts(base, ours, m)
     m.mapping(base if isinstance(base, dict) else {}, ours, theirs, "")
+    _drop_deleted_refs(base if isinstance(base, dict) else {}, ours, theirs, m)
     out.conflicts = m.conflicts
     out.owned = sorted(m.owned)
     if texts is not None:

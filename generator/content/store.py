@@ -39,6 +39,7 @@ from typing import Callable, Iterable
 import yaml
 
 from generator.content.journal import Transaction, recover
+from generator.content.loader import merge_blockers
 from generator.content.merge import merge_file
 from generator.content.reanchor import reanchor_story
 from generator.content.schema import schema_problems
@@ -63,6 +64,9 @@ class WriteResult:
     # Ids of articles whose file on disk is not the generator's record after this
     # build (edited, deleted or kept by an editor): their `story:` must be read back.
     edited_articles: set[str] = field(default_factory=set)
+    # Files an editor changed while this build ran (after it read them): left as the
+    # editor has them, with their old snapshot, for the next build to merge.
+    left_to_editor: list[str] = field(default_factory=list)
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -97,7 +101,7 @@ class _Transaction(Transaction):
     """The build's journaled transaction, with the snapshot index it will leave."""
 
     def __init__(self, content: Path):
-        super().__init__(content)
+        super().__init__(content, index=INDEX)
         self.old_index: dict[str, str] = _read_index(content)   # what the snapshot held before
         self.index: dict[str, str] = dict(self.old_index)       # what it will hold after this build
 
@@ -191,6 +195,13 @@ def write_content(content: Path, articles: list[Article], stories: list[Story],
     if tx.index != tx.old_index:
         tx.write(INDEX, json.dumps(tx.index, sort_keys=True, indent=0).encode())
     tx.commit()
+    if tx.left_to_editor:
+        left = set(tx.left_to_editor)
+        result.left_to_editor = sorted(left)
+        result.written = [w for w in result.written if str(Path(w).relative_to(content)) not in left]
+        result.conflicts += [f"{rel}: changed while this build ran; left as it is, the next build merges it"
+                             for rel in result.left_to_editor]
+        result.edited_articles |= {Path(rel).stem for rel in left if rel.startswith("articles/")}
     return result
 
 
@@ -238,15 +249,23 @@ def _write_record(content: Path, tx: _Transaction, p: _Pending, texts: dict[str,
         target = new                                    # fast path: nobody edited it
     elif disk is None and snap is not None:
         if snap != new:                                 # editor deleted it: stays deleted
-            tx.write(snap_rel, new)
+            tx.write(snap_rel, new, rel)
         tx.index[rel] = digest
         return
     elif disk is None:
         target = new                                    # a new record
     else:
+        blockers = merge_blockers(disk, KIND_OF_FOLDER[kind], rel)
+        if blockers:
+            # Leave file, base and ledger alone: the merge happens once the editor has
+            # fixed it (a newer base would pass old values off as edits), and the build
+            # fails so the mistake is seen where it was made.
+            result.problems += [Problem(b.source, f"{b.message} (not merged: fix it and build again)",
+                                        b.line, b.column) for b in blockers]
+            return
         outcome = merge_file(snap, disk, theirs, rel, texts if kind == "stories" else None, owned)
         if outcome.data is not None and outcome.owned != owned:
-            tx.write(ledger_rel, json.dumps(outcome.owned, indent=0, ensure_ascii=False).encode())
+            tx.write(ledger_rel, json.dumps(outcome.owned, indent=0, ensure_ascii=False).encode(), rel)
         result.conflicts += outcome.conflicts
         result.problems += outcome.problems
         if kind == "articles" and outcome.text is not None:
@@ -263,10 +282,10 @@ def _write_record(content: Path, tx: _Transaction, p: _Pending, texts: dict[str,
                 problem = Problem(rel, f"generated record is invalid: {message}")
                 log.warning("%s", problem)
                 result.problems.append(problem)
-        tx.write(rel, target)
+        tx.write(rel, target, rel, before=disk)   # not over an edit made since it was read
         result.written.append(str(path))
     if snap != new:
-        tx.write(snap_rel, new)
+        tx.write(snap_rel, new, rel)
     tx.index[rel] = digest
 
 
@@ -284,10 +303,10 @@ def _prune(content: Path, tx: _Transaction, kind: str, produced: set[str], resul
                 result.edited_articles.add(rid)
             continue
         if disk is not None:
-            tx.delete(rel)
+            tx.delete(rel, rel, before=disk)
             result.written.append(str(content / rel))
-        tx.delete(snap_rel)
-        tx.delete(f"{SNAPSHOT}/{kind}/{rid}.edits.json")
+        tx.delete(snap_rel, rel)
+        tx.delete(f"{SNAPSHOT}/{kind}/{rid}.edits.json", rel)
         tx.index.pop(rel, None)
 
 

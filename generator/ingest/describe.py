@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from generator.ingest import clean
+from generator.nlp.datelines import dateline_match
 from generator.config import CleanSettings
 from generator.errors import InputError, Problem
 from generator.ids import safe_id, slugify, unique_ids
@@ -53,20 +54,6 @@ _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s*({_MONTH})(?:,?\
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
-# A dateline opens the first paragraph: PLACE[, Mon DD[, YYYY]] [(Outlet)] -|–|—, or just (Outlet) -.
-_PLACE = r"[A-Z][A-Za-z.'\u2019-]*(?:\s+[A-Z][A-Za-z.'\u2019-]*){0,3}"
-# a region after the place: "PORTLAND, Ore.", "HAUPPAUGE, N.Y.", "VANCOUVER, British Columbia"
-_REGION = r"(?:,\s*[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)?)?"
-_CAPS_PLACE = r"[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+){0,3}"
-_OUTLET = r"\((?P<outlet>[^()\n]{2,40})\)"
-_DASH = r"(?P<dash>[-\u2013\u2014:]+)"
-_DATELINES = [re.compile(rx) for rx in (
-    rf"^(?P<place>{_PLACE}{_REGION})\s*,\s*(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?)\s*(?:{_OUTLET}\s*)?{_DASH}?\s*",
-    rf"^(?P<place>{_CAPS_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}?\s*",
-    rf"^(?P<place>{_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}\s*",
-    rf"^(?P<place>{_CAPS_PLACE})\s*{_DASH}\s*",
-    rf"^{_OUTLET}\s*{_DASH}\s*",
-)]
 _SIGN_OFF = re.compile(r"\(([^()]+)\)\W*$")
 # Hosts that show up as links in any article (sharing, video, short links): never the outlet.
 SHARED_HOSTS = {"twitter", "t", "x", "facebook", "fb", "youtube", "youtu", "instagram", "linkedin",
@@ -345,20 +332,9 @@ def pick_headline(lines: list[clean.Line], title: str | None) -> str | None:
     return None
 
 
-def _dateline_match(para: str):
-    """The regex match of a dateline opening the paragraph (followed by text), or None."""
-    for rx in _DATELINES:
-        m = rx.match(para)
-        if m:
-            rest = para[m.end():]
-            if rest[:1].isalnum() or rest[:1] in "\"\u201c'\u2018":
-                return m
-    return None
-
-
 def parse_dateline(para: str) -> tuple[str | None, str | None, str | None]:
     """(place, outlet, date text) of a dateline opening the paragraph, Nones when there is none."""
-    m = _dateline_match(para)
+    m = dateline_match(para)
     if not m:
         return None, None, None
     groups = m.groupdict()
@@ -370,7 +346,7 @@ def parse_dateline(para: str) -> tuple[str | None, str | None, str | None]:
 
 def without_dateline(para: str) -> str:
     """The paragraph after its dateline ("BERLIN (dpa) - The council..." -> "The council...")."""
-    m = _dateline_match(para)
+    m = dateline_match(para)
     return para[m.end():] if m else para
 
 

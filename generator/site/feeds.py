@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 from xml.sax.saxutils import escape as xml_escape
 
+from generator.ids import is_unknown_outlet
 from generator.records import Article, Story
 
 
@@ -33,7 +34,14 @@ def _join(site_url: str, path: str) -> str:
 
 
 def _summary(story: Story) -> str:
-    return " ".join(item.text for item in story.summary)
+    """The summary as the story page shows it: its cards' current texts."""
+    return " ".join(story.summary_sentences())
+
+
+def _outlet_names(story: Story, names: dict[str, str] | None) -> list[str]:
+    """The story's outlets as readers know them (display names from content/outlets.yml);
+    an unnamed source has no name to give, so it is left out of tags and categories."""
+    return [(names or {}).get(o) or o for o in map(str, story.outlets) if not is_unknown_outlet(o)]
 
 
 def newest(stories: list[Story], limit: int) -> list[Story]:
@@ -41,7 +49,8 @@ def newest(stories: list[Story], limit: int) -> list[Story]:
 
 
 def rss(stories: list[Story], *, title: str, description: str, site_url: str,
-        story_path, language: str = "en", now: datetime | None = None) -> str:
+        story_path, language: str = "en", now: datetime | None = None,
+        outlet_names: dict[str, str] | None = None) -> str:
     """RSS 2.0 of the stories (newest first). story_path(story) -> URL path from the site root."""
     now = now or datetime.now(timezone.utc)
     out = ['<?xml version="1.0" encoding="utf-8"?>',
@@ -62,15 +71,15 @@ def rss(stories: list[Story], *, title: str, description: str, site_url: str,
         d = _dt(s.date)
         if d:
             out.append(f"<pubDate>{format_datetime(d)}</pubDate>")
-        for o in s.outlets:
-            out.append(f"<category>{xml_escape(str(o))}</category>")
+        for o in _outlet_names(s, outlet_names):
+            out.append(f"<category>{xml_escape(o)}</category>")
         out.append("</item>")
     out += ["</channel>", "</rss>", ""]
     return "\n".join(out)
 
 
 def json_feed(stories: list[Story], *, title: str, description: str, site_url: str,
-              story_path, language: str = "en") -> str:
+              story_path, language: str = "en", outlet_names: dict[str, str] | None = None) -> str:
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the stories."""
     feed: dict = {"version": "https://jsonfeed.org/version/1.1", "title": title,
                   "description": description, "language": language, "items": []}
@@ -79,7 +88,7 @@ def json_feed(stories: list[Story], *, title: str, description: str, site_url: s
         feed["feed_url"] = _join(site_url, "feed.json")
     for s in stories:
         item = {"id": s.id, "url": _join(site_url, story_path(s)), "title": s.title,
-                "content_text": _summary(s), "tags": [str(o) for o in s.outlets]}
+                "content_text": _summary(s), "tags": _outlet_names(s, outlet_names)}
         d = _dt(s.date)
         if d:
             item["date_published"] = d.isoformat()
@@ -87,7 +96,8 @@ def json_feed(stories: list[Story], *, title: str, description: str, site_url: s
     return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
 
 
-def news_article_jsonld(story: Story, articles: dict[str, Article]) -> dict:
+def news_article_jsonld(story: Story, articles: dict[str, Article],
+                        outlet_names: dict[str, str] | None = None) -> dict:
     """schema.org NewsArticle for a story page, each cited article as a `citation`."""
     cited = list(dict.fromkeys([*story.articles, *(s.article for f in story.facts for s in f.sources)]))
     citations = []
@@ -97,7 +107,7 @@ def news_article_jsonld(story: Story, articles: dict[str, Article]) -> dict:
             continue
         c: dict = {"@type": "NewsArticle", "headline": a.headline or aid}
         if a.outlet:
-            c["publisher"] = {"@type": "Organization", "name": a.outlet}
+            c["publisher"] = {"@type": "Organization", "name": (outlet_names or {}).get(a.outlet) or a.outlet}
         if a.published:
             c["datePublished"] = a.published
         if a.url:

@@ -26,6 +26,7 @@ class SiteData:
     stories: dict[str, Story] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> yaml path
+    outlets: dict[str, dict] = field(default_factory=dict)  # slug -> {name, url} (content/outlets.yml)
     problems: list[Problem] = field(default_factory=list)
     page_requested: set[str] = field(default_factory=set)   # entities an editor marked `page: true`
     hidden: set[tuple[str, str]] = field(default_factory=set)  # (kind, id) of records flagged hidden
@@ -51,7 +52,7 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
             shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)
             data, problems = load_record(path, kind)
             for p in problems:
-                site.problems.append(Problem(shown, f"{p.message} (card skipped)", p.line or 1))
+                site.problems.append(Problem(shown, f"{p.message} (card skipped)", p.line or 1, p.column))
             if data is None or problems:
                 continue
             if data.get("hidden") is True:
@@ -75,6 +76,11 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
             site.sources[(kind, rid)] = shown
             if kind == "entity" and data.get("page") is True:
                 site.page_requested.add(rid)
+    from generator.content.outlets import OUTLETS_FILE, read_outlets
+    path = Path(content) / OUTLETS_FILE
+    shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)
+    site.outlets, problems = read_outlets(Path(content), shown)
+    site.problems += [Problem(p.source, f"{p.message} (outlet names not used)", p.line, p.column) for p in problems]
     return site
 
 

@@ -5,7 +5,8 @@ not MkDocs-specific lives in load.py, urls.py, pages.py and feeds.py, so the sit
 move to another renderer without touching them.
 
 - on_config: reads the `site` section of site_config.yml and sets MkDocs' site_name and
-  site_description from its title and description, so they are written in one place.
+  site_description from its title and description, so they are written in one place;
+  without a repo_url there are no edit links either.
 - on_files: reads content/{articles,stories,entities}/*.yml and adds one generated
   page per card (nothing is written to docs_dir). A bad card is logged as a WARNING
   naming file:line and skipped: `mkdocs serve` keeps going, `mkdocs build --strict` fails.
@@ -46,7 +47,7 @@ from generator.config import SiteSettings, load_config
 from generator.errors import ConfigError
 from generator.site import feeds
 from generator.site.load import SiteData, load_site
-from generator.site.pages import THEME_DIR, PageOut, render_pages
+from generator.site.pages import THEME_DIR, PageOut, outlet_names, render_pages
 from generator.site.urls import page_url
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -90,6 +91,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # and the feeds use them too); mkdocs.yml's site_name is a required placeholder.
         config.site_name = self.settings.title
         config.site_description = self.settings.description
+        # No repository configured (DIGEST_REPO_URL unset): no repository link and no edit
+        # pencil; MkDocs would otherwise make edit links relative to the page itself.
+        if not config.repo_url:
+            config.edit_uri = None
+            config.edit_uri_template = None
         self.site_data: SiteData | None = None
         self.generated: dict[str, PageOut] = {}
         self.pages_dir = (self.root / self.config.pages_cache).resolve()
@@ -149,7 +155,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             return page_url(f"stories/{s.id}.md", config.use_directory_urls)
 
         common = dict(title=self.settings.title, description=self.settings.description,
-                      site_url=site_url, story_path=story_path, language=self.settings.language)
+                      site_url=site_url, story_path=story_path, language=self.settings.language,
+                      outlet_names=outlet_names(self.site_data))
         out = Path(config.site_dir)
         (out / "feed.xml").write_text(feeds.rss(stories, **common), encoding="utf-8")
         (out / "feed.json").write_text(feeds.json_feed(stories, **common), encoding="utf-8")

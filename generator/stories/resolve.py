@@ -291,15 +291,20 @@ def fact_date(fact: Fact, by_article: dict[str, tuple[Article, Analysis]]) -> st
 
 
 def build_timeline(facts: list[Fact], by_article: dict[str, tuple[Article, Analysis]]) -> list[TimelineItem]:
-    """One item per (date, text), oldest first; the item's text is the card text, or
-    the card's own excerpt that states the date when the card text does not.
+    """One item per card and sentence, oldest first, citing the cards by id (the site
+    shows the first card's current text). The sentence is the card text, or the card's
+    own excerpt that states the date when the card text does not.
 
     Two cards can carry the same sentence (one states it, another is supported by it):
     their items for one date become one item citing both cards, not a repeated line.
     """
     merged: dict[tuple[str, str], tuple[int, TimelineItem]] = {}
     for n, fact in enumerate(facts):
-        for value, src in fact_dates(fact, by_article):
+        # One item per card, at its own date (the most precise, first-cited one): the
+        # other dates in its excerpts are other events it mentions ("...sanctions on
+        # Friday, after the November 29 test"), and listing the card under each would
+        # show the same line on several dates.
+        for value, src in fact_dates(fact, by_article)[:1]:
             in_text = fact.text == src.excerpt or any(
                 s.excerpt == fact.text for s in fact.sources if s is src)
             text = fact.text if in_text else src.excerpt
@@ -308,7 +313,7 @@ def build_timeline(facts: list[Fact], by_article: dict[str, tuple[Article, Analy
                 if fact.id not in item.facts:
                     item.facts.append(fact.id)
             else:
-                merged[(value, text)] = (n, TimelineItem(date=value, text=text, facts=[fact.id]))
+                merged[(value, text)] = (n, TimelineItem(date=value, facts=[fact.id]))
     return [item for _, (_, item) in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[1][0]))]
 
 

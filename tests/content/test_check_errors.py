@@ -72,10 +72,16 @@ def test_hidden_must_be_a_bool_and_extra_keys_are_allowed(tree):
 
 
 def test_unknown_field_in_a_source_is_reported_at_its_key(tree):
+    # A source is a closed mapping: any key of the editor's own there is an error, and one
+    # close to a known key is reported once, as the typo it is.
     path = tree / "stories/story-0.yml"
     text = edit(path, "    excerpt:", "    exerpt: x\n    excerpt:", 1)
-    p = only(check.check_content(tree), "unknown field 'exerpt'")
-    assert (p.line, p.column) == position(text, "exerpt")
+    problems = check.check_content(tree)
+    p = only(problems, "unknown key 'exerpt' (did you mean 'excerpt'?)")
+    assert len(problems) == 1 and (p.line, p.column) == position(text, "exerpt")
+    text = edit(path, "    exerpt: x\n", "    checked_by: AB\n")
+    p = only(check.check_content(tree), "unknown field 'checked_by'")
+    assert (p.line, p.column) == position(text, "checked_by")
 
 
 def test_fact_citing_an_unknown_article(tree):
@@ -153,3 +159,19 @@ def test_cli_prints_path_line_column_and_fails(tree, capsys):
     out = capsys.readouterr().out.strip().splitlines()
     line, col = position(path.read_text(), "published_inferred: 3", len("published_inferred: "))
     assert out == [f"{path}:{line}:{col}: published_inferred: should be true or false, found 3"]
+
+
+def test_a_file_that_cannot_be_parsed_is_one_problem_not_one_per_reference(tree):
+    # Every story, source and entity that names this article would otherwise report it
+    # as unknown: one root cause, one message, at the syntax error.
+    path = tree / "articles/art-0-0.yml"
+    text = edit(path, "published_inferred: false", "published_inferred: [false")
+    problems = check.check_content(tree)
+    assert [p.source for p in problems] == [str(path)], [str(p) for p in problems]
+    assert "YAML syntax error" in problems[0].message
+    assert problems[0].line > position(text, "published_inferred: [")[0] - 1
+    # the same with a broken entity file, cited by every card
+    edit(path, "published_inferred: [false", "published_inferred: false")
+    entity = tree / "entities/moscow.yml"
+    entity.write_text("id: moscow\nname: [Moscow\n", encoding="utf-8")
+    assert [p.source for p in check.check_content(tree)] == [str(entity)]

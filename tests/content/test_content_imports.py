@@ -1,6 +1,7 @@
 """The content package's modules import one another one way only, at module level.
 
-The writer (store) may use the merge, re-anchoring, schema, YAML and journal modules;
+The writer (store) may use the merge, re-anchoring, schema, YAML, journal and loader
+modules (the loader tells it which edited files cannot be merged);
 the checker and the single-record loader (which the site reader uses) never import
 the writer or the merge, so reading content does not pull in the writing machinery.
 """
@@ -18,9 +19,10 @@ ALLOWED = {
     "schema": set(),
     "reanchor": {"yamlio"},
     "loader": {"schema", "yamlio"},
-    "check": {"loader", "journal"},
+    "outlets": {"loader"},
+    "check": {"loader", "journal", "outlets"},
     "merge": {"yamlio", "reanchor"},
-    "store": {"journal", "merge", "reanchor", "schema", "yamlio"},
+    "store": {"journal", "loader", "merge", "reanchor", "schema", "yamlio"},
 }
 
 

@@ -133,7 +133,9 @@ def test_file_with_a_yaml_error_is_left_alone_until_fixed(tmp_path):
     path.write_text(broken)
     result = store.write_content(tmp_path, *corpus(seed=5, variant=1))
     assert path.read_text() == broken
-    assert any("not valid YAML" in c for c in result.conflicts)
+    [problem] = [p for p in result.problems if "YAML syntax error" in p.message]
+    assert problem.source == "stories/story-0.yml" and "not merged" in problem.message
+    assert problem.line == broken[:broken.index("title: [")].count("\n") + 2   # where the scanner stops
     path.write_text(good.replace("title: Story 0 v0", "title: Fixed title"))
     store.write_content(tmp_path, *corpus(seed=5, variant=1))
     after = load(path)
@@ -169,3 +171,43 @@ def test_deleted_card_stays_deleted_even_after_the_generator_dropped_it_once(tmp
     save(path, data)
     store.write_content(tmp_path, *corpus(seed=5, variant=1))
     assert [f["id"] for f in load(path)["facts"]].count("f2") == 1
+
+
+def _old_format(tmp_path: Path, path: Path) -> None:
+    """Make a story file and its snapshot as an older build wrote them: every summary and
+    timeline item with a copy of its first card's text."""
+    for p in (path, tmp_path / ".snapshot/stories" / path.name):
+        data = load(p)
+        for group in ("summary", "timeline"):
+            for item in data[group]:
+                item.insert(0 if group == "summary" else 1, "text", fact(data, item["facts"][0])["text"])
+        save(p, data)
+
+
+def test_older_files_lose_their_copied_texts_and_an_edited_copy_moves_to_its_card(tmp_path):
+    path = setup(tmp_path)
+    _old_format(tmp_path, path)
+    data = load(path)
+    data["summary"][0]["text"] = "The editor's fix, made in the summary."
+    data["timeline"][0]["hidden"] = True
+    save(path, data)
+    other = tmp_path / "stories/story-1.yml"
+    _old_format(tmp_path, other)
+    other_data = load(other)
+    other_data["title"] = "Edited title"                        # edited, so it is merged too
+    save(other, other_data)
+
+    result = store.write_content(tmp_path, *corpus(seed=5))
+    after = load(path)
+    assert not any("text" in item for group in ("summary", "timeline") for item in after[group])
+    assert fact(after, "f1")["text"] == "The editor's fix, made in the summary."   # the editor's word kept
+    assert after["timeline"][0]["hidden"] is True
+    assert any("summary[0].text: your text \"The editor's fix, made in the summary.\" moved to card f1" in c
+               for c in result.conflicts), result.conflicts
+    after_other = load(other)
+    assert not any("text" in item for group in ("summary", "timeline") for item in after_other[group])
+    assert not any("story-1.yml: summary" in c or "story-1.yml: timeline" in c for c in result.conflicts)
+    assert check.check_content(tmp_path) == []
+    # and it stays: the next build changes nothing
+    assert store.write_content(tmp_path, *corpus(seed=5)).written == []
+    assert fact(load(path), "f1")["text"] == "The editor's fix, made in the summary."

@@ -133,6 +133,32 @@ def test_crash_before_commit_leaves_the_old_tree(tmp_path, monkeypatch):
     assert files(tmp_path) == old
 
 
+def test_file_edited_while_the_build_runs_is_not_overwritten(tmp_path, monkeypatch):
+    store.write_content(tmp_path, *corpus(seed=1))
+    story = tmp_path / "stories/story-0.yml"
+    edited = story.read_text(encoding="utf-8").replace("title: Story 0 v0", "title: Edited during the build")
+    real_sync = journal._sync_filesystem
+
+    def editor_saves_meanwhile(folder):          # after the build read the file, before the swap
+        story.write_text(edited, encoding="utf-8")
+        real_sync(folder)
+
+    monkeypatch.setattr(journal, "_sync_filesystem", editor_saves_meanwhile)
+    result = store.write_content(tmp_path, *corpus(seed=1, variant=1))
+    monkeypatch.undo()
+    assert story.read_text(encoding="utf-8") == edited
+    assert result.left_to_editor == ["stories/story-0.yml"]
+    assert str(story) not in result.written
+    assert any("changed while this build ran" in c for c in result.conflicts)
+    assert (tmp_path / "stories/story-1.yml").read_text(encoding="utf-8").count("v1") > 0   # the rest went in
+    # The next build merges it: the editor's title, the generator's new cards.
+    store.write_content(tmp_path, *corpus(seed=1, variant=1))
+    data = yamlio.load_yaml(story.read_text(encoding="utf-8"))
+    assert data["title"] == "Edited during the build"
+    assert all(" v1:" in f["text"] for f in data["facts"])
+    assert check.check_content(tmp_path) == []
+
+
 def test_previous_assignment_reads_story_ids(tmp_path):
     store.write_content(tmp_path, *corpus(seed=1))
     got = store.previous_assignment(tmp_path)

@@ -80,7 +80,7 @@ def test_typing_a_query_finds_the_story_first_with_date_and_outlets(page, base_u
     assert first.get_attribute("href").rstrip("/").endswith("stories/s-mediation")
     text = first.inner_text()
     assert "Russia offers to mediate between US and North Korea" in text
-    assert "2017-12-18" in text and "Daily Planet" in text and "Wire Service" in text
+    assert "2017-12-18" in text and "Daily Planet" in text and "The Evening Wire" in text
     assert page.locator(".md-search-result__list mark").count() >= 1      # an excerpt with the words marked
     groups = page.locator(".digest-search-group").evaluate_all("els => els.map(e => e.dataset.kind)")
     assert groups[0] == "story" and groups == sorted(groups, key=["story", "entity", "article"].index)

@@ -130,13 +130,17 @@ def test_citation_whose_excerpt_does_not_match_is_reported_and_not_linked(tmp_pa
 
 
 # ---------------------------------------------------------------- pages
-def test_story_page_links_every_summary_sentence_and_citation(pages, site):
+def test_story_page_links_every_key_point_and_citation(pages, site):
     md = pages["stories/s-mediation.md"].markdown
     story = site.stories["s-mediation"]
     p = parse(md)
-    # a marker after every summary sentence, pointing at a fact card on the page
-    sentences = re.findall(r'digest-summary__sentence">[^<]*</span>((?:<a class="digest-marker"[^>]*>[^<]*</a>)*)', md)
-    assert len(sentences) == len(story.summary) and all(sentences)
+    # key points: the summary's cards in order (an item citing only a hidden card, as the
+    # fixture's third does, is not shown), topped up with other cards up to 4 when the
+    # story has them, each with markers pointing at a fact card on the page
+    points = re.findall(r'digest-key-point__text">([^<]*)</span>((?:<a class="digest-marker"[^>]*>[^<]*</a>)*)', md)
+    shown = [story.cited(i)[0].text for i in story.summary if story.cited(i)]
+    assert len(shown) == 2 and [t for t, _ in points[:len(shown)]] == shown
+    assert len(points) == min(4, len(story.facts)) and all(m for _, m in points)
     for href in re.findall(r'class="digest-marker" href="#([^"]+)"', md):
         assert href in p.ids
     # each citation goes to the exact passage anchor on the article page
@@ -225,7 +229,7 @@ def test_json_feed_1_1(site):
     assert data["version"] == "https://jsonfeed.org/version/1.1"
     [item] = data["items"]
     assert item["url"] == "https://x.test/stories/s-mediation/" and item["date_published"].startswith("2017-12-18")
-    assert item["content_text"].startswith("Russia offered to mediate")
+    assert item["content_text"].startswith("Russia is willing to act as a mediator")   # card f1's text
 
 
 def test_jsonld_cites_each_article_and_cannot_close_its_script(site):
@@ -251,7 +255,10 @@ def test_article_without_outlet_fills_its_own_matrix_column(tmp_path):
     row = next(line for line in md.splitlines() if 'href="#fact-f3"' in line and "<tr" in line)
     cells = re.findall(r'<td class="(digest-matrix__\w+)"', row)
     assert cells == ["digest-matrix__no", "digest-matrix__no", "digest-matrix__yes"]
-    assert "Unknown outlet" in md and "unknown:a-xss" not in "".join(parse(md).text)
+    # shown by its headline as an unnamed source; the counts say "sources", not "outlets"
+    text = "".join(parse(md).text)
+    assert "unnamed: Headline with" in text and "unknown:a-xss" not in text
+    assert "1 of 3 sources" in text and "of 3 outlets" not in text
 
 
 def test_hidden_article_leaves_no_link_behind(tmp_path):
@@ -304,3 +311,30 @@ def test_a_card_that_cannot_be_rendered_is_reported_not_fatal(site):
     pages = {p.src_uri for p in site_pages.render_pages(site)}
     assert "entities/e-russia.md" not in pages and "entities/e-peskov.md" in pages
     assert any("content/entities/e-russia.yml" in str(p) and "page skipped" in str(p) for p in site.problems)
+
+
+def test_who_said_what_keeps_full_statements_by_named_speakers_most_cited_first(tmp_path):
+    import yaml
+    content = h.write_content(tmp_path / "content")
+    data = h.story()
+    one, two = h.source("a-one", h.TEXT_A, "We are ready to help,"), h.source("a-two", h.TEXT_B, "We are ready to help,")
+
+    def quote(qid, text, speaker="Dmitry Peskov", sources=(one,)):
+        return {"id": qid, "speaker": None, "speaker_name": speaker, "text": text, "sources": list(sources),
+                "entities": []}
+    data["quotes"] = [
+        quote("q-once", "The talks will resume in the spring at the earliest."),
+        quote("q-twice", "Both sides must want it before anyone can mediate.", sources=(one, two)),
+        quote("q-short", "act of war."),                                        # a scare quote
+        quote("q-nobody", "Nobody can say who will sit at the table first.", speaker=None),
+        quote("q-tail", "the only way to end the dispute between the two states"),  # a reporter's sentence
+        quote("q-point", "Officials in Washington did not comment."),           # key point [3] says it
+    ]
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
+    head, folded = md.split('id="all-facts"', 1)
+    shown = re.findall(r'<figure class="digest-quote" id="quote-([^"]+)"', head)
+    assert shown == ["q-twice", "q-once"]
+    others = re.findall(r'<figure class="digest-quote" id="quote-([^"]+)"', folded)
+    assert sorted(others) == ["q-nobody", "q-point", "q-short", "q-tail"]

@@ -83,12 +83,14 @@ def test_summary_cites_cards_and_never_repeats_itself():
     by_id = {f.id: f for f in story.facts}
     assert 3 <= len(story.summary) <= 6
     for item in story.summary:
-        assert len(item.facts) == 1 and by_id[item.facts[0]].text == item.text
+        assert len(item.facts) == 1 and item.facts[0] in by_id
+    sentences = story.summary_sentences()
+    assert sentences == [by_id[item.facts[0]].text for item in story.summary]
     # The three tunnel-closure sentences are one fact: only one of them may be in the summary.
-    closures = [s for s in story.summary if "March" in s.text]
+    closures = [s for s in sentences if "March" in s]
     assert len(closures) == 1
     x = sentence_matrix(story_sentences(
-        [(make_article(f"s{i}", s.text), _fake_analysis(s.text)) for i, s in enumerate(story.summary)],
+        [(make_article(f"s{i}", s), _fake_analysis(s)) for i, s in enumerate(sentences)],
         ExtractSettings()))
     sims = (x @ x.T).toarray()
     # Independent check with a fresh TF-IDF over the summary alone: no two of its
@@ -215,7 +217,7 @@ def test_summary_skips_a_second_card_restating_a_chosen_fact():
     _assert_invariant(story, arts)
     closure_cards = [f for f in story.facts if "Croix-Rousse tunnel" in f.text]
     assert len(closure_cards) >= 2, "setup: the restatement is a card of its own"
-    assert sum("Croix-Rousse tunnel" in s.text for s in story.summary) == 1
+    assert sum("Croix-Rousse tunnel" in s for s in story.summary_sentences()) == 1
     assert len(story.summary) >= 3
 
 
@@ -249,3 +251,28 @@ def test_summary_takes_corroborated_facts_before_single_outlet_ones():
     # with room left, the best single-outlet card fills it
     four = summarise(cards, sim, ExtractSettings(summary_min=3, summary_max=4))
     assert {i.facts[0] for i in four} == {"f-0", "f-1", "f-2", "f-4"}
+
+
+def test_dateline_and_wire_prefix_are_trimmed_off_card_texts_at_their_own_offsets():
+    a = "LYON (Wire) - " + A
+    b = "Lyon, Mar 3 (AFP) " + B
+    story, arts = _story([a, b, C])
+    _assert_invariant(story, arts)
+    for fact in story.facts:
+        assert not fact.text.startswith(("LYON", "Lyon, Mar")), fact.text
+    card = _card_with(story, "Croix-Rousse tunnel")
+    starts = {s.article: s.start for s in card.sources}
+    assert starts["a0"] == len("LYON (Wire) - ") and starts["a1"] == len("Lyon, Mar 3 (AFP) ")
+    # a prefix followed by lower case is not trimmed (what follows would not open a sentence)
+    from generator.stories.extract.sentences import _after_dateline
+    text = "PARIS - officials said the council voted."
+    assert _after_dateline(text, 0, len(text)) == 0
+
+
+def test_title_is_never_a_subscription_line_a_post_or_a_quote_piece():
+    junk = ["This story appears in the March 3 issue of the magazine. Subscribe",
+            "Just wanted to let you know I'm okay", "the tunnel is \"a disaster for"]
+    for headline in junk:
+        story, _ = _story([A, B], headlines=[headline, None])
+        assert story.title != headline
+        assert any(f.text.startswith(story.title) for f in story.facts), story.title
