@@ -89,7 +89,9 @@ def story() -> dict:
 def entities() -> list[dict]:
     return [
         {"id": "e-peskov", "name": "Dmitry Peskov", "kind": "person", "aliases": ["Peskov"], "stories": ["s-mediation"]},
-        {"id": "e-russia", "name": "Russia", "kind": "place", "aliases": ["Moscow"], "stories": ["s-mediation"]},
+        # in one story and quiet: a page only because an editor asked for one
+        {"id": "e-russia", "name": "Russia", "kind": "place", "aliases": ["Moscow"], "stories": ["s-mediation"],
+         "page": True},
         {"id": "e-north-korea", "name": "North Korea", "kind": "place", "aliases": ["Pyongyang"],
          "stories": ["s-mediation"]},
     ]

@@ -28,6 +28,8 @@ class SiteData:
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> yaml path
     outlets: dict[str, dict] = field(default_factory=dict)  # slug -> {name, url} (content/outlets.yml)
     problems: list[Problem] = field(default_factory=list)
+    page_requested: set[str] = field(default_factory=set)   # entities an editor marked `page: true`
+    hidden: set[tuple[str, str]] = field(default_factory=set)  # (kind, id) of records flagged hidden
 
 
 def _drop_hidden(data: dict) -> dict:
@@ -57,6 +59,7 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
             if not usable:
                 continue
             if data.get("hidden") is True:
+                site.hidden.add((kind, str(data.get("id"))))
                 continue
             rid = str(data.get("id"))
             if not ID_RE.match(rid):
@@ -74,6 +77,8 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
                 continue
             target[rid] = record
             site.sources[(kind, rid)] = shown
+            if kind == "entity" and data.get("page") is True:
+                site.page_requested.add(rid)
     from generator.content.outlets import OUTLETS_FILE, read_outlets
     path = Path(content) / OUTLETS_FILE
     shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)

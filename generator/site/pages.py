@@ -44,6 +44,42 @@ class PageOut:
     markdown: str
     source: str | None = None     # the YAML card the page comes from (for "Edit this card")
     head: str = ""                # extra HTML for <head> (JSON-LD), kept out of the search index
+    meta: dict = field(default_factory=dict)   # the front matter's values (title, digest_head)
+    search: dict | None = None    # kind/date/outlets for the search index; None: not indexed
+
+    html: str = ""                # the body as HTML, made without a Markdown pass (see body_html)
+    toc: list[dict] = field(default_factory=list)   # its headings, as Python-Markdown `toc` tokens
+
+
+_HEADING = re.compile(r"^(#{2,6}) (.+?)\s*$", re.M)
+
+
+def body_html(body: str, env: jinja2.Environment) -> tuple[str, list[dict]]:
+    """A page body as the HTML that Python-Markdown (with `toc`) makes of it, and its table
+    of contents as `toc` tokens.
+
+    The templates write only raw HTML blocks and fixed `##` section headings (plain words),
+    so a Markdown pass over the whole page (most of it our own escaped HTML) is not needed:
+    each heading becomes the `heading` partial with the id the toc extension would give
+    (its slugify, `_1` for a repeat), and every HTML block is passed through as is."""
+    from markdown.extensions.toc import slugify, unique   # the ids must be the ones toc made
+
+    used: set[str] = set()
+    tokens: list[dict] = []
+    stack: list[dict] = []
+    tpl = env.get_template("heading.html")
+
+    def heading(m: re.Match) -> str:
+        level, text = len(m.group(1)), m.group(2)
+        hid = unique(slugify(text, "-"), used)
+        token = {"level": level, "id": hid, "name": text, "html": text, "children": []}
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else tokens).append(token)
+        stack.append(token)
+        return tpl.render(level=level, id=hid, text=text)
+
+    return _HEADING.sub(heading, body).strip(), tokens
 
 
 def safe_title(text: str) -> str:
@@ -82,7 +118,23 @@ class Index:
     entity_stories: dict[str, list[str]] = field(default_factory=dict)
     entity_facts: dict[str, list[tuple[str, Fact]]] = field(default_factory=dict)
     entity_quotes: dict[str, list[tuple[str, Quote]]] = field(default_factory=dict)
+    speakers: set[str] = field(default_factory=set)      # entities that speak in a shown quote
     bad_sources: set[tuple[str, int, int]] = field(default_factory=set)
+
+
+# An entity gets a page of its own when it helps a reader: it appears in at least this many
+# stories (the page gathers them), it speaks in a quote (the page gathers what it said), or an
+# editor asks for one (`page: true` on its card). Any other entity is named in one story
+# only, and its mentions link to that story: at 2,010 Reuters articles this leaves
+# (see README, "Site at archive scale") a fraction of the 5,808 entity pages.
+ENTITY_PAGE_MIN_STORIES = 2
+
+
+def entity_pages(site: SiteData, ix: Index) -> set[str]:
+    """The entities that get a page (ENTITY_PAGE_MIN_STORIES, speakers, `page: true`)."""
+    return {eid for eid in site.entities
+            if len(ix.entity_stories.get(eid, [])) >= ENTITY_PAGE_MIN_STORIES
+            or eid in ix.speakers or eid in site.page_requested}
 
 
 def outlet_of(site: SiteData, article_id: str) -> str:
@@ -158,6 +210,8 @@ def build_index(site: SiteData) -> Index:
             for src in q.sources:
                 if add_passage(story, src, f"quote {q.id}"):
                     ix.article_quotes.setdefault(src.article, []).append((sid, q))
+            if q.speaker:
+                ix.speakers.add(q.speaker)
             for e in dict.fromkeys([*([q.speaker] if q.speaker else []), *q.entities]):
                 ix.entity_quotes.setdefault(e, []).append((sid, q))
                 _add_once(ix.entity_stories, e, sid)
@@ -169,6 +223,10 @@ def build_index(site: SiteData) -> Index:
         if art.story and art.story in site.stories:
             ix.article_story.setdefault(aid, art.story)
     return ix
+
+
+def _count(kind: str, n: int, one: str, many: str) -> str:
+    return f"{kind} · {n} {one if n == 1 else many}"
 
 
 def _add_once(d: dict[str, list[str]], key: str, value: str) -> None:
@@ -255,6 +313,7 @@ class Renderer:
         self.site, self.settings = site, settings or SiteSettings()
         self.directory_urls, self.theme_dir = directory_urls, theme_dir
         self.ix = build_index(site)
+        self.entity_pages = entity_pages(site, self.ix)
         self.env = template_env(theme_dir)
         self.here = ""
 
@@ -269,7 +328,16 @@ class Renderer:
         return self.url(f"articles/{aid}.md", anchor) if aid in self.site.articles else None
 
     def entity_link(self, eid: str | None) -> str | None:
-        return self.url(f"entities/{eid}.md") if eid and eid in self.site.entities else None
+        """The entity's page; for an entity without one (see entity_pages), the story it
+        appears in (none when that is the page being rendered)."""
+        if not eid or eid not in self.site.entities:
+            return None
+        if eid in self.entity_pages:
+            return self.url(f"entities/{eid}.md")
+        sids = [s for s in self.ix.entity_stories.get(eid, []) if s in self.site.stories]
+        if not sids or page_url(f"stories/{sids[0]}.md", self.directory_urls) == self.here:
+            return None
+        return self.story_link(sids[0])
 
     def outlet_link(self, name: str) -> str | None:
         s = self.ix.outlet_slug.get(name)
@@ -279,7 +347,7 @@ class Renderer:
         self.here = page_url(src_uri, self.directory_urls)
 
     def _page(self, kind: str, src_uri: str, title: str, ctx: dict, source: str | None = None,
-              head: str = "") -> PageOut:
+              head: str = "", search: dict | None = None) -> PageOut:
         """Render pages/<kind>.html (which heads the page with its title) under YAML front matter."""
         meta = {"title": safe_title(title)}
         if head:
@@ -287,7 +355,11 @@ class Renderer:
         # JSON strings are valid YAML scalars, so front matter needs no YAML dumper
         front = "".join(f"{k}: {json.dumps(_printable(v), ensure_ascii=False)}\n" for k, v in meta.items())
         body = self.env.get_template(f"pages/{kind}.html").render(title=title, **ctx)
-        return PageOut(src_uri, title, f"---\n{front}---\n\n{body}", source, head)
+        if search is not None:
+            search = {"kind": kind, **{k: v for k, v in search.items() if v}}
+        html, toc = body_html(body, self.env)
+        return PageOut(src_uri, title, f"---\n{front}---\n\n{body}", source, head,
+                       meta=meta, search=search, html=html, toc=toc)
 
     # -- outlets as readers see them
     def outlet_ctx(self, label: str) -> dict:
@@ -299,6 +371,8 @@ class Renderer:
         if is_unknown_outlet(label):
             aid = unknown_outlet_article(label)
             art = self.site.articles.get(aid)
+            if ("article", aid) in self.site.hidden:   # its id is made of its headline's words
+                return {"name": "Withdrawn source", "unnamed": True, "home": None, "href": None}
             return {"name": (art.headline if art and art.headline else aid), "unnamed": True,
                     "home": None, "href": self.outlet_link(label)}
         entry = self.site.outlets.get(label) or {}
@@ -323,7 +397,8 @@ class Renderer:
         return {
             "href": self.article_link(src.article, cite_anchor(src.start, src.end)) if ok else None,
             "outlet": outlet["name"], "unnamed": outlet["unnamed"],
-            "excerpt": src.excerpt,
+            # a hidden article's words stay off the site (and out of search), quoted or not
+            "excerpt": "" if ("article", src.article) in self.site.hidden else src.excerpt,
             "number": number,
         }
 
@@ -450,8 +525,10 @@ class Renderer:
             "single": s.single_source, "key_points": points, "facts": facts,
             "quotes": [self.quote_ctx(q) for q in notable],
             "other_quotes": [self.quote_ctx(q) for q in other], "timeline": timeline,
-            "matrix": matrix, "articles": [self.source_item(a) for a in s.articles],
-        }, self.site.sources.get(("story", sid)), head=script_tag(news_article_jsonld(s, self.site.articles, outlet_names(self.site))))
+            "matrix": matrix,
+            "articles": [self.source_item(a) for a in s.articles if ("article", a) not in self.site.hidden],
+        }, self.site.sources.get(("story", sid)), head=script_tag(news_article_jsonld(s, self.site.articles, outlet_names(self.site))),
+            search={"date": s.date, "outlets": " · ".join(self.outlet_name(o) for o in outlets)})
 
     def source_item(self, aid: str) -> dict:
         """One article in a source list: outlet, headline (our page), original address,
@@ -487,7 +564,8 @@ class Renderer:
             "meta": meta, "paragraphs": text_paragraphs(a.text, self.ix.article_passages.get(aid, [])),
             "removed": a.removed, "dates": a.dates, "facts": facts,
             "quotes": [self.quote_ctx(q, s) for s, q in self.ix.article_quotes.get(aid, [])],
-        }, self.site.sources.get(("article", aid)))
+        }, self.site.sources.get(("article", aid)),
+            search={"date": (a.published or "")[:10], "outlets": self.outlet_name(outlet_of(self.site, aid))})
 
     def entity(self, eid: str) -> PageOut:
         src = f"entities/{eid}.md"
@@ -500,7 +578,7 @@ class Renderer:
             "kind": e.kind, "aliases": ", ".join(e.aliases) if e.aliases else None,
             "stories": [self.story_item(s) for s in self.stories_sorted(self.ix.entity_stories.get(eid, []))],
             "facts": facts, "quotes": [self.quote_ctx(q, s) for s, q in self.ix.entity_quotes.get(eid, [])],
-        }, self.site.sources.get(("entity", eid)))
+        }, self.site.sources.get(("entity", eid)), search={"about": _count(e.kind, len(self.ix.entity_stories.get(eid, [])), "story", "stories")})
 
     def outlet(self, name: str) -> PageOut:
         src = f"outlets/{self.ix.outlet_slug[name]}.md"
@@ -555,7 +633,7 @@ class Renderer:
                  self.timeline_page()]
         jobs = ([(self.story, "story", s) for s in sorted(self.site.stories)]
                 + [(self.article, "article", a) for a in sorted(self.site.articles)]
-                + [(self.entity, "entity", e) for e in sorted(self.site.entities)])
+                + [(self.entity, "entity", e) for e in sorted(self.entity_pages)])
         for fn, kind, rid in jobs:
             # a card the schema let through with an odd value must not stop `mkdocs serve`
             try:

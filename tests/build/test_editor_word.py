@@ -20,6 +20,7 @@ import yaml
 from generator.content.yamlio import round_trip_yaml
 from generator.site.urls import fact_anchor, quote_anchor
 from tests import site_helpers as h
+from tests.site.test_site_build import pagefind_records
 
 ROOT = h.ROOT
 ENV = h.MKDOCS_ENV
@@ -173,8 +174,8 @@ def test_hidden_card_quote_story_and_entity_are_on_no_page_feed_or_search_record
         assert f'id="{fact_anchor(cid)}"' not in text and f"#{fact_anchor(cid)}" not in text, name
         assert f'id="{quote_anchor(qid)}"' not in text and f"#{quote_anchor(qid)}" not in text, name
         assert f"entities/{eid}/" not in text, name                    # sitemap, search, links
-    search = json.loads(pages["search/search_index.json"])
-    assert not any(marker in d["text"] or f"entities/{eid}/" in d["location"] for d in search["docs"])
+    records = pagefind_records(project / "site")   # the search index (Pagefind), decoded
+    assert records and not any(marker in r["content"] or f"/entities/{eid}/" == r["url"] for r in records)
     # The first key point was the hidden card's: the key points now start with the next
     # (topped up to 4 from the other cards when fewer remain).
     story = pages[f"stories/{data['id']}/index.html"]
@@ -189,6 +190,7 @@ def test_hidden_card_quote_story_and_entity_are_on_no_page_feed_or_search_record
     for name, text in pages.items():       # (an article page keeps its own headline)
         assert data["id"] not in text, name
     assert json.loads(pages["feed.json"])["items"] == []
+    assert not any(r["url"] == f"/stories/{data['id']}/" for r in pagefind_records(project / "site"))
 
 
 # ---------------------------------------------------------------- typos

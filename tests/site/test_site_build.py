@@ -1,6 +1,7 @@
 """Builds the fixture digest with the real `mkdocs build` and checks the built site."""
 from __future__ import annotations
 
+import gzip
 import json
 import posixpath
 import re
@@ -198,15 +199,38 @@ def test_feeds_sitemap_and_jsonld(built):
     assert {c["publisher"]["name"] for c in ld["citation"]} == {"Daily Planet", "The Evening Wire", "Free Press"}
 
 
-def test_search_index_has_stories_entities_and_quotes(built):
-    index = json.loads((built / "search/search_index.json").read_text(encoding="utf-8"))
-    docs = index["docs"]
-    titles = {d["title"] for d in docs}
-    assert {"Dmitry Peskov", "North Korea", "Russia offers to mediate between US and North Korea"} <= titles
-    assert any("We are ready to help" in d["text"] for d in docs if d["location"].startswith("stories/"))
-    assert not any("@context" in d["text"] for d in docs)  # JSON-LD stays out of search
+def pagefind_records(site: Path) -> list[dict]:
+    """The records of the Pagefind index: each fragment is gzip of b"pagefind_dcd" + JSON."""
+    out = []
+    for frag in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(frag.read_bytes())
+        assert raw.startswith(b"pagefind_dcd")
+        out.append(json.loads(raw[len(b"pagefind_dcd"):]))
+    return out
+
+
+def test_search_index_has_stories_entities_and_articles_only(built):
+    entry = json.loads((built / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    records = pagefind_records(built)
+    assert entry["languages"]["en"]["page_count"] == len(records)
+    kinds = {r["url"]: r["filters"]["kind"] for r in records}
+    expected = {f"/{folder}/{p.stem}/": [kind] for folder, kind in
+                (("stories", "story"), ("entities", "entity"), ("articles", "article"))
+                for p in (built.parent / "content" / folder).glob("*.yml") if p.stem != "e-north-korea"}
+    assert kinds == expected  # index pages (home, lists, outlets) and hand-written pages are not indexed
+    by_url = {r["url"]: r for r in records}
+    story = by_url["/stories/s-mediation/"]
+    assert story["meta"]["title"] == "Russia offers to mediate between US and North Korea"
+    assert story["meta"]["date"] == "2017-12-18"
+    assert story["meta"]["outlets"] == "Daily Planet · The Evening Wire · Free Press"
+    assert "We are ready to help" in story["content"]
+    assert by_url["/entities/e-peskov/"]["meta"]["title"] == "Dmitry Peskov"
+    assert by_url["/articles/a-one/"]["meta"]["outlets"] == "Daily Planet"
+    assert not any("@context" in r["content"] for r in records)  # JSON-LD stays out of search
+    assert not any("hid this card" in r["content"] for r in records)  # hidden cards are never indexed
+    assert not (built / "search" / "search_index.json").exists()  # no whole-site index to download
     # readable results: an outlet's name never runs into the excerpt it cites
-    story_text = " ".join(d["text"] for d in docs if d["location"].startswith("stories/"))
+    story_text = " ".join(r["content"] for r in records if r["url"].startswith("/stories/"))
     assert "The Evening Wire" in story_text
     glued = re.findall(r"(?:Daily Planet|The Evening Wire|Free Press)[\w\"“]", story_text)
     assert not glued, glued
@@ -241,4 +265,4 @@ def test_card_that_breaks_the_schema_is_skipped(tmp_path):
     assert not (project / "site/entities/e-russia").exists()
     # the story still links to the other entities, and no longer to the skipped one
     story = (project / "site/stories/s-mediation/index.html").read_text(encoding="utf-8")
-    assert "entities/e-north-korea/" in story and "entities/e-russia/" not in story
+    assert "entities/e-peskov/" in story and "entities/e-russia/" not in story

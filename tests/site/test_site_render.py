@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
+import yaml
 
 from generator.site import feeds, load, urls
 from generator.site import pages as site_pages
@@ -195,6 +196,21 @@ def test_entity_page_lists_its_stories_facts_and_quotes(pages):
     assert "e-peskov" not in parse(pages["entities/e-russia.md"].markdown).hrefs
 
 
+def test_entity_pages_only_for_several_stories_a_speaker_or_an_editor_request(tmp_path):
+    content = h.write_content(tmp_path / "content")
+    pages = {p.src_uri: p for p in site_pages.render_pages(load.load_site(content))}
+    # a speaker, and an entity whose card says `page: true`; North Korea is in one story only
+    assert {u for u in pages if u.startswith("entities/") and u != "entities/index.md"} == {
+        "entities/e-peskov.md", "entities/e-russia.md"}
+    index = parse(pages["entities/index.md"].markdown).hrefs
+    assert "../stories/s-mediation/" in index and "../entities/e-peskov/" in index  # its mention leads to its story
+    # in a second story it gets a page of its own
+    other = h.story() | {"id": "s-other", "title": "Another story"}
+    (content / "stories" / "s-other.yml").write_text(yaml.safe_dump(other), encoding="utf-8")
+    pages = {p.src_uri for p in site_pages.render_pages(load.load_site(content))}
+    assert "entities/e-north-korea.md" in pages
+
+
 def test_every_page_except_indexes_names_its_card_for_editing(pages):
     assert pages["stories/s-mediation.md"].source == "content/stories/s-mediation.yml"
     assert pages["articles/a-one.md"].source == "content/articles/a-one.yml"
@@ -295,6 +311,12 @@ def test_hidden_article_leaves_no_link_behind(tmp_path):
     pages = site_pages.render_pages(site)
     assert "articles/a-two.md" not in {p.src_uri for p in pages}
     assert not any("articles/a-two/" in href for p in pages for href in parse(p.markdown).hrefs)
+    # nor its words: not its id or headline in the story's sources, not its text as a citation excerpt
+    assert not any("a-two" in p.markdown or art["headline"] in p.markdown for p in pages)
+    story = next(p for p in pages if p.src_uri == "stories/s-mediation.md").markdown
+    excerpts = re.findall(r'class="digest-citation__excerpt">([^<]*)<', story)
+    cited_from_a_two = h.story()["facts"][0]["sources"][1]["excerpt"]
+    assert excerpts and cited_from_a_two not in excerpts
 
 
 def test_site_modules_other_than_the_plugin_do_not_depend_on_mkdocs():

@@ -1,0 +1,41 @@
+// Bytes a browser downloads to answer search queries with a Pagefind bundle, measured
+// with Pagefind's own JS API (the bundle's pagefind.js) under Node: fetch is replaced by
+// a reader of the bundle's files that records every file asked for.
+//   node bench/pagefind_query.mjs SITE_DIR/pagefind RESULTS 'query one' 'query two' ...
+// Prints one JSON line per query: {query, results, shown, files: {name: bytes}, bytes}.
+// Every query starts cold (a fresh module instance: nothing cached, as a first visit).
+import { readFileSync, statSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import path from "node:path";
+
+const [bundle, shownArg, ...queries] = process.argv.slice(2);
+const shown = Number(shownArg);
+const root = path.resolve(bundle);
+let files = {};
+
+globalThis.fetch = async (url) => {
+  const rel = decodeURIComponent(String(url).split("?")[0]).replace(/^file:\/\//, "");
+  const name = path.basename(rel);
+  const disk = path.join(root, path.relative(root, rel.startsWith(root) ? rel : path.join(root, name)));
+  let body;
+  try { body = readFileSync(disk); } catch { return new Response(null, { status: 404 }); }
+  files[path.relative(root, disk)] = body.length;
+  return new Response(body, { status: 200 });
+};
+
+let i = 0;
+for (const query of queries) {
+  files = {};
+  // pagefind.js itself is the first download of a search
+  files["pagefind.js"] = statSync(path.join(root, "pagefind.js")).size;
+  const pf = await import(pathToFileURL(path.join(root, "pagefind.js")).href + `?cold=${i++}`);
+  await pf.options({ basePath: root + "/" });
+  await pf.init();
+  const search = await pf.search(query);
+  const first = search.results.slice(0, shown);
+  const data = await Promise.all(first.map((r) => r.data()));
+  const bytes = Object.values(files).reduce((a, b) => a + b, 0);
+  console.log(JSON.stringify({ query, results: search.results.length, shown: first.length,
+    top: data.slice(0, 3).map((d) => d.url), files, bytes }));
+  await pf.destroy?.();
+}

@@ -1,0 +1,70 @@
+"""`mkdocs build --dirty` after an edit rebuilds only the pages whose text changed, and its
+output equals a fresh full build's, byte for byte, except:
+- the time of the build: feed.xml's <lastBuildDate> line, and sitemap.xml.gz (gzip stores the
+  time it was written; sitemap.xml itself is compared);
+- the Pagefind bundle, whose file names and chunk order follow the order the file system lists
+  the pages in: it is compared by its records (each page's URL, text, metadata and filters)."""
+from __future__ import annotations
+
+import filecmp
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from tests import site_helpers as h
+from tests.site.test_site_build import pagefind_records
+
+NOT_COMPARED = {"sitemap.xml.gz", "feed.xml"}
+
+
+def feed_without_build_time(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if "<lastBuildDate>" not in line]
+
+
+def build(project: Path, *extra: str) -> None:
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), *extra],
+                         cwd=project, env=h.MKDOCS_ENV, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+
+
+def files(site: Path) -> dict[str, Path]:
+    return {p.relative_to(site).as_posix(): p for p in site.rglob("*") if p.is_file()}
+
+
+def test_dirty_build_after_an_edit_equals_a_full_build_and_skips_unaffected_pages(tmp_path):
+    h.make_project(tmp_path)
+    build(tmp_path)
+    site = tmp_path / "site"
+    before = {rel: p.stat().st_mtime_ns for rel, p in files(site).items()}
+    time.sleep(1.1)  # mtimes: the edited sources must be newer than the pages built above
+
+    card = tmp_path / "content" / "stories" / "s-mediation.yml"
+    data = yaml.safe_load(card.read_text(encoding="utf-8"))
+    data["title"] = "Moscow offers talks between Washington and Pyongyang"
+    card.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    build(tmp_path, "--dirty")
+
+    build(tmp_path, "-d", str(tmp_path / "full"))
+    dirty, full = files(site), files(tmp_path / "full")
+    bundle = {rel for rel in dirty.keys() | full.keys() if rel.startswith("pagefind/")}
+    assert dirty.keys() - bundle == full.keys() - bundle
+    different = [rel for rel in dirty.keys() - bundle if rel not in NOT_COMPARED
+                 and not filecmp.cmp(dirty[rel], full[rel], shallow=False)]
+    assert different == []
+    assert feed_without_build_time(site / "feed.xml") == feed_without_build_time(tmp_path / "full" / "feed.xml")
+    key = lambda r: r["url"]  # noqa: E731
+    assert sorted(pagefind_records(site), key=key) == sorted(pagefind_records(tmp_path / "full"), key=key)
+    assert "Moscow offers talks between Washington and Pyongyang" in (site / "stories/s-mediation/index.html").read_text()
+
+    rewritten = {rel for rel, p in dirty.items() if rel.endswith(".html") and p.stat().st_mtime_ns != before.get(rel)}
+    # the story's page and the pages that show its title were rebuilt, the others were not
+    assert {"stories/s-mediation/index.html", "stories/index.html", "index.html"} <= rewritten
+    html = {rel for rel in dirty if rel.endswith(".html")}
+    shows_title = {rel for rel in html if "Moscow offers talks between Washington" in dirty[rel].read_text(encoding="utf-8")}
+    assert rewritten == shows_title | {"404.html"} or rewritten == shows_title
+    # a hand-written page and a generated one that does not show the title were left alone
+    assert {"about/index.html", "outlets/index.html"} <= html - rewritten

@@ -1,0 +1,90 @@
+// Search box of the digest: Pagefind's JS API (pagefind/pagefind.js, loaded on first use)
+// answers in the mkdocs-material search dialog. Stories first, then entities, then articles:
+// one filtered search per kind over the same index chunks (fetched once).
+(() => {
+  const box = document.querySelector("[data-digest-search]");
+  if (!box) return;
+  const input = box.querySelector("[data-digest-search-query]");
+  const result = box.querySelector("[data-digest-search-result]");
+  const meta = result.querySelector(".md-search-result__meta");
+  const list = result.querySelector(".md-search-result__list");
+  const toggle = document.getElementById("__search");
+  const KINDS = [["story", "Stories", 5], ["entity", "Entities", 3], ["article", "Articles", 5]];
+  let pagefind = null;
+  const load = () => pagefind ??= import(new URL(result.dataset.pagefind, location.href).href).then(async (m) => {
+    await m.options({ baseUrl: new URL(result.dataset.root, location.href).pathname, excerptLength: 24 });
+    await m.init();
+    return m;
+  });
+  const open = (on) => { if (toggle && toggle.checked !== on) { toggle.checked = on; } };
+
+  function item(d) {
+    const li = document.createElement("li");
+    li.className = "md-search-result__item";
+    const a = document.createElement("a");
+    a.className = "md-search-result__link";
+    a.href = d.url;
+    const art = document.createElement("article");
+    art.className = "md-search-result__article md-typeset";
+    const h = document.createElement("h1");
+    h.textContent = d.meta.title || d.url;               // meta values are raw text: never innerHTML
+    art.append(h);
+    const info = [d.meta.date, d.meta.outlets, d.meta.about].filter(Boolean).join(" · ");
+    if (info) {
+      const p = document.createElement("p");
+      p.className = "digest-search-meta";
+      p.textContent = info;
+      art.append(p);
+    }
+    const ex = document.createElement("p");
+    ex.innerHTML = d.excerpt;                            // Pagefind escapes the text and adds only <mark>
+    art.append(ex);
+    a.append(art);
+    li.append(a);
+    return li;
+  }
+
+  let seq = 0;
+  async function run(query) {
+    const mine = ++seq;
+    if (!query.trim()) { list.replaceChildren(); return; }
+    const pf = await load();
+    const found = await Promise.all(KINDS.map(([kind]) => pf.search(query, { filters: { kind } })));
+    if (mine !== seq) return;
+    const shown = await Promise.all(KINDS.map(([, , n], i) => Promise.all(found[i].results.slice(0, n).map((r) => r.data()))));
+    if (mine !== seq) return;
+    const out = document.createDocumentFragment();
+    let total = 0;
+    KINDS.forEach(([kind, label], i) => {
+      total += found[i].results.length;
+      if (!shown[i].length) return;
+      const head = document.createElement("li");
+      head.className = "md-search-result__item digest-search-group";
+      head.dataset.kind = kind;
+      head.textContent = `${label} (${found[i].results.length})`;
+      out.append(head, ...shown[i].map(item));
+    });
+    list.replaceChildren(out);
+    meta.textContent = total ? `${total} matching pages` : "No matching pages";
+    result.dataset.answered = query;                     // the query these results answer (tests wait on it)
+  }
+
+  let timer;
+  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => run(input.value), 60); });
+  input.addEventListener("focus", () => { open(true); load(); });
+  toggle?.addEventListener("change", () => { if (toggle.checked) setTimeout(() => input.focus(), 50); });
+  box.querySelector("form").addEventListener("reset", () => { list.replaceChildren(); open(false); input.blur(); });
+  box.querySelector("form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const first = list.querySelector("a");
+    if (first) location.href = first.href;
+  });
+  document.addEventListener("keydown", (e) => {
+    if (toggle?.checked) {
+      if (e.key === "Escape") { open(false); input.blur(); }
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey || (e.target.closest && e.target.closest("input, textarea, select, [contenteditable]"))) return;
+    if (e.key === "s" || e.key === "f" || e.key === "/") { e.preventDefault(); open(true); input.focus(); }
+  });
+})();
