@@ -86,6 +86,10 @@ class ExtractSettings:
     support_min_cosine: float = 0.08  # some word overlap with a member (also a cheap pre-filter)
     specific_share: float = 0.12     # a term in more of the story's sentences than this is generic
     support_per_member: bool = True  # a sentence covering one member's core supports the card
+    # Figures must agree on a card: two cited sentences that both give numbers (years
+    # aside) must share one, else the one not holding the card's text is listed as
+    # "outlets differ", not as support. Chosen on ECB+ dev (README).
+    figures_must_agree: bool = True
     # Precision: a citation must state the card's event, not only name its people.
     min_content_shared: float = 0.1  # first pass: share of the pair's non-name core that both carry
     support_min_content: int = 1     # second pass: specific non-name terms (or numbers/dates) shared

@@ -143,9 +143,19 @@ class Lead:
     numbers: frozenset[str]
 
 
+_HOURS = {"hour": 1, "day": 24, "week": 168}
+_DURATION = re.compile(r"\b(\d+|" + "|".join(_WORD_NUMBERS) + r")[-\s](hour|day|week)s?\b", re.I)
+
+
 def figures(text: str) -> frozenset[str]:
-    """Numbers of `text` other than years, normalised ("1,500" -> "1500", "two" -> "2")."""
+    """Numbers of `text` other than years, normalised ("1,500" -> "1500", "two" -> "2").
+    A duration in hours, days or weeks becomes its hours ("a 48-hour strike" and "for
+    two days" give the same figure)."""
     out = set()
+    for m in _DURATION.finditer(text):
+        n = m.group(1).lower()
+        out.add(f"h:{int(_WORD_NUMBERS.get(n, n)) * _HOURS[m.group(2).lower()]}")
+    text = _DURATION.sub(" ", text)
     for n in _LEAD_NUMBER.findall(text):
         n = n.replace(",", "")
         if not _YEAR.fullmatch(n):
