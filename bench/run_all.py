@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHES = ("clean_quality", "story_quality", "quote_quality", "date_quality", "scale")
+BENCHES = ("clean_quality", "story_quality", "corroboration_quality", "quote_quality", "date_quality", "scale")
 
 
 def command(name: str, scale_sizes: str | None = None) -> list[str]:

@@ -126,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     from rouge_score import rouge_scorer
 
     from generator.stories import extract, group
+    from generator.nlp.datelines import dateline_end
+    from generator.stories.extract.sentences import is_fragment
     from generator.nlp.analyze import analyze_articles
     from generator.config import Config
     from generator.records import Article
@@ -173,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     refs_checked = refs_ok = 0
     words_total = 0
     cards = cites = multi = 0
+    # Displayed lines that cannot stand alone, found automatically: unbalanced quote
+    # marks (a piece of a longer quote) or a dateline / wire prefix ("CITY (Agency) -").
+    standalone = Counter()
     story_of = {g.id: g for g in groups}
     t2 = time.perf_counter()
     for ci, (texts, ref) in enumerate(clusters):
@@ -198,6 +203,15 @@ def main(argv: list[str] | None = None) -> int:
             sc = scorer.score(ref, text)
             for key in ("rouge1", "rouge2", "rougeL"):
                 totals[name][key] += sc[key].fmeasure
+        by_fid = {f.id: f for f in story.facts}
+        shown = {"card": [f.text for f in story.facts],
+                 "key point": [by_fid[i.facts[0]].text for i in story.summary if i.facts and i.facts[0] in by_fid],
+                 "timeline": [by_fid[t.facts[0]].text for t in story.timeline if t.facts and t.facts[0] in by_fid]}
+        for what, texts_ in shown.items():
+            for text in texts_:
+                standalone[what] += 1
+                standalone[what, "quotes"] += is_fragment(text)
+                standalone[what, "dateline"] += dateline_end(text) > 0
         for fact in story.facts:
             cards += 1
             cites += len(fact.sources)
@@ -215,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:22s} {100 * t['rouge1'] / n:6.2f} {100 * t['rouge2'] / n:6.2f} {100 * t['rougeL'] / n:6.2f}")
     print(f"\nFact cards (true clusters): {cards} cards, {cites} cited excerpts, {multi} cards citing two or "
           f"more articles ({100 * multi / max(1, cards):.1f}%)")
+    print("\nLines that do not stand alone (automatic; true clusters): unbalanced quote marks / dateline prefix")
+    for what in ("card", "key point", "timeline"):
+        print(f"  {what + ' texts':16s} {standalone[what]:5d}: unbalanced quotes {standalone[what, 'quotes']:4d}, "
+              f"dateline prefix {standalone[what, 'dateline']:4d}")
     print(f"\nGrounding: {refs_ok}/{refs_checked} cited excerpts verbatim at their offsets "
           f"({100 * refs_ok / max(1, refs_checked):.1f}%)")
     print(f"\nTime: analyze {t_analyze:.0f}s, group {t_group:.1f}s, extract+baselines {time.perf_counter() - t2:.0f}s")

@@ -2,7 +2,18 @@
 returns Problems; only the CLI turns them into messages."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Control characters (ESC, BEL, CR, a line break, ...) from file names or content are
+# shown escaped: a message is one line and never drives the terminal.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` as one line for a terminal or log: control characters shown as `\\xNN`.
+    Every message the CLI prints and the site plugin logs goes through it."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass
@@ -20,6 +31,9 @@ class Problem:
     message: str
     line: int | None = None
     column: int | None = None
+    # True when the record was still used, changed as the message says (an input's id
+    # that another article holds is published with a suffix): reported, not skipped.
+    kept: bool = False
 
     def __str__(self) -> str:
         where = self.source
@@ -56,7 +70,13 @@ class MissingInputError(GeneratorError):
 
 
 class ContentError(GeneratorError):
-    """A YAML file under content/ is invalid."""
+    """A YAML file under content/ is invalid, or the content directory cannot be
+    written: the build stops before it changes anything. `problems` holds one
+    Problem per offending file when there are several."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = list(problems or [])
 
 
 class LockedError(GeneratorError):

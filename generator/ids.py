@@ -13,6 +13,26 @@ from typing import Generic, Hashable, Iterable, TypeVar
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _NON_WORD = re.compile(r"[^\w]+")
 _APOSTROPHES = re.compile(r"['\u2019`]")
+# Names Windows refuses for a file whatever its extension: content/articles/con.yml
+# could not be checked out there. Such a slug gets a suffix.
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                              *(f"lpt{i}" for i in range(10))})
+
+
+def _usable(slug: str) -> str:
+    return f"{slug}-id" if slug in WINDOWS_RESERVED else slug
+
+
+# What the schemas accept as an id (editors may write their own): one path component,
+# no slash, backslash, white space or control character, not starting with a dot.
+_VALID_ID = re.compile(r"[^/\\\s.\x00-\x1f\x7f][^/\\\s\x00-\x1f\x7f]{0,199}")
+
+
+def valid_id(value: object) -> bool:
+    """True when `value` can name a record file (`<kind>/<id>.yml`) inside content/
+    on every system: not a name Windows reserves (`con`, `nul.txt`, `COM1`)."""
+    return (isinstance(value, str) and _VALID_ID.fullmatch(value) is not None
+            and value.split(".")[0].lower() not in WINDOWS_RESERVED)
 
 
 def slugify(text: str | None, max_len: int | None = 60, *, fold_accents: bool = True, ascii_only: bool = True,
@@ -50,7 +70,7 @@ def slugify(text: str | None, max_len: int | None = 60, *, fold_accents: bool = 
                 slug = slug.strip("-")
     if max_words is not None:
         slug = "-".join(slug.split("-")[:max_words])
-    return slug or default
+    return _usable(slug) if slug else default
 
 
 def safe_id(text: str | None, max_len: int = 80) -> str:

@@ -15,7 +15,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 # mkdocs runs in a subprocess, from the project folder: PYTHONPATH makes its `digest` plugin
 # this checkout's code, not that of whichever copy of the package is installed.
-MKDOCS_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+# No repository: tests that want edit links set DIGEST_REPO_URL themselves.
+MKDOCS_ENV = {**{k: v for k, v in os.environ.items() if k not in ("DIGEST_REPO_URL", "DIGEST_EDIT_URI")},
+              "NO_MKDOCS_2_WARNING": "1",
               "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
 XSS = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
@@ -93,6 +95,10 @@ def entities() -> list[dict]:
     ]
 
 
+OUTLETS = {"Wire Service": {"name": "The Evening Wire", "url": "https://wire.example/"},
+           "Daily Planet": {"name": "Daily Planet", "url": None}}
+
+
 def write_content(content: Path) -> Path:
     recs = {"articles": [article("a-one", "Daily Planet", "Moscow offers to mediate", TEXT_A),
                          article("a-two", "Wire Service", "Russia ready to mediate", TEXT_B),
@@ -105,6 +111,8 @@ def write_content(content: Path) -> Path:
                 yaml.safe_dump(item, sort_keys=False, allow_unicode=True), encoding="utf-8")
     (content / "inbox").mkdir(exist_ok=True)
     (content / "inbox" / "raw.txt").write_text("not a page\n", encoding="utf-8")
+    # an editor named one outlet and gave its home page; the others keep their slugs
+    (content / "outlets.yml").write_text(yaml.safe_dump(OUTLETS, sort_keys=False), encoding="utf-8")
     return content
 
 

@@ -91,6 +91,41 @@ class SerialExecutor:
         self.close()
 
 
+def _watch_build(build_pid: int) -> None:
+    """In a worker: exit as soon as the build process is gone. A build killed with
+    SIGKILL runs no clean-up, and nothing else would end its workers (and, once they
+    are gone, the fork server and resource tracker that wait on them)."""
+    import select
+    import threading
+    import time
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(build_pid)   # readable once the process has ended
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while True:
+                time.sleep(1.0)
+                try:
+                    os.kill(build_pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-build", daemon=True).start()
+
+
+def _start_worker(build_pid: int, warm_up: Callable[[], Any] | None) -> None:
+    _watch_build(build_pid)
+    if warm_up is not None:
+        warm_up()
+
+
 class LocalExecutor(SerialExecutor):
     """N worker processes on this machine (concurrent.futures)."""
 
@@ -116,7 +151,8 @@ class LocalExecutor(SerialExecutor):
             ctx = multiprocessing.get_context("forkserver")
             if self._preload:
                 ctx.set_forkserver_preload(self._preload)
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=self._warm_up)
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_start_worker,
+                                             initargs=(os.getpid(), self._warm_up))
         return self._pool
 
     def map(self, fn: BatchFn, items: Iterable, batch_size: int = 32) -> Iterator:

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 from generator.build import cache as cache_mod
 from generator.build import executors
-from generator.content import journal, store
+from generator.content import journal, outlets as outlets_mod, store
 from generator.ingest import describe, read
 from generator.nlp import analyze
 from generator.stories import batch as story_batch
@@ -88,7 +88,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
             cache_mod.Cache(config.resolve(config.cache) if use_cache else None) as cache:
         fp = cache_mod.fingerprint(config)
 
-        articles, prepared_key = _prepare(paths, config, fp, cache, ex, report)
+        articles, prepared_key = _prepare(paths, config, fp, cache, ex, report, progress)
         progress("clean", len(articles), len(articles))
         clock.lap("read+clean")
         if not articles and report.problems:
@@ -122,6 +122,9 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         write_key = cache_mod.batch_key("w", fp, [
             str(content), prepared_key, [(a.id, keys[a.id], a.story) for a in articles],
             [(g.id, [keys[i] for i in g.article_ids]) for g in groups], [s.id for s in stories]])
+        # content/outlets.yml gets an entry for each new outlet slug (editors name them);
+        # before the write, so the state the write records includes it.
+        report.problems += outlets_mod.seed_outlets(content, (a.outlet for a in articles if a.outlet))[1]
         conflicts, problems = _write(content, articles, stories, entities, write_key, cache, report, ex, state)
         report.conflicts = conflicts
         # Edited files that could not be merged, generated records the store found
@@ -230,7 +233,7 @@ class _Clock:
 
 
 def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache, ex,
-             report: BuildReport) -> tuple[list[Article], str]:
+             report: BuildReport, progress: Progress = _quiet) -> tuple[list[Article], str]:
     """Read and clean+describe every input; (articles, cache key of the whole batch).
 
     The whole result comes from the cache when the inputs are exactly those of an
@@ -238,7 +241,8 @@ def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache,
     through `_cached_map`: on the executor, each result cached by the raw article's
     content hash and the extra key parts describe gives.
     """
-    raws = list(_collect_problems(read.read_inputs(paths, root=config.root), report.problems))
+    raws = list(_collect_problems(_counted(read.read_inputs(paths, root=config.root), progress),
+                                  report.problems))
     hashes = [r.content_hash or read.content_hash(r) for r in raws]
     key = cache_mod.batch_key("c", fp, hashes)
     hit = cache.get_many([key]).get(key)
@@ -324,6 +328,17 @@ def _group(articles: list[Article], analyses: dict[str, Analysis], previous: dic
     cache.put_many([(key, cache_mod.GroupingEntry(prev, _assignment_hash(produced), groups)),
                     (last_key, cache_mod.LastGrouping({a.id: keys[a.id] for a in articles}))])
     return groups
+
+
+def _counted(items: Iterable, progress: Progress, every: int = 1000) -> Iterator:
+    """`items`, reporting ("read", records so far, 0) every `every` of them (the total
+    is not known before a JSON Lines file is read to its end)."""
+    n = 0
+    for n, item in enumerate(items, 1):
+        if n % every == 0:
+            progress("read", n, 0)
+        yield item
+    progress("read", n, n)
 
 
 def _collect_problems(items: Iterable, problems: list[Problem]) -> Iterator:

@@ -11,6 +11,7 @@ from typing import Any
 
 from generator.content.journal import pending_changes
 from generator.content.loader import RecordFile, as_list, offsets_ok, read_record
+from generator.content.outlets import OUTLETS_FILE, read_outlets
 from generator.errors import ContentError, Problem
 
 FOLDERS = {"article": "articles", "story": "stories", "entity": "entities"}
@@ -100,6 +101,8 @@ def check_tree(content: Path) -> tuple[int, list[Problem]]:
     for kind in FOLDERS:
         for f in files[kind]:
             problems += f.resolved()
+    # content/outlets.yml (display names and home pages), checked against its schema
+    problems += read_outlets(content, str(content / OUTLETS_FILE))[1]
     return sum(len(fs) for fs in files.values()), problems
 
 

@@ -21,7 +21,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from generator.errors import LockedError
+from pathlib import PurePosixPath
+
+from generator.errors import ContentError, LockedError
 
 STAGING = ".staging"
 JOURNAL = "COMMIT"
@@ -170,6 +172,15 @@ def _apply(content: Path, journal: dict) -> list[str]:
     """Put the journal's files in place, but for groups the editor changed meanwhile
     (returned)."""
     staging = content / STAGING
+    # A journal left on disk is replayed by the next build: one naming a path outside
+    # the content directory (written by hand, or a folder since replaced by a symlink
+    # out of it) is refused whole, before any of its ops runs.
+    for src, dst, _group in journal["ops"]:
+        _inside(dst)
+        if src is not None:
+            _inside(src)
+    for folder in {os.path.dirname(op[1]) for op in journal["ops"]}:   # one check per folder
+        _inside(os.path.join(folder, "x"), content)
     changed = _changed_groups(content, journal)
     made: set[str] = set()   # one mkdir per folder, not per file (tens of thousands)
     for src, dst, group in journal["ops"]:
@@ -227,6 +238,7 @@ class Transaction:
     def write(self, rel: str, data: bytes, group: str | None = None, before: object = _UNGUARDED) -> None:
         """Stage `data` for `rel`. `before`: what `rel` held when the build read it (bytes,
         or None when absent); given, `rel` is not overwritten if it changed since."""
+        _inside(rel)
         name = f"{len(self.ops):07d}.yml"
         staged = self.staging / name
         if not self.staged:
@@ -237,6 +249,7 @@ class Transaction:
         self._op(name, rel, group, before)
 
     def delete(self, rel: str, group: str | None = None, before: object = _UNGUARDED) -> None:
+        _inside(rel)
         self._op(None, rel, group, before)
 
     def _op(self, name: str | None, rel: str, group: str | None, before: object) -> None:
@@ -252,10 +265,42 @@ class Transaction:
         # Staged files must be on disk before the journal that points at them: one
         # syncfs for the lot (an fsync per file costs ~10 ms each: minutes at 40,000 files).
         _sync_filesystem(self.staging)
+        # A folder the swap cannot write to must stop the build here, before the
+        # journal: after it, a half-applied swap would leave articles without stories.
+        self._check_writable()
         journal = {"ops": self.ops, "guards": self.guards, "index": self.index_rel}
         _write_new(self.staging / JOURNAL, json.dumps(journal).encode(), sync=True)
         self.left_to_editor = _apply(self.content, journal)
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+    def _check_writable(self) -> None:
+        for folder in sorted({os.path.dirname(os.path.join(self.content, op[1])) for op in self.ops}):
+            try:
+                os.makedirs(folder, exist_ok=True)
+                fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-check-")
+                os.close(fd)
+                os.unlink(probe)
+            except OSError as exc:
+                shutil.rmtree(self.staging, ignore_errors=True)
+                raise ContentError(f"{folder}: cannot write there ({exc.strerror or exc}); "
+                                   "nothing was changed") from None
+
+
+def _inside(rel: object, content: Path | None = None) -> None:
+    """Every path the journal writes or deletes stays inside the content directory:
+    `rel` is relative, without `..`, and (given `content`) its folder, symlinks
+    resolved, is inside `content`."""
+    ok = isinstance(rel, str) and bool(rel) and "\\" not in rel and "\x00" not in rel
+    if ok:
+        p = PurePosixPath(rel)
+        ok = not p.is_absolute() and ".." not in p.parts
+    if ok and content is not None:
+        root = os.path.realpath(content)
+        folder = os.path.realpath(os.path.join(root, os.path.dirname(rel)))
+        ok = folder == root or folder.startswith(root + os.sep)
+    if not ok:
+        raise ContentError(f"refusing to write outside the content directory: {rel!r} (nothing was changed)")
 
 
 def _sync_filesystem(folder: Path) -> None:

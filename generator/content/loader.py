@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from generator.content.schema import key_typos, message_of, schema_errors, typo_message
-from generator.content.yamlio import load_yaml, round_trip_yaml
+from generator.content.yamlio import load_yaml, round_trip_yaml, too_large
 from generator.errors import Problem
 
 
@@ -68,6 +68,11 @@ class RecordFile:
     problems: list[tuple[list[Any], str, bool]] = field(default_factory=list)
     fatal: Problem | None = None
     schema_errors: int = 0
+    # Citations (`sources[n]` of a card) that fail the schema on their own, such as a
+    # negative offset: an error in `check`, but the site drops only that citation
+    # rather than the whole story.
+    bad_citations: set[tuple] = field(default_factory=set)
+    citation_problems: list[int] = field(default_factory=list)   # indexes into problems
 
     def add(self, path: list[Any], message: str, at_key: bool = False) -> None:
         self.problems.append((path, message, at_key))
@@ -77,15 +82,37 @@ class RecordFile:
             return [self.fatal]
         loc = Locator(self.text)
         out = []
-        for path, message, at_key in self.problems:
+        for n, (path, message, at_key) in enumerate(self.problems):
             line, col = loc.position(path, at_key)
-            out.append(Problem(self.shown, message, line, col))
+            out.append(Problem(self.shown, message, line, col, kept=n in self.citation_problems))
         return out
+
+
+def _citation_of(path: tuple) -> tuple | None:
+    """The path of the citation (`(..., "sources", n)`) a schema error lies in, if any."""
+    for n in range(len(path) - 1):
+        if path[n] == "sources" and isinstance(path[n + 1], int):
+            return tuple(path[:n + 2])
+    return None
+
+
+def _without_citations(data: Any, bad: set[tuple], here: tuple = ()) -> Any:
+    """A copy of `data` without the citations at the paths in `bad`."""
+    if isinstance(data, dict):
+        return {k: _without_citations(v, bad, here + (k,)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_without_citations(v, bad, here + (n,)) for n, v in enumerate(data) if here + (n,) not in bad]
+    return data
 
 
 def read_record(path: Path, kind: str, shown: str | None = None, source: Path | None = None) -> RecordFile:
     f = RecordFile(Path(path), shown or str(path), kind)
     try:
+        # the size first: a huge file is refused before it is read into memory
+        oversize = too_large(Path(source or path).stat().st_size)
+        if oversize:
+            f.fatal = Problem(f.shown, oversize, 1, 1)
+            return f
         f.text = Path(source or path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         f.fatal = Problem(f.shown, f"cannot read: {exc}", 1, 1)
@@ -104,8 +131,13 @@ def read_record(path: Path, kind: str, shown: str | None = None, source: Path | 
         if error.validator == "additionalProperties" and isinstance(error.instance, dict) and all(
                 (where, k) in typed for k in error.instance if k not in error.schema.get("properties", {})):
             continue
+        citation = _citation_of(where)
+        if citation is not None and f.kind == "story":
+            f.bad_citations.add(citation)
+            f.citation_problems.append(len(f.problems))
+        else:
+            f.schema_errors += 1
         f.add(*message_of(error))
-        f.schema_errors += 1
     _local_checks(f)
     return f
 
@@ -200,4 +232,7 @@ def load_record(path: Path, kind: str) -> tuple[dict | None, list[Problem]]:
     """
     f = read_record(Path(path), kind)
     problems = f.resolved()
-    return (None if f.fatal or f.schema_errors else f.data), problems
+    if f.fatal or f.schema_errors:
+        return None, problems
+    # the problems marked `kept` are citations left out of the data returned
+    return (_without_citations(f.data, f.bad_citations) if f.bad_citations else f.data), problems

@@ -61,15 +61,20 @@ def _compile(node: dict, root: dict):
     if "items" in node:
         item = _compile(node["items"], root)
         checks.append(lambda v: not isinstance(v, list) or all(item(x) for x in v))
-    if "required" in node or "properties" in node:
+    if "required" in node or "properties" in node or isinstance(node.get("additionalProperties"), dict):
         required = node.get("required", [])
         props = {k: _compile(sub, root) for k, sub in node.get("properties", {}).items()}
         closed = node.get("additionalProperties") is False
+        extra = node.get("additionalProperties")
+        # a schema for the other keys (a mapping keyed by name, such as the outlets file)
+        other = _compile(extra, root) if isinstance(extra, dict) else None
 
         def mapping(v):
             if not isinstance(v, dict):
                 return True
             if any(k not in v for k in required) or (closed and any(k not in props for k in v)):
+                return False
+            if other is not None and not all(other(x) for k, x in v.items() if k not in props):
                 return False
             return all(props[k](x) for k, x in v.items() if k in props)
         checks.append(mapping)
@@ -131,8 +136,9 @@ def message_of(error) -> tuple[list[Any], str, bool]:
         return path, (f"{_where(path)}: should be one of {', '.join(map(str, error.validator_value))}, "
                       f"found {_found(error.instance)}"), False
     if v == "pattern":
-        what = "an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)" if "[0-9]{4}" in error.validator_value \
-            else "an id (no spaces or slashes, not starting with a dot)"
+        what = ("an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)" if "[0-9]{4}" in error.validator_value
+                else "an http:// or https:// address" if "https?" in error.validator_value
+                else "an id (no spaces or slashes, not starting with a dot)")
         return path, f"{_where(path)}: should be {what}, found {_found(error.instance)}", False
     if v == "anyOf":
         subs = [e for e in error.context if e.schema.get("type") != "null"]

@@ -44,7 +44,8 @@ from generator.content.merge import merge_file
 from generator.content.reanchor import reanchor_story
 from generator.content.schema import schema_problems
 from generator.content.yamlio import dump_yaml, load_yaml
-from generator.errors import Problem
+from generator.errors import ContentError, Problem
+from generator.ids import valid_id
 from generator.records import Article, Entity, Story
 
 log = logging.getLogger(__name__)
@@ -115,12 +116,24 @@ def previous_assignment(content: Path) -> dict[str, str]:
 
 
 def assignment_of(content: Path, article_ids: Iterable[str]) -> dict[str, str]:
-    """article id -> the `story:` its file on disk names, for the given articles."""
+    """article id -> the `story:` its file on disk names, for the given articles.
+
+    The story id becomes a file name (stories/<id>.yml): an editor's value that is not
+    a valid id (`../../x`, `a/b`) is a ContentError naming each such file, raised
+    before the build changes anything."""
     out: dict[str, str] = {}
+    bad: list[Problem] = []
     for rid in article_ids:
         story = _top_level_value(Path(content) / "articles" / f"{rid}.yml", "story")
-        if story:
+        if story and not valid_id(story):
+            bad.append(Problem(f"articles/{rid}.yml", f"story: {story!r} is not a valid story id "
+                                                      "(one name, no slash, not starting with a dot, "
+                                                      "not a name Windows reserves such as con or nul)"))
+        elif story:
             out[rid] = story
+    if bad:
+        raise ContentError(f"{len(bad)} article file(s) name an invalid story; fix them and build again "
+                           "(nothing was changed)", bad)
     return out
 
 

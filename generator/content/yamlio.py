@@ -17,13 +17,21 @@ import yaml
 # is imported here at start-up rather than lazily.
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, LiteralScalarString,
                                       SingleQuotedScalarString)
 
 
 # ---------------------------------------------------------------- fast dump and load
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """Deterministic, readable output: block style, multi-line text as `|` blocks."""
+    """Deterministic, readable output: block style, multi-line text as `|` blocks.
+    Never an anchor and alias (content files refuse them, see FastLoader): a value
+    held twice is written out twice."""
+
+    def ignore_aliases(self, data):
+        return True
 
 
 def _represent_str(dumper, value: str):
@@ -37,7 +45,34 @@ _Dumper.add_representer(str, _represent_str)
 
 
 class FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe loader that keeps dates as the strings editors typed (records hold ISO strings)."""
+    """Safe loader that keeps dates as the strings editors typed (records hold ISO strings).
+
+    Content files are plain data, so two things YAML allows are errors here, reported
+    at their line and column: an alias (`*name`) of a list or mapping, which a few
+    hundred bytes can nest into billions of items ("billion laughs": every consumer
+    that walks the tree, the schema check, the site, the merge, would blow up), and a
+    key given twice in one mapping (PyYAML would silently keep the last one).
+    """
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects and isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases (*name) of lists or mappings are not allowed in content files",
+                node.start_mark)
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = (key_node.tag, key_node.value)
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"duplicate key '{key_node.value}' (first given at line "
+                                        f"{seen[key].line + 1})", key_node.start_mark)
+                    seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
 
 
 FastLoader.yaml_implicit_resolvers = {
@@ -96,13 +131,56 @@ def _node(value, seen: set):
     return None  # floats, dates and the rest: PyYAML's representer knows their spelling
 
 
+# The largest content file read. An article holds at most a 2 MB input's text (8 MB for
+# a page, before extraction) plus its metadata, and a story of a few hundred articles
+# stays far below this; anything larger is not a file the generator wrote, and parsing
+# it would hold many times its size in memory in every consumer.
+MAX_CONTENT_CHARS = 32 * 1024 * 1024
+
+
+def too_large(text: str | bytes | int) -> str | None:
+    """The message for a content file (its text, or its size) over the limit, else None."""
+    size = text if isinstance(text, int) else len(text)
+    if size <= MAX_CONTENT_CHARS:
+        return None
+    return (f"file is {size / (1024 * 1024):.1f} MB, more than the "
+            f"{MAX_CONTENT_CHARS / (1024 * 1024):g} MB a content file may hold (not read)")
+
+
 def load_yaml(text: str | bytes):
+    message = too_large(text)
+    if message:
+        raise yaml.YAMLError(message)
     return yaml.load(text, Loader=FastLoader)
 
 
 # ---------------------------------------------------------------- round trip (ruamel.yaml)
+class _NoAliasComposer(Composer):
+    """ruamel's composer, refusing aliases of lists and mappings (see FastLoader)."""
+
+    def compose_node(self, parent, index):
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            if not isinstance(self.anchors.get(event.anchor), ScalarNode):
+                raise ComposerError(None, None, "aliases (*name) of lists or mappings are not allowed "
+                                                "in content files", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _BoundedYAML(YAML):
+    """ruamel's YAML refusing a text over the content size limit (see load_yaml)."""
+
+    def load(self, stream):
+        message = too_large(stream) if isinstance(stream, (str, bytes)) else None
+        if message:
+            raise ComposerError(None, None, message, None)
+        return super().load(stream)
+
+
 def round_trip_yaml() -> YAML:
-    y = YAML(typ="rt")
+    y = _BoundedYAML(typ="rt")
+    y.Composer = _NoAliasComposer
+    y.representer.ignore_aliases = lambda data: True   # never write what we refuse to read
     y.width = 1 << 30               # same no-folding policy as dump_yaml
     y.allow_unicode = True
     y.preserve_quotes = True

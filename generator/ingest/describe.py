@@ -26,12 +26,13 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from generator.ingest import clean
+from generator.nlp.datelines import dateline_match
 from generator.config import CleanSettings
 from generator.errors import InputError, Problem
 from generator.ids import safe_id, slugify, unique_ids
@@ -53,20 +54,6 @@ _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s*({_MONTH})(?:,?\
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
-# A dateline opens the first paragraph: PLACE[, Mon DD[, YYYY]] [(Outlet)] -|–|—, or just (Outlet) -.
-_PLACE = r"[A-Z][A-Za-z.'\u2019-]*(?:\s+[A-Z][A-Za-z.'\u2019-]*){0,3}"
-# a region after the place: "PORTLAND, Ore.", "HAUPPAUGE, N.Y.", "VANCOUVER, British Columbia"
-_REGION = r"(?:,\s*[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)?)?"
-_CAPS_PLACE = r"[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+){0,3}"
-_OUTLET = r"\((?P<outlet>[^()\n]{2,40})\)"
-_DASH = r"(?P<dash>[-\u2013\u2014:]+)"
-_DATELINES = [re.compile(rx) for rx in (
-    rf"^(?P<place>{_PLACE}{_REGION})\s*,\s*(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?)\s*(?:{_OUTLET}\s*)?{_DASH}?\s*",
-    rf"^(?P<place>{_CAPS_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}?\s*",
-    rf"^(?P<place>{_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}\s*",
-    rf"^(?P<place>{_CAPS_PLACE})\s*{_DASH}\s*",
-    rf"^{_OUTLET}\s*{_DASH}\s*",
-)]
 _SIGN_OFF = re.compile(r"\(([^()]+)\)\W*$")
 # Hosts that show up as links in any article (sharing, video, short links): never the outlet.
 SHARED_HOSTS = {"twitter", "t", "x", "facebook", "fb", "youtube", "youtu", "instagram", "linkedin",
@@ -239,7 +226,13 @@ def finish(raws: list[RawArticle], done: list) -> Iterator[Article | Problem]:
     dateline dates from the other articles, unique ids, Article records."""
     ok = [(raw, d) for raw, d in zip(raws, done) if not isinstance(d, Problem)]
     infer_missing_years([d[0] for _, d in ok])
-    ids = iter(unique_ids([article_id(raw, d[0], d[1]) for raw, d in ok]))
+    wanted = [article_id(raw, d[0], d[1]) for raw, d in ok]
+    wanted, renamed = _settle_given_ids([raw for raw, _ in ok], wanted)
+    final = unique_ids(wanted)
+    ids = iter(final)
+    for n, (raw, taken, others) in renamed.items():
+        yield Problem(raw.source_file, f"article id {taken!r} given here is also the id of {', '.join(others)}; "
+                      f"this record is published as {final[n]!r} instead", raw.line, kept=True)
     for raw, d in zip(raws, done):
         if isinstance(d, Problem):
             yield d
@@ -249,6 +242,36 @@ def finish(raws: list[RawArticle], done: list) -> Iterator[Article | Problem]:
                       published=meta.published, published_inferred=meta.published_inferred,
                       dateline=meta.dateline, byline=meta.byline, credits=meta.credits, text=text,
                       removed=removed, url=raw.url)
+
+
+def _settle_given_ids(raws: list[RawArticle], wanted: list[str]) -> tuple[list[str], dict[int, tuple]]:
+    """Ids for the articles when an id given by an input (a JSON line's "id") is also
+    wanted by another article: (ids, {index: (raw, its id, the other files wanting it)}).
+
+    Whichever file is read first must not decide who gets the id, or a record could take
+    over another article's id, URL and story just by sorting earlier. So an id given by
+    an input never wins a collision: it gets a suffix made from its own file and line
+    ("report-2" in feed.jsonl line 3 -> "report-2-feed-3"), and the article whose id was
+    derived from its outlet and headline keeps its id. Two derived ids that are equal (the
+    same outlet and headline) keep the usual "-2" of `unique_ids`.
+    """
+    holders: dict[str, list[int]] = {}
+    for n, i in enumerate(wanted):
+        holders.setdefault(i, []).append(n)
+    out = list(wanted)
+    renamed: dict[int, tuple] = {}
+    for i, ns in holders.items():
+        given = [n for n in ns if safe_id(raws[n].id)]
+        if len(ns) < 2 or not given:
+            continue
+        for n in given:
+            raw = raws[n]
+            stem = PurePosixPath(raw.source_file).name.split(".")[0]
+            out[n] = slugify(f"{i}-{stem}-{raw.line}" if raw.line else f"{i}-{stem}", None)
+            others = sorted({raws[m].source_file + (f":{raws[m].line}" if raws[m].line else "")
+                             for m in ns if m != n})
+            renamed[n] = (raw, i, others)
+    return out, renamed
 
 
 def group_of(raw: RawArticle, described) -> str:
@@ -345,20 +368,9 @@ def pick_headline(lines: list[clean.Line], title: str | None) -> str | None:
     return None
 
 
-def _dateline_match(para: str):
-    """The regex match of a dateline opening the paragraph (followed by text), or None."""
-    for rx in _DATELINES:
-        m = rx.match(para)
-        if m:
-            rest = para[m.end():]
-            if rest[:1].isalnum() or rest[:1] in "\"\u201c'\u2018":
-                return m
-    return None
-
-
 def parse_dateline(para: str) -> tuple[str | None, str | None, str | None]:
     """(place, outlet, date text) of a dateline opening the paragraph, Nones when there is none."""
-    m = _dateline_match(para)
+    m = dateline_match(para)
     if not m:
         return None, None, None
     groups = m.groupdict()
@@ -370,7 +382,7 @@ def parse_dateline(para: str) -> tuple[str | None, str | None, str | None]:
 
 def without_dateline(para: str) -> str:
     """The paragraph after its dateline ("BERLIN (dpa) - The council..." -> "The council...")."""
-    m = _dateline_match(para)
+    m = dateline_match(para)
     return para[m.end():] if m else para
 
 
@@ -457,8 +469,31 @@ def normalise_input_date(value: str | None) -> str | None:
     return None
 
 
+# An input's own `published` must be a real date in this range: "2024-13-45" or
+# "0000-00-00" is an error in that record, and year 9999 leaves no room for date arithmetic.
+PUBLISHED_YEARS = (1000, 2999)
+
+
+def _check_published(value: str) -> str | None:
+    """Why an ISO-shaped `published` value is not a date, or None when it is one."""
+    try:
+        if len(value) == 4:
+            year = int(value)
+        elif len(value) == 7:
+            year = date.fromisoformat(value + "-01").year
+        else:
+            year = datetime.fromisoformat(value.replace("Z", "+00:00")).year
+    except ValueError as exc:
+        return str(exc)
+    lo, hi = PUBLISHED_YEARS
+    return None if lo <= year <= hi else f"year outside {lo}..{hi}"
+
+
 def set_published(meta: Meta, raw: RawArticle, lines: list[clean.Line], dateline_date: str | None) -> None:
     given = normalise_input_date(raw.published)
+    why = _check_published(given) if given else None
+    if why:
+        raise InputError(raw.source_file, f"'published' is not a valid date: {raw.published!r} ({why})", raw.line)
     if given:
         meta.published = given
         return
@@ -532,7 +567,10 @@ def infer_missing_years(metas: list[Meta], window_days: int = 45) -> None:
     for m in metas:
         if m.published and not m.published_inferred and re.match(r"\d{4}-\d{2}-\d{2}", m.published):
             y, mo, d = (int(x) for x in m.published[:10].split("-"))
-            batch.append(date(y, mo, d))
+            try:  # set_published refuses bad dates; this batch step must never fail on one
+                batch.append(date(y, mo, d))
+            except ValueError:
+                continue
     for m in metas:
         if not m.pending_date:
             continue

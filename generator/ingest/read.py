@@ -65,7 +65,8 @@ def _walk(directory: Path) -> list[Path]:
         rel = p.relative_to(directory).parts
         if any(part.startswith(".") for part in rel):
             continue
-        if p.is_file() and _format_of(p):
+        # a symlinked file is listed so that read_file refuses it with one line
+        if _format_of(p) and (p.is_symlink() or p.is_file()):
             found.append(p)
     return sorted(found, key=lambda p: p.relative_to(directory).as_posix())
 
@@ -85,7 +86,8 @@ def display_path(path: Path, root: Path | None) -> str:
     """The path as recorded in `source_file`: relative to root when under it, posix slashes."""
     if root is not None:
         try:
-            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+            # the parent resolved, not the file: a symlink is shown where it is, not its target
+            return (path.parent.resolve() / path.name).relative_to(Path(root).resolve()).as_posix()
         except ValueError:
             pass
     return path.as_posix()
@@ -98,6 +100,9 @@ def read_file(path: Path, root: Path | None = None) -> Iterator[RawArticle | Pro
     try:
         if fmt is None:
             raise InputError(shown, f"unsupported file type (expected one of {', '.join(SUFFIXES)})")
+        if path.is_symlink():
+            # following it would publish whatever it points at (/etc/hostname, a key, ...)
+            raise InputError(shown, "symbolic link, not followed; copy the file into the inputs instead")
         if not path.exists():
             raise InputError(shown, "no such file")
         if fmt == "jsonl":
@@ -168,6 +173,18 @@ def _reject_binary(text: str, shown: str, line: int | None = None) -> None:
     control = len(_CONTROL.findall(text))
     if text and control / len(text) > MAX_CONTROL_SHARE:
         raise InputError(shown, f"binary data, not text ({control} control characters)", line)
+
+
+# JSON's "\ud800" escapes decode to lone surrogates: not Unicode text, they cannot be
+# written as UTF-8 (hashing, the cache and the YAML output would all fail on them).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _reject_surrogates(value: str, key: str, shown: str, line: int | None = None) -> None:
+    m = _SURROGATE.search(value)
+    if m:
+        raise InputError(shown, f"'{key}' holds a lone surrogate (\\u{ord(m.group()):04x} at character "
+                                f"{m.start()}), not valid Unicode text", line)
 
 
 def _require_text(text: str, shown: str, line: int | None = None) -> None:
@@ -301,6 +318,7 @@ def _jsonl_record(chunk: bytes, shown: str, number: int) -> RawArticle:
         raise InputError(shown, f"'text' must be a string, got {type(text).__name__}", number)
     _require_text(text, shown, number)
     _reject_binary(text, shown, number)
+    _reject_surrogates(text, "text", shown, number)
     extra = {}
     for key in JSONL_FIELDS:
         value = obj.get(key)
@@ -308,5 +326,7 @@ def _jsonl_record(chunk: bytes, shown: str, number: int) -> RawArticle:
             continue
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise InputError(shown, f"'{key}' must be a string, got {type(value).__name__}", number)
+        if isinstance(value, str):
+            _reject_surrogates(value, key, shown, number)
         extra[key] = str(value).strip() or None
     return RawArticle(source_file=shown, text=text, format="jsonl", line=number, **extra)

@@ -89,7 +89,7 @@ _FUTURE_HEADS = {"plan", "plans", "planned", "planning", "expect", "expects", "e
                  "hopes", "want", "wants", "going", "prepared", "ready", "agreed", "promised", "vowed"}
 
 
-def _tense_from_doc(doc, start: int) -> str | None:
+def _tense_from_doc(doc, start: int, length: int) -> str | None:
     """'past' / 'future' / None from the clause the date belongs to.
 
     Only the first verb above the date counts (never the reporting verb of a
@@ -98,7 +98,8 @@ def _tense_from_doc(doc, start: int) -> str | None:
     """
     if doc is None:
         return None
-    span = doc.char_span(start, min(start + 1, len(doc.text)), alignment_mode="expand")
+    # `length` is len(doc.text), given: Doc.text joins every token anew on each call
+    span = doc.char_span(start, min(start + 1, length), alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
     tok = span[0]
@@ -128,12 +129,30 @@ def _tense_from_doc(doc, start: int) -> str | None:
     return None
 
 
+# How far around a date _tense looks for the ends of its sentence: every date costs at
+# most this much, so a text of one huge line (no full stop, no line break) stays linear.
+SENTENCE_REACH = 1000
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence holding text[start:end]: from after the last '.' or line break before
+    it to the next one after it, each looked for within SENTENCE_REACH characters."""
+    lo = max(0, start - SENTENCE_REACH)
+    dot = text.rfind(".", lo, start)
+    brk = text.rfind("\n", dot + 1 if dot >= 0 else lo, start)
+    s = brk + 1 if brk >= 0 else dot + 1 if dot >= 0 else lo
+    hi = min(len(text), end + SENTENCE_REACH)
+    dot = text.find(".", end, hi)
+    brk = text.find("\n", end, dot if dot >= 0 else hi)
+    e = brk if brk >= 0 else dot if dot >= 0 else hi
+    return s, e
+
+
 def _tense(text: str, start: int, end: int, doc) -> str | None:
-    t = _tense_from_doc(doc, start)
+    t = _tense_from_doc(doc, start, len(text))
     if t:
         return t
-    s = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
-    e = min([i for i in (text.find(".", end), text.find("\n", end)) if i >= 0] or [len(text)])
+    s, e = _sentence_around(text, start, end)
     sentence = text[s:e]
     if _FUTURE.search(sentence):
         return "future"
@@ -204,6 +223,15 @@ def _add_months(d: date, n: int) -> date:
 
 
 def _resolve(kind: str, m: re.Match, text: str, pub: date | None, doc) -> str | None:
+    """The ISO value of one date expression; None when it cannot be resolved, also when
+    the arithmetic leaves the calendar (a weekday before 0001-01-01, a year after 9999)."""
+    try:
+        return _resolve_value(kind, m, text, pub, doc)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _resolve_value(kind: str, m: re.Match, text: str, pub: date | None, doc) -> str | None:
     g = m.groupdict()
     if kind == "iso":
         try:
@@ -294,34 +322,55 @@ def _trim(text: str, a: int, b: int, kind: str, m: re.Match) -> tuple[int, int]:
     return a, b
 
 
+def _first_match(pat: re.Pattern, text: str, start: int, end: int) -> re.Match | None:
+    """pat.search(text, start) when that match starts before `end`, else None, without
+    scanning the rest of the text: the match tried at each position in turn is what
+    search finds, and the whole text stays visible to look-arounds ("1999 troops")."""
+    for pos in range(start, end):
+        m = pat.match(text, pos)
+        if m:
+            return m
+    return None
+
+
 def find_dates(text: str, published: str | None, doc=None) -> list[DateMention]:
-    """Every date expression in `text`, resolved to ISO with the precision known."""
+    """Every date expression in `text`, resolved to ISO with the precision known.
+
+    Linear in the text: characters already claimed by a date are marked in `taken`
+    (one byte each), so no match is compared with every earlier one, and a spaCy
+    DATE entity is searched within its own span only."""
     pub = parse_published(published)
     found: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))
+
+    def free(a: int, b: int) -> bool:
+        return taken.find(1, a, b) < 0
+
+    def take(a: int, b: int) -> None:
+        taken[a:b] = b"\x01" * (b - a)
+
     for kind, pat in PATTERNS:
         for m in pat.finditer(text):
             a, b = _trim(text, m.start(), m.end(), kind, m)
-            if any(a < y and x < b for x, y in taken):
+            if not free(a, b):
                 continue  # an earlier, more specific pattern already has these words
             value = _resolve(kind, m, text, pub, doc)
-            taken.append((a, b))
+            take(a, b)
             if value:
                 found.append((a, b, value))
     if doc is not None:
         # spaCy DATE entities our patterns missed: resolve the date words inside them.
         for ent in doc.ents:
-            if ent.label_ != "DATE" or any(ent.start_char < y and x < ent.end_char for x, y in taken):
+            if ent.label_ != "DATE" or not free(ent.start_char, ent.end_char):
                 continue
             for kind, pat in PATTERNS:
-                # Search on past the entity so look-aheads ("1999 troops") still see the text.
-                m = pat.search(text, ent.start_char)
-                if m and m.start() < ent.end_char and m.end() <= ent.end_char:
+                m = _first_match(pat, text, ent.start_char, ent.end_char)
+                if m and m.end() <= ent.end_char:
                     value = _resolve(kind, m, text, pub, doc)
                     if value:
                         a, b = _trim(text, m.start(), m.end(), kind, m)
                         found.append((a, b, value))
-                        taken.append((a, b))
+                        take(a, b)
                     break
     found.sort()
     return [DateMention(text=text[a:b], value=v, start=a, end=b) for a, b, v in found]

@@ -21,6 +21,7 @@ kept with `speaker_name=None`.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from generator.nlp import lexicon
@@ -96,8 +97,14 @@ def _double_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _single_spans(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     spans = []
     open_at = None
+    # positions in or next to a double-quoted span, marked once (not every span per character)
+    blocked = bytearray(end - start)
+    for a, b in taken:
+        lo, hi = max(a - 2, start), min(b + 1, end - 1)
+        if hi >= lo:
+            blocked[lo - start:hi - start + 1] = b"\x01" * (hi - lo + 1)
     for i in range(start, end):
-        if any(a - 2 <= i <= b + 1 for a, b in taken):
+        if blocked[i - start]:
             continue
         ch = text[i]
         prev = text[i - 1] if i > start else " "
@@ -209,7 +216,7 @@ def _name_span(token) -> tuple[int, int, bool]:
             orgname = run[-1].text.lower() in ORG_HEADS or run[-1].text.isupper() or len(run) == 1
             exact_place = last is not None and (last.label_ in ("GPE", "NORP", "LOC", "FAC")
                                                 or (last.label_ == "ORG" and orgname)) \
-                and re.sub(r"^the\s+", "", last.text, flags=re.I) == token.doc.text[run[0].idx:run[-1].idx + len(run[-1].text)]
+                and re.sub(r"^the\s+", "", last.text, flags=re.I) == token.doc[run[0].i:run[-1].i + 1].text
             person = not exact_place
             return run[0].idx, run[-1].idx + len(run[-1].text), person
     toks = [t for t in phrase if t.i <= max(token.i, phrase[0].i)] if orgish else phrase
@@ -256,6 +263,12 @@ class _Context:
                 owner = self._owner(tok)
                 if owner:
                     self.statements.append((tok.idx, owner))
+        # Looked up per quote by position (bisect), never scanned whole per quote.
+        self.statement_at = [pos for pos, _ in self.statements]
+        self.persons = [e for e in doc.ents if e.label_ == "PERSON"]
+        self.person_ends = [e.end_char for e in self.persons]
+        self.sents: list | None = None       # on first use: doc.sents needs a parse
+        self.sent_ends: list[int] = []
 
     def _owner(self, noun):
         for child in noun.children:
@@ -268,17 +281,29 @@ class _Context:
         return None
 
     def statement_owner(self, before: int):
-        found = [o for pos, o in self.statements if pos < before]
-        return found[-1] if found else None
+        n = bisect.bisect_left(self.statement_at, before)
+        return self.statements[n - 1][1] if n else None
 
     def last_person_before(self, pos: int):
         if self.last_person and self.last_person[1] < pos:
             return self.last_person
-        persons = [e for e in self.doc.ents if e.label_ == "PERSON" and e.end_char <= pos]
-        if persons:
-            e = persons[-1]
+        n = bisect.bisect_right(self.person_ends, pos)
+        if n:
+            e = self.persons[n - 1]
             return e.text, e.start_char, e.end_char
         return None
+
+    def sentences_around(self, q_start: int, q_end: int) -> list:
+        """The sentences with end_char >= q_start - 1 and start_char <= q_end + 1."""
+        if self.sents is None:
+            self.sents = list(self.doc.sents)
+            self.sent_ends = [s.end_char for s in self.sents]
+        out = []
+        i = bisect.bisect_left(self.sent_ends, q_start - 1)
+        while i < len(self.sents) and self.sents[i].start_char <= q_end + 1:
+            out.append(self.sents[i])
+            i += 1
+        return out
 
 
 def _speaker_from_token(subj, ctx: _Context, q_start: int):
@@ -334,12 +359,9 @@ def _tokens_in(doc, a: int, b: int):
     return [t for t in doc if a <= t.idx < b]
 
 
-def _frame(doc, q_start: int, q_end: int):
+def _frame(doc, text: str, q_start: int, q_end: int, ctx: _Context):
     """Tokens of the sentences holding the opening and closing marks."""
-    sents = []
-    for sent in doc.sents:
-        if sent.end_char >= q_start - 1 and sent.start_char <= q_end + 1:
-            sents.append(sent)
+    sents = ctx.sentences_around(q_start, q_end)
     toks = [t for s in sents for t in s]
     # A quote that closes a sentence is often attributed in the next short one
     # ('"...." he said.' parsed as two sentences).
@@ -349,19 +371,27 @@ def _frame(doc, q_start: int, q_end: int):
             nxt = doc[last.end].sent
             toks += [t for t in nxt][:8]
     # Attribution never crosses a paragraph (headlines glued to the body by spaCy).
-    text = doc.text
+    # (`text` is doc.text, passed in: Doc.text joins every token anew on each call.)
     p_start = text.rfind("\n", 0, q_start) + 1
     p_end = text.find("\n", q_end)
     p_end = len(text) if p_end < 0 else p_end
-    before = text[:p_start].rstrip()
-    if before.endswith(":") and not text[p_start:q_start].strip(" \"“'‘"):
+    before = _rstrip_end(text, p_start)  # len(text[:p_start].rstrip()), without the copy
+    if before and text[before - 1] == ":" and not text[p_start:q_start].strip(" \"“'‘"):
         # 'Smith said:' closing the paragraph before a quote that opens the next one.
-        colon_sent = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+        colon_sent = doc.char_span(before - 1, before, alignment_mode="expand")
         if colon_sent is not None:
             sent = colon_sent[0].sent
             toks = [t for t in sent] + toks
             p_start = min(p_start, sent.start_char)
     return [t for t in toks if p_start <= t.idx < p_end]
+
+
+def _rstrip_end(text: str, end: int, chars: str | None = None) -> int:
+    """len(text[:end].rstrip(chars)) without copying the text before `end`."""
+    end = min(len(text), end if end >= 0 else max(0, len(text) + end))
+    while end > 0 and (text[end - 1] in chars if chars is not None else text[end - 1].isspace()):
+        end -= 1
+    return end
 
 
 def _name_shaped(name: str) -> bool:
@@ -371,7 +401,7 @@ def _name_shaped(name: str) -> bool:
 
 def _attribute(doc, text, q_start, q_end, ctx: _Context):
     """(speaker tuple or None, cue or None, clearly_attributed)."""
-    frame = _frame(doc, q_start, q_end)
+    frame = _frame(doc, text, q_start, q_end, ctx)
     outside = [t for t in frame if not (q_start - 1 <= t.idx < q_end + 1)]
     verbs = [t for t in outside if t.text.lower() in REPORTING and t.pos_ in ("VERB", "AUX", "NOUN")
              or (t.text.lower() in REPORTING and t.dep_ in ("ROOT", "conj", "parataxis", "ccomp", "advcl", "relcl"))]
@@ -430,7 +460,7 @@ def _whole_paragraph(text: str, a: int, b: int) -> bool:
 
 def _in_previous_paragraph(text: str, last: QuoteMention, para: int) -> bool:
     """The quote `last` is in the paragraph just before the one starting after `para`."""
-    prev_end = len(text[:para].rstrip("\n"))
+    prev_end = _rstrip_end(text, para, "\n")
     prev_start = text.rfind("\n", 0, prev_end) + 1
     return prev_start <= last.start < para
 

@@ -26,6 +26,7 @@ class SiteData:
     stories: dict[str, Story] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> yaml path
+    outlets: dict[str, dict] = field(default_factory=dict)  # slug -> {name, url} (content/outlets.yml)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -48,9 +49,12 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
         for path in sorted((Path(content) / folder).glob("*.yml")):
             shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)
             data, problems = load_record(path, kind)
+            # a citation that fails the schema (a negative offset) is left out, not the card
+            usable = data is not None and all(p.kept for p in problems)
             for p in problems:
-                site.problems.append(Problem(shown, f"{p.message} (card skipped)", p.line or 1, p.column))
-            if data is None or problems:
+                what = "citation skipped" if usable else "card skipped"
+                site.problems.append(Problem(shown, f"{p.message} ({what})", p.line or 1, p.column))
+            if not usable:
                 continue
             if data.get("hidden") is True:
                 continue
@@ -70,6 +74,11 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
                 continue
             target[rid] = record
             site.sources[(kind, rid)] = shown
+    from generator.content.outlets import OUTLETS_FILE, read_outlets
+    path = Path(content) / OUTLETS_FILE
+    shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)
+    site.outlets, problems = read_outlets(Path(content), shown)
+    site.problems += [Problem(p.source, f"{p.message} (outlet names not used)", p.line, p.column) for p in problems]
     return site
 
 

@@ -5,7 +5,8 @@ not MkDocs-specific lives in load.py, urls.py, pages.py and feeds.py, so the sit
 move to another renderer without touching them.
 
 - on_config: reads the `site` section of site_config.yml and sets MkDocs' site_name and
-  site_description from its title and description, so they are written in one place.
+  site_description from its title and description, so they are written in one place;
+  without a repo_url there are no edit links either.
 - on_files: reads content/{articles,stories,entities}/*.yml and adds one generated
   page per card (nothing is written to docs_dir). A bad card is logged as a WARNING
   naming file:line and skipped: `mkdocs serve` keeps going, `mkdocs build --strict` fails.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -24,10 +26,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from generator.config import SiteSettings, load_config
-from generator.errors import ConfigError
+from generator.errors import ConfigError, printable
 from generator.site import feeds
 from generator.site.load import SiteData, load_site
-from generator.site.pages import THEME_DIR, render_pages
+from generator.site.pages import THEME_DIR, outlet_names, render_pages
 from generator.site.urls import page_url
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -51,6 +53,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # and the feeds use them too); mkdocs.yml's site_name is a required placeholder.
         config.site_name = self.settings.title
         config.site_description = self.settings.description
+        # No repository configured (DIGEST_REPO_URL unset): no repository link and no edit
+        # pencil; MkDocs would otherwise make edit links relative to the page itself.
+        if not config.repo_url:
+            config.edit_uri = None
+            config.edit_uri_template = None
         self.site_data: SiteData | None = None
         return config
 
@@ -60,7 +67,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                              theme_dir=self._theme_dir(config))
         # problems found while indexing citations are appended during render_pages
         for problem in site.problems:
-            log.warning("%s", problem)
+            log.warning("%s", printable(str(problem)))
         docs_rel = os.path.relpath(config.docs_dir, self.root).replace(os.sep, "/")
         for f in files.documentation_pages():
             f.edit_uri = f"{docs_rel}/{f.src_uri}"
@@ -85,10 +92,16 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             return page_url(f"stories/{s.id}.md", config.use_directory_urls)
 
         common = dict(title=self.settings.title, description=self.settings.description,
-                      site_url=site_url, story_path=story_path, language=self.settings.language)
+                      site_url=site_url, story_path=story_path, language=self.settings.language,
+                      outlet_names=outlet_names(self.site_data))
         out = Path(config.site_dir)
-        (out / "feed.xml").write_text(feeds.rss(stories, **common), encoding="utf-8")
+        rss = feeds.rss(stories, **common)
+        (out / "feed.xml").write_text(rss, encoding="utf-8")
         (out / "feed.json").write_text(feeds.json_feed(stories, **common), encoding="utf-8")
+        try:  # a feed readers cannot parse is a build problem (`--strict` fails on it)
+            ET.fromstring(rss.encode("utf-8"))
+        except ET.ParseError as exc:
+            log.warning("feed.xml is not well-formed XML: %s", exc)
 
     @staticmethod
     def _theme_dir(config) -> Path:

@@ -92,8 +92,18 @@ def outlet_of(site: SiteData, article_id: str) -> str:
     return outlet_key(a.outlet if a else None, article_id)
 
 
-def outlet_name(label: str) -> str:
-    return "Unknown outlet" if is_unknown_outlet(label) else str(label)
+# Only web addresses become links: a javascript: or file: URL in a card is shown as text.
+_HTTP = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+KEY_POINTS_MIN, KEY_POINTS_MAX = 4, 7
+# Who said what: statements of at least this many words (a scare quote such as "act of
+# war" is not a statement), at most this many on the story page; the rest are folded.
+QUOTE_MIN_WORDS, QUOTE_MAX = 6, 5
+
+
+def outlet_names(site: SiteData) -> dict[str, str]:
+    """slug -> display name, from content/outlets.yml."""
+    return {k: v["name"] for k, v in site.outlets.items() if v.get("name")}
 
 
 def build_index(site: SiteData) -> Index:
@@ -281,12 +291,40 @@ class Renderer:
         body = self.env.get_template(f"pages/{kind}.html").render(title=title, **ctx)
         return PageOut(src_uri, title, f"---\n{front}---\n\n{body}", source, head)
 
+    # -- outlets as readers see them
+    def outlet_ctx(self, label: str) -> dict:
+        """An outlet label (slug, or the unknown-outlet label of an article) as shown to readers: the display
+        name from content/outlets.yml (else the slug), its home page (http/https only) and
+        our outlet page. An article with no known outlet is an unnamed source, shown by
+        its headline."""
+        label = str(label)
+        if is_unknown_outlet(label):
+            aid = unknown_outlet_article(label)
+            art = self.site.articles.get(aid)
+            return {"name": (art.headline if art and art.headline else aid), "unnamed": True,
+                    "home": None, "href": self.outlet_link(label)}
+        entry = self.site.outlets.get(label) or {}
+        home = entry.get("url")
+        return {"name": entry.get("name") or label, "unnamed": False,
+                "home": home if isinstance(home, str) and _HTTP.match(home) else None,
+                "href": self.outlet_link(label)}
+
+    def outlet_name(self, label: str) -> str:
+        return self.outlet_ctx(label)["name"]
+
+    @staticmethod
+    def source_noun(labels: Iterable[str]) -> str:
+        """'outlets', or 'sources' when one of them is unnamed: a count never claims
+        outlets we cannot name."""
+        return "sources" if any(is_unknown_outlet(o) for o in labels) else "outlets"
+
     # -- context of the components
     def citation(self, src, number: int | None = None) -> dict:
         ok = (src.article, src.start, src.end) not in self.ix.bad_sources and src.article in self.site.articles
+        outlet = self.outlet_ctx(outlet_of(self.site, src.article))
         return {
             "href": self.article_link(src.article, cite_anchor(src.start, src.end)) if ok else None,
-            "outlet": outlet_name(outlet_of(self.site, src.article)),
+            "outlet": outlet["name"], "unnamed": outlet["unnamed"],
             "excerpt": src.excerpt,
             "number": number,
         }
@@ -297,7 +335,8 @@ class Renderer:
         return {
             "anchor": fact_anchor(fact.id), "number": n, "text": fact.text, "kind": fact.kind,
             "date": fact.date, "k": len(outlets), "n": total,
-            "outlets": [{"name": outlet_name(o), "href": self.outlet_link(o)} for o in outlets],
+            "noun": self.source_noun([*story.outlets, *outlets]),
+            "outlets": [self.outlet_ctx(o) for o in outlets],
             "single": len(outlets) == 1, "labels": set(outlets),
             "citations": [self.citation(s) for s in fact.sources],
             "differs": [self.citation(s) for s in fact.differs],
@@ -305,9 +344,12 @@ class Renderer:
                          for e in fact.entities if e in self.site.entities],
         }
 
+    def speaker_of(self, quote: Quote) -> str | None:
+        return quote.speaker_name or (self.site.entities[quote.speaker].name
+                                      if quote.speaker in self.site.entities else None)
+
     def quote_ctx(self, quote: Quote, story_id: str | None = None) -> dict:
-        speaker = quote.speaker_name or (self.site.entities[quote.speaker].name
-                                         if quote.speaker in self.site.entities else None)
+        speaker = self.speaker_of(quote)
         return {
             "anchor": quote_anchor(quote.id), "text": quote.text, "speaker": speaker or "Unknown speaker",
             "speaker_href": self.entity_link(quote.speaker),
@@ -321,7 +363,8 @@ class Renderer:
         return {
             "href": self.story_link(sid), "title": s.title, "date": s.date,
             "summary": " ".join(s.summary_sentences()),
-            "outlets": [{"name": outlet_name(o), "href": self.outlet_link(o)} for o in s.outlets],
+            "outlets": [self.outlet_ctx(o) for o in s.outlets],
+            "noun": self.source_noun(s.outlets),
             "single": s.single_source,
         }
 
@@ -329,6 +372,26 @@ class Renderer:
         ids = list(self.site.stories if ids is None else ids)
         return sorted((i for i in ids if i in self.site.stories),
                       key=lambda i: (self.site.stories[i].date or "", i), reverse=True)
+
+    def notable_quotes(self, s: Story, shown: Iterable[str] = ()) -> tuple[list[Quote], list[Quote]]:
+        """(the quotes that matter, the rest): full statements by a named speaker, at
+        least QUOTE_MIN_WORDS words (a scare quote of a few words is not a statement) and
+        opening with a capital (one opening in lower case is the tail of a sentence the
+        reporter began: "..., calling it 'the only way to end the dispute'"), most outlets
+        first, at most QUOTE_MAX; story order among equals. A quote whose words a key
+        point already shows (`shown`) is not repeated."""
+        shown_words = [" ".join(_WORD.findall(t.lower())) for t in shown]
+        ranked = []
+        for i, q in enumerate(s.quotes):
+            first = next((ch for ch in q.text if ch.isalnum()), "")
+            said = " ".join(_WORD.findall(q.text.lower()))
+            if (self.speaker_of(q) and len(_WORD.findall(q.text)) >= QUOTE_MIN_WORDS
+                    and not first.islower() and not any(said in t for t in shown_words)):
+                outlets = {outlet_of(self.site, src.article) for src in q.sources}
+                ranked.append((-len(outlets), i, q))
+        chosen = [q for _, _, q in sorted(ranked, key=lambda x: x[:2])[:QUOTE_MAX]]
+        ids = {q.id for q in chosen}
+        return chosen, [q for q in s.quotes if q.id not in ids]
 
     # -- the pages
     def home(self) -> PageOut:
@@ -347,41 +410,74 @@ class Renderer:
         s = self.site.stories[sid]
         numbers = {f.id: n for n, f in enumerate(s.facts, 1)}
         facts = [self.fact_ctx(s, n, f) for n, f in enumerate(s.facts, 1)]
-        # Summary and timeline items cite cards by id: each shows its first visible card's
-        # current text (hidden cards were dropped on loading), an item with none is not shown.
-        summary = [{"text": cards[0].text,
-                    "markers": [{"n": numbers[f.id], "href": f"#{fact_anchor(f.id)}"} for f in cards]}
-                   for cards in map(s.cited, s.summary) if cards]
+        ctx_of = {f.id: fc for f, fc in zip(s.facts, facts)}
+
+        def markers(fids: Iterable[str]) -> list[dict]:
+            return [{"n": numbers[f], "href": f"#{fact_anchor(f)}"} for f in fids if f in numbers]
+
+        # Key points: the summary's cards in order, each its first visible card's current
+        # text (hidden cards were dropped on loading) with its citation markers and its
+        # "k of n"; a short summary is topped up with the best-ranked other cards.
+        points, shown = [], set()
+        for item in s.summary:
+            cards = [f.id for f in s.cited(item)]
+            if cards and cards[0] not in shown:
+                shown.add(cards[0])
+                fc = ctx_of[cards[0]]
+                points.append({"text": fc["text"], "markers": markers(cards), "k": fc["k"], "n": fc["n"],
+                               "noun": fc["noun"], "single": fc["single"]})
+        for f in s.facts:
+            if len(points) >= KEY_POINTS_MIN:
+                break
+            if f.id not in shown:
+                shown.add(f.id)
+                fc = ctx_of[f.id]
+                points.append({"text": fc["text"], "markers": markers([f.id]), "k": fc["k"], "n": fc["n"],
+                               "noun": fc["noun"], "single": fc["single"]})
+        points = points[:KEY_POINTS_MAX]
+
         outlets = list(s.outlets) or list(dict.fromkeys(outlet_of(self.site, a) for a in s.articles))
+        noun = self.source_noun(outlets)
         matrix = {
-            "outlets": [{"name": outlet_name(o), "href": self.outlet_link(o)} for o in outlets],
+            "outlets": [self.outlet_ctx(o) for o in outlets],
             "rows": [{"anchor": fc["anchor"], "number": fc["number"], "text": fc["text"], "single": fc["single"],
                       "k": fc["k"], "cells": [o in fc["labels"] for o in outlets]}
                      for fc in facts],
         }
-        timeline = [{"date": t.date, "text": cards[0].text,
-                     "facts": [{"n": numbers[f.id], "href": f"#{fact_anchor(f.id)}"} for f in cards]}
+        timeline = [{"date": t.date, "text": cards[0].text, "facts": markers(f.id for f in cards)}
                     for t, cards in ((t, s.cited(t)) for t in s.timeline) if cards]
-        articles = [{"href": self.article_link(a), "headline": (self.site.articles[a].headline or a)
-                     if a in self.site.articles else a, "outlet": outlet_name(outlet_of(self.site, a)),
-                     "published": self.site.articles[a].published if a in self.site.articles else None}
-                    for a in s.articles]
+        notable, other = self.notable_quotes(s, [p["text"] for p in points])
         return self._page("story", src, s.title, {
-            "date": s.date, "outlet_count": len(outlets), "article_count": len(s.articles),
-            "single": s.single_source, "summary": summary, "facts": facts,
-            "quotes": [self.quote_ctx(q) for q in s.quotes], "timeline": timeline,
-            "matrix": matrix, "articles": articles,
-        }, self.site.sources.get(("story", sid)), head=script_tag(news_article_jsonld(s, self.site.articles)))
+            "date": s.date, "outlet_count": len(outlets), "noun": noun, "article_count": len(s.articles),
+            "outlets": [self.outlet_ctx(o) for o in outlets],
+            "single": s.single_source, "key_points": points, "facts": facts,
+            "quotes": [self.quote_ctx(q) for q in notable],
+            "other_quotes": [self.quote_ctx(q) for q in other], "timeline": timeline,
+            "matrix": matrix, "articles": [self.source_item(a) for a in s.articles],
+        }, self.site.sources.get(("story", sid)), head=script_tag(news_article_jsonld(s, self.site.articles, outlet_names(self.site))))
+
+    def source_item(self, aid: str) -> dict:
+        """One article in a source list: outlet, headline (our page), original address,
+        date and byline."""
+        a = self.site.articles.get(aid)
+        outlet = self.outlet_ctx(outlet_of(self.site, aid))
+        url = a.url if a and isinstance(a.url, str) and _HTTP.match(a.url) else None
+        return {"href": self.article_link(aid), "headline": (a.headline or aid) if a else aid,
+                "outlet": outlet, "published": a.published if a else None,
+                "byline": a.byline if a else None, "url": url}
 
     def article(self, aid: str) -> PageOut:
         src = f"articles/{aid}.md"
         self._start(src)
         a = self.site.articles[aid]
         sid = self.ix.article_story.get(aid)
+        # No input file path here: readers get the original address; editors find
+        # source_file in the article's YAML.
         meta = {
-            "outlet": a.outlet, "outlet_href": self.outlet_link(outlet_of(self.site, aid)),
+            "outlet": self.outlet_ctx(outlet_of(self.site, aid)),
             "published": a.published, "inferred": a.published_inferred, "dateline": a.dateline,
-            "byline": a.byline, "credits": a.credits, "url": a.url, "source_file": a.source_file,
+            "byline": a.byline, "credits": a.credits,
+            "url": a.url if isinstance(a.url, str) and _HTTP.match(a.url) else None,
             "story_href": self.story_link(sid) if sid else None,
             "story_title": self.site.stories[sid].title if sid else None,
         }
@@ -413,12 +509,12 @@ class Renderer:
         src = f"outlets/{self.ix.outlet_slug[name]}.md"
         self._start(src)
         stories = [self.story_item(s) for s in self.stories_sorted(self.ix.outlet_stories.get(name, []))]
-        arts = [{"href": self.article_link(a), "headline": self.site.articles[a].headline or a,
-                 "outlet": outlet_name(name), "published": self.site.articles[a].published}
-                for a in sorted(self.ix.outlet_articles.get(name, []),
-                                key=lambda a: self.site.articles[a].published or "", reverse=True)]
-        title = outlet_name(name) + (f" ({unknown_outlet_article(name)})" if is_unknown_outlet(name) else "")
-        return self._page("outlet", src, title, {"stories": stories, "articles": arts})
+        arts = [self.source_item(a) for a in sorted(self.ix.outlet_articles.get(name, []),
+                                                    key=lambda a: self.site.articles[a].published or "",
+                                                    reverse=True)]
+        outlet = self.outlet_ctx(name)
+        title = f"Unnamed source: {outlet['name']}" if outlet["unnamed"] else outlet["name"]
+        return self._page("outlet", src, title, {"stories": stories, "articles": arts, "outlet": outlet})
 
     def stories_index(self) -> PageOut:
         self._start("stories/index.md")
@@ -436,7 +532,8 @@ class Renderer:
 
     def outlets_index(self) -> PageOut:
         self._start("outlets/index.md")
-        items = [{"href": self.outlet_link(o), "name": outlet_name(o), "stories": len(self.ix.outlet_stories.get(o, [])),
+        items = [{"href": self.outlet_link(o), "name": self.outlet_name(o),
+                  "unnamed": self.outlet_ctx(o)["unnamed"], "stories": len(self.ix.outlet_stories.get(o, [])),
                   "articles": len(self.ix.outlet_articles.get(o, []))} for o in self.ix.outlet_slug]
         return self._page("outlets", "outlets/index.md", "Outlets", {"outlets": items})
 

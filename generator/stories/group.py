@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator.config import GroupSettings
-from generator.ids import UnionFind, slugify
+from generator.ids import UnionFind, slugify, valid_id
 from generator.records import Analysis, Article
 
 
@@ -354,7 +354,12 @@ def _sort_key(article: Article) -> tuple:
 
 
 def assign_ids(groups: list[list[Article]], previous: dict[str, str], settings: GroupSettings) -> list[StoryGroup]:
-    """Stable story ids: a group keeps the previous id most of its members had."""
+    """Stable story ids: a group keeps the previous id most of its members had.
+
+    A previous id comes from the `story:` an editor can change in an article file, and
+    a story id becomes a file name (stories/<id>.yml): one that is not a valid id
+    (`../../x`) is never kept (the write stage reports it before anything changes)."""
+    previous = {aid: sid for aid, sid in previous.items() if valid_id(sid)}
     claims: list[tuple[int, str, int, str]] = []  # (-votes, story id, group index, first member)
     for gi, members in enumerate(groups):
         votes = Counter(previous[a.id] for a in members if a.id in previous)

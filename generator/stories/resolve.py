@@ -291,7 +291,7 @@ def fact_date(fact: Fact, by_article: dict[str, tuple[Article, Analysis]]) -> st
 
 
 def build_timeline(facts: list[Fact], by_article: dict[str, tuple[Article, Analysis]]) -> list[TimelineItem]:
-    """One item per (date, sentence), oldest first, citing the cards by id (the site
+    """One item per card and sentence, oldest first, citing the cards by id (the site
     shows the first card's current text). The sentence is the card text, or the card's
     own excerpt that states the date when the card text does not.
 
@@ -300,7 +300,11 @@ def build_timeline(facts: list[Fact], by_article: dict[str, tuple[Article, Analy
     """
     merged: dict[tuple[str, str], tuple[int, TimelineItem]] = {}
     for n, fact in enumerate(facts):
-        for value, src in fact_dates(fact, by_article):
+        # One item per card, at its own date (the most precise, first-cited one): the
+        # other dates in its excerpts are other events it mentions ("...sanctions on
+        # Friday, after the November 29 test"), and listing the card under each would
+        # show the same line on several dates.
+        for value, src in fact_dates(fact, by_article)[:1]:
             in_text = fact.text == src.excerpt or any(
                 s.excerpt == fact.text for s in fact.sources if s is src)
             text = fact.text if in_text else src.excerpt

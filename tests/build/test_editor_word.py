@@ -134,9 +134,9 @@ def test_edited_card_text_reaches_every_page_feed_and_jsonld(project):
     pages = site_text(project / "site")
     sid = data["id"]
     story = pages[f"stories/{sid}/index.html"]
-    assert unescape(spans(story, "digest-summary__sentence")[0]) == new                 # summary
+    assert unescape(spans(story, "digest-key-point__text")[0]) == new                   # key points
     assert new in map(unescape, spans(story, "digest-fact__text"))                      # the card
-    assert old not in map(unescape, spans(story, "digest-summary__sentence") + spans(story, "digest-fact__text")
+    assert old not in map(unescape, spans(story, "digest-key-point__text") + spans(story, "digest-fact__text")
                           + spans(story, "digest-timeline__text"))
     assert jsonld(story)["description"].startswith(new) and old not in jsonld(story)["description"]
     feed = json.loads(pages["feed.json"])
@@ -175,9 +175,10 @@ def test_hidden_card_quote_story_and_entity_are_on_no_page_feed_or_search_record
         assert f"entities/{eid}/" not in text, name                    # sitemap, search, links
     search = json.loads(pages["search/search_index.json"])
     assert not any(marker in d["text"] or f"entities/{eid}/" in d["location"] for d in search["docs"])
-    # The first summary sentence was the hidden card's: the summary now starts with the next.
+    # The first key point was the hidden card's: the key points now start with the next
+    # (topped up to 4 from the other cards when fewer remain).
     story = pages[f"stories/{data['id']}/index.html"]
-    assert len(spans(story, "digest-summary__sentence")) == len(data["summary"]) - 1
+    assert len(spans(story, "digest-key-point__text")) == max(len(data["summary"]) - 1, 4)
 
     # A hidden story: no page, no feed item, no sitemap entry, no search record.
     edit(path, lambda d: d.__setitem__("hidden", True))

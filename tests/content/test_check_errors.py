@@ -175,3 +175,49 @@ def test_a_file_that_cannot_be_parsed_is_one_problem_not_one_per_reference(tree)
     entity = tree / "entities/moscow.yml"
     entity.write_text("id: moscow\nname: [Moscow\n", encoding="utf-8")
     assert [p.source for p in check.check_content(tree)] == [str(entity)]
+
+
+def test_a_content_file_over_the_size_limit_is_one_problem_everywhere(tree, monkeypatch):
+    from generator.content import yamlio
+    from generator.content.merge import merge_file
+
+    path = tree / "entities/moscow.yml"
+    largest = max(f.stat().st_size for f in tree.rglob("*.yml"))
+    monkeypatch.setattr(yamlio, "MAX_CONTENT_CHARS", largest + 100)
+    assert check.check_content(tree) == []
+    path.write_text(path.read_text(encoding="utf-8") + "notes: " + "x" * (largest + 200) + "\n", encoding="utf-8")
+    p = only(check.check_content(tree), "a content file may hold")
+    assert p.source.endswith("moscow.yml") and (p.line, p.column) == (1, 1)
+    data, problems = loader.load_record(path, "entity")
+    assert data is None and len(problems) == 1
+    outcome = merge_file(None, path.read_bytes(), {"id": "moscow"}, "entities/moscow.yml")
+    assert [q.message for q in outcome.problems if "a content file may hold" in q.message]
+
+
+def _refused_everywhere(tree: Path, path: Path, text: str, needle: str, line: int, column: int,
+                        merge_lines: tuple = ()) -> None:
+    """check and the site's reader give one problem at line:column, the build's merge one
+    problem on one of `merge_lines` (its round-trip parser points at the alias itself)."""
+    from generator.content.merge import merge_file
+
+    path.write_text(text, encoding="utf-8")
+    p = only(check.check_content(tree), needle)
+    assert p.source.endswith(path.name) and (p.line, p.column) == (line, column), str(p)
+    data, problems = loader.load_record(path, "entity")
+    assert data is None and [(q.line, q.column) for q in problems] == [(line, column)]
+    outcome = merge_file(None, path.read_bytes(), {"id": "moscow"}, "entities/moscow.yml")
+    assert len(outcome.problems) == 1 and outcome.problems[0].line in (merge_lines or (line,)), \
+        [str(q) for q in outcome.problems]
+
+
+def test_an_alias_of_a_list_is_refused_at_its_position(tree):
+    # nested aliases of lists would grow exponentially ("billion laughs"); reported where
+    # the aliased list is anchored
+    text = ("id: moscow\nname: Moscow\nkind: place\naliases: &a [Moskva, Moskau]\n"
+            "notes: [*a, *a]\n")
+    _refused_everywhere(tree, tree / "entities/moscow.yml", text, "aliases (*name)", 4, 10, (4, 5))
+
+
+def test_a_key_given_twice_is_refused_at_the_second(tree):
+    text = "id: moscow\nname: Moscow\nkind: place\nname: Moskva\n"
+    _refused_everywhere(tree, tree / "entities/moscow.yml", text, "", 4, 1)

@@ -19,7 +19,8 @@ ALLOWED = {
     "schema": set(),
     "reanchor": {"yamlio"},
     "loader": {"schema", "yamlio"},
-    "check": {"loader", "journal"},
+    "outlets": {"loader"},
+    "check": {"loader", "journal", "outlets"},
     "merge": {"yamlio", "reanchor"},
     "store": {"journal", "loader", "merge", "reanchor", "schema", "yamlio"},
 }

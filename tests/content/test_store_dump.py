@@ -55,4 +55,6 @@ def test_values_outside_plain_data_fall_back_to_pyyaml():
     shared = ["a", "b"]
     for data in ({"x": 1.5, "y": float("inf")}, {"a": shared, "b": shared}):
         assert yamlio.dump_yaml(data) == reference(data)
-    assert "&id" in yamlio.dump_yaml({"a": shared, "b": shared})
+    # a value held twice is written twice: content files refuse aliases (issue 16)
+    text = yamlio.dump_yaml({"a": shared, "b": shared})
+    assert "&id" not in text and yamlio.load_yaml(text) == {"a": shared, "b": shared}

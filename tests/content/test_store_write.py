@@ -90,7 +90,7 @@ def test_second_build_gets_a_clear_lock_error(tmp_path):
         pass
 
 
-def test_crash_after_commit_is_rolled_forward_and_check_sees_the_new_tree(tmp_path, monkeypatch):
+def test_crash_after_commit_is_rolled_forward_and_check_sees_the_new_tree(tmp_path, monkeypatch, capsys):
     store.write_content(tmp_path, *corpus(seed=1))
     old = files(tmp_path)
     real_replace = os.replace
@@ -109,11 +109,43 @@ def test_crash_after_commit_is_rolled_forward_and_check_sees_the_new_tree(tmp_pa
     assert (tmp_path / journal.STAGING / journal.JOURNAL).exists()
     assert files(tmp_path) != old
     assert check.check_content(tmp_path) == []                   # read through the journal
+    from generator.cli import main
+    assert main(["check", "--content", str(tmp_path)]) == 1       # valid, but not applied yet
+    assert "pending" in capsys.readouterr().err
     assert journal.recover(tmp_path)
+    assert main(["check", "--content", str(tmp_path)]) == 0
+    assert "pending" not in capsys.readouterr().err
     assert check.check_content(tmp_path) == []
     fresh = tmp_path / "fresh"
     store.write_content(fresh, *corpus(seed=2))
     assert {k: v for k, v in files(tmp_path).items() if not k.startswith("fresh")} == files(fresh)
+
+
+@pytest.mark.parametrize("escape", ["dots", "symlink"])
+def test_a_journal_naming_a_path_outside_content_is_refused_whole(tmp_path, escape):
+    import json
+    from generator.errors import ContentError
+
+    content = tmp_path / "content"
+    store.write_content(content, *corpus(seed=1))
+    before = files(content)
+    staging = content / journal.STAGING
+    staging.mkdir()
+    (staging / "0000000.yml").write_text("id: planted\n", encoding="utf-8")
+    (staging / "0000001.yml").write_text("id: planted\n", encoding="utf-8")
+    if escape == "dots":
+        target = "../planted.yml"
+    else:
+        (tmp_path / "elsewhere").mkdir()
+        (content / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+        target = "linked/planted.yml"
+    ops = [["0000000.yml", "stories/planted.yml", None], ["0000001.yml", target, None]]
+    (staging / journal.JOURNAL).write_text(json.dumps({"ops": ops, "guards": {}, "index": None}), encoding="utf-8")
+    with pytest.raises(ContentError, match="outside the content directory"):
+        journal.recover(content)
+    assert not (content / "stories/planted.yml").exists()     # not even the op inside content
+    assert not list(tmp_path.rglob("planted.yml"))
+    assert {k: v for k, v in files(content).items() if not k.startswith(journal.STAGING)} == before
 
 
 def test_crash_before_commit_leaves_the_old_tree(tmp_path, monkeypatch):

@@ -184,6 +184,26 @@ def test_ids_are_unique_and_stable():
     assert [a.id for a in describe(*batch)] == ids
 
 
+@pytest.mark.parametrize("intruder_first", [True, False])
+def test_an_input_id_never_takes_another_articles_id(intruder_first):
+    genuine = raw(BODY, title="Talks End In Agreement", source_file="in/b.txt")
+    intruder = raw(BODY, title="Other news", id="Talks-End-In-Agreement", source_file="in/a.jsonl", line=3)
+    out = describe(*([intruder, genuine] if intruder_first else [genuine, intruder]))
+    by_source = {a.source_file: a for a in out if isinstance(a, Article)}
+    assert by_source["in/b.txt"].id == "talks-end-in-agreement"
+    assert by_source["in/a.jsonl"].id == "talks-end-in-agreement-a-3"
+    notes = [p for p in out if isinstance(p, Problem)]
+    assert len(notes) == 1 and notes[0].kept and notes[0].line == 3
+    assert "in/b.txt" in notes[0].message and "talks-end-in-agreement-a-3" in notes[0].message
+
+
+def test_two_inputs_giving_one_id_both_get_their_own():
+    first = raw(BODY, title="One", id="shared", source_file="in/a.jsonl", line=1)
+    second = raw(BODY, title="Two", id="shared", source_file="in/b.jsonl", line=1)
+    ids = sorted(a.id for a in describe(first, second) if isinstance(a, Article))
+    assert ids == ["shared-a-1", "shared-b-1"]
+
+
 def test_unique_ids_never_steal_an_existing_id():
     assert unique_ids(["a", "a", "a-2"]) == ["a", "a-3", "a-2"]
 

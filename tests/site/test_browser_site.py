@@ -94,6 +94,10 @@ def test_home_story_citation_lands_on_highlighted_passage(page, base_url):
     page.click("a.digest-story-item__title")
     page.wait_for_url("**/stories/s-mediation/")
     page.screenshot(path=str(ARTIFACTS / "story.png"), full_page=True)
+    # the fact cards are folded: the key point's marker [2] opens "All facts" at card [2]
+    assert not page.locator("#fact-f2").is_visible()
+    page.locator('.digest-key-point a.digest-marker[href="#fact-f2"]').first.click()
+    page.wait_for_function("document.querySelector('#all-facts').open")
     # the citation of the statement fact (card [2]) points into the middle of a long article page
     link = page.locator("#fact-f2 a.digest-citation__link").first
     href = link.get_attribute("href")
@@ -152,3 +156,101 @@ def test_script_in_article_never_runs(page, base_url):
     assert page.evaluate("window.__pwned === undefined")
     assert "<script>window.__pwned = 1</script>" in page.locator(".digest-text").inner_text()
     assert "<script>" in page.locator("h1.digest-title").inner_text()
+
+
+def story_url(base_url: str) -> str:
+    return base_url + "stories/s-mediation/"
+
+
+def test_key_points_come_first_and_the_detail_is_folded(page, base_url):
+    page.goto(story_url(base_url))
+    headings = page.locator("article h2").all_inner_texts()
+    assert headings[0].startswith("Key points")
+    first_point = page.locator(".digest-key-point").first.bounding_box()
+    # every folded section sits below the key points and starts closed
+    for fold in page.locator("details.digest-fold").all():
+        assert fold.get_attribute("open") is None
+        assert fold.bounding_box()["y"] > first_point["y"]
+    assert page.locator(".digest-fact").first.is_hidden()
+    # each key point carries its "k of n" count and a marker
+    assert page.locator(".digest-key-point__count").first.inner_text().endswith("outlets")
+
+
+def test_link_into_a_fold_opens_it_on_load_and_on_hash_change(page, base_url):
+    # straight to a quote folded under "Other quotes"
+    page.goto(story_url(base_url) + "#quote-q1")
+    page.wait_for_function("document.querySelector('#all-quotes').open")
+    assert in_viewport(page, "#quote-q1")
+    assert page.evaluate("document.querySelector('#all-facts').open") is False
+    # then, on the same page, a change of hash to a fact card (the coverage matrix links)
+    page.evaluate("location.hash = '#fact-f3'")
+    page.wait_for_function("document.querySelector('#all-facts').open")
+    page.wait_for_function("""() => { const r = document.querySelector('#fact-f3').getBoundingClientRect();
+        return r.top >= 0 && r.top < innerHeight; }""")
+
+
+def test_outlet_display_name_from_outlets_file_on_story_page(page, base_url):
+    page.goto(story_url(base_url))
+    # content/outlets.yml names the slug "Wire Service" "The Evening Wire"
+    chips = page.locator(".digest-story-outlets").inner_text()
+    assert "The Evening Wire" in chips
+    source = page.locator(".digest-source", has_text="The Evening Wire")
+    assert source.locator("a.digest-source__outlet").get_attribute("href") == h.OUTLETS["Wire Service"]["url"]
+    # the original address of each article is offered, and no input file path is shown
+    assert source.locator("a.digest-source__original").get_attribute("href").startswith("https://news.example/")
+    page.goto(base_url + "articles/a-two/")
+    assert "content/inbox" not in page.locator("article").inner_text()
+
+
+def test_no_placeholder_link_on_any_page(page, base_url):
+    pages = ["", "stories/", "stories/s-mediation/", "articles/a-one/", "entities/e-peskov/", "outlets/",
+             "about/", "timeline/"]
+    for path in pages:
+        page.goto(base_url + path)
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        assert hrefs, path
+        assert not [x for x in hrefs if "example.org" in x], path
+        # no repository is configured in the fixture: no edit pencil, no repository link
+        assert page.locator('a[rel="edit"], .md-source').count() == 0, path
+
+
+# ---------------------------------------------------------------- the sample story as readers see it
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory):
+    """The repository's own content (the bundled sample), built as `make site` builds it."""
+    _need_browser()
+    stories = sorted((h.ROOT / "content" / "stories").glob("*.yml"))
+    if not stories:
+        pytest.skip("no sample story in content/stories (run python -m generator build)")
+    out = tmp_path_factory.mktemp("sample") / "site"
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(h.ROOT / "mkdocs.yml"),
+                          "-d", str(out)], cwd=h.ROOT, capture_output=True, text=True, timeout=300,
+                         env=h.MKDOCS_ENV)
+    assert run.returncode == 0, run.stderr
+    handler = functools.partial(_Quiet, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/stories/{stories[0].stem}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_sample_story_fits_a_few_screens_and_key_points_open_the_phone_screen(browser, sample_url):
+    ARTIFACTS.mkdir(exist_ok=True)
+    desktop = browser.new_context(viewport={"width": 1400, "height": 900}, color_scheme="light")
+    pg = desktop.new_page()
+    pg.goto(sample_url)
+    height = pg.evaluate("document.documentElement.scrollHeight")
+    pg.screenshot(path=str(ARTIFACTS / "sample-story-desktop.png"), full_page=True)
+    desktop.close()
+    # all folds closed: the issue's target is at most 4,000 px (it was 20,982)
+    assert height <= 4000, height
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                is_mobile=True, has_touch=True, color_scheme="light")
+    pg = phone.new_page()
+    pg.goto(sample_url)
+    pg.screenshot(path=str(ARTIFACTS / "sample-story-phone.png"))
+    seen = pg.evaluate("""() => [...document.querySelectorAll('.digest-key-point')]
+        .filter(e => { const r = e.getBoundingClientRect(); return r.height > 0 && r.bottom <= innerHeight; }).length""")
+    phone.close()
+    assert seen >= 2, seen

@@ -130,7 +130,8 @@ def test_home_lists_latest_story_with_outlets(built):
     assert "Russia offers to mediate between US and North Korea" in home
     # the summary shows its cards' texts
     assert "Russia is willing to act as a mediator between the United States and North Korea" in home
-    for outlet in ("Daily Planet", "Wire Service", "Free Press"):
+    # display names from content/outlets.yml; slugs the file does not name stay as they are
+    for outlet in ("Daily Planet", "The Evening Wire", "Free Press"):
         assert outlet in home
 
 
@@ -155,10 +156,24 @@ def test_script_in_article_text_is_shown_as_text_not_run(built):
         assert "window.__pwned = 1</script>" not in page.read_text(encoding="utf-8"), page
 
 
-def test_edit_this_card_points_at_the_yaml(built):
+def test_no_repository_configured_means_no_repository_or_edit_link(built):
+    for page in built.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert 'rel="edit"' not in html and 'class="md-source"' not in html, page
+        assert "example.org" not in html, page
+
+
+def test_edit_this_card_points_at_the_yaml_when_a_repository_is_set(tmp_path):
+    h.make_project(tmp_path)
+    run = subprocess.run([*MKDOCS, "build", "-f", str(tmp_path / "mkdocs.yml")], cwd=tmp_path,
+                         env={**ENV, "DIGEST_REPO_URL": "https://git.example/digest/"},
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    built = tmp_path / "site"
     html = (built / "stories/s-mediation/index.html").read_text(encoding="utf-8")
     edit = re.search(r'<a href="([^"]+)"[^>]*rel="edit"', html).group(1)
-    assert edit.endswith("/content/stories/s-mediation.yml")
+    assert edit == "https://git.example/digest/edit/main/content/stories/s-mediation.yml"
+    assert 'class="md-source"' in html
     html = (built / "articles/a-one/index.html").read_text(encoding="utf-8")
     assert re.search(r'href="[^"]+/content/articles/a-one\.yml"[^>]*rel="edit"', html)
 
@@ -177,6 +192,10 @@ def test_feeds_sitemap_and_jsonld(built):
     head = html.split("</head>")[0]
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', head, re.S).group(1))
     assert ld["@type"] == "NewsArticle" and len(ld["citation"]) == 3
+    # outlets by the display names of content/outlets.yml in the feeds and the JSON-LD
+    assert "The Evening Wire" in feed["items"][0]["tags"] and "Wire Service" not in feed["items"][0]["tags"]
+    assert "The Evening Wire" in [i.text for i in rss.iter("category")]
+    assert {c["publisher"]["name"] for c in ld["citation"]} == {"Daily Planet", "The Evening Wire", "Free Press"}
 
 
 def test_search_index_has_stories_entities_and_quotes(built):
@@ -186,6 +205,11 @@ def test_search_index_has_stories_entities_and_quotes(built):
     assert {"Dmitry Peskov", "North Korea", "Russia offers to mediate between US and North Korea"} <= titles
     assert any("We are ready to help" in d["text"] for d in docs if d["location"].startswith("stories/"))
     assert not any("@context" in d["text"] for d in docs)  # JSON-LD stays out of search
+    # readable results: an outlet's name never runs into the excerpt it cites
+    story_text = " ".join(d["text"] for d in docs if d["location"].startswith("stories/"))
+    assert "The Evening Wire" in story_text
+    glued = re.findall(r"(?:Daily Planet|The Evening Wire|Free Press)[\w\"“]", story_text)
+    assert not glued, glued
 
 
 def test_malformed_card_warns_with_file_and_line_and_fails_strict(tmp_path):

@@ -115,6 +115,20 @@ def test_bad_yaml_is_a_problem_with_file_and_line_and_is_skipped(tmp_path):
     assert int(str(problem).split(":")[1]) >= 2
 
 
+def test_negative_offset_skips_that_citation_and_keeps_the_story(tmp_path):
+    content = h.write_content(tmp_path / "content")
+    import yaml
+    data = h.story()
+    data["facts"][0]["sources"][0]["start"] = -5
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    [problem] = site.problems
+    assert str(problem).startswith("content/stories/s-mediation.yml:") and "citation skipped" in str(problem)
+    fact = {f.id: f for f in site.stories["s-mediation"].facts}["f1"]
+    assert [s.article for s in fact.sources] == ["a-two"]
+    assert "stories/s-mediation.md" in {p.src_uri for p in site_pages.render_pages(site)}
+
+
 def test_citation_whose_excerpt_does_not_match_is_reported_and_not_linked(tmp_path):
     content = h.write_content(tmp_path / "content")
     import yaml
@@ -129,14 +143,17 @@ def test_citation_whose_excerpt_does_not_match_is_reported_and_not_linked(tmp_pa
 
 
 # ---------------------------------------------------------------- pages
-def test_story_page_links_every_summary_sentence_and_citation(pages, site):
+def test_story_page_links_every_key_point_and_citation(pages, site):
     md = pages["stories/s-mediation.md"].markdown
     story = site.stories["s-mediation"]
     p = parse(md)
-    # a marker after every summary sentence, pointing at a fact card on the page
-    sentences = re.findall(r'digest-summary__sentence">[^<]*</span>((?:<a class="digest-marker"[^>]*>[^<]*</a>)*)', md)
-    # (the fixture's third item cites only a hidden card: it is not shown)
-    assert len(sentences) == len([i for i in story.summary if story.cited(i)]) == 2 and all(sentences)
+    # key points: the summary's cards in order (an item citing only a hidden card, as the
+    # fixture's third does, is not shown), topped up with other cards up to 4 when the
+    # story has them, each with markers pointing at a fact card on the page
+    points = re.findall(r'digest-key-point__text">([^<]*)</span>((?:<a class="digest-marker"[^>]*>[^<]*</a>)*)', md)
+    shown = [story.cited(i)[0].text for i in story.summary if story.cited(i)]
+    assert len(shown) == 2 and [t for t, _ in points[:len(shown)]] == shown
+    assert len(points) == min(4, len(story.facts)) and all(m for _, m in points)
     for href in re.findall(r'class="digest-marker" href="#([^"]+)"', md):
         assert href in p.ids
     # each citation goes to the exact passage anchor on the article page
@@ -204,6 +221,29 @@ def test_rss_is_valid_xml_with_escaped_titles(site):
     assert "Mon, 18 Dec 2017" in items[1].findtext("pubDate")
 
 
+def test_rss_drops_characters_xml_forbids_and_descriptions_hold_no_live_markup(site):
+    data = h.story() | {"id": "s3", "title": "Shift\x0eout title", "date": "2017-12-21"}
+    data["facts"][0] = data["facts"][0] | {"text": "Ready\x0e to act <svg onload=alert(1)> & more"}
+    xml = feeds.rss([Story.from_dict(data)], title="T", description="D", site_url="https://x.test/",
+                    story_path=lambda st: f"stories/{st.id}/")
+    [item] = ET.fromstring(xml).findall("channel/item")          # parses: no forbidden character left
+    assert item.findtext("title") == "Shiftout title"
+    description = item.findtext("description")                   # the HTML a feed reader renders
+    assert "<svg" not in description and "&lt;svg onload=alert(1)&gt;" in description
+    assert "&amp; more" in description
+
+
+def test_jsonld_publishes_only_web_urls(site):
+    from dataclasses import replace
+    articles = dict(site.articles)
+    articles["a-one"] = replace(articles["a-one"], url=" JavaScript:alert(1)")
+    articles["a-two"] = replace(articles["a-two"], url="https://news.example/a-two")
+    data = feeds.news_article_jsonld(site.stories["s-mediation"], articles)
+    urls = {c["headline"]: c.get("url") for c in data["citation"]}
+    assert urls[articles["a-one"].headline] is None
+    assert urls[articles["a-two"].headline] == "https://news.example/a-two"
+
+
 def test_json_feed_1_1(site):
     data = json.loads(feeds.json_feed(list(site.stories.values()), title="T", description="D",
                                       site_url="https://x.test", story_path=lambda st: f"stories/{st.id}/"))
@@ -236,7 +276,10 @@ def test_article_without_outlet_fills_its_own_matrix_column(tmp_path):
     row = next(line for line in md.splitlines() if 'href="#fact-f3"' in line and "<tr" in line)
     cells = re.findall(r'<td class="(digest-matrix__\w+)"', row)
     assert cells == ["digest-matrix__no", "digest-matrix__no", "digest-matrix__yes"]
-    assert "Unknown outlet" in md and "unknown:a-xss" not in "".join(parse(md).text)
+    # shown by its headline as an unnamed source; the counts say "sources", not "outlets"
+    text = "".join(parse(md).text)
+    assert "unnamed: Headline with" in text and "unknown:a-xss" not in text
+    assert "1 of 3 sources" in text and "of 3 outlets" not in text
 
 
 def test_hidden_article_leaves_no_link_behind(tmp_path):
@@ -303,3 +346,30 @@ def test_outlets_differ_is_shown_on_the_card_escaped_and_linked(tmp_path):
     assert f'id="c-{src["start"]}-{src["end"]}"' in pages["articles/a-xss.md"].markdown
     # and it is no support: the card still counts one outlet
     assert "1 of 3 outlets" in md
+
+
+def test_who_said_what_keeps_full_statements_by_named_speakers_most_cited_first(tmp_path):
+    import yaml
+    content = h.write_content(tmp_path / "content")
+    data = h.story()
+    one, two = h.source("a-one", h.TEXT_A, "We are ready to help,"), h.source("a-two", h.TEXT_B, "We are ready to help,")
+
+    def quote(qid, text, speaker="Dmitry Peskov", sources=(one,)):
+        return {"id": qid, "speaker": None, "speaker_name": speaker, "text": text, "sources": list(sources),
+                "entities": []}
+    data["quotes"] = [
+        quote("q-once", "The talks will resume in the spring at the earliest."),
+        quote("q-twice", "Both sides must want it before anyone can mediate.", sources=(one, two)),
+        quote("q-short", "act of war."),                                        # a scare quote
+        quote("q-nobody", "Nobody can say who will sit at the table first.", speaker=None),
+        quote("q-tail", "the only way to end the dispute between the two states"),  # a reporter's sentence
+        quote("q-point", "Officials in Washington did not comment."),           # key point [3] says it
+    ]
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
+    head, folded = md.split('id="all-facts"', 1)
+    shown = re.findall(r'<figure class="digest-quote" id="quote-([^"]+)"', head)
+    assert shown == ["q-twice", "q-once"]
+    others = re.findall(r'<figure class="digest-quote" id="quote-([^"]+)"', folded)
+    assert sorted(others) == ["q-nobody", "q-point", "q-short", "q-tail"]

@@ -251,3 +251,28 @@ def test_summary_takes_corroborated_facts_before_single_outlet_ones():
     # with room left, the best single-outlet card fills it
     four = summarise(cards, sim, ExtractSettings(summary_min=3, summary_max=4))
     assert {i.facts[0] for i in four} == {"f-0", "f-1", "f-2", "f-4"}
+
+
+def test_dateline_and_wire_prefix_are_trimmed_off_card_texts_at_their_own_offsets():
+    a = "LYON (Wire) - " + A
+    b = "Lyon, Mar 3 (AFP) " + B
+    story, arts = _story([a, b, C])
+    _assert_invariant(story, arts)
+    for fact in story.facts:
+        assert not fact.text.startswith(("LYON", "Lyon, Mar")), fact.text
+    card = _card_with(story, "Croix-Rousse tunnel")
+    starts = {s.article: s.start for s in card.sources}
+    assert starts["a0"] == len("LYON (Wire) - ") and starts["a1"] == len("Lyon, Mar 3 (AFP) ")
+    # a prefix followed by lower case is not trimmed (what follows would not open a sentence)
+    from generator.stories.extract.sentences import _after_dateline
+    text = "PARIS - officials said the council voted."
+    assert _after_dateline(text, 0, len(text)) == 0
+
+
+def test_title_is_never_a_subscription_line_a_post_or_a_quote_piece():
+    junk = ["This story appears in the March 3 issue of the magazine. Subscribe",
+            "Just wanted to let you know I'm okay", "the tunnel is \"a disaster for"]
+    for headline in junk:
+        story, _ = _story([A, B], headlines=[headline, None])
+        assert story.title != headline
+        assert any(f.text.startswith(story.title) for f in story.facts), story.title

@@ -81,6 +81,13 @@ def test_previous_id_kept_even_when_headline_changes():
     assert after["a"] == "2019-05-01-my-edited-story"
 
 
+def test_a_previous_id_that_is_not_a_valid_id_is_never_kept():
+    arts = [make_article("a", QUAKE_A, "o1", headline="Old headline")]
+    for bad in ("../../escaped", "a/b", ".hidden", "two words", "con", "NUL", "com1.x"):
+        story_id = _membership(_run(arts, previous={"a": bad}))["a"]
+        assert story_id != bad and re.fullmatch(r"[a-z0-9-]+", story_id), story_id
+
+
 def test_output_is_deterministic_whatever_the_input_order():
     arts = [make_article(x, t, x) for x, t in
             zip("abcde", [QUAKE_A, QUAKE_B, QUAKE_OTHER, VOTE_A, VOTE_B])]

@@ -155,3 +155,16 @@ def test_timeline_has_no_repeated_line_for_one_date():
              Fact(id="f-2", text="Another card that this sentence supports.", kind="event", sources=[src])]
     items = build_timeline(facts, {"a1": (art, analyses["a1"])})
     assert [(i.date, i.facts) for i in items] == [("2017-12-22", ["f-1", "f-2"])]
+
+
+def test_a_card_is_on_the_timeline_once_at_its_own_date():
+    """A card whose excerpt also mentions an earlier event is listed at its own date only."""
+    from generator.records import Fact, SourceRef
+    from generator.stories.resolve import build_timeline
+
+    text = "The council voted on Friday to expand the sanctions after the December 4 test."
+    art = make_article("a1", text, published="2017-12-26")
+    analyses = analyse([art])
+    src = SourceRef(article="a1", excerpt=text, start=0, end=len(text))
+    items = build_timeline([Fact(id="f-1", text=text, kind="event", sources=[src])], {"a1": (art, analyses["a1"])})
+    assert [i.facts for i in items] == [["f-1"]]

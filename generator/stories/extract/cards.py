@@ -96,6 +96,18 @@ def agreeing_figures(cited: list[int], best: int, sentences: list[Sentence], sim
     return kept, differing
 
 
+def whole_sentence(best: int, g: list[int], more: list[int], sentences: list[Sentence]) -> int | None:
+    """The card's text if its quote marks balance, else its clearest cited sentence whose
+    marks do; None when every one is a piece of a longer quote: such a card cannot be
+    read on its own (the remark itself is on a quote card, with its speaker)."""
+    if not sentences[best].fragment:
+        return best
+    whole = [k for k in g + more if not sentences[k].fragment]
+    if not whole:
+        return None
+    return min(whole, key=lambda k: (-round(clarity(sentences[k].text), 3), sentences[k].position, k))
+
+
 @dataclass
 class Card:
     """A fact card while the story is assembled: its rank and aligned sentences."""
@@ -137,6 +149,9 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
     cards: list[Card] = []
     used: set[str] = set()
     for g, more, best in zip(groups, extra, texts):
+        best = whole_sentence(best, g, more, sentences)
+        if best is None:
+            continue
         text = sentences[best].text
         fid = fact_id(text)
         if fid in used:  # same wording in two unaligned groups: keep ids unique

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from generator.config import ExtractSettings
+from generator.nlp.datelines import dateline_end
 from generator.nlp.terms import (FRAMING, OPEN_QUOTES, background_terms, core_terms, mention_term, name_terms,
                                  normalise, words)
 from generator.records import Analysis, Article
@@ -33,12 +34,12 @@ class Sentence:
 
 
 _END = re.compile(r"[.!?][\"'\u201d\u2019\u00bb)\]]*$")
-_JUNK = re.compile(r"https?://|www\.|\bskip to\b|\bcookies?\b|\bnewsletter\b|\bsubscribe\b|"
+JUNK = re.compile(r"https?://|www\.|\bskip to\b|\bcookies?\b|\bnewsletter\b|\bsubscribe\b|"
                    r"\bad ?block|\bclick here\b|\ball rights reserved\b|\u00a9|\bcomments?\b:|"
                    r"\bread more\b|\bshare (?:this|on)\b|\bfollow us\b|\bsign up\b", re.I)
 # Wire-photo captions ("FILE - This 2013 photo released by ...", "(AP Photo/...)"): the
 # picture's description, not the story's facts.
-_CAPTION = re.compile(r"\bFILE\s+[-\u2013\u2014]\s|\bAP Photo\b|\b(?:photo|image|picture)s?\s+(?:released|provided|"
+CAPTION = re.compile(r"\bFILE\s+[-\u2013\u2014]\s|\bAP Photo\b|\b(?:photo|image|picture)s?\s+(?:released|provided|"
                       r"taken|distributed)\s+by\b|"
                       # "..., speaks to the media in Belfast, Thursday, May 1, 2014." (a caption's dateline)
                       r",\s*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{1,2},?\s+"
@@ -65,7 +66,7 @@ def is_clean_sentence(text: str, settings: ExtractSettings) -> bool:
     first = text.lstrip(OPEN_QUOTES)[:1]
     if not (first.isupper() or first.isdigit()):
         return False  # starts mid-sentence
-    if _JUNK.search(text) or _CAPTION.search(text):
+    if JUNK.search(text) or CAPTION.search(text):
         return False
     letters = sum(ch.isalpha() for ch in text)
     return letters >= 0.6 * len(text)
@@ -141,12 +142,25 @@ def quote_units(text: str, spans: list[tuple[int, int]], max_words: int,
     return out
 
 
+def _after_dateline(text: str, start: int, end: int) -> int:
+    """The start of a sentence without the dateline or wire prefix that opens it
+    ("CITY (Agency) - The council voted..." -> "The council voted..."): a card shows the
+    sentence, not the byline furniture, and the trimmed span is still verbatim at its
+    own offsets. Kept whole when what follows would not open a sentence."""
+    cut = dateline_end(text[start:end])
+    if not cut:
+        return start
+    rest = text[start + cut:end].lstrip(OPEN_QUOTES)[:1]
+    return start + cut if rest.isupper() or rest.isdigit() else start
+
+
 def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSettings) -> list[Sentence]:
     out: list[Sentence] = []
     for ai, (article, analysis) in enumerate(members):
         spans = analysis.sentences
         seen: set[str] = set()
         for si, (start, end) in quote_units(article.text, spans, settings.max_words):
+            start = _after_dateline(article.text, start, end)
             text = article.text[start:end]
             key = normalise(text)
             # A scrape often repeats a paragraph; cite it once per article.

@@ -11,7 +11,7 @@ from generator.config import ExtractSettings
 from generator.nlp.terms import words
 from generator.records import Analysis, Article, SummaryItem
 from generator.stories.extract.cards import Card
-from generator.stories.extract.sentences import clarity
+from generator.stories.extract.sentences import JUNK, CAPTION, clarity, is_fragment
 from generator.stories.group import publication_day
 
 
@@ -54,15 +54,38 @@ def summarise(cards: list[Card], sim, settings: ExtractSettings) -> list[Summary
 
 
 def _title_from(sentence: str, settings: ExtractSettings) -> str:
-    """The sentence's first clause (whole words, as written), without the final stop."""
+    """The sentence's first clause (whole words, as written), without the final stop.
+    A clause is never cut: a long title reads better than one stopped mid-sentence."""
     text = sentence.strip().rstrip(".!?")
     clause = re.split(r",\s|;\s|\s[-\u2013\u2014]\s", text)[0]
-    if len(words(clause)) >= 5:
+    if len(words(clause)) >= 5 and not is_fragment(clause):
         text = clause
-    ws = text.split()
-    if len(ws) > settings.title_max_words:
-        text = " ".join(ws[:settings.title_max_words])
     return text
+
+
+# A sentence end inside the line: a caption or a teaser ("... issue of the magazine.
+# Subscribe"), not a headline.
+_INNER_STOP = re.compile(r"[.!?][\"\u201d\u2019]?\s+[A-Z]")
+
+
+# First or second person with no attribution: a post or a remark ("Just wanted to let
+# you know I'm fine"), not a headline; "We will not back down, minister says" is one.
+_PERSONAL = re.compile(r"\b(?:I|I'm|I\u2019m|us)\b|\b(?i:me|my|we|our|you|your)\b")
+_ATTRIBUTED = re.compile(r"\b(?:says?|said|tells?|told|warns?|vows?)\b|:", re.I)
+
+
+def headline_shaped(h: str, settings: ExtractSettings) -> bool:
+    """A headline that can name a story: a few words, opening in capitals, not a
+    question, caption, credit, subscription line or piece of a quote."""
+    hw = words(h)
+    if not (3 <= len(hw) <= settings.title_max_words) or h.endswith("?"):
+        return False
+    first = h.lstrip("\"\u201c\u2018'")[:1]
+    if not (first.isupper() or first.isdigit()):
+        return False
+    if _PERSONAL.search(h) and not _ATTRIBUTED.search(h):
+        return False
+    return not (JUNK.search(h) or CAPTION.search(h) or is_fragment(h) or _INNER_STOP.search(h))
 
 
 def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], settings: ExtractSettings) -> str:
@@ -72,9 +95,9 @@ def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], set
     best, best_score = None, 0.0
     for article, _ in members:
         h = " ".join((article.headline or "").split())
-        hw = words(h)
-        if not (3 <= len(hw) <= settings.title_max_words) or h.endswith("?"):
+        if not headline_shaped(h, settings):
             continue
+        hw = words(h)
         overlap = sum(w.lower() in top_words for w in hw) / len(hw)
         caps = sum(w.isupper() and len(w) > 3 for w in hw) / len(hw)
         score = overlap - caps - (0.2 if h.endswith("...") else 0)
@@ -82,8 +105,10 @@ def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], set
             best, best_score = h, score
     if best is not None:
         return best
-    if cards:
-        return _title_from(cards[0].fact.text, settings)
+    # else the top card that reads well on its own (what the first key point shows)
+    clear = [c for c in cards if clarity(c.fact.text) >= settings.clear_text and not is_fragment(c.fact.text)]
+    if clear or cards:
+        return _title_from((clear or cards)[0].fact.text, settings)
     for article, _ in members:
         if article.text.strip():
             return _title_from(article.text.strip().splitlines()[0], settings)

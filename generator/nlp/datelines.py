@@ -1,0 +1,43 @@
+"""Datelines: the place, date and wire credit that open a news report.
+
+"BERLIN (dpa) - The council...", "Moscow, Dec 27 (IANS) Russia...", "WASHINGTON — ...".
+The describe stage reads the place, outlet and date from the first paragraph's dateline;
+the story stage trims one off a sentence before it stands on a fact card (the card
+shows the span after it, still verbatim at its own offsets).
+"""
+from __future__ import annotations
+
+import re
+
+_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-zA-Z]*\.?"
+# A dateline opens the first paragraph: PLACE[, Mon DD[, YYYY]] [(Outlet)] -|–|—, or just (Outlet) -.
+_PLACE = r"[A-Z][A-Za-z.'\u2019-]*(?:\s+[A-Z][A-Za-z.'\u2019-]*){0,3}"
+# a region after the place: "PORTLAND, Ore.", "HAUPPAUGE, N.Y.", "VANCOUVER, British Columbia"
+_REGION = r"(?:,\s*[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)?)?"
+_CAPS_PLACE = r"[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+){0,3}"
+_OUTLET = r"\((?P<outlet>[^()\n]{2,40})\)"
+_DASH = r"(?P<dash>[-\u2013\u2014:]+)"
+DATELINES = [re.compile(rx) for rx in (
+    rf"^(?P<place>{_PLACE}{_REGION})\s*,\s*(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?)\s*(?:{_OUTLET}\s*)?{_DASH}?\s*",
+    rf"^(?P<place>{_CAPS_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}?\s*",
+    rf"^(?P<place>{_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}\s*",
+    rf"^(?P<place>{_CAPS_PLACE})\s*{_DASH}\s*",
+    rf"^{_OUTLET}\s*{_DASH}\s*",
+)]
+
+
+def dateline_match(para: str):
+    """The regex match of a dateline opening the paragraph (followed by text), or None."""
+    for rx in DATELINES:
+        m = rx.match(para)
+        if m:
+            rest = para[m.end():]
+            if rest[:1].isalnum() or rest[:1] in "\"\u201c'\u2018":
+                return m
+    return None
+
+
+def dateline_end(text: str) -> int:
+    """Where the text after a dateline opening `text` starts (0 when there is none)."""
+    m = dateline_match(text)
+    return m.end() if m else 0
