@@ -41,7 +41,7 @@ class GroupSettings:
     """The `group` section of site_config.yml."""
 
     neighbours: int = 10          # candidate links per article (sparse kNN)
-    link_threshold: float = 0.10  # min average cosine between two clusters to merge them
+    link_threshold: float = 0.08  # min average cosine between two clusters to merge them
     window_days: int = 3          # max publication-date gap inside one link
     signal_weight: float = 0.6    # weight of the entity/number/date block vs the text block
     max_features: int = 200_000   # TF-IDF vocabulary cap (memory bound at scale)
@@ -49,6 +49,14 @@ class GroupSettings:
     # Two articles that both name people/organisations/places must share one of them to
     # link: template stories (earnings, dividends, match reports) share words, not actors.
     require_shared_entity: bool = True
+    # Two reports of one event open on the same people and figures; two events of one
+    # kind (two fires, two arrests of two players of one team) share every other word.
+    # The similarity of two articles is lowered by these amounts when both leads (first
+    # `lead_sentences` sentences) name people and share no surname, and when both give
+    # numbers (years aside) and share none. Chosen on ECB+ / Multi-News dev (README).
+    lead_sentences: int = 2
+    lead_person_penalty: float = 0.06
+    lead_number_penalty: float = 0.06
 
 
 @dataclass
@@ -78,6 +86,10 @@ class ExtractSettings:
     support_min_cosine: float = 0.08  # some word overlap with a member (also a cheap pre-filter)
     specific_share: float = 0.12     # a term in more of the story's sentences than this is generic
     support_per_member: bool = True  # a sentence covering one member's core supports the card
+    # Figures must agree on a card: two cited sentences that both give numbers (years
+    # aside) must share one, else the one not holding the card's text is listed as
+    # "outlets differ", not as support. Chosen on ECB+ dev (README).
+    figures_must_agree: bool = True
     # Precision: a citation must state the card's event, not only name its people.
     min_content_shared: float = 0.1  # first pass: share of the pair's non-name core that both carry
     support_min_content: int = 1     # second pass: specific non-name terms (or numbers/dates) shared

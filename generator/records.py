@@ -158,11 +158,21 @@ class Fact(_Record):
     sources: list[SourceRef]
     entities: list[str] = field(default_factory=list)
     date: str | None = None
+    # Sentences of other outlets that state this fact with other figures ("$2.5bn" vs
+    # "$2.9 billion"): shown as "outlets differ", never counted as support.
+    differs: list[SourceRef] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = super().to_dict()
+        if not data["differs"]:
+            del data["differs"]  # the usual case: story files stay as they were
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "Fact":
         data = dict(data)
         data["sources"] = [SourceRef.from_dict(s) for s in data.get("sources") or []]
+        data["differs"] = [SourceRef.from_dict(s) for s in data.get("differs") or []]
         return super().from_dict(data)
 
 

@@ -83,8 +83,9 @@ def check_tree(content: Path) -> tuple[int, list[Problem]]:
                 if not isinstance(card, dict):
                     continue
                 label = f"{group}[{n}]" + (f" ({card['id']})" if isinstance(card.get("id"), str) else "")
-                for m, ref in enumerate(as_list(card.get("sources"))):
-                    _check_ref(f, [group, n, "sources", m], f"{label}.sources[{m}]", ref, articles)
+                for key in ("sources", "differs"):
+                    for m, ref in enumerate(as_list(card.get(key))):
+                        _check_ref(f, [group, n, key, m], f"{label}.{key}[{m}]", ref, articles)
                 for m, eid in enumerate(as_list(card.get("entities"))):
                     if isinstance(eid, str) and entities and eid not in entities:
                         f.add([group, n, "entities", m], f"{label}.entities[{m}]: unknown entity '{eid}'")

@@ -37,16 +37,17 @@ def reanchor_story(story: dict, texts: dict[str, str], where: str) -> list[Probl
         for card in story.get(group) or []:
             if not isinstance(card, dict):
                 continue
-            for n, ref in enumerate(card.get("sources") or []):
-                if not isinstance(ref, dict):
-                    continue
-                text = texts.get(str(ref.get("article")))
-                if text is None:
-                    continue
-                if reanchor(ref, text) is None:
-                    problems.append(Problem(where, f"{group}[{card.get('id')}].sources[{n}]: excerpt "
-                                            f"{short(ref.get('excerpt'))} is no longer in article "
-                                            f"{ref.get('article')}"))
+            for key in ("sources", "differs"):
+                for n, ref in enumerate(card.get(key) or []):
+                    if not isinstance(ref, dict):
+                        continue
+                    text = texts.get(str(ref.get("article")))
+                    if text is None:
+                        continue
+                    if reanchor(ref, text) is None:
+                        problems.append(Problem(where, f"{group}[{card.get('id')}].{key}[{n}]: excerpt "
+                                                f"{short(ref.get('excerpt'))} is no longer in article "
+                                                f"{ref.get('article')}"))
     return problems
 
 

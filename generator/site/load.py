@@ -96,7 +96,7 @@ def _check_types(record: Any) -> None:
         if not isinstance(record.title, str) or not isinstance(record.articles, list):
             raise TypeError("title must be a string and articles a list")
         for f in record.facts:
-            for s in f.sources:
+            for s in f.sources + f.differs:
                 if not (isinstance(s.start, int) and isinstance(s.end, int)):
                     raise TypeError(f"fact {f.id}: source offsets must be integers")
     elif isinstance(record, Entity):

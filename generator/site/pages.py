@@ -203,6 +203,8 @@ def build_index(site: SiteData) -> Index:
             for src in f.sources:
                 if add_passage(story, src, f"fact {f.id}"):
                     ix.article_facts.setdefault(src.article, []).append((sid, f))
+            for src in f.differs:  # anchored in the article too, so the link lands on it
+                add_passage(story, src, f"fact {f.id} (outlets differ)")
             for e in dict.fromkeys(f.entities):
                 ix.entity_facts.setdefault(e, []).append((sid, f))
                 _add_once(ix.entity_stories, e, sid)
@@ -412,6 +414,7 @@ class Renderer:
             "outlets": [self.outlet_ctx(o) for o in outlets],
             "single": len(outlets) == 1, "labels": set(outlets),
             "citations": [self.citation(s) for s in fact.sources],
+            "differs": [self.citation(s) for s in fact.differs],
             "entities": [{"name": self.site.entities[e].name, "href": self.entity_link(e)}
                          for e in fact.entities if e in self.site.entities],
         }

@@ -14,6 +14,13 @@ chain "protest in A" -> "protest in A and B" -> "protest in B" into one story; t
 average-link guard stops that. With L2-normalised vectors the average pairwise cosine
 of two clusters is (sum_A . sum_B) / (|A| |B|), so the guard costs one sparse dot.
 
+Two events of one kind (two fires in one city, two arrests of two players of one team)
+share most words; their reports differ in who and how many, and news says both in its
+lead. So the similarity of two articles is lowered when both leads name people and
+share no surname, and when both give numbers (years aside) and share none. The lead
+features are computed once per article; the penalty lowers the candidate edges and
+enters the average-link guard as the average penalty between the two clusters.
+
 Ids are stable: a cluster inherits the story id most of its members had in the
 previous build; otherwise it gets `YYYY-MM-DD-<slug of its title>`.
 """
@@ -119,12 +126,84 @@ def article_vectors(articles: list[Article], analyses: dict[str, Analysis], sett
     return x
 
 
+# ---------------------------------------------------------------- lead features
+_LEAD_NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*\d|(?<![\w.])\d(?![\w])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_WORD_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+                 "seven": "7", "eight": "8", "nine": "9", "ten": "10", "first": "1", "second": "2",
+                 "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7",
+                 "eighth": "8", "ninth": "9", "tenth": "10", "eleventh": "11", "twelfth": "12"}
+
+
+@dataclass(frozen=True)
+class Lead:
+    """Who and how many an article's lead names: PERSON surnames and numbers (years aside)."""
+
+    persons: frozenset[str]
+    numbers: frozenset[str]
+
+
+_HOURS = {"hour": 1, "day": 24, "week": 168}
+_DURATION = re.compile(r"\b(\d+|" + "|".join(_WORD_NUMBERS) + r")[-\s](hour|day|week)s?\b", re.I)
+
+
+def figures(text: str) -> frozenset[str]:
+    """Numbers of `text` other than years, normalised ("1,500" -> "1500", "two" -> "2").
+    A duration in hours, days or weeks becomes its hours ("a 48-hour strike" and "for
+    two days" give the same figure)."""
+    out = set()
+    for m in _DURATION.finditer(text):
+        n = m.group(1).lower()
+        out.add(f"h:{int(_WORD_NUMBERS.get(n, n)) * _HOURS[m.group(2).lower()]}")
+    text = _DURATION.sub(" ", text)
+    for n in _LEAD_NUMBER.findall(text):
+        n = n.replace(",", "")
+        if not _YEAR.fullmatch(n):
+            out.add(n)
+    for w in re.findall(r"[a-z]+", text.lower()):
+        if w in _WORD_NUMBERS:
+            out.add(_WORD_NUMBERS[w])
+    return frozenset(out)
+
+
+def lead_features(article: Article, analysis: Analysis | None, sentences: int = 2) -> Lead:
+    if analysis is None or not analysis.sentences or sentences <= 0:
+        return Lead(frozenset(), frozenset())
+    spans = analysis.sentences[:sentences]
+    start, end = spans[0][0], spans[-1][1]
+    persons = set()
+    for m in analysis.mentions:
+        if m.label == "PERSON" and m.start >= start and m.end <= end:
+            words = re.findall(r"[\w'\u2019-]+", m.text.lower())
+            if words:
+                persons.add(re.sub(r"['\u2019]s$", "", words[-1]))
+    return Lead(frozenset(persons), figures(article.text[start:end]))
+
+
+def lead_penalty(a: Lead, b: Lead, settings: GroupSettings) -> float:
+    pen = 0.0
+    if a.persons and b.persons and a.persons.isdisjoint(b.persons):
+        pen += settings.lead_person_penalty
+    if a.numbers and b.numbers and a.numbers.isdisjoint(b.numbers):
+        pen += settings.lead_number_penalty
+    return pen
+
+
+def _leads(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings) -> list[Lead] | None:
+    if not (settings.lead_person_penalty or settings.lead_number_penalty):
+        return None
+    return [lead_features(a, analyses.get(a.id), settings.lead_sentences) for a in articles]
+
+
 # ---------------------------------------------------------------- linking
 class _Clusters:
     """Disjoint sets of articles whose roots carry the sum vector and size of their cluster."""
 
-    def __init__(self, x, days: list[date | None]):
+    def __init__(self, x, days: list[date | None], leads: list[Lead] | None = None,
+                 settings: GroupSettings | None = None):
         self.sets = UnionFind(range(x.shape[0]))
+        self.leads, self.settings = leads, settings
+        self.members: dict[int, list[int]] = {i: [i] for i in range(x.shape[0])}
         self.find = self.sets.find
         self.size = [1] * x.shape[0]
         self.sum = {i: x[i] for i in range(x.shape[0])}
@@ -140,11 +219,21 @@ class _Clusters:
         dot = float(np.dot(va.data[ia], vb.data[ib]))
         return dot / (self.size[a] * self.size[b])
 
+    def linked(self, a: int, b: int, threshold: float) -> bool:
+        """Average similarity of roots a, b, lead penalties included, clears `threshold`."""
+        avg = self.average_similarity(a, b)
+        if avg < threshold or not self.leads:
+            return avg >= threshold  # a penalty only lowers it: no need to sum them
+        leads, settings = self.leads, self.settings
+        pen = sum(lead_penalty(leads[i], leads[j], settings) for i in self.members[a] for j in self.members[b])
+        return avg - pen / (self.size[a] * self.size[b]) >= threshold
+
     def merge(self, a: int, b: int) -> None:
         if self.size[a] < self.size[b]:
             a, b = b, a
         self.sets.attach(b, a)
         self.size[a] += self.size[b]
+        self.members[a] += self.members.pop(b)
         merged = self.sum[a] + self.sum.pop(b)
         merged.sum_duplicates()  # canonical (sorted, unique) indices for intersect1d
         self.sum[a] = merged
@@ -164,8 +253,10 @@ def _within_window(d1: date | None, d2: date | None, days: int) -> bool:
 
 def candidate_edges(x, days: list[date | None], settings: GroupSettings,
                     entities: list[frozenset[str]] | None = None,
-                    only: set[int] | None = None) -> dict[tuple[int, int], float]:
-    """Sparse kNN links (i < j) -> cosine, above the threshold and inside the date window.
+                    only: set[int] | None = None,
+                    leads: list[Lead] | None = None) -> dict[tuple[int, int], float]:
+    """Sparse kNN links (i < j) -> cosine (less the lead penalty), above the threshold
+    and inside the date window.
 
     Dated articles of one day are searched only against the articles of the days
     around it (plus the undated ones), so the work grows with n times the window's
@@ -189,6 +280,8 @@ def candidate_edges(x, days: list[date | None], settings: GroupSettings,
             for dist, jj in zip(row_d, row_n):
                 j = pool[int(jj)]
                 sim = 1.0 - float(dist)
+                if leads is not None and j != i:
+                    sim -= lead_penalty(leads[i], leads[j], settings)
                 if j == i or sim < settings.link_threshold:
                     continue
                 if not _within_window(days[i], days[j], settings.window_days):
@@ -226,7 +319,7 @@ def _link(clusters: _Clusters, edges: dict[tuple[int, int], float], settings: Gr
         # A chain of day-by-day links must not stretch one story over weeks.
         if span is not None and (span[1] - span[0]).days > 2 * settings.window_days:
             continue
-        if clusters.average_similarity(a, b) >= settings.link_threshold:
+        if clusters.linked(a, b, settings.link_threshold):
             clusters.merge(a, b)
 
 
@@ -243,8 +336,9 @@ def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: Gr
     if settings.require_shared_entity:
         entities = [frozenset(t for t in signal_tokens(a, analyses.get(a.id)) if t.startswith("e:"))
                     for a in articles]
-    edges = candidate_edges(x, days, settings, entities)
-    clusters = _Clusters(x, days)
+    leads = _leads(articles, analyses, settings)
+    edges = candidate_edges(x, days, settings, entities, leads=leads)
+    clusters = _Clusters(x, days, leads, settings)
     _link(clusters, edges, settings)
     groups: dict[int, list[int]] = {}
     for i in range(n):
@@ -358,8 +452,9 @@ def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: di
             entities = [frozenset(t for t in sig if t.startswith("e:")) for sig in signals]
         index = {a.id: n for n, a in enumerate(subset)}
         rows = {index[i] for i in changed}
-        edges = candidate_edges(x, days, settings, entities, only=rows)
-        clusters = _Clusters(x, days)
+        leads = _leads(subset, analyses, settings)
+        edges = candidate_edges(x, days, settings, entities, only=rows, leads=leads)
+        clusters = _Clusters(x, days, leads, settings)
         for sid in sorted(touched):
             first, *rest = (index[a.id] for a in stories[sid])
             for n in rest:

@@ -354,6 +354,26 @@ def test_a_card_that_cannot_be_rendered_is_reported_not_fatal(site):
     assert any("content/entities/e-russia.yml" in str(p) and "page skipped" in str(p) for p in site.problems)
 
 
+def test_outlets_differ_is_shown_on_the_card_escaped_and_linked(tmp_path):
+    import yaml
+    content = h.write_content(tmp_path / "content")
+    data = h.story()
+    # Another outlet's version of card f3, with its own (untrusted) text.
+    data["facts"][2]["differs"] = [h.source("a-xss", h.TEXT_A, f"A reader comment was pasted here: {h.XSS}")]
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    pages = {p.src_uri: p for p in site_pages.render_pages(site)}
+    md = pages["stories/s-mediation.md"].markdown
+    src = data["facts"][2]["differs"][0]
+    assert "Outlets differ" in md and md.count("Outlets differ") == 1
+    assert f"../../articles/a-xss/#c-{src['start']}-{src['end']}" in parse(md).hrefs
+    assert "<script>window.__pwned" not in md
+    # the differing passage is anchored on its article page, so the link lands on it
+    assert f'id="c-{src["start"]}-{src["end"]}"' in pages["articles/a-xss.md"].markdown
+    # and it is no support: the card still counts one outlet
+    assert "1 of 3 outlets" in md
+
+
 def test_who_said_what_keeps_full_statements_by_named_speakers_most_cited_first(tmp_path):
     import yaml
     content = h.write_content(tmp_path / "content")

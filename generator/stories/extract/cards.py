@@ -19,6 +19,7 @@ from generator.records import Analysis, Article, Fact, SourceRef
 from generator.stories.extract.align import (align, guard_generic, merge_mutual, prune_multi_cited, specific_terms,
                                              story_names, support, term_weights)
 from generator.stories.extract.sentences import Sentence, clarity
+from generator.stories.group import figures
 
 # Cues of a card's kind (`kind_of`): reported speech, figures, a dated past event.
 _REPORTING = re.compile(r"\b(?:" + lexicon.alternation("reporting", "statement") + r")\b", re.I)
@@ -68,6 +69,31 @@ def card_sentence(g: list[int], more: list[int], sentences: list[Sentence], sim,
         if clear:
             best = min(clear, key=best_key)
     return best
+
+
+def agreeing_figures(cited: list[int], best: int, sentences: list[Sentence], sim) -> tuple[list[int], list[int]]:
+    """Split a card's sentences: (kept, differing). Kept sentences pairwise agree on
+    their figures (when both give numbers other than years, they share one), starting
+    from the card's text `best`, the others in order of similarity to it. A sentence
+    left out is "differing" when its outlet is not cited otherwise on the card: another
+    outlet's version of the fact ("$2.5bn" where the card says "$2.9 billion"); a second
+    sentence of a cited article with other figures is dropped (it states something else).
+    """
+    figs = {k: figures(sentences[k].text) for k in cited}
+
+    def agree(a: int, b: int) -> bool:
+        return not (figs[a] and figs[b] and figs[a].isdisjoint(figs[b]))
+
+    kept, left = [best], []
+    for k in sorted((k for k in cited if k != best), key=lambda k: (-float(sim[best, k]), k)):
+        (kept if all(agree(k, m) for m in kept) else left).append(k)
+    have = {sentences[k].article for k in kept}
+    differing: list[int] = []
+    for k in left:  # most similar first: one version per outlet
+        if sentences[k].article not in have:
+            have.add(sentences[k].article)
+            differing.append(k)
+    return kept, differing
 
 
 def whole_sentence(best: int, g: list[int], more: list[int], sentences: list[Sentence]) -> int | None:
@@ -135,12 +161,21 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
             fid = f"{fid}-{n}"
         used.add(fid)
         # Supporting sentences are cited but never chosen as the card text: they state more.
-        cited = sorted(g + more, key=lambda k: (sentences[k].article, sentences[k].start))
-        sources = []
-        for k in cited:
-            s = sentences[k]
-            article = members[s.article][0]
-            sources.append(SourceRef(article.id, article.text[s.start:s.end], s.start, s.end))
+        cited, differing = g + more, []
+        if settings.figures_must_agree:
+            cited, differing = agreeing_figures(cited, best, sentences, sim)
+            g = [k for k in g if k in cited] or [best]
+        cited = sorted(cited, key=lambda k: (sentences[k].article, sentences[k].start))
+
+        def refs(ks: list[int]) -> list[SourceRef]:
+            out = []
+            for k in sorted(ks, key=lambda k: (sentences[k].article, sentences[k].start)):
+                s = sentences[k]
+                article = members[s.article][0]
+                out.append(SourceRef(article.id, article.text[s.start:s.end], s.start, s.end))
+            return out
+
+        sources = refs(cited)
         outlets = len({_outlet_of(members[sentences[k].article][0]) for k in cited})
         # A supporting sentence states this fact among others: weaker evidence of how
         # widely it is carried than a sentence aligned as a whole.
@@ -150,7 +185,8 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
         centrality = float(np.mean([central[k] for k in g]))
         score = (carried + settings.rank_centrality * centrality + settings.rank_position * (1 - position)
                  + settings.rank_clarity * clarity(text))
-        cards.append(Card(Fact(fid, text, kind_of(text), sources), outlets, score, position, g))
+        cards.append(Card(Fact(fid, text, kind_of(text), sources, differs=refs(differing)),
+                          outlets, score, position, g))
     cards.sort(key=lambda c: (-c.score, c.fact.id))
     return cards
 
