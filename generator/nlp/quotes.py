@@ -141,11 +141,20 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 # ------------------------------------------------------------------ attribution
 def _ent_of(token):
-    if token.ent_type_:
-        for ent in token.doc.ents:
-            if ent.start <= token.i < ent.end:
-                return ent
-    return None
+    """The entity span holding `token`, found from its IOB tags around it (walking
+    `doc.ents` per token was quadratic on long texts: `doc.ents` rebuilds every span)."""
+    if not token.ent_type_:
+        return None
+    from spacy.tokens import Span
+
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=token.ent_type)
 
 
 ORG_HEADS = lexicon.word_set("org_heads", "speaker")
