@@ -46,6 +46,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
+from bench.story_quality import bcubed
+
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 ECB = EVAL / "ecbplus"
@@ -158,24 +160,6 @@ def input_ids(articles: dict[str, dict], known: dict[str, str]) -> dict[str, str
 
 
 # ---------------------------------------------------------------- measures
-
-def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
-    """B-cubed precision, recall, F1 over the items of `gold` (missing from pred: own cluster)."""
-    pred = {k: pred.get(k, f"__alone__{k}") for k in gold}
-    by_pred, by_gold = defaultdict(set), defaultdict(set)
-    for item, c in pred.items():
-        by_pred[c].add(item)
-    for item, c in gold.items():
-        by_gold[c].add(item)
-    p = r = 0.0
-    for item in gold:
-        same_pred, same_gold = by_pred[pred[item]], by_gold[gold[item]]
-        both = len(same_pred & same_gold)
-        p += both / len(same_pred)
-        r += both / len(same_gold)
-    p, r = p / len(gold), r / len(gold)
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
 
 def story_of(articles: dict[str, dict], stories: list[dict], ids: dict[str, str]) -> dict[str, str]:
     """Input id -> story id (from the stories' `articles`, else the article's `story`)."""

@@ -213,19 +213,19 @@ def _bench_config(folder: Path) -> Path:
     return path
 
 
-def _mkdocs_config(folder: Path) -> Path:
-    """The project's mkdocs.yml with every path absolute and the content/site in `folder`."""
+def _mkdocs_config(folder: Path, code: Path = ROOT) -> Path:
+    """The mkdocs.yml of checkout `code` with every path absolute and the content/site in `folder`."""
     import yaml
     from mkdocs.utils.yaml import yaml_load
 
-    with open(ROOT / "mkdocs.yml", encoding="utf-8") as fh:
+    with open(code / "mkdocs.yml", encoding="utf-8") as fh:
         data = yaml_load(fh)
     data.pop("INHERIT", None)
-    data["docs_dir"] = str((ROOT / data.get("docs_dir", "docs")).resolve())
+    data["docs_dir"] = str((code / data.get("docs_dir", "docs")).resolve())
     data["site_dir"] = str(folder / "site")
     theme = data.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
-        theme["custom_dir"] = str(ROOT / theme["custom_dir"])
+        theme["custom_dir"] = str(code / theme["custom_dir"])
     plugins = []
     for p in data.get("plugins", []):
         if isinstance(p, dict) and "digest" in p:

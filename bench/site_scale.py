@@ -45,7 +45,8 @@ import sys
 import tomllib
 from pathlib import Path
 
-from bench.scale import EVAL, GIB, PY, ROOT, TARBALL, input_record, reuters_stories, write_jsonl
+from bench.scale import (EVAL, GIB, PY, ROOT, TARBALL, _mkdocs_config, input_record, reuters_stories,
+                         write_jsonl)
 
 OUT = ROOT / "bench" / "out" / "site_scale"
 EXTRA = 10
@@ -105,35 +106,6 @@ def snapshot(src: Path, dest: Path) -> str:
 def plugin_entry_point(code: Path) -> str:
     data = tomllib.loads((code / "pyproject.toml").read_text(encoding="utf-8"))
     return data.get("project", {}).get("entry-points", {}).get("mkdocs.plugins", {}).get("digest", "")
-
-
-def mkdocs_config(code: Path, folder: Path) -> Path:
-    """The checkout's mkdocs.yml with every path absolute, content and site in `folder`."""
-    import yaml
-    from mkdocs.utils.yaml import yaml_load
-
-    with open(code / "mkdocs.yml", encoding="utf-8") as fh:
-        data = yaml_load(fh)
-    data.pop("INHERIT", None)
-    data["docs_dir"] = str((code / data.get("docs_dir", "docs")).resolve())
-    data["site_dir"] = str(folder / "site")
-    theme = data.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
-        theme["custom_dir"] = str(code / theme["custom_dir"])
-    plugins = []
-    for p in data.get("plugins", []):
-        if isinstance(p, dict) and "digest" in p:
-            opts = dict(p["digest"] or {})
-            opts["content"] = str(folder / "content")
-            opts["site_config"] = str(folder / "site_config.yml")
-            p = {"digest": opts}
-        plugins.append(p)
-    data["plugins"] = plugins
-    data.pop("watch", None)
-    data["strict"] = False
-    path = folder / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def site_config(code: Path, folder: Path) -> Path:
@@ -302,7 +274,7 @@ def measure(label: str, name: str, code: Path, inputs: Path, extra: Path, n: int
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     cfg = site_config(code, folder)
-    mk = mkdocs_config(code, folder)
+    mk = _mkdocs_config(folder, code)
     env = _env(code)
     content, site = folder / "content", folder / "site"
     row: dict = {"size": n, "code": name}

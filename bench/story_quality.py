@@ -54,6 +54,8 @@ def load_clusters(path: Path, limit: int | None = None) -> list[tuple[list[str],
 
 
 def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall, F1 over the items of `gold` (missing from pred: own cluster)."""
+    pred = {k: pred.get(k, f"__alone__{k}") for k in gold}
     by_pred, by_gold = defaultdict(set), defaultdict(set)
     for item, c in pred.items():
         by_pred[c].add(item)
