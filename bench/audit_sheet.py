@@ -1,0 +1,106 @@
+"""Audit sheets for the manual audits: `python -m bench.audit_sheet CONTENT_DIR MODE [--seed N] [--n K]`.
+
+Samples stories with two or more articles from a built content folder (for example
+`OUT/multinews/content` of `python -m bench.golden OUT`) with a fixed seed
+(`random.Random(seed).sample(sorted(ids), n)`) and prints, as plain text, what a judge
+must read:
+
+  corroboration  every card citing two or more articles: the card text, then each
+                 cited excerpt with its article's headline (does it state the fact?);
+                 quotes with their speaker and the sentence around the quote
+  reader         the title, the key points as the story page shows them, the first
+                 five other fact cards and the timeline items (does each line stand
+                 alone? does the title name the event?)
+
+The judge writes the verdicts; this script only prints the lines so that the sample
+and the text judged are reproducible.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+import yaml
+
+
+def _load(folder: Path) -> dict[str, dict]:
+    out = {}
+    for path in sorted(folder.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        out[data.get("id") or path.stem] = data
+    return out
+
+
+def _key_cards(story: dict) -> list[dict]:
+    by_id = {c["id"]: c for c in story.get("facts") or []}
+    keys = []
+    for item in story.get("summary") or []:
+        ids = [f for f in item.get("facts") or [] if f in by_id]
+        if ids:
+            keys.append(by_id[ids[0]])
+    return keys
+
+
+def sample(stories: dict[str, dict], seed: int, n: int) -> list[str]:
+    ids = sorted(sid for sid, s in stories.items() if len(s.get("articles") or []) >= 2)
+    return random.Random(seed).sample(ids, min(n, len(ids)))
+
+
+def corroboration(story: dict, articles: dict[str, dict]) -> list[str]:
+    lines = []
+    for card in story.get("facts") or []:
+        sources = card.get("sources") or []
+        if len({s.get("article") for s in sources}) < 2:
+            continue
+        lines.append(f"  CARD {card['id']} [{card.get('kind')}]: {card.get('text')}")
+        for src in sources:
+            head = (articles.get(src.get("article")) or {}).get("headline") or ""
+            lines.append(f"    - {src.get('article')} ({head[:60]}): {src.get('excerpt')}")
+    for quote in story.get("quotes") or []:
+        lines.append(f"  QUOTE {quote.get('id')}: speaker={quote.get('speaker_name')!r}: {quote.get('text')}")
+        for src in (quote.get("sources") or [])[:1]:
+            text = (articles.get(src.get("article")) or {}).get("text") or ""
+            start, end = int(src.get("start") or 0), int(src.get("end") or 0)
+            around = text[max(0, start - 250):end + 150].replace("\n", " ")
+            lines.append(f"    context: ...{around}...")
+    return lines
+
+
+def reader(story: dict) -> list[str]:
+    lines = [f"  TITLE: {story.get('title')}"]
+    keys = _key_cards(story)
+    shown = {c["id"] for c in keys}
+    lines += [f"  KEY: {c.get('text')}" for c in keys]
+    others = [c for c in story.get("facts") or [] if c["id"] not in shown][:5]
+    lines += [f"  CARD: {c.get('text')}" for c in others]
+    by_id = {c["id"]: c for c in story.get("facts") or []}
+    for item in story.get("timeline") or []:
+        for fid in item.get("facts") or []:
+            if fid in by_id:
+                lines.append(f"  TIMELINE {item.get('date')}: {by_id[fid].get('text')}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("content", type=Path)
+    parser.add_argument("mode", choices=("corroboration", "reader"))
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--n", type=int, default=8)
+    args = parser.parse_args(argv)
+    stories = _load(args.content / "stories")
+    articles = _load(args.content / "articles")
+    chosen = sample(stories, args.seed, args.n)
+    print(f"seed {args.seed}, {len(chosen)} of {sum(len(s.get('articles') or []) >= 2 for s in stories.values())} stories with 2+ articles")
+    for sid in chosen:
+        story = stories[sid]
+        print(f"\n## {sid} ({len(story.get('articles') or [])} articles)")
+        body = corroboration(story, articles) if args.mode == "corroboration" else reader(story)
+        print("\n".join(body))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
