@@ -447,6 +447,30 @@ def _attribute(doc, text, q_start, q_end, ctx: _Context):
     return None, None, False
 
 
+# A credit after the closing mark: '"We will rebuild." ― Jane Roe' (reader comments, epigraphs).
+# The name must close the paragraph or be followed by a comma (", a teacher"), so a dash
+# that goes on with the reporter's sentence ('"..." -- and Smith agreed') is no credit.
+_DASH_CREDIT = re.compile(r"[\s.,!?\"”’'»]*(?:―|—|–|--)[ \t\u00a0]*"
+                          r"((?:[A-Z][\w’'.-]*)(?:[ \t\u00a0]+(?:[A-Z][\w’'.-]*|de|da|van|von|del|la|bin|al)){0,5})"
+                          r"[ \t\u00a0]*(?:[.,]?[ \t\u00a0]*(?=\n|$)|,)")
+
+
+def _dash_credit(text: str, q_end: int):
+    """(name, start, end, True) for a '— Name' credit right after the quote, else None."""
+    m = _DASH_CREDIT.match(text, q_end)
+    if not m:
+        return None
+    a, b = m.span(1)
+    words = text[a:b].split()
+    while words and words[0].lower() in TITLE_WORDS:  # "— Sen. Jane Roe": the title is no name
+        a = text.index(words[1], a) if len(words) > 1 else b
+        words = words[1:]
+    b = a + len(text[a:b].rstrip(".")) if words else b
+    if not words:
+        return None
+    return text[a:b], a, b, True
+
+
 _SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "with", "by", "is", "it"}
 _TRANSCRIPT = re.compile(r"([A-Z][A-Z.'’ -]{1,40}[A-Z]):\s")
 
@@ -489,6 +513,10 @@ def find_quotes(doc, text: str) -> list[QuoteMention]:
             speaker, cue, clear = (m.group(1), m.start(1), m.end(1), True), ":", True
         else:
             speaker, cue, clear = _attribute(doc, text, a, b, ctx)
+            if speaker is None:
+                credit = _dash_credit(text, b)
+                if credit:
+                    speaker, cue, clear = credit, "—", True
         para = text.rfind("\n", 0, a)
         if speaker is None and words >= 3:
             prev = last_in_para.get(para)
