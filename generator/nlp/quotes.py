@@ -248,6 +248,8 @@ def _subject(verb):
         return _subject(verb.head)
     if verb.dep_ == "relcl" and verb.head.pos_ in ("PROPN", "NOUN"):
         return verb.head
+    if verb.dep_ == "acl" and (verb.head.pos_ == "PROPN" or verb.head.ent_type_ == "PERSON"):
+        return verb.head  # 'footage of Jane Roe saying, "..."'
     return None
 
 
@@ -444,7 +446,61 @@ def _attribute(doc, text, q_start, q_end, ctx: _Context):
     head = _headline_speaker(doc, text, q_start)
     if head:
         return head, ":", True
+    gov = _clause_speaker(frame, q_start, q_end, ctx)
+    if gov:
+        return gov[0], gov[1], False
     return None, None, False
+
+
+_COPULAS = {"be", "is", "are", "was", "were", "been", "being", "'s", "’s", "'re", "’re",
+            "have", "has", "had", "having"}
+
+
+def _named_subject(subj) -> bool:
+    """A subject that names someone: a proper noun or entity ("Jane Roe", "the Council"),
+    "he"/"she", or a document ("the report") - not "the plan" or "critics"."""
+    if subj.text.lower() in ("he", "she") or subj.text.lower() in DOCUMENT_NOUNS:
+        return True
+    if subj.pos_ == "PROPN" or subj.ent_type_ in SPEAKER_LABELS:
+        return True
+    return any(c.dep_ in ("compound", "appos", "flat") and (c.pos_ == "PROPN" or c.ent_type_ == "PERSON")
+               for c in subj.children)
+
+
+def _clause_speaker(frame, q_start: int, q_end: int, ctx: _Context):
+    """The subject of the clause a quote belongs to when its verb is no reporting verb:
+    'Jane Roe dismissed the plan as "a waste of money"', 'Roe boasted, "We won."',
+    'as Roe put it, "..."'. Walks up from the quote to the first verb that has a
+    subject; that subject must name someone, else the quote stays unattributed."""
+    inside = [t for t in frame if q_start <= t.idx < q_end]
+    outside_idx = {t.i for t in frame if not (q_start <= t.idx < q_end)}
+    tops = [t for t in inside if t.head.i in outside_idx]
+    starts = [t.head for t in tops]
+    # 'as Roe put it, "..."': a clause outside the quote hanging from a word inside it.
+    starts += [t for t in frame if t.i in outside_idx and t.head in inside and t.pos_ in ("VERB", "AUX")
+               and t.dep_ in ("advcl", "parataxis") and any(c.dep_ == "mark" and c.text.lower() == "as" for c in t.children)]
+    for start in starts:
+        tok = start
+        for _ in range(6):
+            if q_start <= tok.idx < q_end:
+                break
+            if tok.pos_ in ("NOUN", "PROPN", "PRON") and tok is not start:
+                break  # "Roe's claim that ... 'x'": the quote hangs from a noun phrase, not a clause
+            # A copula or "have" is not the act of speaking: 'agreed that the plan is
+            # "too costly"' belongs to whoever agreed, not to "the plan".
+            if tok.pos_ in ("VERB", "AUX") and tok.text.lower() not in _COPULAS:
+                subj = _subject(tok)
+                if subj is not None and not (q_start <= subj.idx < q_end):
+                    if not _named_subject(subj):
+                        break
+                    speaker = _speaker_from_token(subj, ctx, q_start)
+                    if speaker and _name_shaped(speaker[0]):
+                        return speaker, tok.text
+                    break
+            if tok.head is tok:
+                break
+            tok = tok.head
+    return None
 
 
 # A credit after the closing mark: '"We will rebuild." ― Jane Roe' (reader comments, epigraphs).

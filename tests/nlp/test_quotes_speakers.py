@@ -25,3 +25,32 @@ def test_dash_that_goes_on_with_the_sentence_is_no_credit():
             "-- Council Member Ann Lee agreed with her on Monday.")
     for q in only(text):
         assert q.speaker_name != "Ann Lee"
+
+
+def test_clause_subject_of_a_verb_that_is_not_a_reporting_verb():
+    text = "In May, Jane Roe dismissed the proposal as “a waste of public money and time.”"
+    [q] = only(text)
+    assert q.speaker_name == "Jane Roe"
+    text = "Peter Lindqvist boasted, “Nobody in this league can beat us at home.”"
+    [q] = only(text)
+    assert q.speaker_name == "Peter Lindqvist"
+
+
+def test_as_name_put_it():
+    text = ("As Dr. Amina Yusuf put it in her lecture, ''the river is the city's oldest "
+            "road and its most neglected one.''")
+    [q] = only(text)
+    assert q.speaker_name == "Amina Yusuf"
+
+
+def test_footage_of_name_saying():
+    text = 'The video shows Carlos Mendez saying, "We will open the bridge before the winter."'
+    [q] = only(text)
+    assert q.speaker_name == "Carlos Mendez"
+
+
+def test_copula_subject_is_not_a_speaker():
+    # "the plan" is what is described, not who describes it; nobody named says it.
+    text = 'Only a third of residents agreed that the plan is "far too costly for a small town."'
+    [q] = only(text)
+    assert q.speaker_name is None
