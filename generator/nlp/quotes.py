@@ -218,7 +218,11 @@ def _name_span(token) -> tuple[int, int, bool]:
     if not orgish:
         runs = _name_runs(phrase)
         if runs:
-            run = runs[-1]
+            # The run holding the subject word itself ("Del. Jane Roe of the Coastal
+            # District": Roe, not the district); else the last one ("ministry
+            # spokesman John Smith", where the subject word is "spokesman").
+            own = [r for r in runs if any(t.i == token.i for t in r)]
+            run = own[0] if own else runs[-1]
             last = _ent_of(run[-1])
             # The small model often tags people ORG; an ORG counts only with an
             # organisation-shaped name ("Reuters", "NATO", "Foreign Ministry").
@@ -317,10 +321,29 @@ class _Context:
         return out
 
 
+def _sentence_subject_person(pron, q_start: int):
+    """'Jane Roe took to the radio to attack what she called "a rigged count"': a he/she
+    refers to the person who is the subject earlier in its own sentence, before any
+    speaker of an earlier quote. Words of the quote itself never count ('"Roe lost,"
+    he said')."""
+    sent = pron.sent
+    for tok in reversed(list(pron.doc[sent.start:pron.i])):
+        if tok.idx >= q_start:
+            continue
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.ent_type_ == "PERSON":
+            ent = _ent_of(tok)
+            if ent is not None and _name_shaped(ent.text):
+                return ent.text, ent.start_char, ent.end_char
+    return None
+
+
 def _speaker_from_token(subj, ctx: _Context, q_start: int):
     """(name, start, end, is_person) for a subject token, None when it names nobody."""
     text = ctx.text
     if subj.text in PRONOUNS or subj.text.lower() in ("he", "she"):
+        hit = _sentence_subject_person(subj, q_start)
+        if hit:
+            return hit[0], hit[1], hit[2], True
         hit = ctx.last_person_before(q_start if q_start < subj.idx else subj.idx)
         if hit:
             return hit[0], hit[1], hit[2], True

@@ -54,3 +54,18 @@ def test_copula_subject_is_not_a_speaker():
     text = 'Only a third of residents agreed that the plan is "far too costly for a small town."'
     [q] = only(text)
     assert q.speaker_name is None
+
+
+def test_pronoun_is_the_subject_earlier_in_its_own_sentence():
+    text = ('"We won fairly and the count was clean," Mark Fields said on Friday.\n\n'
+            'Jane Roe went on the radio an hour later to attack what she called '
+            '"a rigged and shameful count."')
+    first, second = only(text)
+    assert first.speaker_name == "Mark Fields"
+    assert second.speaker_name == "Jane Roe"
+
+
+def test_speaker_is_the_name_of_the_subject_not_a_place_after_it():
+    text = '"This hearing is a waste of everyone\'s time," said Del. Jane Roe of the Coastal Islands.'
+    [q] = only(text)
+    assert q.speaker_name == "Jane Roe"
