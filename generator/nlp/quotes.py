@@ -239,17 +239,22 @@ def _name_span(token) -> tuple[int, int, bool]:
     return toks[0].idx, toks[-1].idx + len(toks[-1].text), False
 
 
-def _subject(verb):
-    """The subject token of a reporting verb, following conjunctions and 'as quoted by'."""
+def _subject(verb, quote: tuple[int, int] = (0, 0)):
+    """The subject token of a reporting verb, following conjunctions and 'as quoted by'.
+    A word inside the quote is never its subject: the parser often hangs the quote's
+    own subject on the verb as a second one ('"Prices are high," Jane Roe said')."""
     for child in verb.children:
+        if quote[0] <= child.idx < quote[1]:
+            continue
         if child.dep_ in ("nsubj", "nsubjpass") and child.text.lower() not in ("it", "that", "which", "who"):
             return child
         if child.dep_ == "agent":
             for g in child.children:
                 if g.dep_ == "pobj":
                     return g
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
-        return _subject(verb.head)
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb \
+            and not quote[0] <= verb.head.idx < quote[1]:
+        return _subject(verb.head, quote)
     if verb.dep_ == "relcl" and verb.head.pos_ in ("PROPN", "NOUN"):
         return verb.head
     if verb.dep_ == "acl" and (verb.head.pos_ == "PROPN" or verb.head.ent_type_ == "PERSON"):
@@ -447,7 +452,13 @@ def _attribute(doc, text, q_start, q_end, ctx: _Context):
     near = [v for v in verbs if dist(v) <= 60]
     for cands in (sorted(governing, key=dist), sorted(near, key=dist)):
         for verb in cands:
-            subj = _subject(verb)
+            subj = _subject(verb, (q_start, q_end))
+            if subj is None and verb.idx > q_end:
+                # '"...," Chief Jane Roe said' with the name parsed as anything but
+                # the subject: the name between the quote and the verb.
+                between = [t for t in doc[max(0, verb.i - 6):verb.i] if t.idx >= q_end
+                           and t.ent_type_ in ("PERSON", "ORG")]
+                subj = between[-1] if between else None
             if subj is None:
                 # '"...," said Smith' sometimes parses Smith as dobj/attr.
                 after = [t for t in doc[verb.i + 1: verb.i + 6] if t.ent_type_ in SPEAKER_LABELS]
@@ -512,7 +523,7 @@ def _clause_speaker(frame, q_start: int, q_end: int, ctx: _Context):
             # A copula or "have" is not the act of speaking: 'agreed that the plan is
             # "too costly"' belongs to whoever agreed, not to "the plan".
             if tok.pos_ in ("VERB", "AUX") and tok.text.lower() not in _COPULAS:
-                subj = _subject(tok)
+                subj = _subject(tok, (q_start, q_end))
                 if subj is not None and not (q_start <= subj.idx < q_end):
                     if not _named_subject(subj):
                         break

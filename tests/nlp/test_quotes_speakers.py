@@ -69,3 +69,14 @@ def test_speaker_is_the_name_of_the_subject_not_a_place_after_it():
     text = '"This hearing is a waste of everyone\'s time," said Del. Jane Roe of the Coastal Islands.'
     [q] = only(text)
     assert q.speaker_name == "Jane Roe"
+
+
+def test_a_subject_inside_the_quote_is_not_the_speaker():
+    # The parser can hang the quote's own subject ("trouble", "One") on "said" too.
+    text = "“The harbour project is in trouble. Serious trouble,” said Nora Lind, a port board member."
+    [q] = only(text)
+    assert q.speaker_name == "Nora Lind"
+    text = ('"She would be a fine judge. Not good, great. One of the sharpest minds in the state," '
+            'Rep. Ana Cruz (D-Ore.) said in a phone interview.')
+    [q] = only(text)
+    assert q.speaker_name == "Ana Cruz"
