@@ -359,6 +359,12 @@ def _speaker_from_token(subj, ctx: _Context, q_start: int):
         owner = ctx._owner(subj) or ctx.statement_owner(subj.idx)
         if owner:
             return text[owner[0]:owner[1]], owner[0], owner[1], False
+    if subj.pos_ == "NOUN":
+        # "The firm's chief executive, Jane Roe, said": the name in apposition, not the role.
+        for c in subj.children:
+            ent = _ent_of(c) if c.dep_ == "appos" else None
+            if ent is not None and ent.label_ == "PERSON" and _name_shaped(ent.text):
+                return ent.text, ent.start_char, ent.end_char, True
     a, b, person = _name_span(subj)
     if text[b - 2:b] in ("’s", "'s"):
         b -= 2
@@ -456,9 +462,12 @@ def _attribute(doc, text, q_start, q_end, ctx: _Context):
             if subj is None and verb.idx > q_end:
                 # '"...," Chief Jane Roe said' with the name parsed as anything but
                 # the subject: the name between the quote and the verb.
-                between = [t for t in doc[max(0, verb.i - 6):verb.i] if t.idx >= q_end
-                           and t.ent_type_ in ("PERSON", "ORG")]
-                subj = between[-1] if between else None
+                between = [t for t in doc[max(0, verb.i - 6):verb.i] if t.idx >= q_end]
+                names = [t for t in between if t.ent_type_ in ("PERSON", "ORG")]
+                # only a name and its titles: '"...," Blige sings to Clinton before
+                # asking' has a clause in between, and Clinton asks nothing.
+                only_name = not any(t.pos_ in ("ADP", "SCONJ", "CCONJ") for t in between)
+                subj = names[-1] if names and only_name else None
             if subj is None:
                 # '"...," said Smith' sometimes parses Smith as dobj/attr.
                 after = [t for t in doc[verb.i + 1: verb.i + 6] if t.ent_type_ in SPEAKER_LABELS]
@@ -483,7 +492,53 @@ def _attribute(doc, text, q_start, q_end, ctx: _Context):
     gov = _clause_speaker(frame, q_start, q_end, ctx)
     if gov:
         return gov[0], gov[1], False
+    adj = _adjacent_sentence_speaker(doc, text, q_start, q_end, ctx)
+    if adj:
+        return adj[0], adj[1], False
     return None, None, False
+
+
+def _root_speaker(sent, ctx: _Context, q_start: int, q_end: int, reporting_only: bool):
+    root = sent.root
+    if root.pos_ not in ("VERB", "AUX") or root.text.lower() in _COPULAS:
+        return None
+    if reporting_only and root.text.lower() not in REPORTING:
+        return None
+    subj = _subject(root, (q_start, q_end))
+    if subj is None or not _named_subject(subj):
+        return None
+    speaker = _speaker_from_token(subj, ctx, q_start)
+    if speaker and _name_shaped(speaker[0]):
+        return speaker, root.text
+    return None
+
+
+def _adjacent_sentence_speaker(doc, text: str, q_start: int, q_end: int, ctx: _Context):
+    """A quote that is a whole sentence, attributed by the sentence next to it in the
+    same paragraph: '"Why is this allowed?" Roe demanded.' (a short sentence right
+    after the quote) or 'Talks may resume in May, Roe said. "We are not in a hurry."'
+    (a reporting sentence right before it)."""
+    p_start = text.rfind("\n", 0, q_start) + 1
+    p_end = text.find("\n", q_end)
+    p_end = len(text) if p_end < 0 else p_end
+    sents = ctx.sentences_around(q_start, q_end)
+    if not sents:
+        return None
+    last = sents[-1]
+    nxt = doc[last.end].sent if last.end < len(doc) else None
+    words = [t for t in nxt if not t.is_space] if nxt is not None else []
+    if words and nxt.start_char <= q_end + 3 and words[-1].idx < p_end and len(words) <= 8:
+        hit = _root_speaker(nxt, ctx, q_start, q_end, reporting_only=False)
+        if hit:
+            return hit
+    first = sents[0]
+    if first.start > 0 and not text[first.start_char:q_start].strip(" \t\"“‘'"):
+        prev = doc[first.start - 1].sent
+        if prev.start_char >= p_start and not any(c in prev.text for c in _DOUBLE):
+            hit = _root_speaker(prev, ctx, q_start, q_end, reporting_only=True)
+            if hit:
+                return hit
+    return None
 
 
 _COPULAS = {"be", "is", "are", "was", "were", "been", "being", "'s", "’s", "'re", "’re",
@@ -497,8 +552,13 @@ def _named_subject(subj) -> bool:
         return True
     if subj.pos_ == "PROPN" or subj.ent_type_ in SPEAKER_LABELS:
         return True
-    return any(c.dep_ in ("compound", "appos", "flat") and (c.pos_ == "PROPN" or c.ent_type_ == "PERSON")
-               for c in subj.children)
+    if any(c.dep_ in ("compound", "appos", "flat") and (c.pos_ == "PROPN" or c.ent_type_ == "PERSON")
+           for c in subj.children):
+        return True
+    # "Her former business partner at the firm, Jo Lee, called ...": a person named
+    # in the subject's own phrase.
+    phrase = list(subj.subtree)
+    return len(phrase) <= 12 and any(t.ent_type_ == "PERSON" for t in phrase)
 
 
 def _clause_speaker(frame, q_start: int, q_end: int, ctx: _Context):

@@ -80,3 +80,25 @@ def test_a_subject_inside_the_quote_is_not_the_speaker():
             'Rep. Ana Cruz (D-Ore.) said in a phone interview.')
     [q] = only(text)
     assert q.speaker_name == "Ana Cruz"
+
+
+def test_short_sentence_after_the_quote_names_the_speaker():
+    text = "“Why is nobody held to account for any of this?” Ann Berg demanded.\n\nThe hearing ended."
+    [q] = only(text)
+    assert q.speaker_name == "Ann Berg"
+
+
+def test_reporting_sentence_before_the_quote_in_its_paragraph():
+    text = 'Talks may resume in May, Ali Demir said. "We are in no hurry to sign anything at all."'
+    [q] = only(text)
+    assert q.speaker_name == "Ali Demir"
+    text = ('Her former partner at the firm, Jo Lee, called her a genius at closing deals. '
+            '"She saw chances that nobody else could see."')
+    [q] = only(text)
+    assert q.speaker_name == "Jo Lee"
+
+
+def test_sentence_before_without_reporting_verb_attributes_nothing():
+    text = 'Ann Berg opened the meeting at noon. "The rest of the day was a blur for everyone there."'
+    [q] = only(text)
+    assert q.speaker_name is None
