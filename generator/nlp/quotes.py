@@ -246,7 +246,8 @@ def _subject(verb, quote: tuple[int, int] = (0, 0)):
     for child in verb.children:
         if quote[0] <= child.idx < quote[1]:
             continue
-        if child.dep_ in ("nsubj", "nsubjpass") and child.text.lower() not in ("it", "that", "which", "who"):
+        if child.dep_ in ("nsubj", "nsubjpass") and child.text.lower() not in ("that", "which", "who") \
+                and (child.text.lower() != "it" or verb.text.lower() in REPORTING):
             return child
         if child.dep_ == "agent":
             for g in child.children:
@@ -277,6 +278,7 @@ class _Context:
         self.doc, self.text = doc, text
         self.last_person: tuple[str, int, int] | None = None
         self.last_speaker: tuple[str, int, int] | None = None
+        self.last_body: tuple[str, int, int] | None = None  # last speaker that is no person
         self.statements: list[tuple[int, tuple[int, int]]] = []
         for tok in doc:
             if tok.text.lower() in DOCUMENT_NOUNS:
@@ -312,6 +314,22 @@ class _Context:
             e = self.persons[n - 1]
             return e.text, e.start_char, e.end_char
         return None
+
+    def full_name(self, hit):
+        """A pronoun's referent by its full name: when the last mention is a bare surname
+        ("Okafor said"), the earlier full mention ("Paul Okafor") if exactly one person
+        mentioned before carries that surname; else the mention as it is."""
+        name, start, _ = hit
+        if " " in name.strip():
+            return hit
+        fuller = {}
+        for e in self.persons:
+            if e.start_char >= start:
+                break
+            words = e.text.split()
+            if len(words) > 1 and words[-1] == name:
+                fuller.setdefault(e.text, (e.text, e.start_char, e.end_char))
+        return next(iter(fuller.values())) if len(fuller) == 1 else hit
 
     def sentences_around(self, q_start: int, q_end: int) -> list:
         """The sentences with end_char >= q_start - 1 and start_char <= q_end + 1."""
@@ -351,7 +369,15 @@ def _speaker_from_token(subj, ctx: _Context, q_start: int):
             return hit[0], hit[1], hit[2], True
         hit = ctx.last_person_before(q_start if q_start < subj.idx else subj.idx)
         if hit:
+            hit = ctx.full_name(hit)
             return hit[0], hit[1], hit[2], True
+        return None
+    if subj.text.lower() in ("it", "they"):
+        # '"...," the newspaper wrote. "...," it added.': "it"/"they" as a speaker is the
+        # last speaker that was no person (an organisation, a document), if any.
+        body = ctx.last_body
+        if body and body[1] < subj.idx:
+            return body[0], body[1], body[2], False
         return None
     if subj.text.lower() in {p.lower() for p in PLURAL_PRONOUNS} | {"i", "you", "it"}:
         return None
@@ -689,5 +715,7 @@ def find_quotes(doc, text: str) -> list[QuoteMention]:
             ctx.last_speaker = speaker[:3]
             if speaker[3]:
                 ctx.last_person = speaker[:3]
+            elif cue not in ("—", ":"):
+                ctx.last_body = speaker[:3]
         out.append(q)
     return out

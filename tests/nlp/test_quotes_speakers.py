@@ -102,3 +102,28 @@ def test_sentence_before_without_reporting_verb_attributes_nothing():
     text = 'Ann Berg opened the meeting at noon. "The rest of the day was a blur for everyone there."'
     [q] = only(text)
     assert q.speaker_name is None
+
+
+def test_surname_only_mention_and_he_added_in_the_next_sentence():
+    text = ("Paul Okafor, the harbour master, opened the new pier on Monday.\n\n"
+            '"Ships will dock here within a month," Okafor said. '
+            'The pier cost less than planned. "The town has waited long enough," he added.')
+    first, second = only(text)
+    assert first.speaker_name == "Okafor"        # named as the text names him there
+    assert second.speaker_name == "Paul Okafor"  # "he" is the full mention, not the pronoun
+
+
+def test_he_added_keeps_a_surname_two_people_share():
+    text = ("Paul Okafor and Grace Okafor run the harbour together.\n\n"
+            '"Ships will dock here within a month," Okafor said. '
+            'The pier cost less than planned. "The town has waited long enough," he added.')
+    first, second = only(text)
+    assert second.speaker_name == "Okafor"
+
+
+def test_it_added_is_the_last_organisation_speaker():
+    text = ('"Interest rates will stay where they are for now," the central bank said in a note.\n\n'
+            '"Inflation is back under control in most regions," it added.')
+    first, second = only(text)
+    assert "central bank" in first.speaker_name
+    assert second.speaker_name == first.speaker_name
