@@ -127,3 +127,16 @@ def test_it_added_is_the_last_organisation_speaker():
     first, second = only(text)
     assert "central bank" in first.speaker_name
     assert second.speaker_name == first.speaker_name
+
+
+def test_relative_clauses_around_the_speaker():
+    text = ('Jane Roe, who has chaired the water board since 2019, said the pipes were '
+            '"older than anyone in this town."')
+    [q] = only(text)
+    assert q.speaker_name == "Jane Roe"
+    text = 'The plan was backed by Tom Hale, who said it was "the only fair way to share the cost."'
+    [q] = only(text)
+    assert q.speaker_name == "Tom Hale"
+    text = '"We will not sell the land to anyone," said Ida Moss, who owns the farm with her brother.'
+    [q] = only(text)
+    assert q.speaker_name == "Ida Moss"
