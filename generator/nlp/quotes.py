@@ -9,10 +9,17 @@ Two passes over one article:
    over several paragraphs).
 2. Attribution from spaCy's parse: a reporting verb outside the quote that governs
    a token inside it (or sits right next to it) gives the speaker through its
-   subject; "according to X"; "X: '...'" headlines; a pronoun speaker is the most
-   recent named person speaker; "the statement said" is the owner of the most
-   recently mentioned statement ("a statement from X", "X's statement"). An
+   subject; "according to X"; "X: '...'" headlines; a "— Name" credit after the
+   quote; else the named subject of the clause the quote hangs from ("X dismissed
+   it as '...'"), or a short "X demanded." right after a whole-sentence quote, or a
+   reporting sentence right before it in its paragraph. A he/she speaker is a
+   person who is the subject earlier in the same sentence, else the most recent
+   named person speaker (by the full name when that was a bare surname); "it"/"they"
+   is the last speaker that is no person; "the statement said" is the owner of the
+   most recently mentioned statement ("a statement from X", "X's statement"). An
    unattributed quote in the same paragraph as an attributed one continues it.
+   Short quotes attributed only through a clause or an adjacent sentence stay
+   subject to the scare-quote rule below (keeping them lowered precision on dev).
 
 Scare quotes: a quote of one or two words is only kept when a reporting verb (or
 a headline "X:") clearly attributes it to a speaker; a bare 'obvious' that nobody
