@@ -297,6 +297,8 @@ class _Context:
         self.persons = [e for e in doc.ents if e.label_ == "PERSON"]
         self.person_ends = [e.end_char for e in self.persons]
         self.sents: list | None = None       # on first use: doc.sents needs a parse
+        self.quote_starts: list[int] = []    # every quote span of the article, sorted
+        self.quote_ends: list[int] = []
         self.sent_ends: list[int] = []
 
     def _owner(self, noun):
@@ -321,6 +323,10 @@ class _Context:
             e = self.persons[n - 1]
             return e.text, e.start_char, e.end_char
         return None
+
+    def in_quote(self, pos: int) -> bool:
+        n = bisect.bisect_right(self.quote_starts, pos)
+        return bool(n) and pos < self.quote_ends[n - 1]
 
     def full_name(self, hit):
         """A pronoun's referent by its full name: when the last mention is a bare surname
@@ -492,18 +498,28 @@ def _attribute(doc, text, q_start, q_end, ctx: _Context):
     for cands in (sorted(governing, key=dist), sorted(near, key=dist)):
         for verb in cands:
             subj = _subject(verb, (q_start, q_end))
+            if subj is not None and ctx.in_quote(subj.idx):
+                subj = None  # 'said on the show "Fox and Friends"': a title in quotes speaks not
             if subj is None and verb.idx > q_end:
                 # '"...," Chief Jane Roe said' with the name parsed as anything but
                 # the subject: the name between the quote and the verb.
-                between = [t for t in doc[max(0, verb.i - 6):verb.i] if t.idx >= q_end]
-                names = [t for t in between if t.ent_type_ in ("PERSON", "ORG")]
+                between = [t for t in doc[max(0, verb.i - 8):verb.i] if t.idx >= q_end]
+                names = [t for t in between if t.ent_type_ == "PERSON"] or \
+                    [t for t in between if t.ent_type_ == "ORG"] or \
+                    [t for t in between if t.pos_ == "PROPN" and t.text[:1].isupper()
+                     and t.text.lower() not in TITLE_WORDS]
                 # only a name and its titles: '"...," Blige sings to Clinton before
                 # asking' has a clause in between, and Clinton asks nothing.
                 only_name = not any(t.pos_ in ("ADP", "SCONJ", "CCONJ") for t in between)
                 subj = names[-1] if names and only_name else None
             if subj is None:
                 # '"...," said Smith' sometimes parses Smith as dobj/attr.
-                after = [t for t in doc[verb.i + 1: verb.i + 6] if t.ent_type_ in SPEAKER_LABELS]
+                after = []
+                for t in doc[verb.i + 1: verb.i + 6]:
+                    if t.pos_ == "ADP" or ctx.in_quote(t.idx):
+                        break  # 'said on Radio North': a name after a preposition is no subject
+                    if t.ent_type_ in SPEAKER_LABELS:
+                        after.append(t)
                 subj = after[-1] if after else None
                 if subj is not None:
                     ent = _ent_of(subj)
@@ -686,7 +702,10 @@ def find_quotes(doc, text: str) -> list[QuoteMention]:
     ctx = _Context(doc, text)
     out: list[QuoteMention] = []
     last_in_para: dict[int, QuoteMention] = {}
-    for a, b in quote_spans(text):
+    spans = quote_spans(text)
+    ctx.quote_starts = [a for a, _ in spans]
+    ctx.quote_ends = [b for _, b in spans]
+    for a, b in spans:
         words = len(text[a:b].split())
         if is_title(text[a:b]):
             continue

@@ -140,3 +140,10 @@ def test_relative_clauses_around_the_speaker():
     text = '"We will not sell the land to anyone," said Ida Moss, who owns the farm with her brother.'
     [q] = only(text)
     assert q.speaker_name == "Ida Moss"
+
+
+def test_a_show_title_in_quotes_is_not_the_speaker():
+    text = ("“There is a severe gap between the council and frankly the mayor and our staff,” "
+            "Holt, a senior council aide, said Thursday morning on Radio North’s “Town and Country.”")
+    qs = only(text)
+    assert qs[0].speaker_name == "Holt"
