@@ -9,10 +9,17 @@ Two passes over one article:
    over several paragraphs).
 2. Attribution from spaCy's parse: a reporting verb outside the quote that governs
    a token inside it (or sits right next to it) gives the speaker through its
-   subject; "according to X"; "X: '...'" headlines; a pronoun speaker is the most
-   recent named person speaker; "the statement said" is the owner of the most
-   recently mentioned statement ("a statement from X", "X's statement"). An
+   subject; "according to X"; "X: '...'" headlines; a "— Name" credit after the
+   quote; else the named subject of the clause the quote hangs from ("X dismissed
+   it as '...'"), or a short "X demanded." right after a whole-sentence quote, or a
+   reporting sentence right before it in its paragraph. A he/she speaker is a
+   person who is the subject earlier in the same sentence, else the most recent
+   named person speaker (by the full name when that was a bare surname); "it"/"they"
+   is the last speaker that is no person; "the statement said" is the owner of the
+   most recently mentioned statement ("a statement from X", "X's statement"). An
    unattributed quote in the same paragraph as an attributed one continues it.
+   Short quotes attributed only through a clause or an adjacent sentence stay
+   subject to the scare-quote rule below (keeping them lowered precision on dev).
 
 Scare quotes: a quote of one or two words is only kept when a reporting verb (or
 a headline "X:") clearly attributes it to a speaker; a bare 'obvious' that nobody
@@ -218,7 +225,11 @@ def _name_span(token) -> tuple[int, int, bool]:
     if not orgish:
         runs = _name_runs(phrase)
         if runs:
-            run = runs[-1]
+            # The run holding the subject word itself ("Del. Jane Roe of the Coastal
+            # District": Roe, not the district); else the last one ("ministry
+            # spokesman John Smith", where the subject word is "spokesman").
+            own = [r for r in runs if any(t.i == token.i for t in r)]
+            run = own[0] if own else runs[-1]
             last = _ent_of(run[-1])
             # The small model often tags people ORG; an ORG counts only with an
             # organisation-shaped name ("Reuters", "NATO", "Foreign Ministry").
@@ -235,19 +246,27 @@ def _name_span(token) -> tuple[int, int, bool]:
     return toks[0].idx, toks[-1].idx + len(toks[-1].text), False
 
 
-def _subject(verb):
-    """The subject token of a reporting verb, following conjunctions and 'as quoted by'."""
+def _subject(verb, quote: tuple[int, int] = (0, 0)):
+    """The subject token of a reporting verb, following conjunctions and 'as quoted by'.
+    A word inside the quote is never its subject: the parser often hangs the quote's
+    own subject on the verb as a second one ('"Prices are high," Jane Roe said')."""
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.text.lower() not in ("it", "that", "which", "who"):
+        if quote[0] <= child.idx < quote[1]:
+            continue
+        if child.dep_ in ("nsubj", "nsubjpass") and child.text.lower() not in ("that", "which", "who") \
+                and (child.text.lower() != "it" or verb.text.lower() in REPORTING):
             return child
         if child.dep_ == "agent":
             for g in child.children:
                 if g.dep_ == "pobj":
                     return g
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
-        return _subject(verb.head)
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb \
+            and not quote[0] <= verb.head.idx < quote[1]:
+        return _subject(verb.head, quote)
     if verb.dep_ == "relcl" and verb.head.pos_ in ("PROPN", "NOUN"):
         return verb.head
+    if verb.dep_ == "acl" and (verb.head.pos_ == "PROPN" or verb.head.ent_type_ == "PERSON"):
+        return verb.head  # 'footage of Jane Roe saying, "..."'
     return None
 
 
@@ -266,6 +285,7 @@ class _Context:
         self.doc, self.text = doc, text
         self.last_person: tuple[str, int, int] | None = None
         self.last_speaker: tuple[str, int, int] | None = None
+        self.last_body: tuple[str, int, int] | None = None  # last speaker that is no person
         self.statements: list[tuple[int, tuple[int, int]]] = []
         for tok in doc:
             if tok.text.lower() in DOCUMENT_NOUNS:
@@ -277,6 +297,8 @@ class _Context:
         self.persons = [e for e in doc.ents if e.label_ == "PERSON"]
         self.person_ends = [e.end_char for e in self.persons]
         self.sents: list | None = None       # on first use: doc.sents needs a parse
+        self.quote_starts: list[int] = []    # every quote span of the article, sorted
+        self.quote_ends: list[int] = []
         self.sent_ends: list[int] = []
 
     def _owner(self, noun):
@@ -302,6 +324,26 @@ class _Context:
             return e.text, e.start_char, e.end_char
         return None
 
+    def in_quote(self, pos: int) -> bool:
+        n = bisect.bisect_right(self.quote_starts, pos)
+        return bool(n) and pos < self.quote_ends[n - 1]
+
+    def full_name(self, hit):
+        """A pronoun's referent by its full name: when the last mention is a bare surname
+        ("Okafor said"), the earlier full mention ("Paul Okafor") if exactly one person
+        mentioned before carries that surname; else the mention as it is."""
+        name, start, _ = hit
+        if " " in name.strip():
+            return hit
+        fuller = {}
+        for e in self.persons:
+            if e.start_char >= start:
+                break
+            words = e.text.split()
+            if len(words) > 1 and words[-1] == name:
+                fuller.setdefault(e.text, (e.text, e.start_char, e.end_char))
+        return next(iter(fuller.values())) if len(fuller) == 1 else hit
+
     def sentences_around(self, q_start: int, q_end: int) -> list:
         """The sentences with end_char >= q_start - 1 and start_char <= q_end + 1."""
         if self.sents is None:
@@ -315,13 +357,40 @@ class _Context:
         return out
 
 
+def _sentence_subject_person(pron, q_start: int):
+    """'Jane Roe took to the radio to attack what she called "a rigged count"': a he/she
+    refers to the person who is the subject earlier in its own sentence, before any
+    speaker of an earlier quote. Words of the quote itself never count ('"Roe lost,"
+    he said')."""
+    sent = pron.sent
+    for tok in reversed(list(pron.doc[sent.start:pron.i])):
+        if tok.idx >= q_start:
+            continue
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.ent_type_ == "PERSON":
+            ent = _ent_of(tok)
+            if ent is not None and _name_shaped(ent.text):
+                return ent.text, ent.start_char, ent.end_char
+    return None
+
+
 def _speaker_from_token(subj, ctx: _Context, q_start: int):
     """(name, start, end, is_person) for a subject token, None when it names nobody."""
     text = ctx.text
     if subj.text in PRONOUNS or subj.text.lower() in ("he", "she"):
-        hit = ctx.last_person_before(q_start if q_start < subj.idx else subj.idx)
+        hit = _sentence_subject_person(subj, q_start)
         if hit:
             return hit[0], hit[1], hit[2], True
+        hit = ctx.last_person_before(q_start if q_start < subj.idx else subj.idx)
+        if hit:
+            hit = ctx.full_name(hit)
+            return hit[0], hit[1], hit[2], True
+        return None
+    if subj.text.lower() in ("it", "they"):
+        # '"...," the newspaper wrote. "...," it added.': "it"/"they" as a speaker is the
+        # last speaker that was no person (an organisation, a document), if any.
+        body = ctx.last_body
+        if body and body[1] < subj.idx:
+            return body[0], body[1], body[2], False
         return None
     if subj.text.lower() in {p.lower() for p in PLURAL_PRONOUNS} | {"i", "you", "it"}:
         return None
@@ -329,6 +398,12 @@ def _speaker_from_token(subj, ctx: _Context, q_start: int):
         owner = ctx._owner(subj) or ctx.statement_owner(subj.idx)
         if owner:
             return text[owner[0]:owner[1]], owner[0], owner[1], False
+    if subj.pos_ == "NOUN":
+        # "The firm's chief executive, Jane Roe, said": the name in apposition, not the role.
+        for c in subj.children:
+            ent = _ent_of(c) if c.dep_ == "appos" else None
+            if ent is not None and ent.label_ == "PERSON" and _name_shaped(ent.text):
+                return ent.text, ent.start_char, ent.end_char, True
     a, b, person = _name_span(subj)
     if text[b - 2:b] in ("’s", "'s"):
         b -= 2
@@ -422,10 +497,29 @@ def _attribute(doc, text, q_start, q_end, ctx: _Context):
     near = [v for v in verbs if dist(v) <= 60]
     for cands in (sorted(governing, key=dist), sorted(near, key=dist)):
         for verb in cands:
-            subj = _subject(verb)
+            subj = _subject(verb, (q_start, q_end))
+            if subj is not None and ctx.in_quote(subj.idx):
+                subj = None  # 'said on the show "Fox and Friends"': a title in quotes speaks not
+            if subj is None and verb.idx > q_end:
+                # '"...," Chief Jane Roe said' with the name parsed as anything but
+                # the subject: the name between the quote and the verb.
+                between = [t for t in doc[max(0, verb.i - 8):verb.i] if t.idx >= q_end]
+                names = [t for t in between if t.ent_type_ == "PERSON"] or \
+                    [t for t in between if t.ent_type_ == "ORG"] or \
+                    [t for t in between if t.pos_ == "PROPN" and t.text[:1].isupper()
+                     and t.text.lower() not in TITLE_WORDS]
+                # only a name and its titles: '"...," Blige sings to Clinton before
+                # asking' has a clause in between, and Clinton asks nothing.
+                only_name = not any(t.pos_ in ("ADP", "SCONJ", "CCONJ") for t in between)
+                subj = names[-1] if names and only_name else None
             if subj is None:
                 # '"...," said Smith' sometimes parses Smith as dobj/attr.
-                after = [t for t in doc[verb.i + 1: verb.i + 6] if t.ent_type_ in SPEAKER_LABELS]
+                after = []
+                for t in doc[verb.i + 1: verb.i + 6]:
+                    if t.pos_ == "ADP" or ctx.in_quote(t.idx):
+                        break  # 'said on Radio North': a name after a preposition is no subject
+                    if t.ent_type_ in SPEAKER_LABELS:
+                        after.append(t)
                 subj = after[-1] if after else None
                 if subj is not None:
                     ent = _ent_of(subj)
@@ -444,7 +538,136 @@ def _attribute(doc, text, q_start, q_end, ctx: _Context):
     head = _headline_speaker(doc, text, q_start)
     if head:
         return head, ":", True
+    gov = _clause_speaker(frame, q_start, q_end, ctx)
+    if gov:
+        return gov[0], gov[1], False
+    adj = _adjacent_sentence_speaker(doc, text, q_start, q_end, ctx)
+    if adj:
+        return adj[0], adj[1], False
     return None, None, False
+
+
+def _root_speaker(sent, ctx: _Context, q_start: int, q_end: int, reporting_only: bool):
+    root = sent.root
+    if root.pos_ not in ("VERB", "AUX") or root.text.lower() in _COPULAS:
+        return None
+    if reporting_only and root.text.lower() not in REPORTING:
+        return None
+    subj = _subject(root, (q_start, q_end))
+    if subj is None or not _named_subject(subj):
+        return None
+    speaker = _speaker_from_token(subj, ctx, q_start)
+    if speaker and _name_shaped(speaker[0]):
+        return speaker, root.text
+    return None
+
+
+def _adjacent_sentence_speaker(doc, text: str, q_start: int, q_end: int, ctx: _Context):
+    """A quote that is a whole sentence, attributed by the sentence next to it in the
+    same paragraph: '"Why is this allowed?" Roe demanded.' (a short sentence right
+    after the quote) or 'Talks may resume in May, Roe said. "We are not in a hurry."'
+    (a reporting sentence right before it)."""
+    p_start = text.rfind("\n", 0, q_start) + 1
+    p_end = text.find("\n", q_end)
+    p_end = len(text) if p_end < 0 else p_end
+    sents = ctx.sentences_around(q_start, q_end)
+    if not sents:
+        return None
+    last = sents[-1]
+    nxt = doc[last.end].sent if last.end < len(doc) else None
+    words = [t for t in nxt if not t.is_space] if nxt is not None else []
+    if words and nxt.start_char <= q_end + 3 and words[-1].idx < p_end and len(words) <= 8:
+        hit = _root_speaker(nxt, ctx, q_start, q_end, reporting_only=False)
+        if hit:
+            return hit
+    first = sents[0]
+    if first.start > 0 and not text[first.start_char:q_start].strip(" \t\"“‘'"):
+        prev = doc[first.start - 1].sent
+        if prev.start_char >= p_start and not any(c in prev.text for c in _DOUBLE):
+            hit = _root_speaker(prev, ctx, q_start, q_end, reporting_only=True)
+            if hit:
+                return hit
+    return None
+
+
+_COPULAS = {"be", "is", "are", "was", "were", "been", "being", "'s", "’s", "'re", "’re",
+            "have", "has", "had", "having"}
+
+
+def _named_subject(subj) -> bool:
+    """A subject that names someone: a proper noun or entity ("Jane Roe", "the Council"),
+    "he"/"she", or a document ("the report") - not "the plan" or "critics"."""
+    if subj.text.lower() in ("he", "she") or subj.text.lower() in DOCUMENT_NOUNS:
+        return True
+    if subj.pos_ == "PROPN" or subj.ent_type_ in SPEAKER_LABELS:
+        return True
+    if any(c.dep_ in ("compound", "appos", "flat") and (c.pos_ == "PROPN" or c.ent_type_ == "PERSON")
+           for c in subj.children):
+        return True
+    # "Her former business partner at the firm, Jo Lee, called ...": a person named
+    # in the subject's own phrase.
+    phrase = list(subj.subtree)
+    return len(phrase) <= 12 and any(t.ent_type_ == "PERSON" for t in phrase)
+
+
+def _clause_speaker(frame, q_start: int, q_end: int, ctx: _Context):
+    """The subject of the clause a quote belongs to when its verb is no reporting verb:
+    'Jane Roe dismissed the plan as "a waste of money"', 'Roe boasted, "We won."',
+    'as Roe put it, "..."'. Walks up from the quote to the first verb that has a
+    subject; that subject must name someone, else the quote stays unattributed."""
+    inside = [t for t in frame if q_start <= t.idx < q_end]
+    outside_idx = {t.i for t in frame if not (q_start <= t.idx < q_end)}
+    tops = [t for t in inside if t.head.i in outside_idx]
+    starts = [t.head for t in tops]
+    # 'as Roe put it, "..."': a clause outside the quote hanging from a word inside it.
+    starts += [t for t in frame if t.i in outside_idx and t.head in inside and t.pos_ in ("VERB", "AUX")
+               and t.dep_ in ("advcl", "parataxis") and any(c.dep_ == "mark" and c.text.lower() == "as" for c in t.children)]
+    for start in starts:
+        tok = start
+        for _ in range(6):
+            if q_start <= tok.idx < q_end:
+                break
+            if tok.pos_ in ("NOUN", "PROPN", "PRON") and tok is not start:
+                break  # "Roe's claim that ... 'x'": the quote hangs from a noun phrase, not a clause
+            # A copula or "have" is not the act of speaking: 'agreed that the plan is
+            # "too costly"' belongs to whoever agreed, not to "the plan".
+            if tok.pos_ in ("VERB", "AUX") and tok.text.lower() not in _COPULAS:
+                subj = _subject(tok, (q_start, q_end))
+                if subj is not None and not (q_start <= subj.idx < q_end):
+                    if not _named_subject(subj):
+                        break
+                    speaker = _speaker_from_token(subj, ctx, q_start)
+                    if speaker and _name_shaped(speaker[0]):
+                        return speaker, tok.text
+                    break
+            if tok.head is tok:
+                break
+            tok = tok.head
+    return None
+
+
+# A credit after the closing mark: '"We will rebuild." ― Jane Roe' (reader comments, epigraphs).
+# The name must close the paragraph or be followed by a comma (", a teacher"), so a dash
+# that goes on with the reporter's sentence ('"..." -- and Smith agreed') is no credit.
+_DASH_CREDIT = re.compile(r"[\s.,!?\"”’'»]*(?:―|—|–|--)[ \t\u00a0]*"
+                          r"((?:[A-Z][\w’'.-]*)(?:[ \t\u00a0]+(?:[A-Z][\w’'.-]*|de|da|van|von|del|la|bin|al)){0,5})"
+                          r"[ \t\u00a0]*(?:[.,]?[ \t\u00a0]*(?=\n|$)|,)")
+
+
+def _dash_credit(text: str, q_end: int):
+    """(name, start, end, True) for a '— Name' credit right after the quote, else None."""
+    m = _DASH_CREDIT.match(text, q_end)
+    if not m:
+        return None
+    a, b = m.span(1)
+    words = text[a:b].split()
+    while words and words[0].lower() in TITLE_WORDS:  # "— Sen. Jane Roe": the title is no name
+        a = text.index(words[1], a) if len(words) > 1 else b
+        words = words[1:]
+    b = a + len(text[a:b].rstrip(".")) if words else b
+    if not words:
+        return None
+    return text[a:b], a, b, True
 
 
 _SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "with", "by", "is", "it"}
@@ -479,7 +702,10 @@ def find_quotes(doc, text: str) -> list[QuoteMention]:
     ctx = _Context(doc, text)
     out: list[QuoteMention] = []
     last_in_para: dict[int, QuoteMention] = {}
-    for a, b in quote_spans(text):
+    spans = quote_spans(text)
+    ctx.quote_starts = [a for a, _ in spans]
+    ctx.quote_ends = [b for _, b in spans]
+    for a, b in spans:
         words = len(text[a:b].split())
         if is_title(text[a:b]):
             continue
@@ -489,6 +715,10 @@ def find_quotes(doc, text: str) -> list[QuoteMention]:
             speaker, cue, clear = (m.group(1), m.start(1), m.end(1), True), ":", True
         else:
             speaker, cue, clear = _attribute(doc, text, a, b, ctx)
+            if speaker is None:
+                credit = _dash_credit(text, b)
+                if credit:
+                    speaker, cue, clear = credit, "—", True
         para = text.rfind("\n", 0, a)
         if speaker is None and words >= 3:
             prev = last_in_para.get(para)
@@ -511,5 +741,7 @@ def find_quotes(doc, text: str) -> list[QuoteMention]:
             ctx.last_speaker = speaker[:3]
             if speaker[3]:
                 ctx.last_person = speaker[:3]
+            elif cue not in ("—", ":"):
+                ctx.last_body = speaker[:3]
         out.append(q)
     return out
