@@ -57,6 +57,11 @@ class GroupSettings:
     lead_sentences: int = 2
     lead_person_penalty: float = 0.06
     lead_number_penalty: float = 0.06
+    # A paragraph found in several articles whose other paragraphs share less than this
+    # (content-word cosine) is page furniture of the corpus (an archive's crawl note, a
+    # player's error line) and left out of the similarity; 0 turns it off. Chosen on
+    # ECB+ / Multi-News dev (README).
+    furniture_max_similarity: float = 0.1
 
 
 @dataclass

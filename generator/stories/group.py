@@ -83,35 +83,129 @@ def number_tokens(text: str) -> list[str]:
     return tokens
 
 
-def signal_tokens(article: Article, analysis: Analysis | None) -> list[str]:
-    """Entities, numbers and resolved dates, normalised to comparable tokens."""
+# ---------------------------------------------------------------- corpus furniture
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*")
+_CONTENT_WORD = re.compile(r"[a-z0-9]+")
+_FURNITURE_HOLDERS = 20  # holders of one paragraph compared pairwise (bounds the cost)
+
+
+def _bag(text: str) -> Counter:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return Counter(w for w in _CONTENT_WORD.findall(text.lower()) if len(w) > 2 and w not in ENGLISH_STOP_WORDS)
+
+
+def _cosine(a: Counter, b: Counter) -> float:
+    dot = sum(v * b[k] for k, v in a.items() if k in b)
+    na, nb = sum(v * v for v in a.values()), sum(v * v for v in b.values())
+    return dot / (na * nb) ** 0.5 if na and nb else 0.0
+
+
+def furniture_spans(texts: list[str], max_similarity: float) -> list[list[tuple[int, int]]]:
+    """Per text, the character spans of paragraphs that are page furniture of the corpus.
+
+    Cleaning judges one article (or one outlet) at a time, so a paragraph that many
+    sites carry but no one outlet repeats often enough passes it: an archive's "this
+    page was crawled by ..." note, a video player's error line, a newsletter box. Such
+    a paragraph recurs verbatim in articles that otherwise have nothing in common,
+    and joins their stories. A repeated paragraph of news (a wire lead, a quote) recurs
+    in reports of one event, whose other paragraphs are alike too. So a paragraph
+    found in two or more texts is furniture when, for every pair of its holders, the
+    rest of one holder shares little (content-word cosine below `max_similarity`)
+    with the rest of the other, or with the paragraph itself when the other holder
+    is nothing but that paragraph. Holders that are both nothing but the paragraph
+    say nothing (wire copies of one brief look exactly like that), and a paragraph
+    with no comparable pair is kept.
+    """
+    out: list[list[tuple[int, int]]] = [[] for _ in texts]
+    if max_similarity <= 0:
+        return out
+    spans_of: list[list[tuple[int, int, str]]] = []
+    holders: dict[str, list[int]] = {}
+    for t, text in enumerate(texts):
+        paras = []
+        for m in _PARAGRAPH.finditer(text):
+            k = " ".join(_CONTENT_WORD.findall(m.group().lower()))
+            if k:
+                paras.append((m.start(), m.end(), k))
+                if t not in holders.setdefault(k, [t])[-1:]:
+                    holders[k].append(t)
+        spans_of.append(paras)
+    bags: dict[int, Counter] = {}  # whole-text bags, only of texts holding a repeat
+
+    def rest_bag(t: int, k: str, para_bag: Counter) -> Counter:
+        if t not in bags:
+            bags[t] = _bag(" ".join(p for _s, _e, p in spans_of[t]))
+        times = sum(p == k for _s, _e, p in spans_of[t])
+        return bags[t] - Counter({w: c * times for w, c in para_bag.items()})
+
+    for k, holding in holders.items():
+        if len(holding) < 2:
+            continue
+        para_bag = _bag(k)
+        rests = [rest_bag(t, k, para_bag) for t in holding[:_FURNITURE_HOLDERS]]
+        sims = []
+        for i, a in enumerate(rests):
+            for b in rests[i + 1:]:
+                if a and b:
+                    sims.append(_cosine(a, b))
+                elif a or b:
+                    sims.append(_cosine(a or b, para_bag))
+        if sims and max(sims) < max_similarity:
+            for t in holding:
+                out[t] += [(s, e) for s, e, p in spans_of[t] if p == k]
+    return out
+
+
+def _outside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return not any(s <= start and end <= e for s, e in spans)
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    for s, e in sorted(spans, reverse=True):
+        text = text[:s] + text[e:]
+    return text
+
+
+def signal_tokens(article: Article, analysis: Analysis | None,
+                  furniture: list[tuple[int, int]] = ()) -> list[str]:
+    """Entities, numbers and resolved dates, normalised to comparable tokens (none
+    from `furniture` spans)."""
     tokens: list[str] = []
     if analysis is not None:
         for m in analysis.mentions:
+            if furniture and not _outside(m.start, m.end, furniture):
+                continue
             name = re.sub(r"^the\s+", "", m.text.strip().lower())
             name = re.sub(r"['\u2019]s$", "", name)
             if name:
                 tokens.append("e:" + name)
         for d in analysis.dates:
+            if furniture and not _outside(d.start, d.end, furniture):
+                continue
             tokens.append("d:" + d.value)
-    return tokens + number_tokens(article.text)
+    return tokens + number_tokens(_without(article.text, list(furniture)) if furniture else article.text)
 
 
 def article_vectors(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings,
-                    signals: list[list[str]] | None = None):
-    """L2-normalised sparse rows: [text TF-IDF | weighted signal TF-IDF]."""
+                    signals: list[list[str]] | None = None,
+                    furniture: list[list[tuple[int, int]]] | None = None):
+    """L2-normalised sparse rows: [text TF-IDF | weighted signal TF-IDF], corpus
+    furniture (`furniture_spans`) left out."""
     import numpy as np  # imported here: a re-run that regroups nothing never needs it
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    texts = [((a.headline or "") + "\n" + a.text) for a in articles]
+    if furniture is None:
+        furniture = furniture_spans([a.text for a in articles], settings.furniture_max_similarity)
+    texts = [((a.headline or "") + "\n" + _without(a.text, f)) for a, f in zip(articles, furniture)]
     text_vec = TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True,
                                min_df=1, max_df=0.5 if len(articles) > 20 else 1.0,
                                max_features=settings.max_features, dtype=np.float32)
     x_text = text_vec.fit_transform(texts)
     if signals is None:
-        signals = [signal_tokens(a, analyses.get(a.id)) for a in articles]
+        signals = [signal_tokens(a, analyses.get(a.id), f) for a, f in zip(articles, furniture)]
     blocks = [normalize(x_text)]
     if any(signals):
         sig_vec = TfidfVectorizer(analyzer=lambda toks: toks, sublinear_tf=True, dtype=np.float32,
@@ -330,12 +424,13 @@ def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: Gr
         return []
     if n == 1:
         return [[0]]
-    x = article_vectors(articles, analyses, settings)
+    furniture = furniture_spans([a.text for a in articles], settings.furniture_max_similarity)
+    signals = [signal_tokens(a, analyses.get(a.id), f) for a, f in zip(articles, furniture)]
+    x = article_vectors(articles, analyses, settings, signals, furniture)
     days = [publication_day(a) for a in articles]
     entities = None
     if settings.require_shared_entity:
-        entities = [frozenset(t for t in signal_tokens(a, analyses.get(a.id)) if t.startswith("e:"))
-                    for a in articles]
+        entities = [frozenset(t for t in sig if t.startswith("e:")) for sig in signals]
     leads = _leads(articles, analyses, settings)
     edges = candidate_edges(x, days, settings, entities, leads=leads)
     clusters = _Clusters(x, days, leads, settings)
@@ -444,8 +539,9 @@ def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: di
                     key=lambda a: a.id)
     groups: list[list[Article]] = []
     if subset:
-        signals = [signal_tokens(a, analyses.get(a.id)) for a in subset]
-        x = article_vectors(subset, analyses, settings, signals)
+        furniture = furniture_spans([a.text for a in subset], settings.furniture_max_similarity)
+        signals = [signal_tokens(a, analyses.get(a.id), f) for a, f in zip(subset, furniture)]
+        x = article_vectors(subset, analyses, settings, signals, furniture)
         days = [publication_day(a) for a in subset]
         entities = None
         if settings.require_shared_entity:
