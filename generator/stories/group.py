@@ -16,10 +16,14 @@ of two clusters is (sum_A . sum_B) / (|A| |B|), so the guard costs one sparse do
 
 Two events of one kind (two fires in one city, two arrests of two players of one team)
 share most words; their reports differ in who and how many, and news says both in its
-lead. So the similarity of two articles is lowered when both leads name people and
-share no surname, and when both give numbers (years aside) and share none. The lead
-features are computed once per article; the penalty lowers the candidate edges and
-enters the average-link guard as the average penalty between the two clusters.
+lead. So the similarity of two articles is lowered when both leads name people (the
+article naming them again) and share no surname, and when both give distinctive
+figures (years and small whole numbers aside) and share none. The lead features are
+computed once per article; the penalty lowers the candidate edges and enters the
+average-link guard as the average penalty between the two clusters.
+
+A paragraph carried by many unrelated pages (an archive's crawl note) would link them;
+`furniture_spans` finds such corpus furniture and leaves it out of the similarity.
 
 Ids are stable: a cluster inherits the story id most of its members had in the
 previous build; otherwise it gets `YYYY-MM-DD-<slug of its title>`.
@@ -95,12 +99,6 @@ def _bag(text: str) -> Counter:
     return Counter(w for w in _CONTENT_WORD.findall(text.lower()) if len(w) > 2 and w not in ENGLISH_STOP_WORDS)
 
 
-def _cosine(a: Counter, b: Counter) -> float:
-    dot = sum(v * b[k] for k, v in a.items() if k in b)
-    na, nb = sum(v * v for v in a.values()), sum(v * v for v in b.values())
-    return dot / (na * nb) ** 0.5 if na and nb else 0.0
-
-
 def furniture_spans(texts: list[str], max_similarity: float) -> list[list[tuple[int, int]]]:
     """Per text, the character spans of paragraphs that are page furniture of the corpus.
 
@@ -131,27 +129,59 @@ def furniture_spans(texts: list[str], max_similarity: float) -> list[list[tuple[
                 if t not in holders.setdefault(k, [t])[-1:]:
                     holders[k].append(t)
         spans_of.append(paras)
-    bags: dict[int, Counter] = {}  # whole-text bags, only of texts holding a repeat
+    # Whole-text bags of the texts holding a repeat. The rest of a text without paragraph
+    # P is its bag minus P's (P's words are all in it), so every dot product below comes
+    # from whole-text products (cached per pair: copies of one story share many
+    # paragraphs) and products with P's few words, never from a rebuilt bag.
+    bags: dict[int, Counter] = {}
+    norms: dict[int, float] = {}
+    pair_dots: dict[tuple[int, int], float] = {}
+    key_counts = [Counter(p for _s, _e, p in paras) for paras in spans_of]
 
-    def rest_bag(t: int, k: str, para_bag: Counter) -> Counter:
+    def bag_of(t: int) -> Counter:
         if t not in bags:
             bags[t] = _bag(" ".join(p for _s, _e, p in spans_of[t]))
-        times = sum(p == k for _s, _e, p in spans_of[t])
-        return bags[t] - Counter({w: c * times for w, c in para_bag.items()})
+            norms[t] = float(sum(v * v for v in bags[t].values()))
+        return bags[t]
+
+    def pair_dot(a: int, b: int) -> float:
+        if (a, b) not in pair_dots:
+            small, large = sorted((bag_of(a), bag_of(b)), key=len)
+            pair_dots[(a, b)] = float(sum(v * large[w] for w, v in small.items() if w in large))
+        return pair_dots[(a, b)]
 
     for k, holding in holders.items():
         if len(holding) < 2:
             continue
-        para_bag = _bag(k)
-        rests = [rest_bag(t, k, para_bag) for t in holding[:_FURNITURE_HOLDERS]]
-        sims = []
-        for i, a in enumerate(rests):
-            for b in rests[i + 1:]:
-                if a and b:
-                    sims.append(_cosine(a, b))
-                elif a or b:
-                    sims.append(_cosine(a or b, para_bag))
-        if sims and max(sims) < max_similarity:
+        para = _bag(k)
+        pp = float(sum(v * v for v in para.values()))
+        if not pp:
+            continue
+        rest = []  # per holder: (text, times P occurs in it, its bag . P, squared norm of its rest)
+        for t in holding[:_FURNITURE_HOLDERS]:
+            times = key_counts[t][k]
+            whole = bag_of(t)
+            bp = float(sum(v * whole[w] for w, v in para.items()))
+            rest.append((t, times, bp, max(0.0, norms[t] - 2 * times * bp + times * times * pp)))
+        furniture = True
+        comparable = False
+        for n, (a, ca, ap, ra) in enumerate(rest):
+            for b, cb, bp, rb in rest[n + 1:]:
+                if ra > 1e-9 and rb > 1e-9:
+                    dot = pair_dot(a, b) - cb * ap - ca * bp + ca * cb * pp  # (A - ca P) . (B - cb P)
+                    sim = dot / (ra * rb) ** 0.5
+                elif ra > 1e-9 or rb > 1e-9:
+                    c, r, xp = (ca, ra, ap) if ra > 1e-9 else (cb, rb, bp)
+                    sim = (xp - c * pp) / (r * pp) ** 0.5
+                else:
+                    continue  # both nothing but P: no evidence either way
+                comparable = True
+                if sim >= max_similarity:
+                    furniture = False
+                    break
+            if not furniture:
+                break
+        if furniture and comparable:
             for t in holding:
                 out[t] += [(s, e) for s, e, p in spans_of[t] if p == k]
     return out
@@ -231,14 +261,16 @@ _WORD_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
 
 @dataclass(frozen=True)
 class Lead:
-    """Who and how many an article's lead names: PERSON surnames and numbers (years aside)."""
+    """Who and how many an article's lead names: PERSON surnames and distinctive figures
+    (years aside)."""
 
     persons: frozenset[str]
     numbers: frozenset[str]
 
 
 _HOURS = {"hour": 1, "day": 24, "week": 168}
-_DURATION = re.compile(r"\b(\d+|" + "|".join(_WORD_NUMBERS) + r")[-\s](hour|day|week)s?\b", re.I)
+# Not after a decimal point: "6.5 hours" is the figure 6.5, not a 5-hour duration.
+_DURATION = re.compile(r"(?<![\d.])\b(\d+|" + "|".join(_WORD_NUMBERS) + r")[-\s](hour|day|week)s?\b", re.I)
 
 
 def figures(text: str) -> frozenset[str]:
@@ -260,18 +292,36 @@ def figures(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def _distinctive(figure: str) -> bool:
+    """A figure that tells one event from another: a duration, a decimal ("6.1", "0.14")
+    or a whole number from 10 up. "One person", "two cars", "1" are in every other lead."""
+    if figure.startswith("h:") or "." in figure:
+        return True
+    return not figure.isdigit() or int(figure) >= 10
+
+
 def lead_features(article: Article, analysis: Analysis | None, sentences: int = 2) -> Lead:
+    """The surnames and distinctive figures of the first `sentences` sentences.
+
+    A surname counts only when the article names that person at least twice: the
+    people an event is about come back in the text, while a name met once in the lead
+    is often a passing mention or a word the tagger took for a name ("National")."""
     if analysis is None or not analysis.sentences or sentences <= 0:
         return Lead(frozenset(), frozenset())
     spans = analysis.sentences[:sentences]
     start, end = spans[0][0], spans[-1][1]
-    persons = set()
+    named: Counter = Counter()
+    in_lead = set()
     for m in analysis.mentions:
-        if m.label == "PERSON" and m.start >= start and m.end <= end:
-            words = re.findall(r"[\w'\u2019-]+", m.text.lower())
+        if m.label == "PERSON":
+            words = re.findall(r"[\w'\u2018\u2019-]+", m.text.lower())
             if words:
-                persons.add(re.sub(r"['\u2019]s$", "", words[-1]))
-    return Lead(frozenset(persons), figures(article.text[start:end]))
+                surname = re.sub(r"['\u2018\u2019]s$", "", words[-1])
+                named[surname] += 1
+                if m.start >= start and m.end <= end:
+                    in_lead.add(surname)
+    persons = frozenset(p for p in in_lead if named[p] >= 2)
+    return Lead(persons, frozenset(f for f in figures(article.text[start:end]) if _distinctive(f)))
 
 
 def lead_penalty(a: Lead, b: Lead, settings: GroupSettings) -> float:
