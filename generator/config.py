@@ -52,11 +52,17 @@ class GroupSettings:
     # Two reports of one event open on the same people and figures; two events of one
     # kind (two fires, two arrests of two players of one team) share every other word.
     # The similarity of two articles is lowered by these amounts when both leads (first
-    # `lead_sentences` sentences) name people and share no surname, and when both give
-    # numbers (years aside) and share none. Chosen on ECB+ / Multi-News dev (README).
+    # `lead_sentences` sentences) name people (named twice in the article) and share no
+    # surname, and when both give distinctive figures (decimals, durations, whole
+    # numbers from 10, years aside) and share none. Chosen on ECB+ / Multi-News dev (README).
     lead_sentences: int = 2
     lead_person_penalty: float = 0.06
     lead_number_penalty: float = 0.06
+    # A paragraph found in several articles whose other paragraphs share less than this
+    # (content-word cosine) is page furniture of the corpus (an archive's crawl note, a
+    # player's error line) and left out of the similarity; 0 turns it off. Chosen on
+    # ECB+ / Multi-News dev (README).
+    furniture_max_similarity: float = 0.1
 
 
 @dataclass

@@ -16,10 +16,14 @@ of two clusters is (sum_A . sum_B) / (|A| |B|), so the guard costs one sparse do
 
 Two events of one kind (two fires in one city, two arrests of two players of one team)
 share most words; their reports differ in who and how many, and news says both in its
-lead. So the similarity of two articles is lowered when both leads name people and
-share no surname, and when both give numbers (years aside) and share none. The lead
-features are computed once per article; the penalty lowers the candidate edges and
-enters the average-link guard as the average penalty between the two clusters.
+lead. So the similarity of two articles is lowered when both leads name people (the
+article naming them again) and share no surname, and when both give distinctive
+figures (years and small whole numbers aside) and share none. The lead features are
+computed once per article; the penalty lowers the candidate edges and enters the
+average-link guard as the average penalty between the two clusters.
+
+A paragraph carried by many unrelated pages (an archive's crawl note) would link them;
+`furniture_spans` finds such corpus furniture and leaves it out of the similarity.
 
 Ids are stable: a cluster inherits the story id most of its members had in the
 previous build; otherwise it gets `YYYY-MM-DD-<slug of its title>`.
@@ -83,35 +87,155 @@ def number_tokens(text: str) -> list[str]:
     return tokens
 
 
-def signal_tokens(article: Article, analysis: Analysis | None) -> list[str]:
-    """Entities, numbers and resolved dates, normalised to comparable tokens."""
+# ---------------------------------------------------------------- corpus furniture
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*")
+_CONTENT_WORD = re.compile(r"[a-z0-9]+")
+_FURNITURE_HOLDERS = 20  # holders of one paragraph compared pairwise (bounds the cost)
+
+
+def _bag(text: str) -> Counter:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return Counter(w for w in _CONTENT_WORD.findall(text.lower()) if len(w) > 2 and w not in ENGLISH_STOP_WORDS)
+
+
+def furniture_spans(texts: list[str], max_similarity: float) -> list[list[tuple[int, int]]]:
+    """Per text, the character spans of paragraphs that are page furniture of the corpus.
+
+    Cleaning judges one article (or one outlet) at a time, so a paragraph that many
+    sites carry but no one outlet repeats often enough passes it: an archive's "this
+    page was crawled by ..." note, a video player's error line, a newsletter box. Such
+    a paragraph recurs verbatim in articles that otherwise have nothing in common,
+    and joins their stories. A repeated paragraph of news (a wire lead, a quote) recurs
+    in reports of one event, whose other paragraphs are alike too. So a paragraph
+    found in two or more texts is furniture when, for every pair of its holders, the
+    rest of one holder shares little (content-word cosine below `max_similarity`)
+    with the rest of the other, or with the paragraph itself when the other holder
+    is nothing but that paragraph. Holders that are both nothing but the paragraph
+    say nothing (wire copies of one brief look exactly like that), and a paragraph
+    with no comparable pair is kept.
+    """
+    out: list[list[tuple[int, int]]] = [[] for _ in texts]
+    if max_similarity <= 0:
+        return out
+    spans_of: list[list[tuple[int, int, str]]] = []
+    holders: dict[str, list[int]] = {}
+    for t, text in enumerate(texts):
+        paras = []
+        for m in _PARAGRAPH.finditer(text):
+            k = " ".join(_CONTENT_WORD.findall(m.group().lower()))
+            if k:
+                paras.append((m.start(), m.end(), k))
+                if t not in holders.setdefault(k, [t])[-1:]:
+                    holders[k].append(t)
+        spans_of.append(paras)
+    # Whole-text bags of the texts holding a repeat. The rest of a text without paragraph
+    # P is its bag minus P's (P's words are all in it), so every dot product below comes
+    # from whole-text products (cached per pair: copies of one story share many
+    # paragraphs) and products with P's few words, never from a rebuilt bag.
+    bags: dict[int, Counter] = {}
+    norms: dict[int, float] = {}
+    pair_dots: dict[tuple[int, int], float] = {}
+    key_counts = [Counter(p for _s, _e, p in paras) for paras in spans_of]
+
+    def bag_of(t: int) -> Counter:
+        if t not in bags:
+            bags[t] = _bag(" ".join(p for _s, _e, p in spans_of[t]))
+            norms[t] = float(sum(v * v for v in bags[t].values()))
+        return bags[t]
+
+    def pair_dot(a: int, b: int) -> float:
+        if (a, b) not in pair_dots:
+            small, large = sorted((bag_of(a), bag_of(b)), key=len)
+            pair_dots[(a, b)] = float(sum(v * large[w] for w, v in small.items() if w in large))
+        return pair_dots[(a, b)]
+
+    for k, holding in holders.items():
+        if len(holding) < 2:
+            continue
+        para = _bag(k)
+        pp = float(sum(v * v for v in para.values()))
+        if not pp:
+            continue
+        rest = []  # per holder: (text, times P occurs in it, its bag . P, squared norm of its rest)
+        for t in holding[:_FURNITURE_HOLDERS]:
+            times = key_counts[t][k]
+            whole = bag_of(t)
+            bp = float(sum(v * whole[w] for w, v in para.items()))
+            rest.append((t, times, bp, max(0.0, norms[t] - 2 * times * bp + times * times * pp)))
+        furniture = True
+        comparable = False
+        for n, (a, ca, ap, ra) in enumerate(rest):
+            for b, cb, bp, rb in rest[n + 1:]:
+                if ra > 1e-9 and rb > 1e-9:
+                    dot = pair_dot(a, b) - cb * ap - ca * bp + ca * cb * pp  # (A - ca P) . (B - cb P)
+                    sim = dot / (ra * rb) ** 0.5
+                elif ra > 1e-9 or rb > 1e-9:
+                    c, r, xp = (ca, ra, ap) if ra > 1e-9 else (cb, rb, bp)
+                    sim = (xp - c * pp) / (r * pp) ** 0.5
+                else:
+                    continue  # both nothing but P: no evidence either way
+                comparable = True
+                if sim >= max_similarity:
+                    furniture = False
+                    break
+            if not furniture:
+                break
+        if furniture and comparable:
+            for t in holding:
+                out[t] += [(s, e) for s, e, p in spans_of[t] if p == k]
+    return out
+
+
+def _outside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return not any(s <= start and end <= e for s, e in spans)
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    for s, e in sorted(spans, reverse=True):
+        text = text[:s] + text[e:]
+    return text
+
+
+def signal_tokens(article: Article, analysis: Analysis | None,
+                  furniture: list[tuple[int, int]] = ()) -> list[str]:
+    """Entities, numbers and resolved dates, normalised to comparable tokens (none
+    from `furniture` spans)."""
     tokens: list[str] = []
     if analysis is not None:
         for m in analysis.mentions:
+            if furniture and not _outside(m.start, m.end, furniture):
+                continue
             name = re.sub(r"^the\s+", "", m.text.strip().lower())
             name = re.sub(r"['\u2019]s$", "", name)
             if name:
                 tokens.append("e:" + name)
         for d in analysis.dates:
+            if furniture and not _outside(d.start, d.end, furniture):
+                continue
             tokens.append("d:" + d.value)
-    return tokens + number_tokens(article.text)
+    return tokens + number_tokens(_without(article.text, list(furniture)) if furniture else article.text)
 
 
 def article_vectors(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings,
-                    signals: list[list[str]] | None = None):
-    """L2-normalised sparse rows: [text TF-IDF | weighted signal TF-IDF]."""
+                    signals: list[list[str]] | None = None,
+                    furniture: list[list[tuple[int, int]]] | None = None):
+    """L2-normalised sparse rows: [text TF-IDF | weighted signal TF-IDF], corpus
+    furniture (`furniture_spans`) left out."""
     import numpy as np  # imported here: a re-run that regroups nothing never needs it
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    texts = [((a.headline or "") + "\n" + a.text) for a in articles]
+    if furniture is None:
+        furniture = furniture_spans([a.text for a in articles], settings.furniture_max_similarity)
+    texts = [((a.headline or "") + "\n" + _without(a.text, f)) for a, f in zip(articles, furniture)]
     text_vec = TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True,
                                min_df=1, max_df=0.5 if len(articles) > 20 else 1.0,
                                max_features=settings.max_features, dtype=np.float32)
     x_text = text_vec.fit_transform(texts)
     if signals is None:
-        signals = [signal_tokens(a, analyses.get(a.id)) for a in articles]
+        signals = [signal_tokens(a, analyses.get(a.id), f) for a, f in zip(articles, furniture)]
     blocks = [normalize(x_text)]
     if any(signals):
         sig_vec = TfidfVectorizer(analyzer=lambda toks: toks, sublinear_tf=True, dtype=np.float32,
@@ -137,14 +261,16 @@ _WORD_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
 
 @dataclass(frozen=True)
 class Lead:
-    """Who and how many an article's lead names: PERSON surnames and numbers (years aside)."""
+    """Who and how many an article's lead names: PERSON surnames and distinctive figures
+    (years aside)."""
 
     persons: frozenset[str]
     numbers: frozenset[str]
 
 
 _HOURS = {"hour": 1, "day": 24, "week": 168}
-_DURATION = re.compile(r"\b(\d+|" + "|".join(_WORD_NUMBERS) + r")[-\s](hour|day|week)s?\b", re.I)
+# Not after a decimal point: "6.5 hours" is the figure 6.5, not a 5-hour duration.
+_DURATION = re.compile(r"(?<![\d.])\b(\d+|" + "|".join(_WORD_NUMBERS) + r")[-\s](hour|day|week)s?\b", re.I)
 
 
 def figures(text: str) -> frozenset[str]:
@@ -166,18 +292,36 @@ def figures(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def _distinctive(figure: str) -> bool:
+    """A figure that tells one event from another: a duration, a decimal ("6.1", "0.14")
+    or a whole number from 10 up. "One person", "two cars", "1" are in every other lead."""
+    if figure.startswith("h:") or "." in figure:
+        return True
+    return not figure.isdigit() or int(figure) >= 10
+
+
 def lead_features(article: Article, analysis: Analysis | None, sentences: int = 2) -> Lead:
+    """The surnames and distinctive figures of the first `sentences` sentences.
+
+    A surname counts only when the article names that person at least twice: the
+    people an event is about come back in the text, while a name met once in the lead
+    is often a passing mention or a word the tagger took for a name ("National")."""
     if analysis is None or not analysis.sentences or sentences <= 0:
         return Lead(frozenset(), frozenset())
     spans = analysis.sentences[:sentences]
     start, end = spans[0][0], spans[-1][1]
-    persons = set()
+    named: Counter = Counter()
+    in_lead = set()
     for m in analysis.mentions:
-        if m.label == "PERSON" and m.start >= start and m.end <= end:
-            words = re.findall(r"[\w'\u2019-]+", m.text.lower())
+        if m.label == "PERSON":
+            words = re.findall(r"[\w'\u2018\u2019-]+", m.text.lower())
             if words:
-                persons.add(re.sub(r"['\u2019]s$", "", words[-1]))
-    return Lead(frozenset(persons), figures(article.text[start:end]))
+                surname = re.sub(r"['\u2018\u2019]s$", "", words[-1])
+                named[surname] += 1
+                if m.start >= start and m.end <= end:
+                    in_lead.add(surname)
+    persons = frozenset(p for p in in_lead if named[p] >= 2)
+    return Lead(persons, frozenset(f for f in figures(article.text[start:end]) if _distinctive(f)))
 
 
 def lead_penalty(a: Lead, b: Lead, settings: GroupSettings) -> float:
@@ -330,12 +474,13 @@ def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: Gr
         return []
     if n == 1:
         return [[0]]
-    x = article_vectors(articles, analyses, settings)
+    furniture = furniture_spans([a.text for a in articles], settings.furniture_max_similarity)
+    signals = [signal_tokens(a, analyses.get(a.id), f) for a, f in zip(articles, furniture)]
+    x = article_vectors(articles, analyses, settings, signals, furniture)
     days = [publication_day(a) for a in articles]
     entities = None
     if settings.require_shared_entity:
-        entities = [frozenset(t for t in signal_tokens(a, analyses.get(a.id)) if t.startswith("e:"))
-                    for a in articles]
+        entities = [frozenset(t for t in sig if t.startswith("e:")) for sig in signals]
     leads = _leads(articles, analyses, settings)
     edges = candidate_edges(x, days, settings, entities, leads=leads)
     clusters = _Clusters(x, days, leads, settings)
@@ -444,8 +589,9 @@ def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: di
                     key=lambda a: a.id)
     groups: list[list[Article]] = []
     if subset:
-        signals = [signal_tokens(a, analyses.get(a.id)) for a in subset]
-        x = article_vectors(subset, analyses, settings, signals)
+        furniture = furniture_spans([a.text for a in subset], settings.furniture_max_similarity)
+        signals = [signal_tokens(a, analyses.get(a.id), f) for a, f in zip(subset, furniture)]
+        x = article_vectors(subset, analyses, settings, signals, furniture)
         days = [publication_day(a) for a in subset]
         entities = None
         if settings.require_shared_entity:

@@ -91,3 +91,15 @@ def test_paraphrase_with_the_same_figures_still_joins():
     story, _ = _story([DEAL_A, DEAL_B])
     assert any(len({s.article for s in c.sources}) == 2 and not c.differs
                for c in _card_with(story, "pay $2.9 billion"))
+
+
+def test_lead_evidence_is_names_said_again_and_distinctive_figures():
+    # A name met once in the lead (a passing mention) says little about who the event
+    # is about, and "two" climbers or "1" rescue team are in every other lead.
+    text = ("Rescuers pulled two climbers from a crevasse on Mont Blanc on Sunday, a guide, Paul Girard, "
+            "told reporters. Anna Keller, 34, and her partner were flown to Chamonix after 6.5 hours in "
+            "the ice, with 1 rescue team and 12 gendarmes on the glacier. Keller was in a stable condition.")
+    arts = [make_article("a", text, "o1")]
+    lead = lead_features(arts[0], analyse(arts)["a"], 2)
+    assert lead.persons == {"keller"}
+    assert lead.numbers == {"34", "6.5", "12"}
