@@ -1,8 +1,11 @@
 """Fact cards: each aligned group becomes one card, ranked.
 
 A card's text is its clearest aligned sentence (a clear supporting sentence when the
-aligned ones are all fragments); its sources cite every member and supporting
-sentence verbatim with offsets into the cleaned article text. Cards rank by how many
+aligned ones are all fragments); its sources cite, verbatim with offsets into the
+cleaned article text, every member and supporting sentence that states the same fact:
+naming the card's participants, with compatible figures (`partition`). Another
+outlet's version with other figures is listed as "outlets differ"; an aligned sentence
+about other participants starts a card of its own. Cards rank by how many
 outlets carry them, then centrality, position and clarity.
 """
 from __future__ import annotations
