@@ -69,7 +69,7 @@ class GroupSettings:
 class ExtractSettings:
     """The `extract` section of site_config.yml."""
 
-    align_threshold: float = 0.2   # min average similarity for sentences to share a card
+    align_threshold: float = 0.17  # min average similarity for sentences to share a card
     signal_weight: float = 0.3      # share of entity/number overlap in that similarity
     min_cosine: float = 0.12        # word overlap needed before entity overlap counts
     min_words: int = 6              # shorter lines are teasers, captions or fragments
@@ -87,15 +87,19 @@ class ExtractSettings:
     # Core content (specific words, names, numbers; attribution left out) must back an alignment.
     attribution_weight: float = 0.2  # weight of the "X said"/"according to Y" part of a sentence
     min_core_shared: float = 0.15    # first pass: share of the pair's core that both carry
-    support_threshold: float = 0.36  # second pass: share of a card's core a new sentence covers
+    support_threshold: float = 0.33  # second pass: share of a card's core a new sentence covers
     support_min_terms: int = 2       # ... through at least this many specific terms
     support_min_cosine: float = 0.08  # some word overlap with a member (also a cheap pre-filter)
     specific_share: float = 0.12     # a term in more of the story's sentences than this is generic
     support_per_member: bool = True  # a sentence covering one member's core supports the card
-    # Figures must agree on a card: two cited sentences that both give numbers (years
-    # aside) must share one, else the one not holding the card's text is listed as
+    # Figures must agree on a card: a cited sentence counting the same thing as the
+    # card's text ("$", "%", hours, "people") with no value in common is listed as
     # "outlets differ", not as support. Chosen on ECB+ dev (README).
     figures_must_agree: bool = True
+    # A cited sentence must name the card's participants: its speaker and whom they told
+    # ("X told Y"), in its words or as the speaker of its quote; and it may not name only
+    # other people (or other organisations) than the card. Chosen on ECB+ dev (README).
+    participants_must_match: bool = True
     # Precision: a citation must state the card's event, not only name its people.
     min_content_shared: float = 0.1  # first pass: share of the pair's non-name core that both carry
     support_min_content: int = 1     # second pass: specific non-name terms (or numbers/dates) shared

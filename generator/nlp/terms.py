@@ -255,6 +255,12 @@ def background_terms(text: str, core: dict[str, float]) -> frozenset[str]:
     return frozenset(t for t in core if t.startswith("w:") and t not in outside)
 
 
+def surname_term(name: str) -> str:
+    """A name as the core term (`core_terms` spelling) of its last word: a person's
+    surname ("Jane Doe's" -> the term of "doe"), an acronym ("CNN" -> "a:cnn")."""
+    last = ([w for w in words(_POSSESSIVE.sub("", name.strip())) if w.lower() != "the"] or [""])[-1]
+    return "a:" + last.lower() if len(last) >= 2 and last.isupper() else "w:" + term_stem(last.lower())
+
 
 def mention_term(name: str) -> str:
     """A named entity as an overlap signal: a country however it is named, else its stems."""

@@ -10,7 +10,9 @@ The steps, each in its own module:
    cards that back each other merge, and a sentence cited on several cards stays
    where it covers most.
 3. `cards`: each group is one fact card whose text is its clearest sentence and whose
-   sources cite every member verbatim with offsets into the cleaned article text.
+   sources cite, verbatim with offsets into the cleaned article text, every member that
+   names the card's participants with compatible figures (others: "outlets differ", or
+   a card of their own).
 4. `summary`: a few non-redundant card texts, and a title (usually a headline).
 
 The word-level analysis they share (core terms, stems, attribution spans, places) is

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from generator.config import ExtractSettings
 from generator.nlp.datelines import dateline_end
 from generator.nlp.terms import (FRAMING, OPEN_QUOTES, background_terms, core_terms, mention_term, name_terms,
-                                 normalise, words)
+                                 normalise, surname_term, words)
 from generator.records import Analysis, Article
 from generator.stories.group import number_tokens
 
@@ -31,6 +31,14 @@ class Sentence:
     names: frozenset[str] = frozenset()  # core terms that name who/where (people, bodies, places, roles)
     fragment: bool = False  # a piece of a longer quote: its quote marks do not balance
     background: frozenset[str] = frozenset()  # core terms only stated in a relative clause
+    # Who takes part, as core terms: people named (their surname), the people named in
+    # the attribution and whom they told ("X told Y"), and the speakers the quote stage
+    # found for the quotes in it (a "..., he added" sentence has its speaker from the one
+    # before).
+    persons: frozenset[str] = frozenset()
+    attributed: frozenset[str] = frozenset()
+    speakers: frozenset[str] = frozenset()
+    bodies: frozenset[str] = frozenset()  # organisations named (last word of the name)
 
 
 _END = re.compile(r"[.!?][\"'\u201d\u2019\u00bb)\]]*$")
@@ -44,6 +52,8 @@ CAPTION = re.compile(r"\bFILE\s+[-\u2013\u2014]\s|\bAP Photo\b|\b(?:photo|image|
                       # "..., speaks to the media in Belfast, Thursday, May 1, 2014." (a caption's dateline)
                       r",\s*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{1,2},?\s+"
                       r"(?:19|20)\d\d\W*$")
+# "... told Reuters", "told The Daily Post": whom the speaker told is part of the claim.
+_TOLD = re.compile(r"\btold\s+(?:[Tt]he\s+)?([A-Z][\w&.'\u2019-]*(?:\s+[A-Z][\w&.'\u2019-]*)*)")
 # Dangling openers: the sentence leans on one before it.
 _DANGLING = re.compile(r"^(?:he|she|they|it|this|that|these|those|his|her|their|its|but|and|also|"
                        r"however|meanwhile|still|yet|so|then|there)\b", re.I)
@@ -154,6 +164,17 @@ def _after_dateline(text: str, start: int, end: int) -> int:
     return start + cut if rest.isupper() or rest.isdigit() else start
 
 
+def _named(mentions, core: dict[str, float], labels: tuple[str, ...]) -> frozenset[str]:
+    """Core terms of the mentions with these labels: a place as the gazetteer names it
+    ("g:russia" for "Moscow"), else the last word of the name."""
+    out = set()
+    for _a, _b, name, label in mentions:
+        if label in labels:
+            term = mention_term(name)
+            out.add(term if term.startswith("g:") else surname_term(name))
+    return frozenset(t for t in out if t in core)
+
+
 def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSettings) -> list[Sentence]:
     out: list[Sentence] = []
     for ai, (article, analysis) in enumerate(members):
@@ -178,8 +199,16 @@ def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSe
             dates = [(d.start - start, d.end - start, d.value) for d in analysis.dates
                      if start <= d.start and d.end <= end]
             core = core_terms(text, mentions, dates, settings.attribution_weight)
+            persons = frozenset(t for _a, _b, name, label in mentions if label == "PERSON"
+                                for t in [surname_term(name)] if t in core)
+            attributed = frozenset(t for _a, _b, name, label in mentions if label == "PERSON"
+                                   for t in [surname_term(name)] if core.get(t, 1.0) < 1.0)
+            attributed |= frozenset(surname_term(m.group(1)) for m in _TOLD.finditer(text))
+            speakers = frozenset(surname_term(q.speaker_name) for q in analysis.quotes
+                                 if q.speaker_name and q.start < end and start < q.end)
             out.append(Sentence(ai, start, end, text, si / max(1, len(spans) - 1), signals, core,
                                 name_terms(text, mentions) & core.keys(), is_fragment(text),
-                                background_terms(text, core)))
+                                background_terms(text, core), persons, attributed, speakers,
+                                _named(mentions, core, ("ORG",))))
     return out
 
