@@ -10,11 +10,17 @@ never copied into the repo). Skipped with a message when absent.
    mix in clustering errors), ROUGE-1/2/L F1 (rouge-score, Porter stemming) against the
    human reference, beside sumy's LexRank and TextRank cut to the same number of words
    as our summary for that cluster, on the same spaCy sentences. Also reported: our
-   summary of the pooled story that holds most of each cluster's articles.
+   summary of the pooled story that holds most of each cluster's articles, and
+   LexRank cut to that pooled summary's length (the key-points measure of the README:
+   pooled minus LexRank at equal length).
 3. Grounding: share of cited excerpts equal to article.text[start:end] (must be 100%).
 
+4. Near-duplicate cards: pairs of cards citing the same passage (bench.duplicate_cards).
+
 Options: --limit N (first N clusters), --sentences K (summary_max override),
---analyses-cache FILE (reuse the spaCy pass between runs; keep the file outside the repo).
+--half tune|held (even- or odd-numbered clusters only: choices are tuned on one half
+and checked on the other), --analyses-cache FILE (reuse the spaCy pass between runs;
+keep the file outside the repo).
 """
 from __future__ import annotations
 
@@ -116,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--sentences", type=int, default=None)
+    ap.add_argument("--half", choices=("tune", "held"), default=None,
+                    help="score only the even- (tune) or odd-numbered (held) clusters; grouping still pools all")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override an extract setting, e.g. --set rank_position=0.5")
     ap.add_argument("--analyses-cache", type=Path, default=None,
@@ -127,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from rouge_score import rouge_scorer
 
+    from bench.duplicate_cards import shared_passage_pairs
     from generator.stories import extract, group
     from generator.nlp.datelines import dateline_end
     from generator.stories.extract.sentences import is_fragment
@@ -177,12 +186,17 @@ def main(argv: list[str] | None = None) -> int:
     refs_checked = refs_ok = 0
     words_total = 0
     cards = cites = multi = 0
+    shared_pairs = Counter()
     # Displayed lines that cannot stand alone, found automatically: unbalanced quote
     # marks (a piece of a longer quote) or a dateline / wire prefix ("CITY (Agency) -").
     standalone = Counter()
     story_of = {g.id: g for g in groups}
     t2 = time.perf_counter()
+    scored = 0
     for ci, (texts, ref) in enumerate(clusters):
+        if args.half and ci % 2 != (args.half == "held"):
+            continue
+        scored += 1
         ids = [f"c{ci:03d}-p{pi}" for pi in range(len(texts))]
         members = [(by_id[i], analyses[i]) for i in ids]
         story = extract.extract_story(group.StoryGroup(f"c{ci:03d}", ids), members, config.settings.extract)
@@ -195,12 +209,17 @@ def main(argv: list[str] | None = None) -> int:
         pooled_id = min(votes, key=lambda k: (-votes[k], k))
         g = story_of[pooled_id]
         pooled = extract.extract_story(g, [(by_id[i], analyses[i]) for i in g.article_ids], config.settings.extract)
+        pooled_text = " ".join(pooled.summary_sentences())
         systems = {
             "ours (true cluster)": ours,
-            "ours (pooled story)": " ".join(pooled.summary_sentences()),
+            "ours (pooled story)": pooled_text,
             "LexRank (sumy)": sumy_summary("lexrank", sentences, budget),
             "TextRank (sumy)": sumy_summary("textrank", sentences, budget),
+            "LexRank, pooled length": sumy_summary("lexrank", sentences, len(pooled_text.split())),
         }
+        shared_pairs["true"] += len(shared_passage_pairs(story.facts))
+        shared_pairs["pooled"] += len(shared_passage_pairs(pooled.facts))
+        shared_pairs["pooled cards"] += len(pooled.facts)
         for name, text in systems.items():
             sc = scorer.score(ref, text)
             for key in ("rouge1", "rouge2", "rougeL"):
@@ -223,14 +242,19 @@ def main(argv: list[str] | None = None) -> int:
                 for ref_ in fact.sources:
                     refs_checked += 1
                     refs_ok += by_id[ref_.article].text[ref_.start:ref_.end] == ref_.excerpt
-    n = len(clusters)
+    n = scored
     print(f"\nSummaries: ROUGE F1 x100 vs the reference, mean over {n} clusters "
           f"(ours: {words_total / n:.0f} words on average; baselines cut to the same length)")
     print(f"  {'system':22s} {'R1':>6s} {'R2':>6s} {'RL':>6s}")
     for name, t in totals.items():
         print(f"  {name:22s} {100 * t['rouge1'] / n:6.2f} {100 * t['rouge2'] / n:6.2f} {100 * t['rougeL'] / n:6.2f}")
+    gap = 100 * (totals["ours (pooled story)"]["rouge1"] - totals["LexRank, pooled length"]["rouge1"]) / n
+    print(f"  key points (pooled story) R1 minus LexRank's at equal length: {gap:+.2f}"
+          + (f" ({args.half} half)" if args.half else ""))
     print(f"\nFact cards (true clusters): {cards} cards, {cites} cited excerpts, {multi} cards citing two or "
           f"more articles ({100 * multi / max(1, cards):.1f}%)")
+    print(f"\nNear-duplicate cards: {shared_pairs['true']} pairs of cards citing the same passage (true clusters, "
+          f"{cards} cards); {shared_pairs['pooled']} in the pooled stories ({shared_pairs['pooled cards']} cards)")
     print("\nLines that do not stand alone (automatic; true clusters): unbalanced quote marks / dateline prefix")
     for what in ("card", "key point", "timeline"):
         print(f"  {what + ' texts':16s} {standalone[what]:5d}: unbalanced quotes {standalone[what, 'quotes']:4d}, "

@@ -110,6 +110,10 @@ class ExtractSettings:
                                      # others only when it covers this much of them
     multi_cited_name_factor: float = 0.25  # names count this much in that coverage (a renaming
                                            # is a fact about names; shared people alone are not)
+    # One card per fact (stories/extract/dedupe.py): two cards merge when one cites the
+    # other's text and the texts are at least this alike; chosen on ECB+ dev (README).
+    dedupe: bool = True
+    duplicate_similarity: float = 0.0
 
 
 @dataclass

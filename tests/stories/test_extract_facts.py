@@ -253,6 +253,37 @@ def test_summary_takes_corroborated_facts_before_single_outlet_ones():
     assert {i.facts[0] for i in four} == {"f-0", "f-1", "f-2", "f-4"}
 
 
+def test_key_points_take_the_facts_most_outlets_carry_first_and_skip_restatements():
+    from scipy.sparse import csr_matrix
+
+    from generator.stories.extract.cards import Card
+    from generator.stories.extract.summary import summarise
+    from generator.records import Fact
+
+    texts = ["The harbour authority closed the north pier on Friday after a storm damaged it.",
+             "A storm damaged the north pier, and the harbour authority closed it on Friday.",
+             "Fishing boats will moor at the south quay until the repairs end in May.",
+             "The repairs are expected to cost the port about 400,000 euros.",
+             "A local choir sang at the reopening of the old lighthouse museum."]
+    outlets = [2, 4, 3, 3, 1]
+
+    def card(n: int) -> Card:   # rank order = list order: the first card ranks highest
+        return Card(fact=Fact(id=f"f-{n}", text=texts[n], kind="event", sources=[]), outlets=outlets[n],
+                    score=10.0 - n, position=n / 10, members=[n], text=n, cited=[n])
+
+    import numpy as np
+
+    rows = np.eye(5, dtype=np.float32)
+    rows[1] = rows[0]  # the second text restates the first: identical rows, cosine 1
+    x = csr_matrix(rows)
+    sim = np.zeros((5, 5), dtype=np.float32)
+    chosen = [i.facts[0] for i in summarise([card(n) for n in range(5)], sim,
+                                            ExtractSettings(summary_min=3, summary_max=3), x)]
+    # Four outlets' version of the pier fact leads; the two-outlet restatement is left out.
+    assert chosen[0] == "f-1" and "f-0" not in chosen
+    assert set(chosen) == {"f-1", "f-2", "f-3"}
+
+
 def test_dateline_and_wire_prefix_are_trimmed_off_card_texts_at_their_own_offsets():
     a = "LYON (Wire) - " + A
     b = "Lyon, Mar 3 (AFP) " + B

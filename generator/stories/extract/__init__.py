@@ -13,7 +13,10 @@ The steps, each in its own module:
    sources cite, verbatim with offsets into the cleaned article text, every member that
    names the card's participants with compatible figures (others: "outlets differ", or
    a card of their own).
-4. `summary`: a few non-redundant card texts, and a title (usually a headline).
+4. `dedupe`: cards stating the same fact merge (their sources join), and a sentence
+   that is a card's text is cited on that card only.
+5. `summary`: a few non-redundant card texts, most outlets first (the key points),
+   and a title (usually a headline).
 
 The word-level analysis they share (core terms, stems, attribution spans, places) is
 in `generator.nlp.terms`. Nothing is rewritten: card text, summary sentences and
@@ -26,6 +29,7 @@ from generator.ids import outlet_key
 from generator.records import Analysis, Article, Story
 from generator.stories.extract.align import sentence_matrix, similarity
 from generator.stories.extract.cards import build_cards
+from generator.stories.extract.dedupe import dedupe
 from generator.stories.extract.sentences import story_sentences
 from generator.stories.extract.summary import choose_title, story_date, summarise
 from generator.stories.group import StoryGroup
@@ -39,7 +43,9 @@ def extract_story(group: StoryGroup, members: list[tuple[Article, Analysis]],
         x = sentence_matrix(sentences)
         sim = similarity(sentences, x, settings)
         cards = build_cards(members, sentences, sim, x, settings)
-        summary = summarise(cards, sim, settings)
+        if settings.dedupe:
+            cards = dedupe(cards, sentences, sim, members, settings)
+        summary = summarise(cards, sim, settings, x)
     else:
         cards, summary = [], []
     articles = [a for a, _ in members]

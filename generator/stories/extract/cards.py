@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.config import ExtractSettings
 from generator.ids import outlet_key
@@ -187,6 +187,26 @@ def whole_sentence(best: int, g: list[int], more: list[int], sentences: list[Sen
     return min(whole, key=lambda k: (-round(clarity(sentences[k].text), 3), sentences[k].position, k))
 
 
+def source_refs(ks: list[int], sentences: list[Sentence], members: list[tuple[Article, Analysis]]) -> list[SourceRef]:
+    """Verbatim citations of sentences `ks`, in article and reading order."""
+    out = []
+    for k in sorted(ks, key=lambda k: (sentences[k].article, sentences[k].start)):
+        s = sentences[k]
+        article = members[s.article][0]
+        out.append(SourceRef(article.id, article.text[s.start:s.end], s.start, s.end))
+    return out
+
+
+def carried_by(aligned: list[int], cited: list[int], sentences: list[Sentence],
+               members: list[tuple[Article, Analysis]], settings: ExtractSettings) -> tuple[int, float]:
+    """(outlets citing the card, the outlets term of its rank). A supporting sentence
+    states this fact among others: weaker evidence of how widely it is carried than a
+    sentence aligned as a whole."""
+    outlets = len({_outlet_of(members[sentences[k].article][0]) for k in cited})
+    n_aligned = len({_outlet_of(members[sentences[k].article][0]) for k in aligned})
+    return outlets, n_aligned + settings.rank_support * (outlets - n_aligned)
+
+
 @dataclass
 class Card:
     """A fact card while the story is assembled: its rank and aligned sentences."""
@@ -196,6 +216,10 @@ class Card:
     score: float
     position: float
     members: list[int]
+    text: int = -1                                     # index of the sentence that is the card's text
+    cited: list[int] = field(default_factory=list)     # every sentence the card cites
+    differing: list[int] = field(default_factory=list)  # sentences listed as "outlets differ"
+    carried: float = 0.0                               # the outlets term of `score`
 
 
 def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentence], sim, x,
@@ -264,26 +288,14 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
         used.add(fid)
         cited = sorted(cited, key=lambda k: (sentences[k].article, sentences[k].start))
 
-        def refs(ks: list[int]) -> list[SourceRef]:
-            out = []
-            for k in sorted(ks, key=lambda k: (sentences[k].article, sentences[k].start)):
-                s = sentences[k]
-                article = members[s.article][0]
-                out.append(SourceRef(article.id, article.text[s.start:s.end], s.start, s.end))
-            return out
-
-        sources = refs(cited)
-        outlets = len({_outlet_of(members[sentences[k].article][0]) for k in cited})
-        # A supporting sentence states this fact among others: weaker evidence of how
-        # widely it is carried than a sentence aligned as a whole.
-        aligned = len({_outlet_of(members[sentences[k].article][0]) for k in g})
-        carried = aligned + settings.rank_support * (outlets - aligned)
+        sources = source_refs(cited, sentences, members)
+        outlets, carried = carried_by(g, cited, sentences, members, settings)
         position = min(sentences[k].position for k in g)
         centrality = float(np.mean([central[k] for k in g]))
         score = (carried + settings.rank_centrality * centrality + settings.rank_position * (1 - position)
                  + settings.rank_clarity * clarity(text))
-        cards.append(Card(Fact(fid, text, kind_of(text), sources, differs=refs(differing)),
-                          outlets, score, position, g))
+        cards.append(Card(Fact(fid, text, kind_of(text), sources, differs=source_refs(differing, sentences, members)),
+                          outlets, score, position, g, best, cited, differing, carried))
     cards.sort(key=lambda c: (-c.score, c.fact.id))
     return cards
 
