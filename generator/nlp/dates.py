@@ -374,3 +374,132 @@ def find_dates(text: str, published: str | None, doc=None) -> list[DateMention]:
                     break
     found.sort()
     return [DateMention(text=text[a:b], value=v, start=a, end=b) for a, b, v in found]
+
+
+# ------------------------------------------------ dates that are not the story's own
+# A picture's caption or credit dates the picture ("FILE - In this May 4, 2001, file
+# photo, ..."), and a title of a work holds a year that is no event ("the novel 1984"):
+# such a date is still a date expression of the article (`find_dates` lists it), but it
+# never dates a fact card or a timeline item.
+
+# Credit lines: where one stands, its whole line is the caption (a picture's caption
+# ends in its credit, "... in Washington. (AP Photo/Jane Doe)") when the line is
+# caption-sized, else the sentence holding it.
+_CREDIT_MARK = re.compile(
+    r"\b(?:AP|Reuters|AFP|EPA|UPI|Getty|Xinhua|Pool)\s+Photos?\b"   # "(AP Photo/Jane Doe)"
+    r"|\bImage\s+(?:copyright|caption)\b|\bPhoto\s+caption\b"
+    r"|\bGetty\s+Images\b|\bShutterstock\b|\bAlamy\b"
+    r"|\(\s*(?:Photo|Photograph|Picture|Image|Credit|Courtesy)\b"  # "(Photo: ...)", "(Photo by ...)"
+    r"|^\s*(?:Photo|Photograph|Picture|Image|Credit|Courtesy)s?(?:\s+(?:by|credit|courtesy(?:\s+of)?))?\s*[:/|]"
+    r"|\b(?:Photo|Picture|Image)\s+(?:by|credit|courtesy)\b"
+    r"|/\s*(?:AP|Reuters|AFP|EPA|UPI|Getty\s+Images|Bloomberg|Xinhua)\s*\)"  # "... Jane Doe/Reuters)"
+    r"|\b(?:REUTERS|AFP|EPA)/[A-Z]"                             # "REUTERS/Jane Doe"
+    r"|^\s*(?:\u00a9|\(c\)\s|Copyright\b)",                    # a copyright line
+    re.I | re.M)
+# A picture described: only the sentence holding it is the caption (a wire caption may
+# go on with the story's own lead: "FILE - In this 2014 photo, X leaves court. A judge
+# on Wednesday approved ...").
+_PICTURE_MARK = re.compile(
+    r"^\s*FILE(?:\s+PHOTO)?\s*[-\u2013\u2014:]"               # "FILE - In this ... photo", "FILE PHOTO: ..."
+    r"|\b(?:in|on)\s+this\s+(?:[\w.,]+\s+){0,6}?(?:file\s+)?(?:photo(?:graph)?|image|picture|frame\s+grab|handout"
+    r"|video\s+grab|screen\s*shot|selfie)\b"                     # "in this May 4, 2001, file photo"
+    r"|\b(?:photo(?:graph)?|image|picture|frame\s+grab)s?\s+(?:taken|released|provided|distributed|handed\s+out"
+    r"|made\s+available)\s+(?:by|on|in|at|to)\b"
+    r"|\b(?:this|an?)\s+(?:undated\s+)?(?:photo|image|picture)\s+(?:shows|showing)\b"
+    r"|\b(?:poses?|posing|posed)\s+for\s+(?:a\s+)?(?:photo|picture|portrait)s?\b"
+    r"|\b(?:is|are)\s+(?:pictured|seen|shown)\s+(?:here|in\s+this|in\s+an?\s+(?:undated\s+)?(?:photo|image|picture))"
+    r"|\bpictured\s+(?:above|below|left|right|here|center|centre)\b",
+    re.I | re.M)
+# A full stop after one of these is no sentence end ("Aug. 15", "Sen. Jane Doe").
+_ABBREV = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun "
+                    "mr mrs ms dr sen rep gov gen lt col sgt capt st jr sr no vs inc corp co ltd u.s".split())
+# "Jane Doe, right, talks to ...": a position in the picture, only in captions.
+_IN_PICTURE = re.compile(r",\s*(?:left|right|center|centre|second\s+(?:left|right)|foreground|background|top|bottom)\s*,\s*[a-z]")
+# A wire caption's own dateline closing it: "... in Belfast, Thursday, May 1, 2014."
+_CAPTION_DATELINE = re.compile(r",\s*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{1,2},?\s+"
+                               r"(?:19|20)\d\d\W*$")
+CAPTION_LINE_WORDS = 80  # a caption paragraph is short; a longer line is running text
+
+# A year inside a title of a work: in quote marks with title case ("1984", "2001: A Space
+# Odyssey"), or right after the word naming the kind of work ("the novel 1984").
+_WORK_NOUNS = (r"novel|novella|book|memoir|film|movie|flick|documentary|album|song|single|record|show|series|sitcom"
+               r"|play|musical|opera|poem|painting|game|video\s+game|episode|bestseller|best-seller|thriller|drama|classic")
+_WORK_YEAR = re.compile(r"\b(?:" + _WORK_NOUNS + r")\s*,?\s*[\"\u201c\u2018']?(?P<year>(?:1[0-9]|20)\d\d)\b(?!\s*(?:[-\u2013]|to)\s*\d)", re.I)
+_QUOTED = re.compile(r"[\"\u201c\u2018]([^\"\u201c\u201d\u2018\u2019\n]{1,60}?)[\"\u201d\u2019]")
+_TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "from", "by", "vs", "vs."}
+
+
+def _line_of(text: str, start: int, end: int) -> tuple[int, int]:
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    return a, len(text) if b < 0 else b
+
+
+def _sentence_of(sentences: list[tuple[int, int]] | None, text: str, start: int, end: int) -> tuple[int, int]:
+    for s, e in sentences or ():
+        if s <= start < e:
+            return s, max(e, end)
+    return _sentence_around(text, start, end)
+
+
+def _caption_sentence_end(text: str, pos: int, line_end: int) -> int:
+    """The end of the sentence running on from `pos`: the first full stop, "!" or "?"
+    before a capital that does not close an abbreviation or an initial."""
+    for m in re.finditer(r"[.!?](?=\s+[\"\u201c(]?[A-Z])", text[pos:line_end]):
+        word = re.search(r"([\w.]+)$", text[pos:pos + m.start()])
+        w = word.group(1).lower().rstrip(".") if word else ""
+        if text[pos + m.start()] == "." and (w in _ABBREV or len(w) == 1):
+            continue
+        return pos + m.end()
+    return line_end
+
+
+def caption_spans(text: str, sentences: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Spans of `text` that are photo captions or credit lines: a credit's whole line
+    when it is caption-sized (else its sentence), a picture description's sentence."""
+    spans: list[tuple[int, int]] = []
+    for m in _CREDIT_MARK.finditer(text):
+        a, b = _line_of(text, m.start(), m.end())
+        if len(text[a:b].split()) > CAPTION_LINE_WORDS:
+            a, b = _sentence_of(sentences, text, m.start(), m.end())
+        spans.append((a, b))
+    for m in _PICTURE_MARK.finditer(text):
+        line_start, line_end = _line_of(text, m.start(), m.end())
+        a = max(line_start, _sentence_of(sentences, text, m.start(), m.end())[0])
+        spans.append((a, _caption_sentence_end(text, m.end(), line_end)))
+    for s, e in sentences or ():
+        sent = text[s:e]
+        if _IN_PICTURE.search(sent) or _CAPTION_DATELINE.search(sent):
+            spans.append((s, e))
+    return spans
+
+
+def _title_case(words: list[str]) -> bool:
+    if not words or not (words[0][:1].isupper() or words[0][:1].isdigit()):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _TITLE_SMALL or not w[:1].isalpha() for w in words)
+
+
+def title_spans(text: str, mentions=()) -> list[tuple[int, int]]:
+    """Spans of `text` that are titles of works holding a year: spaCy's WORK_OF_ART
+    mentions (any object with label/start/end), title-case text in quote marks, and a
+    year right after the kind of work ("the film 2012")."""
+    spans = [(m.start, m.end) for m in mentions if m.label == "WORK_OF_ART"]
+    for m in _QUOTED.finditer(text):
+        inner = m.group(1)
+        if re.search(r"\b(?:1[0-9]|20)\d\d\b", inner) and len(inner.split()) <= 8 \
+                and not re.search(r"[.!?;]\s", inner) and _title_case(inner.split()):
+            spans.append((m.start(1), m.end(1)))
+    spans.extend((m.start("year"), m.end("year")) for m in _WORK_YEAR.finditer(text))
+    return spans
+
+
+def not_story_spans(text: str, sentences: list[tuple[int, int]] | None = None,
+                    mentions=()) -> list[tuple[int, int]]:
+    """Captions, credits and titles of works: the spans whose dates date no fact."""
+    return sorted(caption_spans(text, sentences) + title_spans(text, mentions))
+
+
+def story_dates(dates: list[DateMention], spans: list[tuple[int, int]]) -> list[DateMention]:
+    """The date mentions outside every span of `not_story_spans`."""
+    return [d for d in dates if not any(a <= d.start and d.end <= b for a, b in spans)]
