@@ -394,7 +394,8 @@ _CREDIT_MARK = re.compile(
     r"|\b(?:Photo|Picture|Image)\s+(?:by|credit|courtesy)\b"
     r"|/\s*(?:AP|Reuters|AFP|EPA|UPI|Getty\s+Images|Bloomberg|Xinhua)\s*\)"  # "... Jane Doe/Reuters)"
     r"|\b(?:REUTERS|AFP|EPA)/[A-Z]"                             # "REUTERS/Jane Doe"
-    r"|^\s*(?:\u00a9|\(c\)\s|Copyright\b)",                    # a copyright line
+    r"|^\s*(?:\u00a9|\(c\)\s|Copyright\b)"                     # a copyright line
+    r"|(?:\.\.\.|\u2026)\s*\((?:Associated\s+Press|AP|Reuters|AFP)\)\s*$",  # a caption cut short: "... (Associated Press)"
     re.I | re.M)
 # A picture described: only the sentence holding it is the caption (a wire caption may
 # go on with the story's own lead: "FILE - In this 2014 photo, X leaves court. A judge
@@ -408,7 +409,9 @@ _PICTURE_MARK = re.compile(
     r"|\b(?:this|an?)\s+(?:undated\s+)?(?:photo|image|picture)\s+(?:shows|showing)\b"
     r"|\b(?:poses?|posing|posed)\s+for\s+(?:a\s+)?(?:photo|picture|portrait)s?\b"
     r"|\b(?:is|are)\s+(?:pictured|seen|shown)\s+(?:here|in\s+this|in\s+an?\s+(?:undated\s+)?(?:photo|image|picture))"
-    r"|\bpictured\s+(?:above|below|left|right|here|center|centre)\b",
+    r"|\bpictured\s+(?:above|below|left|right|here|center|centre)\b"
+    # a gallery caption led by its date with no comma: "Sept. 29, 2013 A protester yells ..."
+    r"|(?:^|(?<=[.!?]\s))(?-i:" + _MON.replace("?P<mon>", "?:") + r")\s+[0-3]?\d,\s+(?:19|20)\d\d\s+(?-i:[A-Z])",
     re.I | re.M)
 # A full stop after one of these is no sentence end ("Aug. 15", "Sen. Jane Doe").
 _ABBREV = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun "
@@ -494,12 +497,61 @@ def title_spans(text: str, mentions=()) -> list[tuple[int, int]]:
     return spans
 
 
+# A date that is not the time of its sentence's own event: one naming another thing,
+# written before a noun after a determiner or possessive ("after the 2012 conviction",
+# "a September 2011 press release", "1994's Heavenly Creatures"), or one end of a
+# period ("between 2010 and 2016", "from 2000 through 2016").
+_DETERMINER_BEFORE = re.compile(r"(?:\b(?:a|an|the|his|her|its|their|our|your|my|this|that|whose)|\w['\u2019]s)\s+$", re.I)
+_FUNCTION_WORDS = frozenset("and or but nor to through until till when while as after before by in on at for with from "
+                            "of is was were are be been will would has had have that which who".split())
+_RANGE_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.I)
+_RANGE_AFTER = re.compile(r"^\s*(?:and|to|through|until|till|[-\u2013\u2014])\s*(?:the\s+end\s+of\s+)?"
+                          r"(?:[A-Z][a-z]+\.?\s+)?(?:[0-3]?\d,?\s+)?(?:1[89]|20)\d\d\b")
+
+_RANGE_END_BEFORE = re.compile(r"\b(?:between|from)\s+[\w.,\s]{0,20}?(?:1[89]|20)\d\d,?\s*"
+                               r"(?:and|to|through|until|till|[-\u2013\u2014])\s*$", re.I)
+
+# ... unless the thing is the occasion of the sentence's event: "In his 2013 parole
+# hearing, X told ...", "said at the 2014 meeting", "injured in the October 2017 attack".
+_OCCASION_BEFORE = re.compile(r"(?:\b(?:at|during)|(?:^|[.!?\n]\s*)In)\s+\S+\s+$")
+_IN_BEFORE = re.compile(r"\bin\s+\S+\s+$", re.I)
+_OCCASIONS = frozenset("interview hearing meeting speech election elections campaign attack attacks draft season "
+                       "party conference summit race vote debate primary ceremony match game tournament final "
+                       "visit trip talks session".split())
+
+
+def _occasion(before: str, nxt: re.Match) -> bool:
+    if _OCCASION_BEFORE.search(before):
+        return True
+    words = {(w or "").lower() for w in nxt.groups()}
+    return bool(_IN_BEFORE.search(before) and words & _OCCASIONS)
+
+
+def is_event_date(text: str, start: int, end: int) -> bool:
+    """False for a date at text[start:end] that names another thing than the time of
+    its sentence's event (see _DETERMINER_BEFORE) or bounds a period."""
+    before, after = text[max(0, start - 40):start], text[end:end + 40]
+    if re.match(r"['\u2019]s\s", after):
+        return False  # "1994's film"
+    if _DETERMINER_BEFORE.search(before):
+        nxt = re.match(r"\s+([A-Za-z][\w-]*)(?:\s+([A-Za-z][\w-]*))?", after)
+        if nxt and nxt.group(1).lower() not in _FUNCTION_WORDS and not _occasion(before, nxt):
+            return False
+    if _RANGE_BEFORE.search(before) and _RANGE_AFTER.match(after):
+        return False
+    if re.match(r"[-\u2013\u2014](?:1[89]|20)\d\d\b", after) or _RANGE_END_BEFORE.search(before):
+        return False  # "2010-2016"; the end of "between 2010 and 2016"
+    return True
+
+
 def not_story_spans(text: str, sentences: list[tuple[int, int]] | None = None,
                     mentions=()) -> list[tuple[int, int]]:
     """Captions, credits and titles of works: the spans whose dates date no fact."""
     return sorted(caption_spans(text, sentences) + title_spans(text, mentions))
 
 
-def story_dates(dates: list[DateMention], spans: list[tuple[int, int]]) -> list[DateMention]:
-    """The date mentions outside every span of `not_story_spans`."""
-    return [d for d in dates if not any(a <= d.start and d.end <= b for a, b in spans)]
+def story_dates(dates: list[DateMention], spans: list[tuple[int, int]], text: str | None = None) -> list[DateMention]:
+    """The date mentions outside every span of `not_story_spans` (and, given the text,
+    only those that date their sentence's own event: `is_event_date`)."""
+    return [d for d in dates if not any(a <= d.start and d.end <= b for a, b in spans)
+            and (text is None or is_event_date(text, d.start, d.end))]

@@ -272,9 +272,11 @@ DatesOf = dict[str, list[DateMention]]
 
 def story_dates(article: Article, analysis: Analysis) -> list[DateMention]:
     """The article's date mentions that can date a fact: not its dateline's, nor one in
-    a photo caption, a credit line or the title of a work (`dates.not_story_spans`)."""
+    a photo caption, a credit line or the title of a work (`dates.not_story_spans`),
+    nor one naming another thing or bounding a period ("the 2012 conviction", "between
+    2010 and 2016": `dates.is_event_date`)."""
     spans = dates.not_story_spans(article.text, analysis.sentences, analysis.mentions)
-    return [d for d in dates.story_dates(analysis.dates or article.dates, spans)
+    return [d for d in dates.story_dates(analysis.dates or article.dates, spans, article.text)
             if not _is_dateline(article, d)]
 
 

@@ -61,3 +61,22 @@ def test_quoted_text_that_is_not_a_title_keeps_its_date():
     text = 'She said "the plant closed in 1999 and never reopened" at the hearing.'
     assert title_spans(text) == []
     assert kept(text)[1] == ["1999"]
+
+
+def test_a_date_naming_another_thing_or_bounding_a_period_is_not_the_event_date():
+    from generator.nlp.dates import is_event_date
+
+    def own(sentence, date):
+        i = sentence.index(date)
+        return is_event_date(sentence, i, i + len(date))
+
+    assert not own("The ruling came after the 2012 conviction.", "2012")
+    assert not own("According to a September 2011 press release, the app is free.", "September 2011")
+    assert not own("He worked at the station between 1992 and 2002.", "1992")
+    assert not own("He worked at the station between 1992 and 2002.", "2002")
+    assert not own("From 2000 through 2016, reports rose.", "2000")
+    # The occasion of the sentence's event, and plain dates, are the event's.
+    assert own("In his 2013 parole hearing, he told the board he was sorry.", "2013")
+    assert own("Two workers were injured in the October 2017 attack.", "October 2017")
+    assert own("The plan was approved in 2014 by most shareholders.", "2014")
+    assert own("In 2017, the country launched 20 missiles.", "2017")
