@@ -10,7 +10,8 @@ merged by these rules, in order:
 2. Close transliterations: same surname and the same number of words, first names
    equal after folding common romanisation pairs (y/i, ey/ei, ks/x, kh/h, doubled
    letters) or one edit apart ("Aleksei Ivanov" = "Alexey Ivanov"), but not a pair
-   that differs only in a final vowel ("Mario"/"Maria": two people of one family).
+   that differs only in a final vowel or a final "a" ("Mario"/"Maria", "Aleksandr"/
+   "Aleksandra": two people of one family).
 3. A one-word mention that is the first or last word of a multi-word person name
    ("Ivanov" after "Alexey Ivanov") when exactly one person of the story carries it.
    When two do (siblings "Anna Berg" and "Maria Berg"), a person-labelled bare "Berg"
