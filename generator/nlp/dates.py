@@ -21,6 +21,7 @@ carry their own year resolve):
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from datetime import date, timedelta
@@ -374,3 +375,214 @@ def find_dates(text: str, published: str | None, doc=None) -> list[DateMention]:
                     break
     found.sort()
     return [DateMention(text=text[a:b], value=v, start=a, end=b) for a, b, v in found]
+
+
+# ------------------------------------------------ dates that are not the story's own
+# A picture's caption or credit dates the picture ("FILE - In this May 4, 2001, file
+# photo, ..."), and a title of a work holds a year that is no event ("the novel 1984"):
+# such a date is still a date expression of the article (`find_dates` lists it), but it
+# never dates a fact card or a timeline item.
+
+# Credit lines: where one stands, its whole line is the caption (a picture's caption
+# ends in its credit, "... in Washington. (AP Photo/Jane Doe)") when the line is
+# caption-sized, else the sentence holding it.
+_CREDIT_MARK = re.compile(
+    r"\b(?:AP|Reuters|AFP|EPA|UPI|Getty|Xinhua|Pool)\s+Photos?\b"   # "(AP Photo/Jane Doe)"
+    r"|\bImage\s+(?:copyright|caption)\b|\bPhoto\s+caption\b"
+    r"|\bGetty\s+Images\b|\bShutterstock\b|\bAlamy\b"
+    r"|\(\s*(?:Photo|Photograph|Picture|Image|Credit|Courtesy)\b"  # "(Photo: ...)", "(Photo by ...)"
+    r"|^\s*(?:Photo|Photograph|Picture|Image|Credit|Courtesy)s?(?:\s+(?:by|credit|courtesy(?:\s+of)?))?\s*[:/|]"
+    r"|\b(?:Photo|Picture|Image)\s+(?:by|credit|courtesy)\b"
+    r"|/\s*(?:AP|Reuters|AFP|EPA|UPI|Getty\s+Images|Bloomberg|Xinhua)\s*\)"  # "... Jane Doe/Reuters)"
+    r"|\b(?:REUTERS|AFP|EPA)/[A-Z]"                             # "REUTERS/Jane Doe"
+    r"|^\s*(?:\u00a9|\(c\)\s|Copyright\b)"                     # a copyright line
+    r"|(?:\.\.\.|\u2026)\s*\((?:Associated\s+Press|AP|Reuters|AFP)\)\s*$",  # a caption cut short: "... (Associated Press)"
+    re.I | re.M)
+# A picture described: only the sentence holding it is the caption (a wire caption may
+# go on with the story's own lead: "FILE - In this 2014 photo, X leaves court. A judge
+# on Wednesday approved ...").
+_PICTURE_MARK = re.compile(
+    r"^\s*FILE(?:\s+PHOTO)?\s*[-\u2013\u2014:]"               # "FILE - In this ... photo", "FILE PHOTO: ..."
+    r"|\b(?:in|on)\s+this\s+(?:[\w.,]+\s+){0,6}?(?:file\s+)?(?:photo(?:graph)?|image|picture|frame\s+grab|handout"
+    r"|video\s+grab|screen\s*shot|selfie)\b"                     # "in this May 4, 2001, file photo"
+    r"|\b(?:photo(?:graph)?|image|picture|frame\s+grab)s?\s+(?:taken|released|provided|distributed|handed\s+out"
+    r"|made\s+available)\s+(?:by|on|in|at|to)\b"
+    r"|\b(?:this|an?)\s+(?:undated\s+)?(?:photo|image|picture)\s+(?:shows|showing)\b"
+    r"|\b(?:poses?|posing|posed)\s+for\s+(?:a\s+)?(?:photo|picture|portrait)s?\b"
+    r"|\b(?:is|are)\s+(?:pictured|seen|shown)\s+(?:here|in\s+this|in\s+an?\s+(?:undated\s+)?(?:photo|image|picture))"
+    r"|\bpictured\s+(?:above|below|left|right|here|center|centre)\b"
+    # a gallery caption led by its date with no comma: "Sept. 29, 2013 A protester yells ..."
+    r"|(?:^|(?<=[.!?]\s))(?-i:" + _MON.replace("?P<mon>", "?:") + r")\s+[0-3]?\d,\s+(?:19|20)\d\d\s+(?-i:[A-Z])",
+    re.I | re.M)
+# A full stop after one of these is no sentence end ("Aug. 15", "Sen. Jane Doe").
+_ABBREV = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun "
+                    "mr mrs ms dr sen rep gov gen lt col sgt capt st jr sr no vs inc corp co ltd u.s".split())
+# "Jane Doe, right, talks to ...": a position in the picture, only in captions.
+_IN_PICTURE = re.compile(r",\s*(?:left|right|center|centre|second\s+(?:left|right)|foreground|background|top|bottom)\s*,\s*[a-z]")
+# A wire caption's own dateline closing it: "... in Belfast, Thursday, May 1, 2014."
+_CAPTION_DATELINE = re.compile(r",\s*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{1,2},?\s+"
+                               r"(?:19|20)\d\d\W*$")
+CAPTION_LINE_WORDS = 80  # a caption paragraph is short; a longer line is running text
+
+# A year inside a title of a work: in quote marks with title case ("1984", "2001: A Space
+# Odyssey"), or right after the word naming the kind of work ("the novel 1984").
+_WORK_NOUNS = (r"novel|novella|book|memoir|film|movie|flick|documentary|album|song|single|record|show|series|sitcom"
+               r"|play|musical|opera|poem|painting|game|video\s+game|episode|bestseller|best-seller|thriller|drama|classic")
+_WORK_BEFORE = re.compile(r"\b(?:" + _WORK_NOUNS + r")\s*,?\s*[\"\u201c\u2018']?$", re.I)
+_WORK_YEAR = re.compile(r"(?<![\w-])(?:1[0-9]|20)\d\d\b(?!\s*(?:[-\u2013]|to)\s*\d)")
+_QUOTED = re.compile(r"[\"\u201c\u2018]([^\"\u201c\u201d\u2018\u2019\n]{1,60}?)[\"\u201d\u2019]")
+_TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "from", "by", "vs", "vs."}
+
+
+def _line_of(text: str, start: int, end: int) -> tuple[int, int]:
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    return a, len(text) if b < 0 else b
+
+
+def _sentence_of(sentences: list[tuple[int, int]] | None, text: str, start: int, end: int) -> tuple[int, int]:
+    for s, e in sentences or ():
+        if s <= start < e:
+            return s, max(e, end)
+    return _sentence_around(text, start, end)
+
+
+def _caption_sentence_end(text: str, pos: int, line_end: int) -> int:
+    """The end of the sentence running on from `pos`: the first full stop, "!" or "?"
+    before a capital that does not close an abbreviation or an initial."""
+    for m in re.finditer(r"[.!?](?=\s+[\"\u201c(]?[A-Z])", text[pos:line_end]):
+        word = re.search(r"([\w.]+)$", text[pos:pos + m.start()])
+        w = word.group(1).lower().rstrip(".") if word else ""
+        if text[pos + m.start()] == "." and (w in _ABBREV or len(w) == 1):
+            continue
+        return pos + m.end()
+    return line_end
+
+
+# Words one of the markers above needs in its line (lower case).
+_CREDIT_KEYS = ("photo", "image", "picture", "getty", "shutterstock", "alamy", "credit", "courtesy", "/",
+                "copyright", "\u00a9", "(c)", "press)", "(ap)", "(reuters)", "(afp)")
+_PICTURE_KEYS = ("file", "photo", "image", "picture", "frame", "handout", "grab", "screen", "selfie", "pose",
+                 "posing", "pictured", "seen", "shown")
+_GALLERY_DATE = re.compile(r"\d, (?:19|20)\d\d ")
+
+
+def caption_spans(text: str, sentences: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Spans of `text` that are photo captions or credit lines: a credit's whole line
+    when it is caption-sized (else its sentence), a picture description's sentence."""
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        low = line.group().lower()
+        ls, le = line.span()
+        # The markers' words first (plain substring tests): most lines hold none, and
+        # the patterns tried at every position of every line cost ten times more.
+        if any(k in low for k in _CREDIT_KEYS):
+            for m in _CREDIT_MARK.finditer(text, ls, le):
+                a, b = ls, le
+                if len(text[a:b].split()) > CAPTION_LINE_WORDS:
+                    a, b = _sentence_of(sentences, text, m.start(), m.end())
+                spans.append((a, b))
+        if any(k in low for k in _PICTURE_KEYS) or _GALLERY_DATE.search(low):
+            for m in _PICTURE_MARK.finditer(text, ls, le):
+                a = max(ls, _sentence_of(sentences, text, m.start(), m.end())[0])
+                spans.append((a, _caption_sentence_end(text, m.end(), le)))
+    for s, e in sentences or ():
+        sent = text[s:e]
+        if _IN_PICTURE.search(sent) or _CAPTION_DATELINE.search(sent):
+            spans.append((s, e))
+    return spans
+
+
+def _title_case(words: list[str]) -> bool:
+    if not words or not (words[0][:1].isupper() or words[0][:1].isdigit()):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _TITLE_SMALL or not w[:1].isalpha() for w in words)
+
+
+def title_spans(text: str, mentions=()) -> list[tuple[int, int]]:
+    """Spans of `text` that are titles of works holding a year: spaCy's WORK_OF_ART
+    mentions (any object with label/start/end), title-case text in quote marks, and a
+    year right after the kind of work ("the film 2012")."""
+    spans = [(m.start, m.end) for m in mentions if m.label == "WORK_OF_ART"]
+    for m in _QUOTED.finditer(text):
+        inner = m.group(1)
+        if re.search(r"\b(?:1[0-9]|20)\d\d\b", inner) and len(inner.split()) <= 8 \
+                and not re.search(r"[.!?;]\s", inner) and _title_case(inner.split()):
+            spans.append((m.start(1), m.end(1)))
+    # Years first, then the words before each: far cheaper than the nouns tried everywhere.
+    spans.extend(m.span() for m in _WORK_YEAR.finditer(text)
+                 if _WORK_BEFORE.search(text, max(0, m.start() - 30), m.start()))
+    return spans
+
+
+# A date that is not the time of its sentence's own event: one naming another thing,
+# written before a noun after a determiner or possessive ("after the 2012 conviction",
+# "a September 2011 press release", "1994's Heavenly Creatures"), or one end of a
+# period ("between 2010 and 2016", "from 2000 through 2016").
+_DETERMINER_BEFORE = re.compile(r"(?:\b(?:a|an|the|his|her|its|their|our|your|my|this|that|whose)|\w['\u2019]s)\s+$", re.I)
+_FUNCTION_WORDS = frozenset("and or but nor to through until till when while as after before by in on at for with from "
+                            "of is was were are be been will would has had have that which who".split())
+_RANGE_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.I)
+_RANGE_AFTER = re.compile(r"^\s*(?:and|to|through|until|till|[-\u2013\u2014])\s*(?:the\s+end\s+of\s+)?"
+                          r"(?:[A-Z][a-z]+\.?\s+)?(?:[0-3]?\d,?\s+)?(?:1[89]|20)\d\d\b")
+
+_RANGE_END_BEFORE = re.compile(r"\b(?:between|from)\s+[\w.,\s]{0,20}?(?:1[89]|20)\d\d,?\s*"
+                               r"(?:and|to|through|until|till|[-\u2013\u2014])\s*$", re.I)
+
+# ... unless the thing is the occasion of the sentence's event: "In his 2013 parole
+# hearing, X told ...", "said at the 2014 meeting", "injured in the October 2017 attack".
+_OCCASION_BEFORE = re.compile(r"(?:\b(?:at|during)|(?:^|[.!?\n]\s*)In)\s+\S+\s+$")
+_IN_BEFORE = re.compile(r"\bin\s+\S+\s+$", re.I)
+_OCCASIONS = frozenset("interview hearing meeting speech election elections campaign attack attacks draft season "
+                       "party conference summit race vote debate primary ceremony match game tournament final "
+                       "visit trip talks session".split())
+
+
+def _occasion(before: str, nxt: re.Match) -> bool:
+    if _OCCASION_BEFORE.search(before):
+        return True
+    words = {(w or "").lower() for w in nxt.groups()}
+    return bool(_IN_BEFORE.search(before) and words & _OCCASIONS)
+
+
+def is_event_date(text: str, start: int, end: int) -> bool:
+    """False for a date at text[start:end] that names another thing than the time of
+    its sentence's event (see _DETERMINER_BEFORE) or bounds a period."""
+    before, after = text[max(0, start - 40):start], text[end:end + 40]
+    if re.match(r"['\u2019]s\s", after):
+        return False  # "1994's film"
+    if _DETERMINER_BEFORE.search(before):
+        nxt = re.match(r"\s+([A-Za-z][\w-]*)(?:\s+([A-Za-z][\w-]*))?", after)
+        if nxt and nxt.group(1).lower() not in _FUNCTION_WORDS and not _occasion(before, nxt):
+            return False
+    if _RANGE_BEFORE.search(before) and _RANGE_AFTER.match(after):
+        return False
+    if re.match(r"[-\u2013\u2014](?:1[89]|20)\d\d\b", after) or _RANGE_END_BEFORE.search(before):
+        return False  # "2010-2016"; the end of "between 2010 and 2016"
+    return True
+
+
+def not_story_spans(text: str, sentences: list[tuple[int, int]] | None = None,
+                    mentions=()) -> list[tuple[int, int]]:
+    """Captions, credits and titles of works: the spans whose dates date no fact."""
+    return sorted(caption_spans(text, sentences) + title_spans(text, mentions))
+
+
+def story_dates(dates: list[DateMention], spans: list[tuple[int, int]], text: str | None = None) -> list[DateMention]:
+    """The date mentions outside every span of `not_story_spans` (and, given the text,
+    only those that date their sentence's own event: `is_event_date`)."""
+    # Spans merged and searched by bisection: a long text with many spans and many
+    # dates stays n log n.
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    starts = [a for a, _ in merged]
+
+    def inside(d: DateMention) -> bool:
+        i = bisect.bisect_right(starts, d.start) - 1
+        return i >= 0 and d.end <= merged[i][1]
+
+    return [d for d in dates if not inside(d) and (text is None or is_event_date(text, d.start, d.end))]

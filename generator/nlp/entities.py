@@ -9,10 +9,14 @@ merged by these rules, in order:
    John Smith" -> "John Smith").
 2. Close transliterations: same surname and the same number of words, first names
    equal after folding common romanisation pairs (y/i, ey/ei, ks/x, kh/h, doubled
-   letters) or one edit apart ("Aleksei Ivanov" = "Alexey Ivanov").
+   letters) or one edit apart ("Aleksei Ivanov" = "Alexey Ivanov"), but not a pair
+   that differs only in a final vowel or a final "a" ("Mario"/"Maria", "Aleksandr"/
+   "Aleksandra": two people of one family).
 3. A one-word mention that is the first or last word of a multi-word person name
-   ("Ivanov" after "Alexey Ivanov"); when several names fit, the most mentioned one
-   wins, and a tie leaves it alone.
+   ("Ivanov" after "Alexey Ivanov") when exactly one person of the story carries it.
+   When two do (siblings "Anna Berg" and "Maria Berg"), a person-labelled bare "Berg"
+   is no entity at all: it links to neither, and a sentence naming only "Berg" lists
+   neither id. A bare name labelled a place or organisation is left as it is.
 4. A non-person span ending in a full person name ("State John Smith") is that person.
 5. A country's possessive is its demonym ("Norway's energy ministry" = "Norwegian
    Energy Ministry", one id whichever is written), and a bare body ("Energy Ministry")
@@ -144,13 +148,22 @@ def _edit1(a: str, b: str) -> bool:
     return a[i:] == b[i + 1:]
 
 
+def _gender_pair(a: str, b: str) -> bool:
+    """Two given names of a pair that differ only in a final vowel or a final "a"
+    ("Mario"/"Maria", "Aleksandr"/"Aleksandra"): usually two people, brother and sister."""
+    short, long_ = sorted((a, b), key=len)
+    if len(a) == len(b):
+        return a[:-1] == b[:-1] and a[-1] != b[-1] and a[-1] in "aeiou" and b[-1] in "aeiou"
+    return long_ == short + "a"
+
+
 def same_given_name(a: str, b: str) -> bool:
     if a == b:
         return True
     ta, tb = translit(a), translit(b)
     if ta == tb:
         return True
-    return len(a) >= 4 and len(b) >= 4 and a[0] == b[0] and _edit1(ta, tb)
+    return len(a) >= 4 and len(b) >= 4 and a[0] == b[0] and _edit1(ta, tb) and not _gender_pair(a, b)
 
 
 def clean_name(text: str, label: str) -> str | None:
@@ -358,22 +371,39 @@ class EntityIndex:
                 if len(wa) == len(wb) and wa[-1] == wb[-1] and all(
                         same_given_name(x, y) for x, y in zip(wa[:-1], wb[:-1])):
                     union(ka, kb)
-        # Rule 3: one-word mentions of a person named in full elsewhere in the story.
+        # Rule 2b: a person's name that ends in another person's full name is that
+        # person with a word swept in before it ("CLOSE Jane Doe" from a page's button).
+        for ka, _ in people:
+            for kb, _ in people:
+                if len(kb.split()) >= 2 and ka.endswith(" " + kb):
+                    union(ka, kb)
+                    break
+
+        # Rule 3: one-word mentions of a person named in full elsewhere in the story,
+        # only when exactly one person of the story carries that name.
+        ambiguous: set[str] = set()
         for k, cl in clusters:
-            if len(k.split()) != 1 or any(f.isupper() for f in cl.forms):
-                continue  # acronyms ("UN") are not parts of names
+            if len(k.split()) != 1 or all(f.isupper() for f in cl.forms):
+                continue  # acronyms ("UN") are not parts of names; "Smith" beside "SMITH" is
             as_person = cl.labels.get("PERSON", 0) >= cl.size / 2
-            fits: Counter = Counter()
+            last, first = set(), set()
             for kp, clp in people:
                 words = kp.split()
-                # Surname last; a family name written first ("Kim") only when tagged a person.
-                if k == words[-1] or (as_person and k == words[0]):
-                    fits[find(kp)] += clp.size
-            if not fits:
-                continue
-            ranked = fits.most_common()
-            if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
-                union(k, ranked[0][0])
+                if k == words[-1]:
+                    last.add(find(kp))
+                elif as_person and k == words[0]:
+                    first.add(find(kp))
+            # The surname, written last, first; a family name written first ("Kim") only
+            # when tagged a person and no one's surname is that word.
+            fits = last or first
+            if len(fits) == 1:
+                union(k, next(iter(fits)))
+            elif len(fits) > 1 and cl.kind() != "place":
+                # Two people carry the name (siblings, spouses, "Kim Jong Un" and "Kim Jong
+                # Sik"): the bare name could be either, so it names no one, whatever label
+                # spaCy gave it. How often each is mentioned says nothing about which one
+                # a sentence means. A place ("Washington") stays a place.
+                ambiguous.add(k)
 
         # Rule 4: a mislabelled span holding a title and a full person name
         # ("State John Smith" as ORG) is that person; its text is only an alias.
@@ -414,7 +444,7 @@ class EntityIndex:
             g.aliases_only |= cl.aliases_only
         entities = []
         for root, g in sorted(groups.items(), key=lambda kv: kv[1].first):
-            if self.is_common_word(g):
+            if self.is_common_word(g) or root in ambiguous:
                 continue
             name = g.canonical()
             eid = slug(name)

@@ -15,9 +15,10 @@ Works from the per-article `Analysis` only (no spaCy here):
   other. Each outlet is cited with its own verbatim excerpt; the card text is the
   longest of them. A different translation has different words: a separate quote.
   The id is `q-` + 8 hex of a hash of the card text (stable across runs).
-- dates: a fact card gets the most precise date mentioned inside its excerpts
-  (not counting a dateline's date), and the story a timeline of dated cards,
-  oldest first.
+- dates: a fact card gets the most precise date mentioned inside its excerpts, not
+  counting a dateline's date nor one in a photo caption, a credit line or the title of
+  a work ("the novel 1984"); the story gets a timeline, oldest first, of the cards
+  whose own text states their date (the line shown is the card text).
 
 Story fields made by the extract stage are kept as they are; only `quotes`,
 `timeline` and the facts' `entities`/`date` are filled in.
@@ -30,7 +31,7 @@ from collections import Counter
 from dataclasses import replace
 
 from generator.config import ResolveSettings
-from generator.nlp import lexicon
+from generator.nlp import dates, lexicon
 from generator.nlp.entities import TITLE_WORDS, EntityIndex, key, merge_all
 from generator.records import (Analysis, Article, DateMention, Entity, Fact, Mention, Quote, QuoteMention,
                                SourceRef, Story, TimelineItem)
@@ -266,17 +267,39 @@ def _is_dateline(article: Article, d: DateMention) -> bool:
     return len(before) < 40 and bool(_DATELINE_AFTER.match(after)) and not re.search(r"\b(on|in|since|by)\s*$", before)
 
 
-def fact_dates(fact: Fact, by_article: dict[str, tuple[Article, Analysis]]) -> list[tuple[str, SourceRef]]:
+DatesOf = dict[str, list[DateMention]]
+
+
+def story_dates(article: Article, analysis: Analysis) -> list[DateMention]:
+    """The article's date mentions that can date a fact: not its dateline's, nor one in
+    a photo caption, a credit line or the title of a work (`dates.not_story_spans`),
+    nor one naming another thing or bounding a period ("the 2012 conviction", "between
+    2010 and 2016": `dates.is_event_date`)."""
+    spans = dates.not_story_spans(article.text, analysis.sentences, analysis.mentions)
+    return [d for d in dates.story_dates(analysis.dates or article.dates, spans, article.text)
+            if not _is_dateline(article, d)]
+
+
+def _dates_of(by_article: dict[str, tuple[Article, Analysis]], dates_of: DatesOf | None,
+              article_id: str) -> list[DateMention]:
+    if dates_of is None:
+        dates_of = {}
+    if article_id not in dates_of:
+        article, analysis = by_article[article_id]
+        dates_of[article_id] = story_dates(article, analysis)
+    return dates_of[article_id]
+
+
+def fact_dates(fact: Fact, by_article: dict[str, tuple[Article, Analysis]],
+               dates_of: DatesOf | None = None) -> list[tuple[str, SourceRef]]:
     """Distinct event dates inside a fact's excerpts, most precise first, each with
     the source that states it; a month or year already covered by a day is dropped."""
     found: dict[str, tuple[tuple, SourceRef]] = {}
     for n, src in enumerate(fact.sources):
-        pair = by_article.get(src.article)
-        if pair is None:
+        if src.article not in by_article:
             continue
-        article, analysis = pair
-        for d in analysis.dates or article.dates:
-            if src.start <= d.start and d.end <= src.end and not _is_dateline(article, d):
+        for d in _dates_of(by_article, dates_of, src.article):
+            if src.start <= d.start and d.end <= src.end:
                 rank = (-_PRECISION.get(len(d.value), 0), n, d.start)
                 if d.value not in found or rank < found[d.value][0]:
                     found[d.value] = (rank, src)
@@ -285,36 +308,74 @@ def fact_dates(fact: Fact, by_article: dict[str, tuple[Article, Analysis]]) -> l
     return [(v, found[v][1]) for v in values]
 
 
-def fact_date(fact: Fact, by_article: dict[str, tuple[Article, Analysis]]) -> str | None:
-    dates = fact_dates(fact, by_article)
-    return dates[0][0] if dates else None
+def fact_date(fact: Fact, by_article: dict[str, tuple[Article, Analysis]],
+              dates_of: DatesOf | None = None) -> str | None:
+    found = fact_dates(fact, by_article, dates_of)
+    return found[0][0] if found else None
 
 
-def build_timeline(facts: list[Fact], by_article: dict[str, tuple[Article, Analysis]]) -> list[TimelineItem]:
-    """One item per card and sentence, oldest first, citing the cards by id (the site
-    shows the first card's current text). The sentence is the card text, or the card's
-    own excerpt that states the date when the card text does not.
+def _text_span(fact: Fact) -> tuple[SourceRef, int, int] | None:
+    """Where the card's own text stands: (source, start, end) of fact.text inside the
+    first excerpt holding it (the card text is one of its excerpts, or a trimmed span
+    of one)."""
+    for src in fact.sources:
+        i = src.excerpt.find(fact.text) if fact.text else -1
+        if i >= 0:
+            return src, src.start + i, src.start + i + len(fact.text)
+    return None
 
-    Two cards can carry the same sentence (one states it, another is supported by it):
-    their items for one date become one item citing both cards, not a repeated line.
+
+def text_date(fact: Fact, by_article: dict[str, tuple[Article, Analysis]],
+              dates_of: DatesOf | None = None) -> str | None:
+    """The date the card's own text states, as `fact_dates` ranks them, or None when the
+    text states none (the date is only in another outlet's excerpt, or nowhere)."""
+    span = _text_span(fact)
+    if span is None or span[0].article not in by_article:
+        return None
+    src, start, end = span
+    inside = [d for d in _dates_of(by_article, dates_of, src.article) if start <= d.start and d.end <= end]
+    if not inside:
+        return None
+    only = replace(fact, sources=[SourceRef(src.article, src.excerpt, src.start, src.end)])
+    values = [v for v, _ in fact_dates(only, by_article, {src.article: inside})]
+    return values[0] if values else None
+
+
+def build_timeline(facts: list[Fact], by_article: dict[str, tuple[Article, Analysis]],
+                   dates_of: DatesOf | None = None) -> list[TimelineItem]:
+    """One item per fact, oldest first, citing the cards by id; the site shows the first
+    card's current text, so an item is only made for a card whose own text states the
+    date (its most precise one: the other dates in a sentence are other events it
+    mentions, "...sanctions on Friday, after the November 29 test", and listing the
+    card under each would show one line on several dates).
+
+    A card whose text states no date joins the item of another card at the same date
+    whose text is the sentence that dates it (one outlet's sentence cited by two
+    cards): one item citing both, not a repeated line. Two cards with the same text
+    are one fact: the first dated one places it, the other joins it.
     """
-    merged: dict[tuple[str, str], tuple[int, TimelineItem]] = {}
+    dates_of = {} if dates_of is None else dates_of
+    items: dict[tuple[str, str], tuple[int, TimelineItem]] = {}
+    by_text: dict[str, tuple[str, str]] = {}
+    pending: list[Fact] = []
     for n, fact in enumerate(facts):
-        # One item per card, at its own date (the most precise, first-cited one): the
-        # other dates in its excerpts are other events it mentions ("...sanctions on
-        # Friday, after the November 29 test"), and listing the card under each would
-        # show the same line on several dates.
-        for value, src in fact_dates(fact, by_article)[:1]:
-            in_text = fact.text == src.excerpt or any(
-                s.excerpt == fact.text for s in fact.sources if s is src)
-            text = fact.text if in_text else src.excerpt
-            if (value, text) in merged:
-                item = merged[(value, text)][1]
-                if fact.id not in item.facts:
-                    item.facts.append(fact.id)
-            else:
-                merged[(value, text)] = (n, TimelineItem(date=value, facts=[fact.id]))
-    return [item for _, (_, item) in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[1][0]))]
+        value = text_date(fact, by_article, dates_of)
+        if value is None:
+            pending.append(fact)
+            continue
+        k = by_text.get(fact.text, (value, fact.text))
+        if k in items:
+            if fact.id not in items[k][1].facts:
+                items[k][1].facts.append(fact.id)
+        else:
+            items[k] = (n, TimelineItem(date=value, facts=[fact.id]))
+            by_text[fact.text] = k
+    for fact in pending:
+        for value, src in fact_dates(fact, by_article, dates_of)[:1]:
+            k = by_text.get(src.excerpt)
+            if k is not None and k[0] == value and fact.id not in items[k][1].facts:
+                items[k][1].facts.append(fact.id)
+    return [item for _, (_, item) in sorted(items.items(), key=lambda kv: (kv[0][0], kv[1][0]))]
 
 
 def resolve_story(story: Story, members: list[tuple[Article, Analysis]],
@@ -323,6 +384,7 @@ def resolve_story(story: Story, members: list[tuple[Article, Analysis]],
     settings = settings or ResolveSettings()
     index, entities = build_entities(story.id, members)
     by_article = {a.id: (a, an) for a, an in members}
+    dates_of: DatesOf = {}
 
     facts = []
     for fact in story.facts:
@@ -335,13 +397,14 @@ def resolve_story(story: Story, members: list[tuple[Article, Analysis]],
                         ents.append(eid)
         date = fact.date
         if date is None and settings.date_facts:
-            date = fact_date(fact, by_article)
+            # The date the card's own text states first: what a reader sees beside it.
+            date = text_date(fact, by_article, dates_of) or fact_date(fact, by_article, dates_of)
         facts.append(replace(fact, entities=sorted(ents), date=date))
 
     quotes = group_quotes(members, index, settings)
     timeline = list(story.timeline)
     if not timeline and settings.date_facts:
-        timeline = build_timeline(facts, by_article)
+        timeline = build_timeline(facts, by_article, dates_of)
     return replace(story, facts=facts, quotes=quotes, timeline=timeline), entities
 
 

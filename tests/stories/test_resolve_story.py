@@ -88,10 +88,12 @@ def test_fact_dates_and_timeline(sample_story):
     story, _, resolved, _ = sample_story
     facts = {f.id: f for f in resolved.facts}
     assert facts["f-vote"].date == "2017-12-22"
-    assert facts["f-test"].date == "2017-11-29"
+    # "...adopted new sanctions in response to its November 29 ballistic missile test":
+    # the date names the test, not the adoption this sentence reports.
+    assert facts["f-test"].date is None
     dates = [t.date for t in resolved.timeline]
     assert dates == sorted(dates)
-    assert ("2017-11-29", ["f-test"]) in [(t.date, t.facts) for t in resolved.timeline]
+    assert "f-test" not in [f for t in resolved.timeline for f in t.facts]
     assert ("2017-12-22", ["f-vote"]) in [(t.date, t.facts) for t in resolved.timeline]
     assert facts["f-vote"].text == story.facts[0].text and facts["f-vote"].sources == story.facts[0].sources
 
@@ -168,3 +170,58 @@ def test_a_card_is_on_the_timeline_once_at_its_own_date():
     src = SourceRef(article="a1", excerpt=text, start=0, end=len(text))
     items = build_timeline([Fact(id="f-1", text=text, kind="event", sources=[src])], {"a1": (art, analyses["a1"])})
     assert [i.facts for i in items] == [["f-1"]]
+
+
+def test_caption_and_title_dates_are_never_card_or_timeline_dates():
+    from generator.stories.resolve import build_timeline, fact_date
+
+    text = ("FILE - In this May 4, 2011, file photo, the mayor leaves a court in Springfield.\n\n"
+            "Workers leave the plant in Springfield, Tuesday, Jan. 24, 2017. (AP Photo/Jane Doe)\n\n"
+            "The theatre will stage the novel 1984 next season.\n\n"
+            "A judge approved the plea agreement on March 3, 2017.")
+    art = make_article("a1", text, published="2017-12-26")
+    an = analyse([art])["a1"]
+    facts = [sentence_fact(f"f-{n}", art, an, needle) for n, needle in
+             enumerate(("file photo", "AP Photo", "novel 1984", "plea agreement"))]
+    by_article = {"a1": (art, an)}
+    assert [fact_date(f, by_article) for f in facts] == [None, None, None, "2017-03-03"]
+    assert [(i.date, i.facts) for i in build_timeline(facts, by_article)] == [("2017-03-03", ["f-3"])]
+    resolved, _ = resolve_story(story_of([art], facts), [(art, an)])
+    assert [f.date for f in resolved.facts] == [None, None, None, "2017-03-03"]
+
+
+def test_timeline_item_text_states_its_date():
+    """A card whose text states no date is not a timeline line of its own, even when
+    another outlet's excerpt on it gives one: the line shown would not say when."""
+    from generator.stories.resolve import build_timeline
+
+    a_text = "The council expanded the sanctions."
+    b_text = "The council voted on Friday to expand the sanctions."
+    a, b = make_article("a1", a_text), make_article("a2", b_text)
+    an = analyse([a, b])
+    card = Fact(id="f-1", text=a_text, kind="event",
+                sources=[SourceRef("a1", a_text, 0, len(a_text)), SourceRef("a2", b_text, 0, len(b_text))])
+    by_article = {"a1": (a, an["a1"]), "a2": (b, an["a2"])}
+    assert build_timeline([card], by_article) == []
+    dated = Fact(id="f-2", text=b_text, kind="event", sources=[SourceRef("a2", b_text, 0, len(b_text))])
+    # The card whose text states the date heads the item; the other joins it, once.
+    assert [(i.date, i.facts) for i in build_timeline([card, dated], by_article)] == [("2017-12-22", ["f-2", "f-1"])]
+
+
+def test_shared_surname_links_neither_person_and_unique_surname_links_one():
+    # Maria is named more often: a bare "Chapa" must still not go to her.
+    text = ("Maria Chapa was hurt in the crash, police said. Her brother Juan Chapa was not hurt. "
+            "Maria Chapa was taken to a hospital.\n\n"
+            "Chapa told reporters the driver did not stop.\n\n"
+            "The driver was arrested by officer Laura Benson. Benson said the car was found later.")
+    art = make_article("a1", text)
+    an = analyse([art])["a1"]
+    facts = [sentence_fact("f-chapa", art, an, "Chapa told"), sentence_fact("f-benson", art, an, "Benson said"),
+             sentence_fact("f-maria", art, an, "Maria Chapa was hurt")]
+    resolved, entities = resolve_story(story_of([art], facts), [(art, an)])
+    ids = {e.id for e in entities}
+    assert {"maria-chapa", "juan-chapa", "laura-benson"} <= ids and "chapa" not in ids
+    cards = {f.id: f for f in resolved.facts}
+    assert not {"maria-chapa", "juan-chapa"} & set(cards["f-chapa"].entities)
+    assert "laura-benson" in cards["f-benson"].entities
+    assert "maria-chapa" in cards["f-maria"].entities and "juan-chapa" not in cards["f-maria"].entities
