@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.config import ExtractSettings
 from generator.ids import outlet_key
 from generator.nlp import lexicon
-from generator.nlp.terms import normalise
+from generator.nlp.terms import normalise, words
 from generator.records import Analysis, Article, Fact, SourceRef
 from generator.stories.extract.align import (align, guard_generic, merge_mutual, prune_multi_cited, specific_terms,
                                              story_names, support, term_weights)
-from generator.stories.extract.sentences import Sentence, clarity
+from generator.stories.extract.sentences import (Sentence, after_dateline, clarity, is_clean_sentence, is_fragment,
+                                                 references_in, standalone_problem)
 from generator.stories.group import figures
 
 # Cues of a card's kind (`kind_of`): reported speech, figures, a dated past event.
@@ -59,7 +60,10 @@ def card_sentence(g: list[int], more: list[int], sentences: list[Sentence], sim,
     typical of the group, then the earliest."""
     def best_key(k: int) -> tuple:
         typical = sum(sim[k, m] for m in g) / len(g)
-        return (-round(clarity(sentences[k].text), 3), -typical, sentences[k].position, k)
+        # A sentence that reads on its own first ("Police say Jon Roe fled" over "Police
+        # say he fled"), then the clearest.
+        return (sentences[k].problem is not None, -round(clarity(sentences[k].text), 3), -typical,
+                sentences[k].position, k)
 
     best = min(g, key=best_key)
     if clarity(sentences[best].text) < settings.clear_text:
@@ -108,6 +112,70 @@ def whole_sentence(best: int, g: list[int], more: list[int], sentences: list[Sen
     return min(whole, key=lambda k: (-round(clarity(sentences[k].text), 3), sentences[k].position, k))
 
 
+def with_antecedent(s: Sentence, article: Article, analysis: Analysis, settings: ExtractSettings,
+                    taken: frozenset[tuple[int, int]] | set = frozenset()) -> Sentence | None:
+    """The sentence `s` (which leans on an earlier one: "Police say he fled.") extended
+    back over the sentence before it in its paragraph when that one reads on its own and
+    names what `s` points at ("Jon Roe, 41, was charged on Monday. Police say he fled.").
+    The span is verbatim text at its own offsets; None when no such sentence is there, or
+    when another card cites it (`taken`: (article, start) of cited sentences): a sentence
+    is shown on the card that states it, not twice."""
+    if s.problem not in ("reference", "speaker", "opener"):
+        return None
+    prev = [(a, b) for a, b in analysis.sentences if b <= s.start]
+    if not prev:
+        return None
+    start, end = prev[-1]
+    if any(k == s.article and start <= pos < end for k, pos in taken):
+        return None
+    start = after_dateline(article.text, start, end)
+    if "\n" in article.text[end:s.start]:
+        return None  # another paragraph: the reader would see the break
+    before = article.text[start:end]
+    if not is_clean_sentence(before, settings) or standalone_problem(before, references_in(analysis, start, end)):
+        return None
+    text = article.text[start:s.end]
+    if len(words(text)) > settings.max_words or is_fragment(text):
+        return None
+    refs = references_in(analysis, start, s.end)  # those the sentence before does not name
+    problem = standalone_problem(text, refs)
+    return None if problem else replace(s, start=start, text=text, problem=None, references=refs)
+
+
+def extend_dangling(groups: list[list[int]], extra: list[list[int]], bests: list[int | None],
+                    sentences: list[Sentence], members: list[tuple[Article, Analysis]],
+                    settings: ExtractSettings) -> tuple[dict[int, Sentence], set[int]]:
+    """Card texts that lean on the sentence before them, extended over it
+    (`with_antecedent`): {group: extended text}, and the groups to drop. The sentence
+    taken in may be another card's only sentence ("Jon Roe was charged on Monday." on
+    its own card): that card goes, so the sentence is shown once. A sentence that a card
+    of several sentences cites stays there, and the dangling text stays as it is."""
+    single = {}  # (article, start) of a one-sentence card's sentence -> its group
+    taken: set[tuple[int, int]] = set()
+    for i, (g, more) in enumerate(zip(groups, extra)):
+        cited = g + more
+        if len(cited) == 1:
+            single[sentences[cited[0]].article, sentences[cited[0]].start] = i
+        else:
+            taken.update((sentences[k].article, sentences[k].start) for k in cited)
+    shown: dict[int, Sentence] = {}
+    absorbed: set[int] = set()
+    for i, best in enumerate(bests):
+        if best is None or i in absorbed:
+            continue
+        s = sentences[best]
+        article, analysis = members[s.article]
+        ext = with_antecedent(s, article, analysis, settings, taken)
+        if ext is None:
+            continue
+        inside = [j for (a, pos), j in single.items() if a == s.article and ext.start <= pos < s.start]
+        if any(j == i or j in shown for j in inside):
+            continue  # that card shows its own extended text: keep both as they are
+        shown[i] = ext
+        absorbed.update(inside)
+    return shown, absorbed
+
+
 @dataclass
 class Card:
     """A fact card while the story is assembled: its rank and aligned sentences."""
@@ -117,6 +185,7 @@ class Card:
     score: float
     position: float
     members: list[int]
+    problem: str | None = None  # why its text cannot be read on its own (`standalone_problem`)
 
 
 def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentence], sim, x,
@@ -148,11 +217,13 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
     central = (x @ centroid) / norm if x.shape[1] else np.zeros(len(sentences))
     cards: list[Card] = []
     used: set[str] = set()
-    for g, more, best in zip(groups, extra, texts):
-        best = whole_sentence(best, g, more, sentences)
-        if best is None:
+    bests = [whole_sentence(best, g, more, sentences) for g, more, best in zip(groups, extra, texts)]
+    shown_as, absorbed = extend_dangling(groups, extra, bests, sentences, members, settings)
+    for i, (g, more, best) in enumerate(zip(groups, extra, bests)):
+        if best is None or i in absorbed:
             continue
-        text = sentences[best].text
+        shown = shown_as.get(i, sentences[best])
+        text = shown.text
         fid = fact_id(text)
         if fid in used:  # same wording in two unaligned groups: keep ids unique
             n = 2
@@ -170,7 +241,7 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
         def refs(ks: list[int]) -> list[SourceRef]:
             out = []
             for k in sorted(ks, key=lambda k: (sentences[k].article, sentences[k].start)):
-                s = sentences[k]
+                s = shown if k == best else sentences[k]
                 article = members[s.article][0]
                 out.append(SourceRef(article.id, article.text[s.start:s.end], s.start, s.end))
             return out
@@ -186,7 +257,7 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
         score = (carried + settings.rank_centrality * centrality + settings.rank_position * (1 - position)
                  + settings.rank_clarity * clarity(text))
         cards.append(Card(Fact(fid, text, kind_of(text), sources, differs=refs(differing)),
-                          outlets, score, position, g))
+                          outlets, score, position, g, shown.problem))
     cards.sort(key=lambda c: (-c.score, c.fact.id))
     return cards
 
