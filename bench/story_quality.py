@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                 standalone[what, "dateline"] += dateline_end(text) > 0
                 standalone[what, line_problem(text, story, by_id, analyses) or "alone"] += 1
         standalone["title"] += 1
-        standalone["title", standalone_problem(story.title) or ("quotes" if is_fragment(story.title) else "alone")] += 1
+        standalone["title", standalone_problem(story.title, headline=True) or ("quotes" if is_fragment(story.title) else "alone")] += 1
         for fact in story.facts:
             cards += 1
             cites += len(fact.sources)

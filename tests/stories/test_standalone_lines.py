@@ -145,6 +145,9 @@ def test_a_title_from_a_two_sentence_card_is_its_first_sentence_not_cut_at_an_ab
     "WESTPORT, Maine --A 76-year-old man was released from prison on Friday.",
     "Westport (CNN) The harbour authority closed the north pier on Sunday.",
     "CLOSE The harbour authority closed the north pier on Sunday after the storm.",
+    "Harbour Master Warns: 'The North Pier Is Not Safe!'",
+    "Please read this letter from the harbour master, @ someuser.",
+    "Ann Poe gives her statement at a hearing of the harbour board on the...",
 ])
 def test_teasers_questions_and_glued_datelines_are_furniture(text):
     assert standalone_problem(text) == "furniture"

@@ -102,10 +102,21 @@ def _shouting(text: str) -> bool:
     return len(letters) >= 20 and sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
 
 
+def _heading(text: str) -> bool:
+    """Title Case, a headline glued on as a sentence ("Royal Guard Warns: 'The Palace Is
+    Not Safe!'"), or a social-media handle or a trailing ellipsis (a post, a cut-off
+    caption)."""
+    ws = [w for w in words(text) if w[:1].isalpha()]
+    if len(ws) >= 6 and sum(w[:1].isupper() for w in ws) >= 0.75 * len(ws):
+        return True
+    return bool(re.search(r"@\s?\w{3,}|(?:\.\.\.|\u2026)[\"'\u201d\u2019)]*$", text))
+
+
 _PRONOUN_OPENER = re.compile(r"^(?:he|she|they|it|his|her|their|its|this|these|those)\b", re.I)
 
 
-def standalone_problem(text: str, references: Iterable[tuple[int, int, str]] | None = None) -> str | None:
+def standalone_problem(text: str, references: Iterable[tuple[int, int, str]] | None = None,
+                       headline: bool = False) -> str | None:
     """Why a line cannot be read on its own, or None when it can.
 
     "caption" (a photo caption or credit), "furniture" (a page's prompts, teasers,
@@ -115,11 +126,12 @@ def standalone_problem(text: str, references: Iterable[tuple[int, int, str]] | N
     or a definite phrase naming nothing the line names: "Police say he fled.", "The
     network is replacing its host."). `references` are `Analysis.references` with
     offsets relative to `text` (the parse's view); None when there is no parse: then only
-    the wording counts ("He said ...").
+    the wording counts ("He said ..."). `headline`: the text is a headline, where Title
+    Case is the norm, not a sign of a heading glued onto the body.
     """
     if CAPTION.search(text) or CREDIT.search(text):
         return "caption"
-    if FURNITURE.search(text) or JUNK.search(text) or _shouting(text):
+    if FURNITURE.search(text) or JUNK.search(text) or _shouting(text) or not headline and _heading(text):
         return "furniture"
     if OPENER.match(text):
         return "opener"

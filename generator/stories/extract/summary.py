@@ -116,7 +116,7 @@ def headline_shaped(h: str, settings: ExtractSettings, names: frozenset[str] | s
         return False
     # Captions, credits, furniture ("Warning: contains spoilers"), a line that continues
     # another ("But the plan stalled"): the checks of a card's text, on its wording.
-    if standalone_problem(h) not in (None, "speaker"):
+    if standalone_problem(h, headline=True) not in (None, "speaker"):
         return False
     # A headline names the event's who or where or how many: a capitalised word after
     # the first, a name the story's cards use (`names`), or a figure ("Know what's
