@@ -12,6 +12,10 @@ never copied into the repo). Skipped with a message when absent.
    as our summary for that cluster, on the same spaCy sentences. Also reported: our
    summary of the pooled story that holds most of each cluster's articles.
 3. Grounding: share of cited excerpts equal to article.text[start:end] (must be 100%).
+4. Lines that do not stand alone: card texts, key points, timeline items and titles with
+   unbalanced quotes or a dateline prefix, and by kind of `standalone_problem` (caption,
+   furniture, opener, speaker, reference; references come from the cached analyses, so
+   an analyses cache made before the analyze stage recorded them counts wording only).
 
 Options: --limit N (first N clusters), --sentences K (summary_max override),
 --analyses-cache FILE (reuse the spaCy pass between runs; keep the file outside the repo).
