@@ -14,6 +14,10 @@ never copied into the repo). Skipped with a message when absent.
    LexRank cut to that pooled summary's length (the key-points measure of the README:
    pooled minus LexRank at equal length).
 3. Grounding: share of cited excerpts equal to article.text[start:end] (must be 100%).
+4. Lines that do not stand alone: card texts, key points, timeline items and titles with
+   unbalanced quotes or a dateline prefix, and by kind of `standalone_problem` (caption,
+   furniture, opener, speaker, reference; references come from the cached analyses, so
+   an analyses cache made before the analyze stage recorded them counts wording only).
 
 4. Near-duplicate cards: pairs of cards citing the same passage (bench.duplicate_cards).
 
@@ -117,6 +121,18 @@ def sumy_summary(kind: str, sentences: list[str], words: int) -> str:
     return " ".join(text.split()[:words])
 
 
+def line_problem(text: str, story, by_id: dict, analyses: dict) -> str | None:
+    """Why a displayed line cannot be read on its own (`standalone_problem`), with the
+    parse's references of the cited excerpt the line is (verbatim at its offsets)."""
+    from generator.stories.extract.sentences import references_in, standalone_problem
+
+    fact = next((f for f in story.facts if f.text == text), None)
+    for src in fact.sources if fact else ():
+        if src.excerpt == text:
+            return standalone_problem(text, references_in(analyses[src.article], src.start, src.end))
+    return standalone_problem(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA)
@@ -138,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.duplicate_cards import shared_passage_pairs
     from generator.stories import extract, group
     from generator.nlp.datelines import dateline_end
-    from generator.stories.extract.sentences import is_fragment
+    from generator.stories.extract.sentences import is_fragment, standalone_problem
     from generator.nlp.analyze import analyze_articles
     from generator.config import Config
     from generator.records import Article
@@ -233,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
                 standalone[what] += 1
                 standalone[what, "quotes"] += is_fragment(text)
                 standalone[what, "dateline"] += dateline_end(text) > 0
+                standalone[what, line_problem(text, story, by_id, analyses) or "alone"] += 1
+        standalone["title"] += 1
+        standalone["title", standalone_problem(story.title, headline=True) or ("quotes" if is_fragment(story.title) else "alone")] += 1
         for fact in story.facts:
             cards += 1
             cites += len(fact.sources)
@@ -259,6 +278,14 @@ def main(argv: list[str] | None = None) -> int:
     for what in ("card", "key point", "timeline"):
         print(f"  {what + ' texts':16s} {standalone[what]:5d}: unbalanced quotes {standalone[what, 'quotes']:4d}, "
               f"dateline prefix {standalone[what, 'dateline']:4d}")
+    kinds = ("caption", "furniture", "opener", "speaker", "reference")
+    print("\nLines that do not stand alone, by the parse and wording checks (automatic proxy of the manual "
+          "audit; `sentences.standalone_problem`)")
+    print(f"  {'':16s} {'lines':>5s} " + " ".join(f"{k:>9s}" for k in kinds) + "   all")
+    for what in ("card", "key point", "timeline", "title"):
+        bad = sum(standalone[what, k] for k in kinds)
+        print(f"  {what + ' texts':16s} {standalone[what]:5d} " + " ".join(f"{standalone[what, k]:9d}" for k in kinds)
+              + f"   {bad:4d} ({100 * bad / max(1, standalone[what]):.1f}%)")
     print(f"\nGrounding: {refs_ok}/{refs_checked} cited excerpts verbatim at their offsets "
           f"({100 * refs_ok / max(1, refs_checked):.1f}%)")
     print(f"\nTime: analyze {t_analyze:.0f}s, group {t_group:.1f}s, extract+baselines {time.perf_counter() - t2:.0f}s")

@@ -139,6 +139,11 @@ class Analysis(_Record):
     mentions: list[Mention] = field(default_factory=list)
     quotes: list[QuoteMention] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
+    # Subjects that lean on an earlier sentence: (start, end, kind) of a personal
+    # pronoun ("he", "they", "we"; kind is the pronoun) or a definite noun phrase with no
+    # name in it ("the network"; kind "definite") that is some clause's subject and has
+    # no antecedent before it in its sentence. Read by the stand-alone check of card texts.
+    references: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- stories

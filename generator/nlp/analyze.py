@@ -45,6 +45,51 @@ def sentence_spans(doc) -> list[tuple[int, int]]:
     return spans
 
 
+# Pronouns whose referent must be named before them; "it" also serves as an empty
+# subject ("It is unclear whether ..."), told apart by the clause it introduces.
+PERSONAL = {"he", "she", "they", "it", "we", "i", "you"}
+POSSESSIVE = {"his", "her", "their", "its"}
+DEMONSTRATIVE = {"the", "this", "that", "these", "those"}
+_CLAUSAL = {"ccomp", "xcomp", "csubj", "csubjpass"}
+
+
+def unresolved_references(doc) -> list[tuple[int, int, str]]:
+    """Clause subjects that point back to an earlier sentence (see `Analysis.references`).
+
+    A pronoun is resolved by a name before it in its sentence: a person for he/she
+    ("Officer Lee said he ..."), any noun for it/they ("Officials said they ...").
+    we/I/you are kept whatever precedes them (a quote needs its speaker, checked later).
+    A definite subject of a main clause with no name or number in it and no noun before
+    it ("The network is replacing ...", "This crash ...", "His lawyer said ...") needs
+    the earlier sentence that named it."""
+    out: list[tuple[int, int, str]] = []
+    for sent in doc.sents:
+        root = sent.root
+        for tok in sent:
+            if tok.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            low = tok.lower_
+            before = doc[sent.start:tok.i]
+            if tok.pos_ == "PRON" and low in PERSONAL:
+                if low in ("he", "she") and any(t.ent_type_ == "PERSON" for t in before):
+                    continue
+                if low in ("it", "they") and any(t.pos_ in ("NOUN", "PROPN") for t in before):
+                    continue
+                if low == "it" and any(c.dep_ in _CLAUSAL for c in tok.head.children):
+                    continue  # "It is unclear whether ...": the clause is the subject
+                out.append((tok.idx, tok.idx + len(tok), low))
+            elif tok.pos_ == "NOUN" and tok.head in (root, *root.children) and tok.head.pos_ in ("VERB", "AUX"):
+                sub = list(tok.subtree)
+                det = next((c for c in tok.children if c.dep_ in ("det", "poss") and c.i == sub[0].i), None)
+                if det is None or any(t.pos_ in ("PROPN", "NUM") or t.ent_type_ for t in sub):
+                    continue
+                kind = det.lower_
+                if kind not in POSSESSIVE | DEMONSTRATIVE or any(t.pos_ in ("NOUN", "PROPN") for t in before):
+                    continue  # "Police said the suspect ...": the sentence has named its actor
+                out.append((sub[0].idx, tok.idx + len(tok), "definite" if kind in DEMONSTRATIVE else kind))
+    return out
+
+
 def analyze_doc(article: Article, doc) -> Analysis:
     mentions = [Mention(e.text, e.label_, e.start_char, e.end_char)
                 for e in doc.ents if e.label_ in MENTION_LABELS]
@@ -54,6 +99,7 @@ def analyze_doc(article: Article, doc) -> Analysis:
         mentions=mentions,
         quotes=quotes_stage.find_quotes(doc, article.text),
         dates=dates_stage.find_dates(article.text, article.published, doc),
+        references=unresolved_references(doc),
     )
 
 

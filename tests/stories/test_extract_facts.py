@@ -295,9 +295,9 @@ def test_dateline_and_wire_prefix_are_trimmed_off_card_texts_at_their_own_offset
     starts = {s.article: s.start for s in card.sources}
     assert starts["a0"] == len("LYON (Wire) - ") and starts["a1"] == len("Lyon, Mar 3 (AFP) ")
     # a prefix followed by lower case is not trimmed (what follows would not open a sentence)
-    from generator.stories.extract.sentences import _after_dateline
+    from generator.stories.extract.sentences import after_dateline
     text = "PARIS - officials said the council voted."
-    assert _after_dateline(text, 0, len(text)) == 0
+    assert after_dateline(text, 0, len(text)) == 0
 
 
 def test_title_is_never_a_subscription_line_a_post_or_a_quote_piece():

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from generator.config import ExtractSettings
 from generator.ids import outlet_key
 from generator.nlp import lexicon
-from generator.nlp.terms import normalise, term_stem
+from generator.nlp.terms import normalise, term_stem, words
 from generator.records import Analysis, Article, Fact, SourceRef
 from generator.stories.extract.align import (align, guard_generic, merge_mutual, prune_multi_cited, specific_terms,
                                              story_names, support, term_weights)
-from generator.stories.extract.sentences import Sentence, clarity
+from generator.stories.extract.sentences import (Sentence, after_dateline, clarity, is_clean_sentence, is_fragment,
+                                                 references_in, standalone_problem)
 
 # Cues of a card's kind (`kind_of`): reported speech, figures, a dated past event.
 _REPORTING = re.compile(r"\b(?:" + lexicon.alternation("reporting", "statement") + r")\b", re.I)
@@ -61,7 +62,10 @@ def card_sentence(g: list[int], more: list[int], sentences: list[Sentence], sim,
     typical of the group, then the earliest."""
     def best_key(k: int) -> tuple:
         typical = sum(sim[k, m] for m in g) / len(g)
-        return (-round(clarity(sentences[k].text), 3), -typical, sentences[k].position, k)
+        # A sentence that reads on its own first ("Police say Jon Roe fled" over "Police
+        # say he fled"), then the clearest.
+        return (sentences[k].problem is not None, -round(clarity(sentences[k].text), 3), -typical,
+                sentences[k].position, k)
 
     best = min(g, key=best_key)
     if clarity(sentences[best].text) < settings.clear_text:
@@ -187,11 +191,13 @@ def whole_sentence(best: int, g: list[int], more: list[int], sentences: list[Sen
     return min(whole, key=lambda k: (-round(clarity(sentences[k].text), 3), sentences[k].position, k))
 
 
-def source_refs(ks: list[int], sentences: list[Sentence], members: list[tuple[Article, Analysis]]) -> list[SourceRef]:
-    """Verbatim citations of sentences `ks`, in article and reading order."""
+def source_refs(ks: list[int], sentences: list[Sentence], members: list[tuple[Article, Analysis]],
+                shown: tuple[int, Sentence] | None = None) -> list[SourceRef]:
+    """Verbatim citations of sentences `ks`, in article and reading order; `shown`
+    (index, extended sentence) cites that sentence by its extended span."""
     out = []
     for k in sorted(ks, key=lambda k: (sentences[k].article, sentences[k].start)):
-        s = sentences[k]
+        s = shown[1] if shown is not None and k == shown[0] else sentences[k]
         article = members[s.article][0]
         out.append(SourceRef(article.id, article.text[s.start:s.end], s.start, s.end))
     return out
@@ -207,6 +213,70 @@ def carried_by(aligned: list[int], cited: list[int], sentences: list[Sentence],
     return outlets, n_aligned + settings.rank_support * (outlets - n_aligned)
 
 
+def with_antecedent(s: Sentence, article: Article, analysis: Analysis, settings: ExtractSettings,
+                    taken: frozenset[tuple[int, int]] | set = frozenset()) -> Sentence | None:
+    """The sentence `s` (which leans on an earlier one: "Police say he fled.") extended
+    back over the sentence before it in its paragraph when that one reads on its own and
+    names what `s` points at ("Jon Roe, 41, was charged on Monday. Police say he fled.").
+    The span is verbatim text at its own offsets; None when no such sentence is there, or
+    when another card cites it (`taken`: (article, start) of cited sentences): a sentence
+    is shown on the card that states it, not twice."""
+    if s.problem not in ("reference", "speaker", "opener"):
+        return None
+    prev = [(a, b) for a, b in analysis.sentences if b <= s.start]
+    if not prev:
+        return None
+    start, end = prev[-1]
+    if any(k == s.article and start <= pos < end for k, pos in taken):
+        return None
+    start = after_dateline(article.text, start, end)
+    if "\n" in article.text[end:s.start]:
+        return None  # another paragraph: the reader would see the break
+    before = article.text[start:end]
+    if not is_clean_sentence(before, settings) or standalone_problem(before, references_in(analysis, start, end)):
+        return None
+    text = article.text[start:s.end]
+    if len(words(text)) > settings.max_words or is_fragment(text):
+        return None
+    refs = references_in(analysis, start, s.end)  # those the sentence before does not name
+    problem = standalone_problem(text, refs)
+    return None if problem else replace(s, start=start, text=text, problem=None, references=refs)
+
+
+def extend_dangling(groups: list[list[int]], extra: list[list[int]], bests: list[int | None],
+                    sentences: list[Sentence], members: list[tuple[Article, Analysis]],
+                    settings: ExtractSettings) -> tuple[dict[int, Sentence], set[int]]:
+    """Card texts that lean on the sentence before them, extended over it
+    (`with_antecedent`): {group: extended text}, and the groups to drop. The sentence
+    taken in may be another card's only sentence ("Jon Roe was charged on Monday." on
+    its own card): that card goes, so the sentence is shown once. A sentence that a card
+    of several sentences cites stays there, and the dangling text stays as it is."""
+    single = {}  # (article, start) of a one-sentence card's sentence -> its group
+    taken: set[tuple[int, int]] = set()
+    for i, (g, more) in enumerate(zip(groups, extra)):
+        cited = g + more
+        if len(cited) == 1:
+            single[sentences[cited[0]].article, sentences[cited[0]].start] = i
+        else:
+            taken.update((sentences[k].article, sentences[k].start) for k in cited)
+    shown: dict[int, Sentence] = {}
+    absorbed: set[int] = set()
+    for i, best in enumerate(bests):
+        if best is None or i in absorbed:
+            continue
+        s = sentences[best]
+        article, analysis = members[s.article]
+        ext = with_antecedent(s, article, analysis, settings, taken)
+        if ext is None:
+            continue
+        inside = [j for (a, pos), j in single.items() if a == s.article and ext.start <= pos < s.start]
+        if any(j == i or j in shown for j in inside):
+            continue  # that card shows its own extended text: keep both as they are
+        shown[i] = ext
+        absorbed.update(inside)
+    return shown, absorbed
+
+
 @dataclass
 class Card:
     """A fact card while the story is assembled: its rank and aligned sentences."""
@@ -220,6 +290,7 @@ class Card:
     cited: list[int] = field(default_factory=list)     # every sentence the card cites
     differing: list[int] = field(default_factory=list)  # sentences listed as "outlets differ"
     carried: float = 0.0                               # the outlets term of `score`
+    problem: str | None = None  # why its text cannot be read on its own (`standalone_problem`)
 
 
 def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentence], sim, x,
@@ -251,12 +322,18 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
     central = (x @ centroid) / norm if x.shape[1] else np.zeros(len(sentences))
     cards: list[Card] = []
     used: set[str] = set()
-    work = list(zip(groups, extra, texts))
+    bests = [whole_sentence(best, g, more, sentences) for g, more, best in zip(groups, extra, texts)]
+    # Texts that lean on the sentence before them, extended over it; the one-sentence
+    # cards that sentence was are dropped (it is shown once).
+    shown_as, absorbed = extend_dangling(groups, extra, bests, sentences, members, settings)
+    work = [(g, more, best, i) for i, (g, more, best) in enumerate(zip(groups, extra, bests))]
     while work:
-        g, more, best = work.pop(0)
-        best = whole_sentence(best, g, more, sentences)
-        if best is None:
+        g, more, best, origin = work.pop(0)
+        if origin is None:
+            best = whole_sentence(best, g, more, sentences)
+        if best is None or origin in absorbed:
             continue
+        first = best
         text = sentences[best].text
         # Supporting sentences are cited but never chosen as the card text: they state more.
         cited, differing, other = partition(g + more, best, sentences, sim, settings)
@@ -277,8 +354,11 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
             # Its supporting sentences go with it when the card's text was an aligned one
             # (a card whose text is a support could otherwise come back unchanged).
             rest_more = [k for k in more if k in other] if best in g else []
-            work.append((rest, rest_more, card_sentence(rest, rest_more, sentences, sim, settings)))
+            work.append((rest, rest_more, card_sentence(rest, rest_more, sentences, sim, settings), None))
         g = [k for k in g if k in cited] or [best]
+        # The extended text stands only when the card kept the sentence it extends.
+        shown = shown_as[origin] if origin in shown_as and best == first else sentences[best]
+        text = shown.text
         fid = fact_id(text)
         if fid in used:  # same wording in two unaligned groups: keep ids unique
             n = 2
@@ -288,14 +368,14 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
         used.add(fid)
         cited = sorted(cited, key=lambda k: (sentences[k].article, sentences[k].start))
 
-        sources = source_refs(cited, sentences, members)
+        sources = source_refs(cited, sentences, members, (best, shown))
         outlets, carried = carried_by(g, cited, sentences, members, settings)
         position = min(sentences[k].position for k in g)
         centrality = float(np.mean([central[k] for k in g]))
         score = (carried + settings.rank_centrality * centrality + settings.rank_position * (1 - position)
                  + settings.rank_clarity * clarity(text))
         cards.append(Card(Fact(fid, text, kind_of(text), sources, differs=source_refs(differing, sentences, members)),
-                          outlets, score, position, g, best, cited, differing, carried))
+                          outlets, score, position, g, best, cited, differing, carried, shown.problem))
     cards.sort(key=lambda c: (-c.score, c.fact.id))
     return cards
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from generator.config import ExtractSettings
+from generator.nlp import lexicon
 from generator.nlp.datelines import dateline_end
 from generator.nlp.terms import (FRAMING, OPEN_QUOTES, background_terms, core_terms, mention_term, name_terms,
                                  normalise, surname_term, words)
@@ -39,6 +41,8 @@ class Sentence:
     attributed: frozenset[str] = frozenset()
     speakers: frozenset[str] = frozenset()
     bodies: frozenset[str] = frozenset()  # organisations named (last word of the name)
+    references: tuple[tuple[int, int, str], ...] | None = ()  # Analysis.references inside it, relative to text
+    problem: str | None = None  # why it cannot be read on its own (`standalone_problem`), None when it can
 
 
 _END = re.compile(r"[.!?][\"'\u201d\u2019\u00bb)\]]*$")
@@ -47,7 +51,7 @@ JUNK = re.compile(r"https?://|www\.|\bskip to\b|\bcookies?\b|\bnewsletter\b|\bsu
                    r"\bread more\b|\bshare (?:this|on)\b|\bfollow us\b|\bsign up\b", re.I)
 # Wire-photo captions ("FILE - This 2013 photo released by ...", "(AP Photo/...)"): the
 # picture's description, not the story's facts.
-CAPTION = re.compile(r"\bFILE\s+[-\u2013\u2014]\s|\bAP Photo\b|\b(?:photo|image|picture)s?\s+(?:released|provided|"
+CAPTION = re.compile(r"\bFILE\s+[-\u2013\u2014]\s|\bfile (?:photo|image)\b|\bin this (?:\w+,? ){0,6}photo\b|\bAP Photo\b|\b(?:photo|image|picture)s?\s+(?:released|provided|"
                       r"taken|distributed)\s+by\b|"
                       # "..., speaks to the media in Belfast, Thursday, May 1, 2014." (a caption's dateline)
                       r",\s*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{1,2},?\s+"
@@ -59,6 +63,108 @@ _DANGLING = re.compile(r"^(?:he|she|they|it|this|that|these|those|his|her|their|
                        r"however|meanwhile|still|yet|so|then|there)\b", re.I)
 # A quote closed by a pronoun attribution ('..., he added.') is a fragment of a longer report.
 _PRONOUN_ATTRIBUTION = re.compile(r"[\"\u201d'\u2019]\s*,?\s*(?:he|she|they|it)\s+\w+\s*\.?$", re.I)
+
+
+# Photo captions and credits beyond the wire formats above: "(Photo: Courtesy of the
+# county sheriff)", "Jane Roe/AFP/Getty Images", "Image copyright ...", "Enlarge image".
+CREDIT = re.compile(r"[(\[](?:photo|image|picture|credit|video)s?\b[^)\]]*[)\]]|\bphoto,\s|\b\w+:\d+:\d|"
+                    r"\(\s*[A-Z][\w.]*\s*/\s*[A-Z][\w.]*\s*\)|^\W*(?:directed|written|produced|photographed) by\b|"
+                    r"\((?:\d\w{0,2} )?(?-i:L|R|C)\)|\((?:far )?(?:left|right|centre|center)\)|\b(?:photo|image|picture)s?\s*(?:by|courtesy|"
+                    r"credit)\b|\bphoto(?:graph)?:|\bimage (?:copyright|caption)\b|\benlarge (?:this )?image\b|"
+                    r"/\s*(?:AFP|AP|Getty(?: Images)?|Reuters|EPA|Shutterstock|Corbis)\b|\bGetty Images\b|"
+                    r"(?-i:\bCaption\b)|\b(?:hide|show|toggle) caption\b", re.I)
+# Page furniture that reads like a sentence: follow/subscribe prompts, broadcast
+# teasers, embeds, tip lines, headings glued to the text, listicle steps.
+FURNITURE = re.compile(r"\bas an interest\b|\bclick to\b|\(opens in (?:a )?new window\)|\bstay up to date\b|\bstory highlights\b|^\W*(?:watch|video|listen|"
+                       r"related|photos?|gallery|update[ds]?|editor'?s note|note|breaking|exclusive|warning)\b\s*[:\-\u2013\u2014]|"
+                       r"(?-i:\bEmbed\b)|\btip ?line\b|\b(?:e-?mail|call|text) us\b|\bcontact us\b|\bsend (?:us )?(?:your )?tips?\b|"
+                       r"\b(?:tune in|watch (?:the )?(?:full|video|clip)|airs? (?:on|at|tonight))\b|^\W*step \d+\b|"
+                       r"\bthis (?:story|article|post|report) (?:has been|was) (?:updated|corrected)\b|"
+                       r"\b(?:follow|like) (?:us|him|her|them|@\w+) on\b|^\W*follow\b|^\W*for more\b|"
+                       r"\b(?:appears|appeared) in the \w+ \d{1,2}, \d{4} issue\b|^\W*(?-i:CLOSE|EMBED|ADVERTISEMENT|Advertisement)\b|"
+                       r"\bmore news videos\b|^\W*update\b[^:]{0,24}:|"
+                       # a broadcaster's dateline with no dash ("Springfield (Network) The council ..."),
+                       # the wire prefixes `dateline_end` trims have one
+                       r"^[A-Z][\w.' ]{1,30}(?:, [A-Z][\w.' ]{1,30})? \((?-i:CNN|AP|Reuters|AFP|NBC|CBS|ABC|BBC)\)|"
+                       r"^(?-i:[A-Z]{3,}[A-Z .'-]*), [\w. ]{1,20}\s?--|"
+                       # a question put to the reader ("What does it mean for you?")
+                       r"\?[\"'\u201d\u2019)]*$", re.I)
+# A sentence opening with a discourse link continues one before it ("Another symptom
+# showed up soon after.", "But the plan stalled.", "Also on the list is ...").
+OPENER = re.compile(r"^\W*(?:but|and|also|another|however|meanwhile|still|yet|then|instead|thus|hence|"
+                    r"therefore|moreover|furthermore|additionally|in addition|besides|likewise|similarly|"
+                    r"otherwise|nonetheless|nevertheless|even so|as a result|that'?s|this is|these are|"
+                    r"those are|it'?s|both|neither|either|others?|such|again|afterwards|well|okay|ok)\b|^\W*so\b(?! far)", re.I)
+_QUOTED_SPAN = re.compile(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]")
+_PERSON_WORD = re.compile(r"\b(?:I|I'm|I\u2019m|I've|I\u2019ve|I'll|I\u2019ll|I'd|I\u2019d)\b|"
+                          r"\bus\b|\b(?i:me|my|mine|we|we're|we\u2019re|we've|we\u2019ve|our|ours|you|your|yours)\b")
+_ATTRIBUTION = re.compile(r"\b(?:" + lexicon.alternation("reporting", "quote") + r"|according to|wrote|writes|asked|"
+                          r"asks|explained|explains|recalled|recalls)\b", re.I)
+_PRONOUN_SPEAKER = re.compile(r"\b(?:he|she|they)\s+(?:" + lexicon.alternation("reporting", "quote") + r")\b|\b(?:"
+                             + lexicon.alternation("reporting", "quote") + r")\s+(?:he|she|they)\b", re.I)
+# Pronouns a reader can only resolve from an earlier sentence (Analysis.references kinds).
+DANGLING_KINDS = frozenset({"he", "she", "they", "it", "definite", "his", "her", "their", "its"})
+
+
+def _shouting(text: str) -> bool:
+    """Mostly capitals: a broadcast teaser or a heading ("NEW AT FIVE, A LOCAL ...")."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 20 and sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
+
+
+def _heading(text: str) -> bool:
+    """Title Case, a headline glued on as a sentence ("Royal Guard Warns: 'The Palace Is
+    Not Safe!'"), or a social-media handle or a trailing ellipsis (a post, a cut-off
+    caption)."""
+    ws = [w for w in words(text) if w[:1].isalpha()]
+    if len(ws) >= 6 and sum(w[:1].isupper() for w in ws) >= 0.75 * len(ws):
+        return True
+    return bool(re.search(r"@\s?\w{3,}|(?:\.\.\.|\u2026)[\"'\u201d\u2019)]*$", text))
+
+
+_PRONOUN_OPENER = re.compile(r"^(?:he|she|they|it|his|her|their|its|this|these|those)\b", re.I)
+
+
+def standalone_problem(text: str, references: Iterable[tuple[int, int, str]] | None = None,
+                       headline: bool = False) -> str | None:
+    """Why a line cannot be read on its own, or None when it can.
+
+    "caption" (a photo caption or credit), "furniture" (a page's prompts, teasers,
+    embeds, headings), "opener" (opens with a link to a sentence before it: "But",
+    "Another", "Also"), "speaker" (first/second person or a quote with no named speaker:
+    "We have never seen this.", '"It is over," he said.'), "reference" (a subject pronoun
+    or a definite phrase naming nothing the line names: "Police say he fled.", "The
+    network is replacing its host."). `references` are `Analysis.references` with
+    offsets relative to `text` (the parse's view); None when there is no parse: then only
+    the wording counts ("He said ..."). `headline`: the text is a headline, where Title
+    Case is the norm, not a sign of a heading glued onto the body.
+    """
+    if CAPTION.search(text) or CREDIT.search(text):
+        return "caption"
+    if FURNITURE.search(text) or JUNK.search(text) or _shouting(text) or not headline and _heading(text):
+        return "furniture"
+    if OPENER.match(text):
+        return "opener"
+    outside = _QUOTED_SPAN.sub(" ", text)
+    if _PERSON_WORD.search(outside):
+        return "speaker"  # the writer or the reader addressed: a post, a column, a letter
+    quoted = [m.span() for m in _QUOTED_SPAN.finditer(text)]
+    # The parse's dangling subjects outside quotes: a named speaker's own "it" or "they"
+    # inside the quote is read as theirs.
+    dangling = None if references is None else [
+        kind for s, e, kind in references if kind in DANGLING_KINDS and not any(a <= s and e <= b for a, b in quoted)]
+    if quoted:
+        attributed = _ATTRIBUTION.search(outside)
+        if not attributed and (_PERSON_WORD.search(text) or len(words(outside)) < 3):
+            return "speaker"  # '"We will rebuild."', a whole quote: nobody says it
+        if dangling is None and _PRONOUN_SPEAKER.search(outside) or dangling and \
+                set(dangling) & {"he", "she", "they"}:
+            return "speaker"  # '"The pier stays shut," he said.': whose words?
+    if references is None:  # no parse at hand: the wording alone ("He said ...")
+        if _PRONOUN_ATTRIBUTION.search(text):
+            return "speaker"
+        return "reference" if _PRONOUN_OPENER.match(text.lstrip(OPEN_QUOTES)) else None
+    return "reference" if dangling else None
 
 
 def is_fragment(text: str) -> bool:
@@ -152,7 +258,7 @@ def quote_units(text: str, spans: list[tuple[int, int]], max_words: int,
     return out
 
 
-def _after_dateline(text: str, start: int, end: int) -> int:
+def after_dateline(text: str, start: int, end: int) -> int:
     """The start of a sentence without the dateline or wire prefix that opens it
     ("CITY (Agency) - The council voted..." -> "The council voted..."): a card shows the
     sentence, not the byline furniture, and the trimmed span is still verbatim at its
@@ -175,13 +281,37 @@ def _named(mentions, core: dict[str, float], labels: tuple[str, ...]) -> frozens
     return frozenset(t for t in out if t in core)
 
 
+# Dangling kinds that only a person's name resolves; the others ("it", "they", "the
+# network") are resolved by any name.
+PERSONAL = frozenset({"he", "she", "his", "her"})
+
+
+def references_in(analysis: Analysis, start: int, end: int) -> tuple[tuple[int, int, str], ...] | None:
+    """The analysis's context-dependent subjects inside [start, end) that no name before
+    them in the span resolves ("Jon Roe was charged. Police say he fled." keeps none),
+    offsets relative to start; None for an analysis made before they were recorded
+    (an old cache entry)."""
+    found = getattr(analysis, "references", None)
+    if found is None:
+        return None
+    out = []
+    for s, e, kind in found:
+        if not (start <= s and e <= end):
+            continue
+        named = {m.label for m in analysis.mentions if start <= m.start and m.end <= s}
+        if kind in DANGLING_KINDS and named and (kind not in PERSONAL or "PERSON" in named):
+            continue
+        out.append((s - start, e - start, kind))
+    return tuple(out)
+
+
 def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSettings) -> list[Sentence]:
     out: list[Sentence] = []
     for ai, (article, analysis) in enumerate(members):
         spans = analysis.sentences
         seen: set[str] = set()
         for si, (start, end) in quote_units(article.text, spans, settings.max_words):
-            start = _after_dateline(article.text, start, end)
+            start = after_dateline(article.text, start, end)
             text = article.text[start:end]
             key = normalise(text)
             # A scrape often repeats a paragraph; cite it once per article.
@@ -206,9 +336,10 @@ def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSe
             attributed |= frozenset(surname_term(m.group(1)) for m in _TOLD.finditer(text))
             speakers = frozenset(surname_term(q.speaker_name) for q in analysis.quotes
                                  if q.speaker_name and q.start < end and start < q.end)
+            refs = references_in(analysis, start, end)
             out.append(Sentence(ai, start, end, text, si / max(1, len(spans) - 1), signals, core,
                                 name_terms(text, mentions) & core.keys(), is_fragment(text),
                                 background_terms(text, core), persons, attributed, speakers,
-                                _named(mentions, core, ("ORG",))))
+                                _named(mentions, core, ("ORG",)), refs, standalone_problem(text, refs)))
     return out
 

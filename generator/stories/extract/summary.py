@@ -11,7 +11,7 @@ from generator.config import ExtractSettings
 from generator.nlp.terms import words
 from generator.records import Analysis, Article, SummaryItem
 from generator.stories.extract.cards import Card
-from generator.stories.extract.sentences import JUNK, CAPTION, clarity, is_fragment
+from generator.stories.extract.sentences import JUNK, CAPTION, clarity, is_fragment, standalone_problem
 from generator.stories.group import publication_day
 
 
@@ -50,7 +50,7 @@ def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None) -> list
     for card in by_outlets:
         if len(chosen) >= settings.summary_max:
             break
-        if clarity(card.fact.text) < settings.clear_text:
+        if not stands_alone(card, settings):
             continue  # a dangling or quote-fragment sentence reads badly out of context
         if not any(card is c for c in chosen) and not redundant(card):
             chosen.append(card)
@@ -65,11 +65,40 @@ def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None) -> list
     return [SummaryItem([c.fact.id]) for c in ordered]
 
 
+def stands_alone(card: Card, settings: ExtractSettings) -> bool:
+    """A card whose text a reader can take in on its own: clear, not a piece of a quote,
+    no caption, page furniture, unnamed speaker or reference to a sentence not shown
+    (`sentences.standalone_problem`). Key points and titles are chosen among these."""
+    text = card.fact.text
+    return card.problem is None and clarity(text) >= settings.clear_text and not is_fragment(text)
+
+
+# A trailing attribution ("..., police said", "..., according to court papers"): the
+# title keeps the clause it attributes. No other cut: a first clause cut at a comma is
+# often an apposition or a lead-in ("Cobain's daughter with Courtney Love, ...").
+_TRAILING_ATTRIBUTION = re.compile(r",\s+(?:(?:\w+\s+){0,5}(?:said|says|told \w+|reported|reports|added|"
+                                   r"announced|confirmed)(?:\s+\w+){0,3}|according to(?:\s+\S+){1,8})$")
+# The first sentence of a card text that runs over two ("Jon Roe was charged. Police
+# say he fled."): a sentence end followed by a capital, outside quotes.
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9\)][.!?])\s+(?=[A-Z])")
+
+
 def _title_from(sentence: str, settings: ExtractSettings) -> str:
-    """The sentence's first clause (whole words, as written), without the final stop.
-    A clause is never cut: a long title reads better than one stopped mid-sentence."""
-    text = sentence.strip().rstrip(".!?")
-    clause = re.split(r",\s|;\s|\s[-\u2013\u2014]\s", text)[0]
+    """The text's main clause, as written, without the final stop: its first sentence,
+    less a trailing attribution ("Jon Roe was charged, police said" -> "Jon Roe was
+    charged"). Never cut inside a quote or mid-clause: a long title reads better than
+    one stopped mid-sentence."""
+    text = sentence.strip()
+    for m in _SENTENCE_END.finditer(text):
+        head = text[:m.start()]
+        last = head.rsplit(None, 1)[-1]
+        if "." in last[:-1] or (last[:1].isupper() and len(last) <= 5):
+            continue  # "Mr.", "Sen.", "U.S.": an abbreviation, not a sentence end
+        if not is_fragment(head):
+            text = head
+            break
+    text = text.rstrip(".!?")
+    clause = _TRAILING_ATTRIBUTION.sub("", text)
     if len(words(clause)) >= 5 and not is_fragment(clause):
         text = clause
     return text
@@ -77,7 +106,7 @@ def _title_from(sentence: str, settings: ExtractSettings) -> str:
 
 # A sentence end inside the line: a caption or a teaser ("... issue of the magazine.
 # Subscribe"), not a headline.
-_INNER_STOP = re.compile(r"[.!?][\"\u201d\u2019]?\s+[A-Z]")
+_INNER_STOP = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.!?][\"\u201d\u2019]?\s+[A-Z]")  # not "O.J. Roe", "Mr. Roe"
 
 
 # First or second person with no attribution: a post or a remark ("Just wanted to let
@@ -86,7 +115,7 @@ _PERSONAL = re.compile(r"\b(?:I|I'm|I\u2019m|us)\b|\b(?i:me|my|we|our|you|your)\
 _ATTRIBUTED = re.compile(r"\b(?:says?|said|tells?|told|warns?|vows?)\b|:", re.I)
 
 
-def headline_shaped(h: str, settings: ExtractSettings) -> bool:
+def headline_shaped(h: str, settings: ExtractSettings, names: frozenset[str] | set[str] = frozenset()) -> bool:
     """A headline that can name a story: a few words, opening in capitals, not a
     question, caption, credit, subscription line or piece of a quote."""
     hw = words(h)
@@ -97,6 +126,15 @@ def headline_shaped(h: str, settings: ExtractSettings) -> bool:
         return False
     if _PERSONAL.search(h) and not _ATTRIBUTED.search(h):
         return False
+    # Captions, credits, furniture ("Warning: contains spoilers"), a line that continues
+    # another ("But the plan stalled"): the checks of a card's text, on its wording.
+    if standalone_problem(h, headline=True) not in (None, "speaker"):
+        return False
+    # A headline names the event's who or where or how many: a capitalised word after
+    # the first, a name the story's cards use (`names`), or a figure ("Know what's
+    # happening in the field" names nothing).
+    if not any(w[:1].isupper() or w[:1].isdigit() for w in hw[1:]) and hw[0] not in names:
+        return False
     return not (JUNK.search(h) or CAPTION.search(h) or is_fragment(h) or _INNER_STOP.search(h))
 
 
@@ -104,10 +142,12 @@ def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], set
     """The headline that best names the top facts; else one cut from the top card."""
     top = " ".join(c.fact.text for c in cards[:3])
     top_words = {w.lower() for w in words(top)}
+    # capitalised words inside the cards' sentences: names ("Davis discloses ...")
+    names = {w for c in cards for w in words(c.fact.text)[1:] if w[:1].isupper()}
     best, best_score = None, 0.0
     for article, _ in members:
         h = " ".join((article.headline or "").split())
-        if not headline_shaped(h, settings):
+        if not headline_shaped(h, settings, names):
             continue
         hw = words(h)
         overlap = sum(w.lower() in top_words for w in hw) / len(hw)
@@ -117,10 +157,14 @@ def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], set
             best, best_score = h, score
     if best is not None:
         return best
-    # else the top card that reads well on its own (what the first key point shows)
-    clear = [c for c in cards if clarity(c.fact.text) >= settings.clear_text and not is_fragment(c.fact.text)]
-    if clear or cards:
-        return _title_from((clear or cards)[0].fact.text, settings)
+    # else the top card that reads on its own, corroborated first (what the first key
+    # point shows); a caption or a dangling line never names a story
+    alone = [c for c in cards if stands_alone(c, settings)]
+    alone = [c for c in alone if c.outlets >= 2] + [c for c in alone if c.outlets < 2]
+    clear = [c for c in cards if clarity(c.fact.text) >= settings.clear_text and not is_fragment(c.fact.text)
+             and standalone_problem(c.fact.text) not in ("caption", "furniture")]
+    if alone or clear or cards:
+        return _title_from((alone or clear or cards)[0].fact.text, settings)
     for article, _ in members:
         if article.text.strip():
             return _title_from(article.text.strip().splitlines()[0], settings)

@@ -1,0 +1,163 @@
+"""Every displayed line stands alone; titles name the event (issue 13).
+
+Made-up sentences only: the parse's dangling subjects, the wording checks, a card text
+extended back over the sentence that names its referent, and the title's choice.
+"""
+from __future__ import annotations
+
+import pytest
+
+from generator.config import ExtractSettings
+from generator.records import Analysis, Fact, Mention
+from generator.stories.extract.cards import Card, with_antecedent
+from generator.stories.extract.sentences import references_in, standalone_problem, story_sentences
+from generator.stories.extract.summary import choose_title, headline_shaped, stands_alone
+from tests.story_helpers import analyse, make_article
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("Add Jane Doe as an interest to stay up to date on the latest news and video.", "furniture"),
+    ("Story highlights The harbour authority closes the north pier after a storm.", "furniture"),
+    ("Warning: contains spoilers for the final episode of the series.", "furniture"),
+    ("Enlarge image Voters queue outside a school in the capital Jon Roe/AFP/Getty Images", "caption"),
+    ("Ann Poe, the new harbour master (Photo: Courtesy of the port authority).", "caption"),
+    ("Another alarming symptom showed up soon after the first visit.", "opener"),
+    ("But the plan stalled when the budget was cut in the spring.", "opener"),
+    ("We have never seen this level of damage in the valley before.", "speaker"),
+    ('"The pier will not reopen this year," he said on Monday.', "speaker"),
+    ('"The pier will not reopen this year," harbour master Ann Poe said.', None),
+    ("The harbour authority of Westport closed the north pier on Monday.", None),
+])
+def test_wording_checks_name_why_a_line_cannot_stand_alone(text, problem):
+    assert standalone_problem(text) == problem
+
+
+def test_without_a_parse_only_an_opening_pronoun_counts_as_a_reference():
+    assert standalone_problem("He closed the north pier on Monday after the storm.") == "reference"
+    assert standalone_problem("Police say he closed the north pier on Monday.") is None
+    # with the parse's references (relative offsets), any dangling subject counts
+    assert standalone_problem("Police say he closed the north pier on Monday.", ((11, 13, "he"),)) == "reference"
+    assert standalone_problem("It is unclear whether the pier will reopen this year.", ()) is None
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    texts = {
+        "pron": "Police believe he closed the north pier early Sunday morning.",
+        "named": "Harbour master Ann Poe said she closed the north pier on Sunday.",
+        "def": "The network is also replacing its weather presenter with a new host.",
+        "expl": "It is unclear whether the north pier will reopen this year.",
+        "they": "Officials said they would review the harbour plan in May.",
+    }
+    arts = [make_article(k, t) for k, t in texts.items()]
+    an = analyse(arts)
+    return {k: {kind for _s, _e, kind in an[k].references} for k in texts}
+
+
+def test_the_parse_finds_subjects_with_no_antecedent_in_their_sentence(parsed):
+    assert "he" in parsed["pron"]
+    assert "definite" in parsed["def"]
+    assert not parsed["named"] & {"he", "she"}  # Ann Poe is named before "she"
+    assert "it" not in parsed["expl"]  # "it" stands for the clause
+    assert "they" not in parsed["they"]  # "Officials" comes first
+
+
+def _member(text: str, spans, mentions, refs):
+    art = make_article("a", text)
+    return art, Analysis("a", spans, [Mention(text[s:e], label, s, e) for s, e, label in mentions], [], [], refs)
+
+
+def test_a_dangling_card_text_extends_over_the_sentence_that_names_its_referent():
+    first = "Harbour master Ann Poe closed the north pier on Sunday after the storm."
+    second = "Police believe she acted to protect the fishing boats moored there."
+    text = first + " " + second
+    s2 = len(first) + 1
+    she = s2 + second.index("she")
+    art, an = _member(text, [(0, len(first)), (s2, len(text))],
+                      [(text.index("Ann Poe"), text.index("Ann Poe") + 7, "PERSON")], [(she, she + 3, "she")])
+    sents = story_sentences([(art, an)], ExtractSettings())
+    dangling = next(s for s in sents if s.start == s2)
+    assert dangling.problem == "reference" and dangling.references == ((she - s2, she - s2 + 3, "she"),)
+    shown = with_antecedent(dangling, art, an, ExtractSettings())
+    assert shown is not None and shown.problem is None
+    assert shown.text == text == art.text[shown.start:shown.end]  # verbatim at its own offsets
+
+
+def test_no_extension_across_a_paragraph_or_without_a_named_person():
+    first = "The north pier was closed on Sunday after the storm damaged it."
+    second = "Police believe she acted to protect the fishing boats moored there."
+    for sep, mentions in (("\n\n", [(0, 3, "PERSON")]), (" ", [])):
+        text = first + sep + second
+        s2 = len(first) + len(sep)
+        she = s2 + second.index("she")
+        art, an = _member(text, [(0, len(first)), (s2, len(text))], mentions, [(she, she + 3, "she")])
+        dangling = next(s for s in story_sentences([(art, an)], ExtractSettings()) if s.start == s2)
+        assert with_antecedent(dangling, art, an, ExtractSettings()) is None
+
+
+def test_references_of_an_old_analysis_are_unknown_not_empty():
+    old = Analysis("a", [(0, 10)])
+    del old.references  # an analysis cached before the field existed
+    assert references_in(old, 0, 10) is None
+
+
+def _card(n: int, text: str, outlets: int = 2, problem: str | None = None) -> Card:
+    return Card(Fact(f"f-{n}", text, "event", []), outlets, 10.0 - n, float(n), [n], problem=problem)
+
+
+def test_title_skips_captions_and_dangling_cards_and_keeps_the_main_clause():
+    settings = ExtractSettings()
+    art = make_article("a", "Body text of the article.")
+    cards = [
+        _card(0, "Ann Poe, the new harbour master (Photo: Courtesy of the port authority).",
+              problem="caption"),
+        _card(1, "Police believe she closed the north pier early on Sunday.", problem="reference"),
+        _card(2, "The Westport harbour authority closed the north pier on Sunday, officials said."),
+    ]
+    assert not stands_alone(cards[0], settings) and not stands_alone(cards[1], settings)
+    assert stands_alone(cards[2], settings)
+    assert choose_title([(art, Analysis("a", []))], cards, settings) == \
+        "The Westport harbour authority closed the north pier on Sunday"
+    lead_in = [_card(0, "After a two-week inquiry, the Westport harbour authority closed the north pier.")]
+    assert choose_title([(art, Analysis("a", []))], lead_in, settings) == \
+        "After a two-week inquiry, the Westport harbour authority closed the north pier"
+
+
+def test_headlines_that_are_captions_or_furniture_do_not_name_the_story():
+    settings = ExtractSettings()
+    assert headline_shaped("Westport closes north pier after storm damage", settings, {"Westport"})
+    assert not headline_shaped("Warning: Contains spoilers for the final episode", settings)
+    assert not headline_shaped("Ann Poe (Photo: Courtesy of the port authority)", settings)
+
+
+def test_a_title_from_a_two_sentence_card_is_its_first_sentence_not_cut_at_an_abbreviation():
+    settings = ExtractSettings()
+    art = make_article("a", "Body text of the article.")
+    cards = [_card(0, "Sen. Ann Poe of Westport closed the north pier on Sunday. Police believe she acted "
+                      "to protect the boats.")]
+    assert choose_title([(art, Analysis("a", []))], cards, settings) == \
+        "Sen. Ann Poe of Westport closed the north pier on Sunday"
+
+
+@pytest.mark.parametrize("text", [
+    "What does the closure of the north pier mean for the fishing fleet?",
+    "NEW AT FIVE, A WESTPORT MOTHER IS ACCUSED OF LEAVING HER CHILD IN A CAR.",
+    "WESTPORT, Maine --A 76-year-old man was released from prison on Friday.",
+    "Westport (CNN) The harbour authority closed the north pier on Sunday.",
+    "CLOSE The harbour authority closed the north pier on Sunday after the storm.",
+    "Harbour Master Warns: 'The North Pier Is Not Safe!'",
+    "Please read this letter from the harbour master, @ someuser.",
+    "Ann Poe gives her statement at a hearing of the harbour board on the...",
+])
+def test_teasers_questions_and_glued_datelines_are_furniture(text):
+    assert standalone_problem(text) == "furniture"
+
+
+def test_headline_checks_abbreviations_names_and_credits():
+    settings = ExtractSettings()
+    assert headline_shaped("J.R. Poe Hearing Could Lead To Her Release From Prison", settings)
+    assert not headline_shaped("Know what is happening in the field today", settings)  # names nothing
+    assert headline_shaped("Poe discloses her new plan in a memoir", settings, {"Poe"})  # a name the cards use
+    assert not headline_shaped("Directed by Jon Roe and Ann Poe", settings)
+    assert not headline_shaped("Click to email this to a friend (Opens in new window)", settings)
+    assert not headline_shaped("Jon Roe (2nd L) and Ann Poe sit with their families", settings)
