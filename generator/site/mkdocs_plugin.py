@@ -34,6 +34,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -47,8 +48,8 @@ from mkdocs.structure.toc import get_toc
 from generator.config import SiteSettings, load_config
 from generator.errors import ConfigError, printable
 from generator.site import feeds
-from generator.site.load import SiteData, load_site
-from generator.site.pages import THEME_DIR, PageOut, outlet_names, render_pages
+from generator.site.load import KINDS, CardCache, SiteData, load_site
+from generator.site.pages import THEME_DIR, PageOut, Renderer, outlet_names, template_env
 from generator.site.urls import page_url
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -65,8 +66,23 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     written: dict[str, str]
 
     def on_startup(self, *, command, dirty) -> None:
-        # defined so that `mkdocs serve` keeps this instance across rebuilds
+        # Defined so that `mkdocs serve` keeps this instance, and the caches below, across
+        # rebuilds: the cards read (by file modification time), the pages rendered (by
+        # their template inputs) and the page sources written.
         self.written = {}
+        self.serving = command == "serve"
+        self._reset_caches()
+        self.last_config = None
+        self.inputs_seen: dict[str, tuple[int, int]] | None = None
+        self.search = _BackgroundIndex()
+
+    def _reset_caches(self) -> None:
+        self.cards: CardCache = {}
+        self.memo: dict = {}
+        self.env = None
+        self.env_key = None
+        self.dests: dict[str, str] = {}     # generated src_uri -> its output file, last build
+        self.rendered: list[str] = []       # the pages rendered by the last build
 
     def _source(self, rel: str, text: str) -> str:
         """The page's source file, (re)written only when its text changed."""
@@ -81,6 +97,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return str(path)
 
     def on_config(self, config):
+        if not hasattr(self, "cards"):   # on_startup not called (MkDocs used as a library)
+            self.written, self.serving, self.last_config, self.inputs_seen = {}, False, None, None
+            self.search = _BackgroundIndex()
+            self._reset_caches()
         self.root = Path(config.config_file_path or ".").resolve().parent
         try:
             cfg_path = self.root / self.config.site_config
@@ -103,18 +123,28 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         docs = Path(config.docs_dir).resolve()
         if self.pages_dir == docs or docs in self.pages_dir.parents:
             raise PluginError(f"digest: pages_cache {self.config.pages_cache} must be outside docs_dir")
+        self.last_config = config
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
-        site = load_site(self.root / self.config.content, rel_to=self.root)
-        pages = render_pages(site, self.settings, directory_urls=config.use_directory_urls,
-                             theme_dir=self._theme_dir(config))
-        # problems found while indexing citations are appended during render_pages
+        site = load_site(self.root / self.config.content, rel_to=self.root, cache=self.cards)
+        theme_dir = self._theme_dir(config)
+        # Rendered pages are reused only with the same templates, settings and URL style.
+        env_key = (str(theme_dir), _tree_stamp(theme_dir / "partials" / "digest"), repr(self.settings),
+                   config.use_directory_urls)
+        if env_key != self.env_key:
+            self.env, self.memo, self.env_key = template_env(theme_dir), {}, env_key
+        renderer = Renderer(site, self.settings, directory_urls=config.use_directory_urls,
+                            theme_dir=theme_dir, env=self.env, memo=self.memo)
+        pages = renderer.all_pages()
+        self.rendered = renderer.rendered
+        # problems found while indexing citations are appended during all_pages
         for problem in site.problems:
             log.warning("%s", printable(str(problem)))
         docs_rel = os.path.relpath(config.docs_dir, self.root).replace(os.sep, "/")
         for f in files.documentation_pages():
             f.edit_uri = f"{docs_rel}/{f.src_uri}"
+        dests = {}
         for page in pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -123,10 +153,16 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             f = File.generated(config, page.src_uri, abs_src_path=self._source(page.src_uri, page.markdown))
             f.edit_uri = page.source.replace(os.sep, "/") if page.source else None
             files.append(f)
+            dests[page.src_uri] = f.abs_dest_path
         self.generated = {p.src_uri: p for p in pages}
+        for gone in self.memo.keys() - self.generated.keys():
+            del self.memo[gone]
+        # a dirty build does not clean site_dir: the page of a card deleted since the last
+        # build is removed in on_post_build
+        self.stale = [d for uri, d in self.dests.items() if uri not in dests]
+        self.dests = dests
         self.site_data = site
         return files
-
     def _ours(self, page) -> PageOut | None:
         out = self.generated.get(page.file.src_uri)
         return out if out is not None and page.file.generated_by else None
@@ -166,8 +202,69 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             ET.fromstring(rss.encode("utf-8"))
         except ET.ParseError as exc:
             log.warning("feed.xml is not well-formed XML: %s", exc)
+        for dest in getattr(self, "stale", []):
+            _remove_page(Path(dest), out)
+        if self.serving:
+            self.inputs_seen = self._inputs_stamp(config)
         if self.config.search_index:
-            self._index(out)
+            if self.serving:
+                # Search lags the preview: Pagefind (about 10 s at 2,010 articles) runs after
+                # each rebuild in a background thread, at low priority, and its new bundle
+                # replaces the old one when it is complete; until then search answers from
+                # the previous build's pages (at start: no results until the first run ends).
+                self.search.request(out)
+            else:
+                self._index(out)
+
+    def on_serve(self, server, *, config, builder):
+        """After the first build, `mkdocs serve` rebuilds with MkDocs' dirty build (only the
+        pages whose source is newer than their output are read and written) whenever the
+        change is in the cards alone; a change to anything else it watches (mkdocs.yml,
+        site_config.yml, the theme, hand-written pages) gets MkDocs' own full rebuild."""
+        if not self.serving:
+            return server
+        from mkdocs.commands.build import build
+
+        def rebuild():
+            cfg = self.last_config
+            if cfg is None or self.inputs_seen is None or self._inputs_stamp(cfg) != self.inputs_seen:
+                return builder()
+            return build(cfg, serve_url=cfg.site_url, dirty=True)
+
+        server.builder = rebuild
+        return server
+
+    def on_shutdown(self) -> None:
+        if hasattr(self, "search"):
+            self.search.stop()
+
+    def _inputs_stamp(self, config) -> dict[str, tuple[int, int]]:
+        """Modification time and size of every watched file but the cards themselves."""
+        content = (self.root / self.config.content).resolve()
+        cards = {content / folder for _, folder, _ in KINDS}
+        paths = [config.config_file_path, config.docs_dir, *config.watch]
+        custom = getattr(config.theme, "custom_dir", None)
+        if custom:
+            paths.append(custom)
+        stamp: dict[str, tuple[int, int]] = {}
+        for p in paths:
+            if not p:
+                continue
+            p = Path(p).resolve()
+            if p.is_file():
+                st = p.stat()
+                stamp[str(p)] = (st.st_mtime_ns, st.st_size)
+                continue
+            for dirpath, dirs, names in os.walk(p):
+                dirs[:] = [d for d in dirs if Path(dirpath, d) not in cards]
+                for n in names:
+                    q = os.path.join(dirpath, n)
+                    try:
+                        st = os.stat(q)
+                    except OSError:
+                        continue
+                    stamp[q] = (st.st_mtime_ns, st.st_size)
+        return stamp
 
     @staticmethod
     def _index(site_dir: Path) -> None:
@@ -187,3 +284,84 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if custom and (Path(custom) / "partials" / "digest").is_dir():
             return Path(custom)
         return THEME_DIR
+
+
+def _tree_stamp(folder: Path) -> tuple:
+    """Names, modification times and sizes of the files under `folder` (the templates)."""
+    out = []
+    for dirpath, _dirs, names in os.walk(folder):
+        for n in sorted(names):
+            st = os.stat(os.path.join(dirpath, n))
+            out.append((os.path.join(dirpath, n), st.st_mtime_ns, st.st_size))
+    return tuple(sorted(out))
+
+
+def _remove_page(dest: Path, site_dir: Path) -> None:
+    """Delete a page's output file, and its folder when that is left empty."""
+    try:
+        dest.unlink()
+    except FileNotFoundError:
+        return
+    parent = dest.parent
+    if parent != site_dir and site_dir in parent.parents:
+        try:
+            parent.rmdir()
+        except OSError:
+            pass
+
+
+class _BackgroundIndex:
+    """Pagefind for `mkdocs serve`: one run at a time in a thread, at low priority. A
+    request made during a run is served by one more run after it. Each run writes a new
+    bundle beside the served one and swaps it in when complete."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: Path | None = None
+        self.thread: threading.Thread | None = None
+        self.proc: subprocess.Popen | None = None
+        self.stopped = False
+
+    def request(self, site_dir: Path) -> None:
+        with self.lock:
+            self.pending = Path(site_dir)
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._loop, name="digest-pagefind", daemon=True)
+                self.thread.start()
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped, self.pending = True, None
+            if self.proc is not None and self.proc.poll() is None:
+                self.proc.terminate()
+
+    def _loop(self) -> None:
+        while True:
+            with self.lock:
+                site_dir, self.pending = self.pending, None
+                if site_dir is None or self.stopped:
+                    self.thread = None
+                    return
+            try:
+                self._run(site_dir)
+            except Exception as exc:   # a failed preview index must not stop the server
+                log.warning("search index not updated: %s", exc)
+
+    def _run(self, site_dir: Path) -> None:
+        new, old = site_dir / "pagefind.new", site_dir / "pagefind.old"
+        shutil.rmtree(new, ignore_errors=True)
+        cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", new.name, "--silent"]
+        low = (lambda: os.nice(10)) if hasattr(os, "nice") else None
+        with self.lock:
+            if self.stopped:
+                return
+            self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                         preexec_fn=low)
+        _, err = self.proc.communicate()
+        if self.proc.returncode != 0:
+            raise RuntimeError(f"pagefind exited with {self.proc.returncode}: {' '.join(err.strip().splitlines()[-2:])}")
+        shutil.rmtree(old, ignore_errors=True)
+        if (site_dir / "pagefind").exists():
+            os.rename(site_dir / "pagefind", old)
+        os.rename(new, site_dir / "pagefind")
+        shutil.rmtree(old, ignore_errors=True)

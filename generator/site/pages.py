@@ -311,12 +311,19 @@ def highlight_text(text: str, passages: Iterable[Passage], env: jinja2.Environme
 # ---------------------------------------------------------------- pages
 class Renderer:
     def __init__(self, site: SiteData, settings: SiteSettings | None = None, *,
-                 directory_urls: bool = True, theme_dir: Path | str = THEME_DIR):
+                 directory_urls: bool = True, theme_dir: Path | str = THEME_DIR,
+                 env: jinja2.Environment | None = None, memo: dict | None = None):
+        """`memo` (src_uri -> (inputs, PageOut), kept by the caller between builds with the
+        same templates, settings and directory_urls) skips rendering a page whose template
+        inputs equal those of its last rendering: after one card changes, only the pages
+        that show something of it are rendered again (`rendered` lists them)."""
         self.site, self.settings = site, settings or SiteSettings()
         self.directory_urls, self.theme_dir = directory_urls, theme_dir
         self.ix = build_index(site)
         self.entity_pages = entity_pages(site, self.ix)
-        self.env = template_env(theme_dir)
+        self.env = env or template_env(theme_dir)
+        self.memo = memo
+        self.rendered: list[str] = []
         self.here = ""
 
     # links, relative to the page being rendered
@@ -351,6 +358,12 @@ class Renderer:
     def _page(self, kind: str, src_uri: str, title: str, ctx: dict, source: str | None = None,
               head: str = "", search: dict | None = None) -> PageOut:
         """Render pages/<kind>.html (which heads the page with its title) under YAML front matter."""
+        inputs = (kind, title, ctx, source, head, search)
+        if self.memo is not None:
+            last = self.memo.get(src_uri)
+            if last is not None and last[0] == inputs:
+                return last[1]
+        self.rendered.append(src_uri)
         meta = {"title": safe_title(title)}
         if head:
             meta["digest_head"] = head
@@ -360,8 +373,11 @@ class Renderer:
         if search is not None:
             search = {"kind": kind, **{k: v for k, v in search.items() if v}}
         html, toc = body_html(body, self.env)
-        return PageOut(src_uri, title, f"---\n{front}---\n\n{body}", source, head,
-                       meta=meta, search=search, html=html, toc=toc)
+        out = PageOut(src_uri, title, f"---\n{front}---\n\n{body}", source, head,
+                      meta=meta, search=search, html=html, toc=toc)
+        if self.memo is not None:
+            self.memo[src_uri] = (inputs, out)
+        return out
 
     # -- outlets as readers see them
     def outlet_ctx(self, label: str) -> dict:
