@@ -7,6 +7,7 @@ stops the site. Cards inside a record that an editor flagged `hidden: true` are 
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,10 +51,23 @@ class Card:
     record: Any = None           # None: the card is skipped
     hidden: bool = False
     page: bool = False           # an entity an editor marked `page: true`
+    shown: str = ""              # the file's path as problems print it
 
 
-# path -> ((mtime_ns, size), Card): cards read by an earlier build of the same process
-CardCache = dict[Path, tuple[tuple[int, int], Card]]
+def _cards_in(folder: Path) -> list:
+    """The *.yml entries of a folder, sorted by name (os.scandir: no Path object per file;
+    this runs on every `mkdocs serve` rebuild)."""
+    try:
+        with os.scandir(folder) as it:
+            # as glob("*.yml"): names starting with a dot (editors' lock files) are not cards
+            return sorted((e for e in it if e.name.endswith(".yml") and not e.name.startswith(".")),
+                          key=lambda e: e.name)
+    except FileNotFoundError:
+        return []
+
+
+# file path (str) -> ((mtime_ns, size), Card): cards read by an earlier build of the same process
+CardCache = dict[str, tuple[tuple[int, int], Card]]
 
 
 def _read_card(path: Path, kind: str, cls: type, shown: str,
@@ -95,22 +109,25 @@ def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]
     site = SiteData()
     seen: set[Path] = set()
     for kind, folder, cls in KINDS:
-        for path in sorted((Path(content) / folder).glob("*.yml")):
-            shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)
-            card = None
+        for entry in _cards_in(Path(content) / folder):
+            card, key = None, None
             if cache is not None:
                 try:
-                    st = path.stat()
+                    st = entry.stat()
                     key = (st.st_mtime_ns, st.st_size)
                 except OSError:
-                    key = None
-                seen.add(path)
-                hit = cache.get(path)
+                    pass
+                seen.add(entry.path)
+                hit = cache.get(entry.path)
                 card = hit[1] if hit is not None and key is not None and hit[0] == key else None
             if card is None:
+                path = Path(entry.path)
+                shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)
                 card = _read_card(path, kind, cls, shown, load_record)
-                if cache is not None and key is not None:
-                    cache[path] = (key, card)
+                card.shown = shown
+                if key is not None:
+                    cache[entry.path] = (key, card)
+            shown = card.shown
             site.problems += card.problems
             if card.hidden:
                 site.hidden.add((kind, card.rid))

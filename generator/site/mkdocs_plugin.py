@@ -17,10 +17,10 @@ move to another renderer without touching them.
   whose text changed (a story's page, and the pages that list or cite it), and the output
   equals a full build's (tested). on_startup keeps the plugin (and the texts it last wrote)
   across `mkdocs serve` rebuilds.
-- on_page_markdown / on_page_content: our pages are finished HTML already (templates with
-  autoescaping), so they skip the Markdown pass: the page's Markdown is replaced by "" (a
-  trivial conversion) and its content by the HTML and table of contents made in
-  `pages.body_html` at render time. Hand-written pages in docs_dir go through Markdown as usual.
+- on_pre_page: our pages are finished HTML already (templates with autoescaping), so they
+  skip the Markdown pass and are not read back from their source file (`_DigestPage`): their
+  meta, HTML and table of contents are those made in `pages.body_html` at render time.
+  Hand-written pages in docs_dir go through Markdown as usual.
 - on_post_build: writes feed.xml (RSS 2.0) and feed.json (JSON Feed 1.1) into site_dir,
   then indexes the built pages with Pagefind (site_dir/pagefind/: an index the browser
   fetches in small pieces per query). Only story, entity and article pages are indexed
@@ -38,11 +38,13 @@ import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from generator.config import SiteSettings, load_config
@@ -167,20 +169,30 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         out = self.generated.get(page.file.src_uri)
         return out if out is not None and page.file.generated_by else None
 
+    def on_env(self, env, *, config, files):
+        # MkDocs makes a new Jinja environment per build, so each `mkdocs serve` rebuild
+        # would compile the theme's templates again (a second or more at every edit): keep
+        # their compiled code in memory, by name and source checksum (a changed template is
+        # compiled anew).
+        if self.serving:
+            if not hasattr(self, "bytecode"):
+                self.bytecode = _MemoryBytecodeCache()
+            env.bytecode_cache = self.bytecode
+        return env
+
+    def on_pre_page(self, page, *, config, files):
+        out = self._ours(page)
+        if out is not None:
+            page.__class__ = _DigestPage
+            page.digest = out
+        return page
+
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         out = self._ours(page)
         if out is None:
             return markdown
-        # the front matter was read already (page.meta); the body is HTML we made: no Markdown pass
         page.meta["digest_search"] = out.search
         return ""
-
-    def on_page_content(self, html: str, *, page, config, files) -> str:
-        out = self._ours(page)
-        if out is None:
-            return html
-        page.toc = get_toc(out.toc)
-        return out.html
 
     def on_post_build(self, *, config) -> None:
         if self.site_data is None:
@@ -229,7 +241,16 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             cfg = self.last_config
             if cfg is None or self.inputs_seen is None or self._inputs_stamp(cfg) != self.inputs_seen:
                 return builder()
-            return build(cfg, serve_url=cfg.site_url, dirty=True)
+            # MkDocs warns that a dirty build may leave navigation stale; here only cards
+            # changed, whose pages are all rebuilt when their text changes (and under
+            # `--strict` the warning would fail the rebuild)
+            quiet = _DropDirtyWarning()
+            build_log = logging.getLogger("mkdocs.commands.build")
+            build_log.addFilter(quiet)
+            try:
+                return build(cfg, serve_url=cfg.site_url, dirty=True)
+            finally:
+                build_log.removeFilter(quiet)
 
         server.builder = rebuild
         return server
@@ -284,6 +305,44 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if custom and (Path(custom) / "partials" / "digest").is_dir():
             return Path(custom)
         return THEME_DIR
+
+
+class _DigestPage(Page):
+    """A page the digest made (on_pre_page gives our pages this class). Its source file
+    exists only for MkDocs' modification times; its front matter values, HTML and table of
+    contents are ready in `digest` (a PageOut), so the page is neither read back and parsed
+    nor passed through Markdown (a Markdown instance per page was a third of a full build's
+    MkDocs time). The result equals reading the source's front matter and converting an
+    empty body, then replacing the content with our HTML."""
+
+    digest: PageOut
+
+    def read_source(self, config) -> None:
+        self.markdown = ""
+        self.meta = dict(self.digest.meta)
+
+    def render(self, config, files) -> None:
+        self.content = self.digest.html
+        self.toc = get_toc(self.digest.toc)
+        self._title_from_render = None
+        self.present_anchor_ids = set()
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+class _DropDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
 def _tree_stamp(folder: Path) -> tuple:

@@ -44,7 +44,7 @@ class PageOut:
     markdown: str
     source: str | None = None     # the YAML card the page comes from (for "Edit this card")
     head: str = ""                # extra HTML for <head> (JSON-LD), kept out of the search index
-    meta: dict = field(default_factory=dict)   # the front matter's values (title, digest_head)
+    meta: dict = field(default_factory=dict)   # the front matter's values (title, digest_head), as read back
     search: dict | None = None    # kind/date/outlets for the search index; None: not indexed
 
     html: str = ""                # the body as HTML, made without a Markdown pass (see body_html)
@@ -364,11 +364,11 @@ class Renderer:
             if last is not None and last[0] == inputs:
                 return last[1]
         self.rendered.append(src_uri)
-        meta = {"title": safe_title(title)}
+        meta = {"title": _printable(safe_title(title))}
         if head:
-            meta["digest_head"] = head
+            meta["digest_head"] = _printable(head)
         # JSON strings are valid YAML scalars, so front matter needs no YAML dumper
-        front = "".join(f"{k}: {json.dumps(_printable(v), ensure_ascii=False)}\n" for k, v in meta.items())
+        front = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items())
         body = self.env.get_template(f"pages/{kind}.html").render(title=title, **ctx)
         if search is not None:
             search = {"kind": kind, **{k: v for k, v in search.items() if v}}

@@ -109,7 +109,7 @@ def test_serve_rebuild_after_a_card_edit_renders_only_the_pages_that_show_it(tmp
     read = []
     real_read = plugin.cards.__class__.__setitem__
     monkeypatch.setattr(plugin, "cards", type("Cards", (dict,), {
-        "__setitem__": lambda self, k, v: (read.append(k.name), real_read(self, k, v))})(plugin.cards))
+        "__setitem__": lambda self, k, v: (read.append(os.path.basename(k)), real_read(self, k, v))})(plugin.cards))
     server.builder()
     assert full_builds == []                     # a dirty build, not MkDocs' full one
     assert read == ["s-mediation.yml"]           # only the edited card was read again
