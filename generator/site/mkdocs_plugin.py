@@ -137,9 +137,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if env_key != self.env_key:
             self.env, self.memo, self.env_key = template_env(theme_dir), {}, env_key
         renderer = Renderer(site, self.settings, directory_urls=config.use_directory_urls,
-                            theme_dir=theme_dir, env=self.env, memo=self.memo)
+                            theme_dir=theme_dir, env=self.env, memo=self.memo if self.serving else None)
         pages = renderer.all_pages()
-        self.rendered = renderer.rendered
+        self.rendered, self.gathered = renderer.rendered, renderer.gathered
         # problems found while indexing citations are appended during all_pages
         for problem in site.problems:
             log.warning("%s", printable(str(problem)))

@@ -125,6 +125,8 @@ def test_serve_rebuild_after_a_card_edit_renders_only_the_pages_that_show_it(tmp
     assert rendered_html == shows_title
     others = {uri for uri in all_pages if "-0000" in uri}   # the other stories' and articles' pages
     assert len(others) == 16 and not others & set(plugin.rendered)
+    # and their inputs were not even gathered: nothing they read had changed
+    assert not others & set(plugin.gathered) and set(plugin.rendered) <= set(plugin.gathered)
     written = {rel for rel, p in html.items() if p.stat().st_mtime_ns != before.get(rel)}
     assert written - {"404.html"} == shows_title
 
@@ -143,3 +145,41 @@ def test_serve_rebuild_after_a_card_edit_renders_only_the_pages_that_show_it(tmp
     server.builder()
     assert full_builds == [1]
     config.plugins.on_shutdown()
+
+
+def test_pages_reused_by_their_reads_equal_a_fresh_render_after_each_kind_of_edit(tmp_path):
+    """The serve-time render (cards cached by file, pages reused when nothing they read
+    changed) gives the pages a fresh render gives, after edits of every kind of card."""
+    from generator.site.load import load_site
+    from generator.site.pages import Renderer, template_env
+
+    content = h.write_content(tmp_path / "content")
+    h.write_many(content, 3)
+    cache, memo, env = {}, {}, template_env()
+
+    def cached():
+        r = Renderer(load_site(content, cache=cache), env=env, memo=memo)
+        return {p.src_uri: p.markdown for p in r.all_pages()}, r
+
+    def fresh():
+        return {p.src_uri: p.markdown for p in Renderer(load_site(content)).all_pages()}
+
+    def change(path: Path, **fields):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data.update(fields)
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+    first, r = cached()
+    assert first == fresh() and len(r.gathered) == len(first)
+    edits = [
+        lambda: change(content / "stories" / "s-00001.yml", title="A new title for the second copy"),
+        lambda: change(content / "articles" / "a-two-00002.yml", headline="Another headline"),
+        lambda: change(content / "entities" / "e-peskov.yml", name="D. Peskov"),
+        lambda: change(content / "articles" / "a-one-00000.yml", hidden=True),
+        lambda: (content / "stories" / "s-00002.yml").unlink(),
+    ]
+    for n, edit in enumerate(edits):
+        edit()
+        got, r = cached()
+        assert got == fresh(), n
+        assert len(r.gathered) < len(got), n
