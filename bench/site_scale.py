@@ -21,9 +21,10 @@ same run), runs in child processes:
 - `serve` (`--serve-edits N`, default 3; 0 skips it): `mkdocs serve` over the site (with
   the cards watched), then N times: one story YAML edited (its title), and the seconds from
   the file written until the served story page shows the new title (polled every 50 ms
-  over HTTP), as an editor previewing a fix would wait. Also the seconds until the server
-  first answers, and until its search bundle is served (`pagefind/pagefind.js`, or the
-  built-in search's `search/search_index.json`).
+  over HTTP), as an editor previewing a fix would wait, and the CPU seconds the server
+  process used meanwhile (on a loaded machine the fairer figure). Also the seconds until
+  the server first answers, and then until its search bundle is served
+  (`pagefind/pagefind.js`, or the built-in search's `search/search_index.json`).
 
 Each stage reports wall seconds and peak RSS of the whole process tree (bench.scale's
 run_measured). The site reports its pages (.html files), bytes (all files), bytes per
@@ -298,6 +299,15 @@ def _until(predicate, timeout: float, step: float = 0.05) -> float | None:
     return None
 
 
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of the server process itself (its search indexer, a child
+    process, is not counted: it runs after the page is shown)."""
+    import psutil
+
+    t = psutil.Process(pid).cpu_times()
+    return t.user + t.system
+
+
 def serve_edits(code: Path, mk: Path, content: Path, env: dict, edits: int, log) -> dict:
     """`mkdocs serve`, then `edits` story titles edited one after another: seconds from the
     file written until the served page shows it (see the module's docstring)."""
@@ -315,7 +325,7 @@ def serve_edits(code: Path, mk: Path, content: Path, env: dict, edits: int, log)
     logf = open(mk.with_name("serve.log"), "w")
     cmd = [PY, "-c", MKDOCS_SHIM, plugin_entry_point(code), "serve", "-f", str(cfg), "-a", f"127.0.0.1:{port}"]
     proc = subprocess.Popen(cmd, cwd=code, env=env, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
-    out: dict = {"edits": []}
+    out: dict = {"edits": [], "cpu": []}
     try:
         out["start"] = _until(lambda: _get(base) is not None, 1800, 0.5)
         if out["start"] is None:
@@ -338,11 +348,13 @@ def serve_edits(code: Path, mk: Path, content: Path, env: dict, edits: int, log)
                     lines[j:end] = [f"title: {json.dumps(title + ' ' + marker, ensure_ascii=False)}\n"]
                     break
             url = f"{base}stories/{path.stem}/"
-            t0 = time.perf_counter()
+            cpu0 = _cpu(proc.pid)
             path.write_text("".join(lines), encoding="utf-8")
             seen = _until(lambda: marker in (_get(url) or ""), 1200)
             out["edits"].append(seen if seen is not None else float("nan"))
-            log(f"  serve edit {i + 1}: {path.name} shown after {seen if seen is None else round(seen, 2)} s")
+            out["cpu"].append(_cpu(proc.pid) - cpu0)
+            log(f"  serve edit {i + 1}: {path.name} shown after {seen if seen is None else round(seen, 2)} s, "
+                f"{out['cpu'][-1]:.2f} s CPU")
             if seen is None:
                 break
     finally:
@@ -459,7 +471,9 @@ def table(rows: list[dict], versions: dict[str, str]) -> str:
             each = ", ".join("not shown" if x != x else f"{x:.2f}" for x in sv["edits"])
             med = f"{sv['median']:.2f} s median" if sv.get("median") is not None else "not shown"
             srch = f"{sv['search']:.0f} s" if sv.get("search") is not None else "none"
-            svcol = f"{med} ({each}); server up after {sv['start']:.0f} s, search after {srch}"
+            cpu = ", ".join(f"{x:.2f}" for x in sv.get("cpu", []))
+            svcol = (f"{med} ({each}; CPU {cpu}); server up after {sv['start']:.0f} s, "
+                     f"search {srch} later")
         lines.append(
             f"| {r['records']['articles']:,} | {r['code']} | {r['records']['stories']:,} | {r['records']['entities']:,} "
             f"| {_s(r['generator'])} | {_s(r['mkdocs'])} | {r['site']['pages']:,} | {_mb(r['site']['bytes'])} "
