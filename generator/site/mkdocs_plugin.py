@@ -17,12 +17,17 @@ move to another renderer without touching them.
   whose text changed (a story's page, and the pages that list or cite it), and the output
   equals a full build's (tested). on_startup keeps the plugin (and the texts it last wrote)
   across `mkdocs serve` rebuilds.
+- `mkdocs serve`: the plugin keeps the cards read (re-read only when their file changed), each
+  page with what it read (reused without gathering its inputs when none of that changed)
+  and the compiled templates; on_serve makes a rebuild after a change to the cards alone a
+  dirty build (anything else watched: MkDocs' full rebuild); Pagefind runs in the background.
 - on_pre_page: our pages are finished HTML already (templates with autoescaping), so they
   skip the Markdown pass and are not read back from their source file (`_DigestPage`): their
   meta, HTML and table of contents are those made in `pages.body_html` at render time.
   Hand-written pages in docs_dir go through Markdown as usual.
 - on_post_build: writes feed.xml (RSS 2.0) and feed.json (JSON Feed 1.1) into site_dir,
-  then indexes the built pages with Pagefind (site_dir/pagefind/: an index the browser
+  then (synchronously in `mkdocs build`, in a background thread under serve) indexes the
+  built pages with Pagefind (site_dir/pagefind/: an index the browser
   fetches in small pieces per query). Only story, entity and article pages are indexed
   (theme/main.html marks their body `data-pagefind-body`); records flagged hidden are
   never rendered, so never indexed.

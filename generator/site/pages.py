@@ -392,10 +392,12 @@ class Renderer:
     def __init__(self, site: SiteData, settings: SiteSettings | None = None, *,
                  directory_urls: bool = True, theme_dir: Path | str = THEME_DIR,
                  env: jinja2.Environment | None = None, memo: dict | None = None):
-        """`memo` (src_uri -> (inputs, PageOut), kept by the caller between builds with the
-        same templates, settings and directory_urls) skips rendering a page whose template
-        inputs equal those of its last rendering: after one card changes, only the pages
-        that show something of it are rendered again (`rendered` lists them)."""
+        """`memo` (src_uri -> (template inputs, PageOut, reads), kept by the caller between
+        builds with the same templates, settings and directory_urls) reuses a page none of
+        whose reads of the site and index changed (see _Tracked) without gathering its
+        inputs, and skips rendering a page whose template inputs equal those of its last
+        rendering: after one card changes, only the pages that show something of it are
+        gathered (`gathered`) and rendered (`rendered`) again."""
         self.site, self.settings = site, settings or SiteSettings()
         self.directory_urls, self.theme_dir = directory_urls, theme_dir
         self.ix = build_index(site)
