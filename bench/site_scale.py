@@ -18,6 +18,13 @@ same run), runs in child processes:
 - `edit`: one story YAML edited (its title), then `mkdocs build --dirty`: seconds and
   how many files of the site were rewritten;
 - `plus10`: the generator re-run with 10 more articles, then `mkdocs build --dirty`.
+- `serve` (`--serve-edits N`, default 3; 0 skips it): `mkdocs serve` over the site (with
+  the cards watched), then N times: one story YAML edited (its title), and the seconds from
+  the file written until the served story page shows the new title (polled every 50 ms
+  over HTTP), as an editor previewing a fix would wait, and the CPU seconds the server
+  process used meanwhile (on a loaded machine the fairer figure). Also the seconds until
+  the server first answers, and then until its search bundle is served
+  (`pagefind/pagefind.js`, or the built-in search's `search/search_index.json`).
 
 Each stage reports wall seconds and peak RSS of the whole process tree (bench.scale's
 run_measured). The site reports its pages (.html files), bytes (all files), bytes per
@@ -263,12 +270,111 @@ def edit_one_story(content: Path) -> Path:
     return path
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def _until(predicate, timeout: float, step: float = 0.05) -> float | None:
+    import time
+
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        if predicate():
+            return time.perf_counter() - t0
+        time.sleep(step)
+    return None
+
+
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of the server process itself (its search indexer, a child
+    process, is not counted: it runs after the page is shown)."""
+    import psutil
+
+    t = psutil.Process(pid).cpu_times()
+    return t.user + t.system
+
+
+def serve_edits(code: Path, mk: Path, content: Path, env: dict, edits: int, log) -> dict:
+    """`mkdocs serve`, then `edits` story titles edited one after another: seconds from the
+    file written until the served page shows it (see the module's docstring)."""
+    import signal
+    import time
+
+    import yaml
+
+    data = yaml.safe_load(mk.read_text(encoding="utf-8"))
+    data["watch"] = [str(content), str(mk.parent / "site_config.yml")]
+    cfg = mk.with_name("mkdocs-serve.yml")
+    cfg.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    logf = open(mk.with_name("serve.log"), "w")
+    cmd = [PY, "-c", MKDOCS_SHIM, plugin_entry_point(code), "serve", "-f", str(cfg), "-a", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen(cmd, cwd=code, env=env, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
+    out: dict = {"edits": [], "cpu": []}
+    try:
+        out["start"] = _until(lambda: _get(base) is not None, 1800, 0.5)
+        if out["start"] is None:
+            raise RuntimeError("mkdocs serve did not answer in 30 min:\n" + mk.with_name("serve.log").read_text()[-2000:])
+        out["search"] = _until(lambda: _get(base + "pagefind/pagefind.js") is not None
+                               or _get(base + "search/search_index.json") is not None, 600, 0.5)
+        stories = sorted((content / "stories").glob("*.yml"))
+        for i in range(edits):
+            time.sleep(3)   # an editor's pause; the previous rebuild's follow-ups settle
+            path = stories[(i + 1) * len(stories) // (edits + 2)]
+            text = path.read_text(encoding="utf-8")
+            title = (yaml.safe_load(text) or {}).get("title") or ""
+            marker = f"(edited {i + 1} {os.getpid()})"
+            lines = text.splitlines(keepends=True)
+            for j, line in enumerate(lines):
+                if line.startswith("title:"):
+                    end = j + 1
+                    while end < len(lines) and lines[end][:1] in (" ", "\t"):
+                        end += 1
+                    lines[j:end] = [f"title: {json.dumps(title + ' ' + marker, ensure_ascii=False)}\n"]
+                    break
+            url = f"{base}stories/{path.stem}/"
+            cpu0 = _cpu(proc.pid)
+            path.write_text("".join(lines), encoding="utf-8")
+            seen = _until(lambda: marker in (_get(url) or ""), 1200)
+            out["edits"].append(seen if seen is not None else float("nan"))
+            out["cpu"].append(_cpu(proc.pid) - cpu0)
+            log(f"  serve edit {i + 1}: {path.name} shown after {seen if seen is None else round(seen, 2)} s, "
+                f"{out['cpu'][-1]:.2f} s CPU")
+            if seen is None:
+                break
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        logf.close()
+    good = [x for x in out["edits"] if x == x]
+    out["median"] = statistics.median(good) if good else None
+    return out
+
+
 def rewritten(before: dict, after: dict) -> int:
     return sum(1 for rel, st in after.items() if before.get(rel) != st) + sum(1 for rel in before if rel not in after)
 
 
 def measure(label: str, name: str, code: Path, inputs: Path, extra: Path, n: int, jobs: int,
-            dirty: bool, pagefind: bool, log) -> dict:
+            dirty: bool, pagefind: bool, log, serve: int = 0) -> dict:
     folder = OUT / f"n{label}" / name
     if folder.exists():
         shutil.rmtree(folder)
@@ -310,6 +416,10 @@ def measure(label: str, name: str, code: Path, inputs: Path, extra: Path, n: int
         log(f"[{label} {name}] per-query download ({len(QUERIES)} queries, cold)")
         row["query"] = query_bytes(bundle)
 
+    if serve:
+        log(f"[{label} {name}] mkdocs serve, {serve} story edits")
+        row["serve"] = serve_edits(code, mk, content, env, serve, log)
+
     if dirty:
         before = tree(site)
         edited = edit_one_story(content)
@@ -346,8 +456,8 @@ def table(rows: list[dict], versions: dict[str, str]) -> str:
     lines = ["Site at scale (Reuters-21578; " + ", ".join(f"{k}: {v}" for k, v in versions.items()) + ")", "",
              "| articles | code | stories | entities | generator | mkdocs build | pages | site | per article "
              "| search_index.json | pagefind | per query (median / max) | edit: dirty build (files rewritten) "
-             "| +10: generator | +10: dirty build (files rewritten) |",
-             "|---:|---|---:|---:|---|---|---:|---:|---:|---:|---|---|---|---|---|"]
+             "| +10: generator | +10: dirty build (files rewritten) | serve: edit until shown (each) |",
+             "|---:|---|---:|---:|---|---|---:|---:|---:|---:|---|---|---|---|---|---|"]
     for r in rows:
         q = r.get("query") or {}
         qcol = f"{_mb(q['median'])} / {_mb(q['max'])}" if "median" in q else q.get("error", "-")
@@ -355,11 +465,20 @@ def table(rows: list[dict], versions: dict[str, str]) -> str:
         pfcol = "-" if not pf else ("in build" if pf.get("run_by") == "build" else _s(pf))
         edit = f"{_s(r['edit'])} ({r['edit']['rewritten']:,})" if "edit" in r else "-"
         p10 = f"{_s(r['plus10_mkdocs'])} ({r['plus10_mkdocs']['rewritten']:,})" if "plus10_mkdocs" in r else "-"
+        sv = r.get("serve")
+        svcol = "-"
+        if sv:
+            each = ", ".join("not shown" if x != x else f"{x:.2f}" for x in sv["edits"])
+            med = f"{sv['median']:.2f} s median" if sv.get("median") is not None else "not shown"
+            srch = f"{sv['search']:.0f} s" if sv.get("search") is not None else "none"
+            cpu = ", ".join(f"{x:.2f}" for x in sv.get("cpu", []))
+            svcol = (f"{med} ({each}; CPU {cpu}); server up after {sv['start']:.0f} s, "
+                     f"search {srch} later")
         lines.append(
             f"| {r['records']['articles']:,} | {r['code']} | {r['records']['stories']:,} | {r['records']['entities']:,} "
             f"| {_s(r['generator'])} | {_s(r['mkdocs'])} | {r['site']['pages']:,} | {_mb(r['site']['bytes'])} "
             f"| {r['site']['bytes_per_article'] / 1024:.0f} KB | {_mb(r['site']['search_index_bytes'])} | {pfcol} "
-            f"| {qcol} | {edit} | {_s(r.get('plus10_generator'))} | {p10} |")
+            f"| {qcol} | {edit} | {_s(r.get('plus10_generator'))} | {p10} | {svcol} |")
     lines += ["", "Wall seconds (CPU seconds of the process tree), peak RSS. Machine load (1-min average) at the "
               "end of each stage: " + "; ".join(
                   f"{r['size']:,} {r['code']}: " + ", ".join(f"{k} {r[k]['load']:.1f}" for k in
@@ -392,6 +511,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 4))
     p.add_argument("--no-dirty", action="store_true", help="skip the edit and +10 incremental builds")
     p.add_argument("--no-pagefind", action="store_true", help="do not run Pagefind over a site built without it")
+    p.add_argument("--serve-edits", type=int, default=3,
+                   help="story edits timed under `mkdocs serve` until the page shows them (0: no serve stage)")
     p.add_argument("--json", default=None, help="also write the raw figures to this file")
     args = p.parse_args(argv)
 
@@ -428,7 +549,8 @@ def main(argv: list[str] | None = None) -> int:
         write_jsonl(extra, (input_record(s) for s in stories[n:n + EXTRA]))
         for name, code in snaps.items():
             try:
-                rows.append(measure(label, name, code, inputs, extra, n, args.jobs, not args.no_dirty, pagefind, log))
+                rows.append(measure(label, name, code, inputs, extra, n, args.jobs, not args.no_dirty, pagefind, log,
+                                    args.serve_edits))
             except RuntimeError as exc:
                 print(f"site_scale: size {label}, code {name}: {exc}")
                 return 1

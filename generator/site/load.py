@@ -7,6 +7,7 @@ stops the site. Cards inside a record that an editor flagged `hidden: true` are 
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,44 +42,109 @@ def _drop_hidden(data: dict) -> dict:
     return data
 
 
+@dataclass
+class Card:
+    """What one card file gave: its problems and, when usable, its record."""
+    problems: list[Problem]
+    kind: str
+    rid: str | None = None
+    record: Any = None           # None: the card is skipped
+    hidden: bool = False
+    page: bool = False           # an entity an editor marked `page: true`
+    shown: str = ""              # the file's path as problems print it
+
+
+def _cards_in(folder: Path) -> list:
+    """The *.yml entries of a folder, sorted by name (os.scandir: no Path object per file;
+    this runs on every `mkdocs serve` rebuild)."""
+    try:
+        with os.scandir(folder) as it:
+            # as glob("*.yml"): names starting with a dot (editors' lock files) are not cards
+            return sorted((e for e in it if e.name.endswith(".yml") and not e.name.startswith(".")),
+                          key=lambda e: e.name)
+    except FileNotFoundError:
+        return []
+
+
+# file path (str) -> ((mtime_ns, size), Card): cards read by an earlier build of the same process
+CardCache = dict[str, tuple[tuple[int, int], Card]]
+
+
+def _read_card(path: Path, kind: str, cls: type, shown: str,
+               load_record: Callable[[Path, str], tuple[Any, list]]) -> Card:
+    data, problems = load_record(path, kind)
+    # a citation that fails the schema (a negative offset) is left out, not the card
+    usable = data is not None and all(p.kept for p in problems)
+    card = Card([Problem(shown, f"{p.message} ({'citation skipped' if usable else 'card skipped'})",
+                         p.line or 1, p.column) for p in problems], kind)
+    if not usable:
+        return card
+    card.rid = rid = str(data.get("id"))
+    if data.get("hidden") is True:
+        card.hidden = True
+        return card
+    if not ID_RE.match(rid):
+        card.problems.append(Problem(shown, f"id {rid!r} is not usable in a URL (card skipped)", 1))
+        return card
+    try:
+        record = cls.from_dict(_drop_hidden(data))
+        _check_types(record)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        card.problems.append(Problem(shown, f"not a valid {kind}: {exc} (card skipped)", 1))
+        return card
+    card.record, card.page = record, kind == "entity" and data.get("page") is True
+    return card
+
+
 def load_site(content: Path, load_record: Callable[[Path, str], tuple[Any, list]] | None = None,
-              rel_to: Path | None = None) -> SiteData:
-    """Read content/{articles,stories,entities}/*.yml; bad cards become Problems and are skipped."""
+              rel_to: Path | None = None, cache: CardCache | None = None) -> SiteData:
+    """Read content/{articles,stories,entities}/*.yml; bad cards become Problems and are skipped.
+
+    With `cache` (kept by `mkdocs serve` between rebuilds), a file whose modification time
+    and size are those of an earlier read is not read again: after an editor saves one card,
+    only that card is parsed and checked. The records are shared with the earlier build, so
+    nothing downstream may change them."""
     if load_record is None:
         from generator.content.loader import load_record  # the default check, loaded only when used
     site = SiteData()
+    seen: set[Path] = set()
     for kind, folder, cls in KINDS:
-        for path in sorted((Path(content) / folder).glob("*.yml")):
-            shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)
-            data, problems = load_record(path, kind)
-            # a citation that fails the schema (a negative offset) is left out, not the card
-            usable = data is not None and all(p.kept for p in problems)
-            for p in problems:
-                what = "citation skipped" if usable else "card skipped"
-                site.problems.append(Problem(shown, f"{p.message} ({what})", p.line or 1, p.column))
-            if not usable:
+        for entry in _cards_in(Path(content) / folder):
+            card, key = None, None
+            if cache is not None:
+                try:
+                    st = entry.stat()
+                    key = (st.st_mtime_ns, st.st_size)
+                except OSError:
+                    pass
+                seen.add(entry.path)
+                hit = cache.get(entry.path)
+                card = hit[1] if hit is not None and key is not None and hit[0] == key else None
+            if card is None:
+                path = Path(entry.path)
+                shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)
+                card = _read_card(path, kind, cls, shown, load_record)
+                card.shown = shown
+                if key is not None:
+                    cache[entry.path] = (key, card)
+            shown = card.shown
+            site.problems += card.problems
+            if card.hidden:
+                site.hidden.add((kind, card.rid))
+            if card.record is None:
                 continue
-            if data.get("hidden") is True:
-                site.hidden.add((kind, str(data.get("id"))))
-                continue
-            rid = str(data.get("id"))
-            if not ID_RE.match(rid):
-                site.problems.append(Problem(shown, f"id {rid!r} is not usable in a URL (card skipped)", 1))
-                continue
-            try:
-                record = cls.from_dict(_drop_hidden(data))
-                _check_types(record)
-            except (TypeError, ValueError, AttributeError, KeyError) as exc:
-                site.problems.append(Problem(shown, f"not a valid {kind}: {exc} (card skipped)", 1))
-                continue
+            rid = card.rid
             target = getattr(site, folder)
             if rid in target:
                 site.problems.append(Problem(shown, f"duplicate {kind} id {rid!r} (card skipped)", 1))
                 continue
-            target[rid] = record
+            target[rid] = card.record
             site.sources[(kind, rid)] = shown
-            if kind == "entity" and data.get("page") is True:
+            if card.page:
                 site.page_requested.add(rid)
+    if cache is not None:
+        for gone in cache.keys() - seen:
+            del cache[gone]
     from generator.content.outlets import OUTLETS_FILE, read_outlets
     path = Path(content) / OUTLETS_FILE
     shown = str(path.relative_to(rel_to)) if rel_to and path.is_relative_to(rel_to) else str(path)

@@ -17,6 +17,7 @@ are the only Markdown the templates write.
 """
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from generator.site.load import SiteData
 from generator.ids import is_unknown_outlet, outlet_key, unknown_outlet_article
 from generator.site.urls import cite_anchor, fact_anchor, page_url, quote_anchor, relurl, slug
 
+FOLDER = {"story": "stories", "article": "articles", "entity": "entities"}
 THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 
 
@@ -44,7 +46,7 @@ class PageOut:
     markdown: str
     source: str | None = None     # the YAML card the page comes from (for "Edit this card")
     head: str = ""                # extra HTML for <head> (JSON-LD), kept out of the search index
-    meta: dict = field(default_factory=dict)   # the front matter's values (title, digest_head)
+    meta: dict = field(default_factory=dict)   # the front matter's values (title, digest_head), as read back
     search: dict | None = None    # kind/date/outlets for the search index; None: not indexed
 
     html: str = ""                # the body as HTML, made without a Markdown pass (see body_html)
@@ -308,16 +310,116 @@ def highlight_text(text: str, passages: Iterable[Passage], env: jinja2.Environme
     return Markup(html)
 
 
+# ---------------------------------------------------------------- reads of a page
+_MISSING = object()
+_ALL = object()   # the key of a read of a whole mapping (iterated, or its length)
+
+
+class _Tracked:
+    """A mapping or set of the site or index as one page reads it: every key looked up,
+    and whether the whole was iterated, is noted in `reads` (name, key) -> value, so a
+    later build can tell whether this page would read the same values (`_still_valid`)."""
+
+    __slots__ = ("raw", "name", "reads")
+
+    def __init__(self, raw, name: str, reads: dict):
+        self.raw, self.name, self.reads = raw, name, reads
+
+    def _note(self, key, value):
+        self.reads.setdefault((self.name, key), value)
+        return value
+
+    def __getitem__(self, key):
+        value = self.raw.get(key, _MISSING)
+        self._note(key, value)
+        if value is _MISSING:
+            raise KeyError(key)
+        return value
+
+    def get(self, key, default=None):
+        value = self._note(key, self.raw.get(key, _MISSING))
+        return default if value is _MISSING else value
+
+    def __contains__(self, key) -> bool:
+        if isinstance(self.raw, (set, frozenset)):
+            return self._note(key, key in self.raw)
+        return self._note(key, self.raw.get(key, _MISSING)) is not _MISSING
+
+    def _whole(self):
+        self.reads.setdefault((self.name, _ALL), self.raw)
+        return self.raw
+
+    def __iter__(self):
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def keys(self):
+        return self._whole().keys()
+
+    def values(self):
+        return self._whole().values()
+
+    def items(self):
+        return self._whole().items()
+
+
+_SITE_READ = ("articles", "stories", "entities", "sources", "outlets", "hidden")
+_INDEX_READ = ("outlet_slug", "outlet_articles", "outlet_stories", "article_passages", "article_facts",
+               "article_quotes", "article_story", "entity_stories", "entity_facts", "entity_quotes",
+               "speakers", "bad_sources")
+
+
+def _still_valid(reads: dict, raw: dict) -> bool:
+    """Would a page that made `reads` read the same values now? (Records are shared
+    between builds while their file is unchanged, so most checks are identity.)"""
+    for (name, key), old in reads.items():
+        src = raw[name]
+        if key is _ALL:
+            now = src
+        elif isinstance(src, (set, frozenset)):
+            now = key in src
+        else:
+            now = src.get(key, _MISSING)
+        if now is not old and (now is _MISSING or old is _MISSING or now != old):
+            return False
+    return True
+
+
 # ---------------------------------------------------------------- pages
 class Renderer:
     def __init__(self, site: SiteData, settings: SiteSettings | None = None, *,
-                 directory_urls: bool = True, theme_dir: Path | str = THEME_DIR):
+                 directory_urls: bool = True, theme_dir: Path | str = THEME_DIR,
+                 env: jinja2.Environment | None = None, memo: dict | None = None):
+        """`memo` (src_uri -> (template inputs, PageOut, reads), kept by the caller between
+        builds with the same templates, settings and directory_urls) reuses a page none of
+        whose reads of the site and index changed (see _Tracked) without gathering its
+        inputs, and skips rendering a page whose template inputs equal those of its last
+        rendering: after one card changes, only the pages that show something of it are
+        gathered (`gathered`) and rendered (`rendered`) again."""
         self.site, self.settings = site, settings or SiteSettings()
         self.directory_urls, self.theme_dir = directory_urls, theme_dir
         self.ix = build_index(site)
         self.entity_pages = entity_pages(site, self.ix)
-        self.env = template_env(theme_dir)
+        self.env = env or template_env(theme_dir)
+        self.memo = memo
+        self.rendered: list[str] = []
+        self.gathered: list[str] = []   # pages whose inputs were gathered (the others: nothing they read changed)
         self.here = ""
+        self.reads: dict = {}
+        if memo is not None:
+            # Each page's reads of the site and index are noted (see _Tracked): a page
+            # none of whose reads changed is taken from `memo` without gathering its inputs.
+            self.raw = {**{n: getattr(site, n) for n in _SITE_READ}, **{n: getattr(self.ix, n) for n in _INDEX_READ},
+                        "entity_pages": self.entity_pages}
+            self.site = copy.copy(site)
+            self.ix = copy.copy(self.ix)
+            for n in _SITE_READ:
+                setattr(self.site, n, _Tracked(getattr(site, n), n, self.reads))
+            for n in _INDEX_READ:
+                setattr(self.ix, n, _Tracked(self.raw[n], n, self.reads))
+            self.entity_pages = _Tracked(self.entity_pages, "entity_pages", self.reads)
 
     # links, relative to the page being rendered
     def url(self, src_uri: str, anchor: str | None = None) -> str:
@@ -347,21 +449,40 @@ class Renderer:
 
     def _start(self, src_uri: str) -> None:
         self.here = page_url(src_uri, self.directory_urls)
+        self.reads.clear()
+        self.gathered.append(src_uri)
+
+    def _unchanged(self, src_uri: str) -> PageOut | None:
+        """The page made by an earlier build, when nothing it read has changed since."""
+        last = self.memo.get(src_uri) if self.memo is not None else None
+        if last is not None and _still_valid(last[2], self.raw):
+            return last[1]
+        return None
 
     def _page(self, kind: str, src_uri: str, title: str, ctx: dict, source: str | None = None,
               head: str = "", search: dict | None = None) -> PageOut:
         """Render pages/<kind>.html (which heads the page with its title) under YAML front matter."""
-        meta = {"title": safe_title(title)}
+        inputs = (kind, title, ctx, source, head, search)
+        if self.memo is not None:
+            last = self.memo.get(src_uri)
+            if last is not None and last[0] == inputs:
+                self.memo[src_uri] = (inputs, last[1], dict(self.reads))
+                return last[1]
+        self.rendered.append(src_uri)
+        meta = {"title": _printable(safe_title(title))}
         if head:
-            meta["digest_head"] = head
+            meta["digest_head"] = _printable(head)
         # JSON strings are valid YAML scalars, so front matter needs no YAML dumper
-        front = "".join(f"{k}: {json.dumps(_printable(v), ensure_ascii=False)}\n" for k, v in meta.items())
+        front = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items())
         body = self.env.get_template(f"pages/{kind}.html").render(title=title, **ctx)
         if search is not None:
             search = {"kind": kind, **{k: v for k, v in search.items() if v}}
         html, toc = body_html(body, self.env)
-        return PageOut(src_uri, title, f"---\n{front}---\n\n{body}", source, head,
-                       meta=meta, search=search, html=html, toc=toc)
+        out = PageOut(src_uri, title, f"---\n{front}---\n\n{body}", source, head,
+                      meta=meta, search=search, html=html, toc=toc)
+        if self.memo is not None:
+            self.memo[src_uri] = (inputs, out, dict(self.reads))
+        return out
 
     # -- outlets as readers see them
     def outlet_ctx(self, label: str) -> dict:
@@ -632,19 +753,33 @@ class Renderer:
         return self._page("timeline", "timeline.md", "Timeline", {"items": items})
 
     def all_pages(self) -> list[PageOut]:
-        pages = [self.home(), self.stories_index(), self.entities_index(), self.outlets_index(),
-                 self.timeline_page()]
-        jobs = ([(self.story, "story", s) for s in sorted(self.site.stories)]
-                + [(self.article, "article", a) for a in sorted(self.site.articles)]
-                + [(self.entity, "entity", e) for e in sorted(self.entity_pages)])
+        raw = self.raw if self.memo is not None else {
+            "stories": self.site.stories, "articles": self.site.articles, "outlet_slug": self.ix.outlet_slug,
+            "entity_pages": self.entity_pages, "sources": self.site.sources}
+        jobs = ([(lambda _: self.home(), "home", "index.md"), (lambda _: self.stories_index(), "index", "stories/index.md"),
+                 (lambda _: self.entities_index(), "index", "entities/index.md"),
+                 (lambda _: self.outlets_index(), "index", "outlets/index.md"),
+                 (lambda _: self.timeline_page(), "index", "timeline.md")]
+                + [(self.story, "story", s) for s in sorted(raw["stories"])]
+                + [(self.article, "article", a) for a in sorted(raw["articles"])]
+                + [(self.entity, "entity", e) for e in sorted(raw["entity_pages"])])
+        pages = []
         for fn, kind, rid in jobs:
+            if self.memo is not None:
+                src = rid if kind in ("home", "index") else f"{FOLDER[kind]}/{rid}.md"
+                out = self._unchanged(src)
+                if out is not None:
+                    pages.append(out)
+                    continue
             # a card the schema let through with an odd value must not stop `mkdocs serve`
             try:
                 pages.append(fn(rid))
             except (TypeError, ValueError, AttributeError, KeyError) as exc:
-                self.site.problems.append(Problem(self.site.sources.get((kind, rid), rid),
+                self.site.problems.append(Problem(raw["sources"].get((kind, rid), rid),
                                                   f"cannot render this {kind}: {exc!r} (page skipped)", 1))
-        pages += [self.outlet(o) for o in self.ix.outlet_slug]
+        for o in raw["outlet_slug"]:
+            out = self._unchanged(f"outlets/{raw['outlet_slug'][o]}.md")
+            pages.append(out if out is not None else self.outlet(o))
         return pages
 
 

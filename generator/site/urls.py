@@ -5,7 +5,13 @@ Markdown file, so links computed here match the built site.
 """
 from __future__ import annotations
 
-from generator.ids import anchor_slug as slug
+from functools import lru_cache
+
+from generator.ids import anchor_slug
+
+# Pages ask for the same few ids' slugs over and over (a fact's anchor appears on its story,
+# the timeline, its articles and its entities' pages): slugify once per id and build.
+slug = lru_cache(maxsize=1 << 16)(anchor_slug)
 
 
 def page_url(src_uri: str, directory_urls: bool = True) -> str:

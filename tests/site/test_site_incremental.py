@@ -68,3 +68,118 @@ def test_dirty_build_after_an_edit_equals_a_full_build_and_skips_unaffected_page
     assert rewritten == shows_title | {"404.html"} or rewritten == shows_title
     # a hand-written page and a generated one that does not show the title were left alone
     assert {"about/index.html", "outlets/index.html"} <= html - rewritten
+
+
+def test_serve_rebuild_after_a_card_edit_renders_only_the_pages_that_show_it(tmp_path, monkeypatch):
+    """The rebuild `mkdocs serve` runs after an editor saves one card, in process: the plugin
+    kept from the first build (on_startup) re-reads only that card, renders only the pages
+    whose inputs changed, MkDocs writes only those (a dirty build), and the site equals a
+    full build's. A change outside the cards gets MkDocs' own full rebuild."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    for name, value in h.MKDOCS_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("DIGEST_REPO_URL", raising=False)
+    monkeypatch.delenv("DIGEST_EDIT_URI", raising=False)
+    h.make_project(tmp_path)
+    h.write_many(tmp_path / "content", 4)    # other stories, with their own articles
+    served = tmp_path / "served"
+    config = load_config(config_file=str(tmp_path / "mkdocs.yml"), site_dir=str(served))
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugin = config.plugins["digest"]
+    mkdocs_build(config, serve_url=config.site_url)
+    all_pages = set(plugin.generated)
+    assert set(plugin.rendered) == all_pages     # the first build renders every page
+
+    full_builds = []
+
+    class Server:   # what on_serve needs of MkDocs' LiveReloadServer
+        builder = None
+
+    server = config.plugins.on_serve(Server(), config=config, builder=lambda: full_builds.append(1))
+    plugin.search.thread and plugin.search.thread.join()
+    before = {rel: p.stat().st_mtime_ns for rel, p in files(served).items()}
+    time.sleep(1.1)
+
+    card = tmp_path / "content" / "stories" / "s-mediation.yml"
+    data = yaml.safe_load(card.read_text(encoding="utf-8"))
+    data["title"] = "Moscow offers talks between Washington and Pyongyang"
+    card.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    read = []
+    real_read = plugin.cards.__class__.__setitem__
+    monkeypatch.setattr(plugin, "cards", type("Cards", (dict,), {
+        "__setitem__": lambda self, k, v: (read.append(os.path.basename(k)), real_read(self, k, v))})(plugin.cards))
+    server.builder()
+    assert full_builds == []                     # a dirty build, not MkDocs' full one
+    assert read == ["s-mediation.yml"]           # only the edited card was read again
+    plugin.search.thread and plugin.search.thread.join()
+
+    html = {rel: p for rel, p in files(served).items() if rel.endswith(".html")}
+    shows_title = {rel for rel, p in html.items()
+                   if "Moscow offers talks between Washington" in p.read_text(encoding="utf-8")}
+    rendered_html = {("index.html" if uri == "index.md" else uri[:-3].removesuffix("/index") + "/index.html")
+                     for uri in plugin.rendered}
+    # rendered again: the story's page and every page showing its title; nothing else
+    assert {"stories/s-mediation/index.html", "stories/index.html", "index.html"} <= rendered_html
+    assert rendered_html == shows_title
+    others = {uri for uri in all_pages if "-0000" in uri}   # the other stories' and articles' pages
+    assert len(others) == 16 and not others & set(plugin.rendered)
+    # and their inputs were not even gathered: nothing they read had changed
+    assert not others & set(plugin.gathered) and set(plugin.rendered) <= set(plugin.gathered)
+    written = {rel for rel, p in html.items() if p.stat().st_mtime_ns != before.get(rel)}
+    assert written - {"404.html"} == shows_title
+
+    build(tmp_path, "-d", str(tmp_path / "full"))   # a fresh process: no cache
+    mine, full = files(served), files(tmp_path / "full")
+    bundle = {rel for rel in mine.keys() | full.keys() if rel.startswith("pagefind/")}
+    assert mine.keys() - bundle == full.keys() - bundle
+    assert [rel for rel in mine.keys() - bundle if rel not in NOT_COMPARED
+            and not filecmp.cmp(mine[rel], full[rel], shallow=False)] == []
+    key = lambda r: r["url"]  # noqa: E731
+    assert sorted(pagefind_records(served), key=key) == sorted(pagefind_records(tmp_path / "full"), key=key)
+
+    # a change to anything else that serve watches (here site_config.yml): a full rebuild
+    cfg = tmp_path / "site_config.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    server.builder()
+    assert full_builds == [1]
+    config.plugins.on_shutdown()
+
+
+def test_pages_reused_by_their_reads_equal_a_fresh_render_after_each_kind_of_edit(tmp_path):
+    """The serve-time render (cards cached by file, pages reused when nothing they read
+    changed) gives the pages a fresh render gives, after edits of every kind of card."""
+    from generator.site.load import load_site
+    from generator.site.pages import Renderer, template_env
+
+    content = h.write_content(tmp_path / "content")
+    h.write_many(content, 3)
+    cache, memo, env = {}, {}, template_env()
+
+    def cached():
+        r = Renderer(load_site(content, cache=cache), env=env, memo=memo)
+        return {p.src_uri: p.markdown for p in r.all_pages()}, r
+
+    def fresh():
+        return {p.src_uri: p.markdown for p in Renderer(load_site(content)).all_pages()}
+
+    def change(path: Path, **fields):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data.update(fields)
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+    first, r = cached()
+    assert first == fresh() and len(r.gathered) == len(first)
+    edits = [
+        lambda: change(content / "stories" / "s-00001.yml", title="A new title for the second copy"),
+        lambda: change(content / "articles" / "a-two-00002.yml", headline="Another headline"),
+        lambda: change(content / "entities" / "e-peskov.yml", name="D. Peskov"),
+        lambda: change(content / "articles" / "a-one-00000.yml", hidden=True),
+        lambda: (content / "stories" / "s-00002.yml").unlink(),
+    ]
+    for n, edit in enumerate(edits):
+        edit()
+        got, r = cached()
+        assert got == fresh(), n
+        assert len(r.gathered) < len(got), n
