@@ -319,16 +319,25 @@ def measure(label: str, name: str, code: Path, inputs: Path, extra: Path, n: int
             cmd += ["--input", str(p)]
         return cmd
 
+    def stage_done(key: str) -> None:
+        # A long run says each stage's figures as it ends and keeps them on disk, so a run
+        # cut short still has what it measured.
+        st = row[key]
+        log(f"[{label} {name}] {key}: {_s(st)}" + (f", search {_s(st['search'])}" if "search" in st else ""))
+        (folder / "row.json").write_text(json.dumps(row, indent=1, default=str), encoding="utf-8")
+
     log(f"[{label} {name}] generator over {n} articles")
     g = run_measured(gen(inputs), code, env)
     row["generator"] = _stage(g, "generator")
     row["generator"]["summary"] = g["stdout"].strip().splitlines()[-1] if g["stdout"].strip() else ""
     row["records"] = {k: sum(1 for _ in (content / k).glob("*.yml")) for k in ("articles", "stories", "entities")}
+    stage_done("generator")
 
     log(f"[{label} {name}] mkdocs build")
     m = run_measured(mkdocs_cmd(code, mk), code, env, watch="pagefind")
     row["mkdocs"] = _stage(m, "mkdocs build")
     row["site"] = site_figures(site, row["records"]["articles"])
+    stage_done("mkdocs")
 
     bundle = pagefind_bundle(site)
     if bundle is None and pagefind:
@@ -351,15 +360,18 @@ def measure(label: str, name: str, code: Path, inputs: Path, extra: Path, n: int
         row["edit"] = _stage(e, "mkdocs build --dirty after an edit")
         after = tree(site)
         row["edit"]["rewritten"] = rewritten(before, after)
+        stage_done("edit")
 
     if dirty:
         log(f"[{label} {name}] generator re-run with {EXTRA} more articles, then mkdocs build --dirty")
         before = tree(site)
         r = run_measured(gen(inputs, extra), code, env)
         row["plus10_generator"] = _stage(r, "generator re-run +10")
+        stage_done("plus10_generator")
         d = run_measured(mkdocs_cmd(code, mk, "--dirty"), code, env, watch="pagefind")
         row["plus10_mkdocs"] = _stage(d, "mkdocs build --dirty after +10")
         row["plus10_mkdocs"]["rewritten"] = rewritten(before, tree(site))
+        stage_done("plus10_mkdocs")
     return row
 
 
