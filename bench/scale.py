@@ -242,22 +242,23 @@ def _mkdocs_config(folder: Path, code: Path = ROOT) -> Path:
     return path
 
 
-def snapshot_code() -> tuple[Path, str]:
+def snapshot_code(src: Path = ROOT, name: str = "code") -> tuple[Path, str]:
     """A copy of generator/ and bench/ that every child runs, so that edits made to
     the checkout during a long run cannot mix code versions (and invalidate the
-    cache, whose keys include the stage sources) between the builds being compared."""
+    cache, whose keys include the stage sources) between the builds being compared.
+    A baseline checkout (`src`) is measured with this checkout's bench/."""
     import shutil
 
-    code = OUT / "code"
+    code = OUT / name
     if code.exists():
         shutil.rmtree(code)
     ignore = shutil.ignore_patterns("__pycache__", "out", "*.pyc")
-    for name in ("generator", "bench"):
-        shutil.copytree(ROOT / name, code / name, ignore=ignore)
+    shutil.copytree(src / "generator", code / "generator", ignore=ignore)
+    shutil.copytree(ROOT / "bench", code / "bench", ignore=ignore)
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=src, capture_output=True,
                               text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "generator", "bench"], cwd=ROOT,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "generator", "bench"], cwd=src,
                                capture_output=True, text=True).stdout.strip()
         version = head + ("+uncommitted" if dirty else "")
     except OSError:
@@ -355,6 +356,106 @@ def measure(size_label: str, stories: list[Story], n: int, jobs: int, executor: 
         else:
             row["mkdocs_error"] = "\n".join(mk["stderr"].strip().splitlines()[-5:])
     return row
+
+
+# ---------------------------------------------------------------- re-runs, two code versions
+def _copy_state(src: Path, dest: Path) -> None:
+    """content/ and cache/ of a built folder, modification times kept (the re-run checks
+    them): restored to the same path each time, so the content directory's path, part
+    of the cache's keys, stays that of the build."""
+    import shutil
+
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for name in ("content", "cache"):
+        shutil.copytree(src / name, dest / name, copy_function=shutil.copy2, symlinks=True)
+
+
+def _code_fingerprint(code: Path) -> str:
+    run = subprocess.run([PY, "-c", "from generator.build.cache import code_fingerprint; print(code_fingerprint())"],
+                         cwd=code, env=_child_env(code), capture_output=True, text=True)
+    return run.stdout.strip() or run.stderr.strip()[-200:]
+
+
+def rerun_versions(stories: list[Story], n: int, jobs: int, repeats: int, codes: dict[str, Path], log) -> dict:
+    """Re-run seconds (nothing new; 10 new articles) of each code version, from the same
+    built state, alternating versions `repeats` times; each version's cold build too.
+    Versions whose content stages are the same (same code fingerprint: only build/,
+    cli.py, site/ differ) share one cold build's state, as they share its cache."""
+    from bench.site_scale import run_measured as run_cpu  # wall, CPU and RSS of the process tree
+
+    import shutil
+
+    folder = OUT / f"rerun{n}"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    base, extra = folder / "articles.jsonl", folder / "extra.jsonl"
+    write_jsonl(base, (input_record(s) for s in stories[:n]))
+    write_jsonl(extra, (input_record(s) for s in stories[n:n + EXTRA]))
+    cfg = _bench_config(folder)
+    live = folder / "live"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(str(folder / "content"), str(live / "content"))
+                   .replace(str(folder / "cache"), str(live / "cache")), encoding="utf-8")
+    out: dict = {"size": n, "versions": {}}
+    built: dict[str, Path] = {}  # fingerprint -> saved state
+    for name, code in codes.items():
+        fp = _code_fingerprint(code)
+        v = out["versions"][name] = {"fingerprint": fp[:12], "nothing": [], "plus10": []}
+        if fp in built:
+            v["cold"] = next(x["cold"] for x in out["versions"].values() if x["fingerprint"] == fp[:12] and "cold" in x)
+            v["shares_build_of"] = next(k for k, x in out["versions"].items() if x["fingerprint"] == fp[:12])
+            continue
+        log(f"[re-run {n}] cold build, code {name}")
+        if live.exists():
+            shutil.rmtree(live)
+        cold = run_cpu(_build_cmd(cfg, live, [base], jobs, "local"), code, _child_env(code))
+        _parse_child(cold, f"cold build ({name})")
+        v["cold"] = {k: cold[k] for k in ("wall", "cpu", "rss", "load")}
+        built[fp] = folder / f"state-{name}"
+        _copy_state(live, built[fp])
+    for r in range(repeats):
+        for name, code in codes.items():
+            state = built[_code_fingerprint(code)] if r == 0 else out["versions"][name]["state"]
+            out["versions"][name]["state"] = state
+            for kind, inputs in (("nothing", [base]), ("plus10", [base, extra])):
+                _copy_state(state, live)
+                run = run_cpu(_build_cmd(cfg, live, inputs, jobs, "local"), code, _child_env(code))
+                rep = _parse_child(run, f"re-run {kind} ({name})")
+                out["versions"][name][kind].append({"wall": run["wall"], "cpu": run["cpu"], "rss": run["rss"],
+                                                    "load": run["load"], "analyzed": rep["analyzed"],
+                                                    "stories_built": rep["stories_built"], "timings": rep["timings"]})
+                log(f"[re-run {n}] {name} {kind} #{r + 1}: {run['wall']:.1f} s wall, {run['cpu']:.1f} s CPU")
+    for v in out["versions"].values():
+        v["state"] = str(v["state"])
+    return out
+
+
+def rerun_table(res: dict, versions: dict[str, str]) -> str:
+    import statistics
+
+    def med(xs: list[dict], k: str) -> float:
+        return statistics.median(x[k] for x in xs)
+
+    lines = [f"Re-runs at {res['size']:,} articles (median of {len(next(iter(res['versions'].values()))['plus10'])}; "
+             + ", ".join(f"{k}: {v}" for k, v in versions.items()) + ")", "",
+             "| code | cold build: wall (CPU) | re-run, nothing new: wall (CPU) | share of cold | "
+             "re-run, +10: wall (CPU) | share of cold | peak RSS (+10) |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, v in res["versions"].items():
+        c = v["cold"]
+        lines.append(f"| {name} | {c['wall']:.1f} s ({c['cpu']:.1f} s) | {med(v['nothing'], 'wall'):.1f} s "
+                     f"({med(v['nothing'], 'cpu'):.1f} s) | {med(v['nothing'], 'wall') / c['wall']:.1%} wall, "
+                     f"{med(v['nothing'], 'cpu') / c['cpu']:.1%} CPU | {med(v['plus10'], 'wall'):.1f} s "
+                     f"({med(v['plus10'], 'cpu'):.1f} s) | {med(v['plus10'], 'wall') / c['wall']:.1%} wall, "
+                     f"{med(v['plus10'], 'cpu') / c['cpu']:.1%} CPU | {_fmt_bytes(med(v['plus10'], 'rss'))} |")
+    lines += ["", "Every run: wall (CPU of the process tree) and the machine's 1-minute load at its end:", ""]
+    for name, v in res["versions"].items():
+        for kind in ("nothing", "plus10"):
+            lines.append(f"- {name} {kind}: " + "; ".join(f"{x['wall']:.1f} s ({x['cpu']:.1f} s, load {x['load']:.1f})"
+                                                          for x in v[kind]))
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- describe accuracy
@@ -471,6 +572,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-mkdocs", action="store_true", help="skip the MkDocs builds")
     p.add_argument("--accuracy-sample", type=int, default=2000, help="articles for the describe accuracy (0: skip)")
     p.add_argument("--json", default=None, help="also write the raw figures to this file")
+    p.add_argument("--rerun-vs", type=Path, default=None, metavar="DIR",
+                   help="only the re-runs: this checkout against the checkout DIR (e.g. a worktree of "
+                        "the baseline) at the first --sizes size, from the same built state, in one run")
+    p.add_argument("--repeats", type=int, default=3, help="re-runs per version with --rerun-vs")
     # internal: the measured child processes
     p.add_argument("--child-build", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--child-floor", dest="floor", default=None, help=argparse.SUPPRESS)
@@ -494,6 +599,16 @@ def main(argv: list[str] | None = None) -> int:
     log(f"{len(stories):,} Reuters stories with a body")
     code, version = snapshot_code()
     log(f"measuring code {version} (snapshot in {code})")
+    if args.rerun_vs:
+        other, other_version = snapshot_code(args.rerun_vs, "code-baseline")
+        versions = {"baseline": f"{other_version} ({args.rerun_vs})", "this": version}
+        label = args.sizes.split(",")[0].strip()
+        n = len(stories) - EXTRA if label == "all" else min(int(label), len(stories) - EXTRA)
+        res = rerun_versions(stories, n, args.jobs, args.repeats, {"baseline": other, "this": code}, log)
+        print(rerun_table(res, versions))
+        if args.json:
+            Path(args.json).write_text(json.dumps({"rerun": res, "versions": versions}, indent=1, default=str))
+        return 0
     rows = []
     for label in [s.strip() for s in args.sizes.split(",") if s.strip()]:
         n = len(stories) if label == "all" else min(int(label), len(stories))

@@ -181,11 +181,16 @@ def query_bytes(bundle: Path) -> dict | None:
             "bundle_bytes": bundle_bytes, "queries": rows}
 
 
-def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
+def run_measured(cmd: list[str], cwd: Path, env: dict, watch: str | None = None) -> dict:
     """Wall seconds and peak RSS of the child's process tree, sampled every 50 ms with psutil
     (as bench.scale.run_measured, without its RUSAGE_CHILDREN floor: that is the largest
     child of the whole bench so far, which would credit a small stage with an earlier
-    stage's memory)."""
+    stage's memory).
+
+    `watch`: a word of a sub-process's command line (e.g. "pagefind", which the MkDocs
+    plugin runs in its on_post_build); the result then also has that sub-process's share:
+    seconds from first to last seen, its CPU seconds and peak RSS, and the peak RSS of the
+    tree while it was not running (the build's own memory)."""
     import tempfile
     import time
 
@@ -199,21 +204,38 @@ def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
         peak = 0
         cpu_seen: dict[tuple[int, float], float] = {}  # (pid, start time) -> its own user+system seconds
+        watched: dict = {"first": None, "last": None, "rss": 0, "keys": set()}
+        rest_peak = 0  # the tree's peak while no watched process runs
+        timeline: list[tuple[float, int, int]] = []
         ps = psutil.Process(proc.pid)
         while proc.poll() is None:
-            rss = 0
+            rss = watched_rss = 0
             try:
                 for p in [ps] + ps.children(recursive=True):
                     try:
                         with p.oneshot():
-                            rss += p.memory_info().rss
+                            m = p.memory_info().rss
+                            rss += m
                             t = p.cpu_times()
-                            cpu_seen[(p.pid, p.create_time())] = t.user + t.system
+                            key = (p.pid, p.create_time())
+                            cpu_seen[key] = t.user + t.system
+                        if watch and (key in watched["keys"] or any(watch in a for a in p.cmdline())):
+                            watched["keys"].add(key)
+                            watched_rss += m
                     except psutil.Error:
                         pass
             except psutil.Error:
                 pass
+            now = time.perf_counter() - t0
+            if watched_rss:
+                watched["first"] = now if watched["first"] is None else watched["first"]
+                watched["last"] = now
+                watched["rss"] = max(watched["rss"], watched_rss)
+            else:
+                rest_peak = max(rest_peak, rss)
             peak = max(peak, rss)
+            if not timeline or now - timeline[-1][0] >= 1.0:  # the tree's RSS once a second (--json)
+                timeline.append((round(now, 1), rss, watched_rss))
             time.sleep(0.05)
         wall = time.perf_counter() - t0
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -224,8 +246,15 @@ def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
         # are missed by RUSAGE_CHILDREN); the last 50 ms of a short-lived process may be missed.
         cpu = max(sum(cpu_seen.values()),
                   (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
-        return {"wall": wall, "cpu": cpu, "rss": peak, "load": os.getloadavg()[0], "code": proc.returncode,
-                "stdout": out.read(), "stderr": err.read()}
+        result = {"wall": wall, "cpu": cpu, "rss": peak, "load": os.getloadavg()[0], "code": proc.returncode,
+                  "stdout": out.read(), "stderr": err.read(), "timeline": timeline}
+        if watch and watched["first"] is not None:
+            # the watched process runs to the end of the build (on_post_build): its last
+            # sample is at most 50 ms before it ends
+            result["watched"] = {"wall": watched["last"] - watched["first"] + 0.05,
+                                 "cpu": sum(cpu_seen[k] for k in watched["keys"] if k in cpu_seen),
+                                 "rss": watched["rss"], "rss_without": rest_peak}
+        return result
 
 
 KIND_OF_FILE = {".js": "pagefind.js", ".json": "entry", ".pagefind": "wasm", ".pf_meta": "meta", ".pf_index": "index",
@@ -247,7 +276,11 @@ def _stage(run: dict, what: str) -> dict:
     if run["code"] != 0:
         tail = "\n".join(run["stderr"].strip().splitlines()[-12:])
         raise RuntimeError(f"{what} failed (exit {run['code']}):\n{tail}")
-    return {"wall": run["wall"], "cpu": run["cpu"], "rss": run["rss"], "load": run["load"]}
+    out = {"wall": run["wall"], "cpu": run["cpu"], "rss": run["rss"], "load": run["load"],
+           "rss_timeline": run["timeline"]}
+    if "watched" in run:
+        out["search"] = run["watched"]
+    return out
 
 
 def edit_one_story(content: Path) -> Path:
@@ -374,7 +407,7 @@ def rewritten(before: dict, after: dict) -> int:
 
 
 def measure(label: str, name: str, code: Path, inputs: Path, extra: Path, n: int, jobs: int,
-            dirty: bool, pagefind: bool, log, serve: int = 0) -> dict:
+            dirty: bool, pagefind: bool, log, serve: int = 0, edit: bool = True) -> dict:
     folder = OUT / f"n{label}" / name
     if folder.exists():
         shutil.rmtree(folder)
@@ -392,16 +425,25 @@ def measure(label: str, name: str, code: Path, inputs: Path, extra: Path, n: int
             cmd += ["--input", str(p)]
         return cmd
 
+    def stage_done(key: str) -> None:
+        # A long run says each stage's figures as it ends and keeps them on disk, so a run
+        # cut short still has what it measured.
+        st = row[key]
+        log(f"[{label} {name}] {key}: {_s(st)}" + (f", search {_s(st['search'])}" if "search" in st else ""))
+        (folder / "row.json").write_text(json.dumps(row, indent=1, default=str), encoding="utf-8")
+
     log(f"[{label} {name}] generator over {n} articles")
     g = run_measured(gen(inputs), code, env)
     row["generator"] = _stage(g, "generator")
     row["generator"]["summary"] = g["stdout"].strip().splitlines()[-1] if g["stdout"].strip() else ""
     row["records"] = {k: sum(1 for _ in (content / k).glob("*.yml")) for k in ("articles", "stories", "entities")}
+    stage_done("generator")
 
     log(f"[{label} {name}] mkdocs build")
-    m = run_measured(mkdocs_cmd(code, mk), code, env)
+    m = run_measured(mkdocs_cmd(code, mk), code, env, watch="pagefind")
     row["mkdocs"] = _stage(m, "mkdocs build")
     row["site"] = site_figures(site, row["records"]["articles"])
+    stage_done("mkdocs")
 
     bundle = pagefind_bundle(site)
     if bundle is None and pagefind:
@@ -420,22 +462,26 @@ def measure(label: str, name: str, code: Path, inputs: Path, extra: Path, n: int
         log(f"[{label} {name}] mkdocs serve, {serve} story edits")
         row["serve"] = serve_edits(code, mk, content, env, serve, log)
 
-    if dirty:
+    if dirty and edit:
         before = tree(site)
         edited = edit_one_story(content)
         log(f"[{label} {name}] one story edited ({edited.name}), mkdocs build --dirty")
-        e = run_measured(mkdocs_cmd(code, mk, "--dirty"), code, env)
+        e = run_measured(mkdocs_cmd(code, mk, "--dirty"), code, env, watch="pagefind")
         row["edit"] = _stage(e, "mkdocs build --dirty after an edit")
         after = tree(site)
         row["edit"]["rewritten"] = rewritten(before, after)
+        stage_done("edit")
 
+    if dirty:
         log(f"[{label} {name}] generator re-run with {EXTRA} more articles, then mkdocs build --dirty")
+        before = tree(site)
         r = run_measured(gen(inputs, extra), code, env)
         row["plus10_generator"] = _stage(r, "generator re-run +10")
-        before = after
-        d = run_measured(mkdocs_cmd(code, mk, "--dirty"), code, env)
+        stage_done("plus10_generator")
+        d = run_measured(mkdocs_cmd(code, mk, "--dirty"), code, env, watch="pagefind")
         row["plus10_mkdocs"] = _stage(d, "mkdocs build --dirty after +10")
         row["plus10_mkdocs"]["rewritten"] = rewritten(before, tree(site))
+        stage_done("plus10_mkdocs")
     return row
 
 
@@ -479,6 +525,28 @@ def table(rows: list[dict], versions: dict[str, str]) -> str:
             f"| {_s(r['generator'])} | {_s(r['mkdocs'])} | {r['site']['pages']:,} | {_mb(r['site']['bytes'])} "
             f"| {r['site']['bytes_per_article'] / 1024:.0f} KB | {_mb(r['site']['search_index_bytes'])} | {pfcol} "
             f"| {qcol} | {edit} | {_s(r.get('plus10_generator'))} | {p10} | {svcol} |")
+    lines += ["", "Search indexing (Pagefind, run by the plugin's on_post_build) inside each MkDocs build: "
+              "wall (CPU), its peak RSS; the build's peak RSS outside it:", ""]
+    for r in rows:
+        parts = []
+        for k, what in (("mkdocs", "full build"), ("edit", "edit"), ("plus10_mkdocs", "+10")):
+            st = (r.get(k) or {}).get("search")
+            if st:
+                parts.append(f"{what}: {st['wall']:.1f} s ({st['cpu']:.0f} s CPU), {_mb(st['rss'])}; "
+                             f"rest of the build {r[k]['wall'] - st['wall']:.1f} s, {_mb(st['rss_without'])}")
+        if parts:
+            lines.append(f"- {r['size']:,} {r['code']}: " + "; ".join(parts))
+    lines += ["", "Targets:", ""]
+    for r in rows:
+        gen, mk = r["generator"], r["mkdocs"]
+        peak = max(gen["rss"], mk["rss"])
+        lines.append(f"- {r['size']:,} {r['code']}: site+search {mk['wall']:.1f} s vs generator {gen['wall']:.1f} s "
+                     f"({mk['wall'] / gen['wall']:.2f}x; <= 1x: {'ok' if mk['wall'] <= gen['wall'] else 'MISSED'}); "
+                     f"peak RSS {_mb(peak)} (<= 2 GiB: {'ok' if peak <= 2 * GIB else 'MISSED'})"
+                     + (f"; site build after +10 {r['plus10_mkdocs']['wall']:.1f} s = "
+                        f"{r['plus10_mkdocs']['wall'] / mk['wall']:.1%} of the full build (<= 10%: "
+                        f"{'ok' if r['plus10_mkdocs']['wall'] <= 0.1 * mk['wall'] else 'MISSED'})"
+                        if "plus10_mkdocs" in r else ""))
     lines += ["", "Wall seconds (CPU seconds of the process tree), peak RSS. Machine load (1-min average) at the "
               "end of each stage: " + "; ".join(
                   f"{r['size']:,} {r['code']}: " + ", ".join(f"{k} {r[k]['load']:.1f}" for k in
@@ -510,9 +578,13 @@ def main(argv: list[str] | None = None) -> int:
                    help="a second checkout (e.g. a worktree of the baseline) measured in the same run")
     p.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 4))
     p.add_argument("--no-dirty", action="store_true", help="skip the edit and +10 incremental builds")
+    p.add_argument("--no-edit", action="store_true", help="skip the one-story edit (keep the +10 incremental build)")
     p.add_argument("--no-pagefind", action="store_true", help="do not run Pagefind over a site built without it")
     p.add_argument("--serve-edits", type=int, default=3,
                    help="story edits timed under `mkdocs serve` until the page shows them (0: no serve stage)")
+    p.add_argument("--min-words", type=int, default=0,
+                   help="only stories whose body has at least this many words (whitespace-separated, "
+                        "the 'Reuter' sign-off included); 59 keeps the 13,918 of issue 15's archive figure")
     p.add_argument("--json", default=None, help="also write the raw figures to this file")
     args = p.parse_args(argv)
 
@@ -538,8 +610,8 @@ def main(argv: list[str] | None = None) -> int:
         versions[name] = f"{snapshot(src, snaps[name])} ({src})"
         log(f"code {name}: {versions[name]}")
 
-    stories = list(reuters_stories())
-    log(f"{len(stories):,} Reuters stories with a body")
+    stories = [s for s in reuters_stories() if len(s.body.split()) >= args.min_words]
+    log(f"{len(stories):,} Reuters stories with a body" + (f" of {args.min_words}+ words" if args.min_words else ""))
     rows: list[dict] = []
     for label in [s.strip() for s in args.sizes.split(",") if s.strip()]:
         n = len(stories) - EXTRA if label == "all" else min(int(label), len(stories) - EXTRA)
@@ -550,7 +622,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, code in snaps.items():
             try:
                 rows.append(measure(label, name, code, inputs, extra, n, args.jobs, not args.no_dirty, pagefind, log,
-                                    args.serve_edits))
+                                    args.serve_edits, edit=not args.no_edit))
             except RuntimeError as exc:
                 print(f"site_scale: size {label}, code {name}: {exc}")
                 return 1

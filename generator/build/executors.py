@@ -163,6 +163,12 @@ class LocalExecutor(SerialExecutor):
         yield from _run_in_order(lambda b: pool.submit(fn, b), lambda f: f.result(),
                                  items, batch_size, self.jobs * AHEAD)
 
+    def submit(self, fn: BatchFn, batch: list):
+        """One batch on one worker, at once; a future of fn(batch). The pool starts a
+        single worker for it (its workers start on demand), so the caller can go on
+        working on the other core meanwhile."""
+        return self._get_pool().submit(fn, batch)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)

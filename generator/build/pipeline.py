@@ -27,7 +27,6 @@ from generator.build import executors
 from generator.content import journal, outlets as outlets_mod, store
 from generator.ingest import describe, read
 from generator.nlp import analyze
-from generator.stories import batch as story_batch
 from generator.stories import group, resolve
 from generator.config import Config
 from generator.errors import MissingInputError, Problem
@@ -154,7 +153,7 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
     def dump_many(items: list) -> Iterator:
         # Dumping YAML and validating it is the costly, pure part of writing: on the
         # executor when there is enough of it (the main process does the file work).
-        runner = _runner(ex, len(items))
+        runner = _runner(ex, len(items), SMALL_WRITE)
         return runner.map(store.dump_records, items, executors.batch_size_for(len(items), runner.jobs, 256))
 
     # The directory is as the last build left it: a record whose digest is unchanged
@@ -215,10 +214,10 @@ def _content_state(content: Path) -> str:
 
 def _executor(executor, jobs: int | None, scheduler: str | None):
     if isinstance(executor, str):
-        # Each worker loads the spaCy model when it starts (the analyze batches need
-        # it), not inside the first batch's timing.
-        return executors.make_executor(executor, jobs, scheduler, warm_up=analyze.load_nlp,
-                                       preload=[analyze.__name__])
+        # A worker loads the spaCy model with its first analyze batch (analyze.load_nlp
+        # is cached per process), not when it starts: workers started for other stages
+        # (a re-run's stories or write) never pay for a model they do not use.
+        return executors.make_executor(executor, jobs, scheduler, preload=[analyze.__name__])
     return contextlib.nullcontext(executor)
 
 
@@ -283,12 +282,18 @@ def _cached_map(ex, fn, items: list, keys: list[str], cache: cache_mod.Cache, ki
 
 
 # Below this many items, starting worker processes (each loads the spaCy model) costs
-# more than it saves: a re-run with a few new articles does them in this process.
+# more than it saves: a re-run with a few new articles does them in this process (their
+# analysis excepted: on two or more processes, one worker does it meanwhile, see _analyze).
 SMALL_WORK = 32
 
 
-def _runner(ex, n_items: int):
-    if isinstance(ex, executors.LocalExecutor) and n_items <= SMALL_WORK:
+# Dumping a record to YAML costs about a millisecond, a worker process's start-up seconds:
+# a re-run that rewrites a few hundred records dumps them here.
+SMALL_WRITE = 1000
+
+
+def _runner(ex, n_items: int, small: int | None = None):
+    if isinstance(ex, executors.LocalExecutor) and n_items <= (SMALL_WORK if small is None else small):
         return executors.SerialExecutor()
     return ex
 
@@ -379,10 +384,19 @@ def _analyze(articles: list[Article], keys: dict[str, str], ex, cache: cache_mod
     del cached
     total = len(articles)
     progress("analyze", len(analyses), total)
-    ex = _runner(ex, len(todo))
-    size = executors.batch_size_for(len(todo), ex.jobs)
+    if todo and len(todo) <= SMALL_WORK and isinstance(ex, executors.LocalExecutor) and ex.jobs > 1:
+        # A few new articles (a re-run): their analysis is mostly loading the spaCy model,
+        # the grouping and story stages that follow mostly importing scikit-learn and
+        # nltk. One worker loads the model and analyses them while this process imports
+        # the later stages' modules, so the two start-ups overlap on two cores.
+        future = ex.submit(analyze.analyze_batch, todo)
+        _import_later_stages()
+        results: Iterable = future.result()
+    else:
+        ex = _runner(ex, len(todo))
+        results = ex.map(analyze.analyze_batch, todo, executors.batch_size_for(len(todo), ex.jobs))
     fresh: list = []
-    for article, result in zip(todo, ex.map(analyze.analyze_batch, todo, size)):
+    for article, result in zip(todo, results):
         if isinstance(result, Problem):
             report.problems.append(result)
             continue
@@ -395,6 +409,16 @@ def _analyze(articles: list[Article], keys: dict[str, str], ex, cache: cache_mod
         progress("analyze", len(analyses), total)
     cache.put_many(fresh)
     return analyses
+
+
+def _import_later_stages() -> None:
+    """Import what grouping and the story stage use (scikit-learn, scipy, nltk's stemmer),
+    as they would on first use; here so that it can overlap other work."""
+    import sklearn.feature_extraction.text  # noqa: F401
+    import sklearn.neighbors  # noqa: F401
+    import sklearn.preprocessing  # noqa: F401
+
+    from generator.stories import batch  # noqa: F401
 
 
 def _stories(groups, by_id: dict[str, Article], analyses: dict[str, Analysis], keys: dict[str, str],
@@ -422,10 +446,19 @@ def _stories(groups, by_id: dict[str, Article], analyses: dict[str, Analysis], k
             g = groups[n]
             yield g, [(by_id[i], analyses[i]) for i in g.article_ids], settings
 
-    ex = _runner(ex, len(todo))
-    size = executors.batch_size_for(len(todo), ex.jobs, largest=16)
     fresh = []
-    for n, result in zip(todo, ex.map(story_batch.story_batch, jobs_iter(), size)):
+    if todo:
+        # Imported here: the extract stage brings nltk (its stemmer) and, through it, much
+        # of scipy: seconds of start-up that a re-run whose stories all come from the
+        # cache skips.
+        from generator.stories import batch as story_batch
+
+        ex = _runner(ex, len(todo))
+        results_iter = ex.map(story_batch.story_batch, jobs_iter(),
+                              executors.batch_size_for(len(todo), ex.jobs, largest=16))
+    else:
+        results_iter = iter(())
+    for n, result in zip(todo, results_iter):
         done += 1
         progress("stories", done, len(groups))
         if isinstance(result, Problem):
