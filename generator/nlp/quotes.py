@@ -672,12 +672,28 @@ def _dash_credit(text: str, q_end: int):
 
 _SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "with", "by", "is", "it"}
 _TRANSCRIPT = re.compile(r"([A-Z][A-Z.'’ -]{1,40}[A-Z]):\s")
+# The opening quote mark follows a word of the same sentence ("appeared on", "host of").
+_INSIDE_SENTENCE = re.compile(r"[\w,]\s*[\"“‘']?\s*$")
 
 
-def is_title(quoted: str) -> bool:
-    """'Fox News Sunday', 'The Apprentice': a title of a work or show, not a remark."""
+def is_title(quoted: str, before: str = "") -> bool:
+    """'Fox News Sunday', 'The Apprentice': a title of a work or show, not a remark.
+
+    `before` is the text ahead of the opening quote mark. A final full stop is the
+    sentence's own (US style puts it inside the closing mark: 'she appeared on "The
+    Late Hour."') when the quote stands inside a sentence: after a word, not at a
+    sentence start, after a colon or a reporting verb, where a capitalised 'We Will
+    Win.' is a remark."""
+    quoted = quoted.rstrip()
+    line = re.findall(r"[^\W\d_][\w'’-]*", before[before.rfind("\n") + 1:])[-8:]
+    if len(line) >= 3 and all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in line):
+        return False  # a headline in title case ('Senators Call The Plan "A Disaster"'): capitals mark nothing
+    inside = _INSIDE_SENTENCE.search(before)
+    last = re.findall(r"\w+", before[-20:])[-1:]
+    if quoted.endswith(".") and not quoted.endswith("..") and inside and not (last and last[0].lower() in REPORTING):
+        quoted = quoted[:-1]  # ('she said "We Will Win."' is a remark: a reporting verb leads it)
     words = quoted.split()
-    if not words or len(words) > 6 or quoted.rstrip()[-1:] in ".!?":
+    if not words or len(words) > 6 or quoted[-1:] in ".!?":
         return False
     return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL_WORDS or not w[:1].isalpha()
                for w in words) and words[0][:1].isupper()
@@ -707,7 +723,7 @@ def find_quotes(doc, text: str) -> list[QuoteMention]:
     ctx.quote_ends = [b for _, b in spans]
     for a, b in spans:
         words = len(text[a:b].split())
-        if is_title(text[a:b]):
+        if is_title(text[a:b], text[max(0, a - 40):a]):
             continue
         m = _TRANSCRIPT.match(text, a)
         if m:

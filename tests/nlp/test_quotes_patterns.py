@@ -220,3 +220,15 @@ def test_two_apostrophes_are_a_double_mark():
     text = "''That makes me smart,'' Donald Trump said after the debate."
     [q] = only(text)
     assert q.text == "That makes me smart" and q.speaker_name == "Donald Trump"
+
+
+def test_show_title_closing_a_sentence_is_not_a_quote():
+    # US style puts the sentence's full stop inside the closing mark.
+    text = 'The senator made the remarks in an interview on "The Sunday Morning Show." She left early.'
+    assert only(text) == []
+    # A capitalised remark led by a reporting verb or a colon stays a quote.
+    [q] = only('The coach said "We Will Win This Cup." Then she left the room.')
+    assert q.text.startswith("We Will Win")
+    # So does a quote in a headline, where every word is capitalised.
+    [q] = only('Senators Call The New Budget Plan "A Complete And Total Disaster."\n\nThe vote is on Monday.')
+    assert q.text.startswith("A Complete")

@@ -76,3 +76,37 @@ def test_quantities_compare_figures_of_one_unit_only():
     # A duration counts in hours, however it is written.
     assert quantities("a 48-hour strike") == quantities("a strike of two days") == {"h": frozenset({48.0})}
     assert figures_clash(quantities("a 48-hour strike"), quantities("a three-day strike"))
+
+
+# One remark reported through a named source, by another outlet through the same
+# source, and by a third that does not name it. (Made-up people and outlets.)
+VIA_LEDGER = ('"The ferry service will resume next week," harbour chief Jane Doe said, the Daily Ledger reported. '
+              "Repairs to the pier took three months.")
+VIA_LEDGER_TOO = ('"The ferry service will resume next week," harbour chief Jane Doe told reporters, '
+                  "according to the Daily Ledger. The pier was damaged in a storm in March.")
+NO_SOURCE = ('"The ferry service will resume next week," harbour chief Jane Doe said. '
+             "Passengers have used buses since the pier closed.")
+
+
+def _cards_naming(story, needle):
+    return [f for f in story.facts if needle in f.text]
+
+
+def test_a_card_naming_its_reporting_source_cites_only_sentences_naming_it():
+    story = _story([VIA_LEDGER, NO_SOURCE])
+    assert not any(len(f.sources) > 1 for f in _cards_naming(story, "Daily Ledger"))
+    # Without the check the two sentences make one card: the check is what splits them.
+    plain = _story([VIA_LEDGER, NO_SOURCE], ExtractSettings(participants_must_match=False))
+    assert any(len(f.sources) > 1 for f in _cards_naming(plain, "Daily Ledger"))
+
+
+def test_the_same_source_named_in_other_words_still_joins():
+    story = _story([VIA_LEDGER, VIA_LEDGER_TOO])
+    assert _together(story, "the Daily Ledger reported", "according to the Daily Ledger")
+
+
+def test_the_source_outlets_own_article_supports_the_card():
+    arts = [make_article("a0", VIA_LEDGER, "other"), make_article("a1", NO_SOURCE, "ledger")]
+    an = analyse(arts)
+    story = extract_story(StoryGroup("s", [a.id for a in arts]), [(a, an[a.id]) for a in arts], None)
+    assert _together(story, "the Daily Ledger reported", "harbour chief Jane Doe said.")

@@ -16,7 +16,7 @@ from generator.config import ExtractSettings
 from generator.nlp import lexicon
 from generator.nlp.datelines import dateline_end
 from generator.nlp.terms import (FRAMING, OPEN_QUOTES, background_terms, core_terms, mention_term, name_terms,
-                                 normalise, surname_term, words)
+                                 normalise, surname_term, term_stem, words)
 from generator.records import Analysis, Article
 from generator.stories.group import number_tokens
 
@@ -43,6 +43,7 @@ class Sentence:
     bodies: frozenset[str] = frozenset()  # organisations named (last word of the name)
     references: tuple[tuple[int, int, str], ...] | None = ()  # Analysis.references inside it, relative to text
     problem: str | None = None  # why it cannot be read on its own (`standalone_problem`), None when it can
+    outlet: frozenset[str] = frozenset()  # the article's outlet as core terms (a source it names is itself)
 
 
 _END = re.compile(r"[.!?][\"'\u201d\u2019\u00bb)\]]*$")
@@ -58,6 +59,9 @@ CAPTION = re.compile(r"\bFILE\s+[-\u2013\u2014]\s|\bfile (?:photo|image)\b|\bin 
                       r"(?:19|20)\d\d\W*$")
 # "... told Reuters", "told The Daily Post": whom the speaker told is part of the claim.
 _TOLD = re.compile(r"\btold\s+(?:[Tt]he\s+)?([A-Z][\w&.'\u2019-]*(?:\s+[A-Z][\w&.'\u2019-]*)*)")
+# Named parties of an attribution that are part of the claim: a person who says it, an
+# outlet or body that reports it ("..., Jane Doe said, the Daily Ledger reported").
+_SOURCE_LABELS = ("PERSON", "ORG")
 # Dangling openers: the sentence leans on one before it.
 _DANGLING = re.compile(r"^(?:he|she|they|it|this|that|these|those|his|her|their|its|but|and|also|"
                        r"however|meanwhile|still|yet|so|then|there)\b", re.I)
@@ -305,6 +309,12 @@ def references_in(analysis: Analysis, start: int, end: int) -> tuple[tuple[int, 
     return tuple(out)
 
 
+def outlet_terms(outlet: str | None) -> frozenset[str]:
+    """An outlet slug ("daily-ledger", "ap") as the core terms a text naming it has."""
+    parts = [p for p in re.split(r"[\W_]+", (outlet or "").lower()) if p]
+    return frozenset(t for p in parts for t in ("a:" + p, "w:" + term_stem(p)))
+
+
 def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSettings) -> list[Sentence]:
     out: list[Sentence] = []
     for ai, (article, analysis) in enumerate(members):
@@ -331,7 +341,10 @@ def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSe
             core = core_terms(text, mentions, dates, settings.attribution_weight)
             persons = frozenset(t for _a, _b, name, label in mentions if label == "PERSON"
                                 for t in [surname_term(name)] if t in core)
-            attributed = frozenset(t for _a, _b, name, label in mentions if label == "PERSON"
+            # Who reports it: the people and organisations named in the attribution
+            # (`attribution_spans`: "X said", "..., the Daily Ledger reported", "according
+            # to X", "as quoted by X") and whom they told.
+            attributed = frozenset(t for _a, _b, name, label in mentions if label in _SOURCE_LABELS
                                    for t in [surname_term(name)] if core.get(t, 1.0) < 1.0)
             attributed |= frozenset(surname_term(m.group(1)) for m in _TOLD.finditer(text))
             speakers = frozenset(surname_term(q.speaker_name) for q in analysis.quotes
@@ -340,6 +353,7 @@ def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSe
             out.append(Sentence(ai, start, end, text, si / max(1, len(spans) - 1), signals, core,
                                 name_terms(text, mentions) & core.keys(), is_fragment(text),
                                 background_terms(text, core), persons, attributed, speakers,
-                                _named(mentions, core, ("ORG",)), refs, standalone_problem(text, refs)))
+                                _named(mentions, core, ("ORG",)), refs, standalone_problem(text, refs),
+                                outlet_terms(article.outlet)))
     return out
 
