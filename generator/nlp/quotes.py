@@ -434,6 +434,8 @@ def _headline_speaker(doc, text, q_start):
     if not m or m.end() > q_start:
         return None
     a, b = m.span(1)
+    if text[a:b].isupper() and not _names_someone(doc, text[a:b], a):
+        return None  # a heading in capitals ("ON SAFETY: '...'"), not a speaker's name
     person = not any(e.label_ in ("GPE", "ORG", "NORP") and e.start_char <= a and e.end_char >= b
                      for e in doc.ents)
     return text[a:b], a, b, person
@@ -674,6 +676,23 @@ _SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "o
 _TRANSCRIPT = re.compile(r"([A-Z][A-Z.'’ -]{1,40}[A-Z]):\s")
 # The opening quote mark follows a word of the same sentence ("appeared on", "host of").
 _INSIDE_SENTENCE = re.compile(r"[\w,]\s*[\"“‘']?\s*$")
+
+
+def _names_someone(doc, label: str, at: int) -> bool:
+    """A transcript label ("SMITH:") names a person or body the article names elsewhere
+    ("Jane Smith"): every word of the label is a word of such a name. A heading in
+    capitals before a colon names no one the text mentions."""
+    words = set(re.findall(r"[A-Z][A-Z'’.-]*", label.upper()))
+    if not words:
+        return False
+    for ent in doc.ents:
+        if ent.label_ in ("PERSON", "ORG", "NORP") and not (ent.start_char <= at < ent.end_char):
+            if words <= set(re.findall(r"[A-Z][A-Z'’.-]*", ent.text.upper())):
+                return True
+    # The tagger misses many names: a label whose last word the text also writes as a
+    # capitalised word inside a sentence ("... the chef Ana Smith ...") names someone.
+    last = re.findall(r"[A-Za-z'’.-]+", label)[-1]
+    return bool(re.search(r"[A-Za-z,]\s+" + re.escape(last.title()) + r"\b", doc.text))
 
 
 def is_title(quoted: str, before: str = "") -> bool:

@@ -232,3 +232,14 @@ def test_show_title_closing_a_sentence_is_not_a_quote():
     # So does a quote in a headline, where every word is capitalised.
     [q] = only('Senators Call The New Budget Plan "A Complete And Total Disaster."\n\nThe vote is on Monday.')
     assert q.text.startswith("A Complete")
+
+
+def test_heading_in_capitals_before_a_colon_is_no_speaker():
+    # A list of someone's sayings under topic headings: the headings name no one.
+    text = ("The chef Ana Ruiz died on Monday. Some of her sayings:\n\n"
+            "ON COOKING: \u201cA kitchen runs on patience and sharp knives, nothing more.\u201d\n\n"
+            "RUIZ: \u201cI never wanted a restaurant bigger than my own dining room.\u201d")
+    qs = only(text)
+    speakers = {q.text[:12]: q.speaker_name for q in qs}
+    assert all(s is None or "COOKING" not in s for s in speakers.values())
+    assert any(s == "RUIZ" for s in speakers.values())
