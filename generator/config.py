@@ -77,7 +77,11 @@ class ExtractSettings:
     clear_text: float = 0.7         # a card whose members all read less clearly takes a clear supporting sentence
     summary_min: int = 3
     summary_max: int = 6
-    summary_redundancy: float = 0.18  # max similarity between sentences of two summary cards
+    summary_redundancy: float = 0.25  # max similarity between sentences of two summary cards
+    # A card text that leans on the sentence before it may extend over that sentence
+    # when it ends the previous paragraph (news sites break paragraphs after one or two
+    # sentences). Chosen on Multi-News dev (README).
+    extend_across_paragraphs: bool = True
     title_max_words: int = 18
     rank_centrality: float = 0.5     # card rank = outlets + these weights (each term in [0, 1])
     rank_position: float = 0.3

@@ -253,6 +253,27 @@ def test_summary_takes_corroborated_facts_before_single_outlet_ones():
     assert {i.facts[0] for i in four} == {"f-0", "f-1", "f-2", "f-4"}
 
 
+def test_key_points_break_an_outlet_tie_by_centrality_not_by_aligned_outlets():
+    import numpy as np
+
+    from generator.stories.extract.cards import Card
+    from generator.stories.extract.summary import summarise
+    from generator.records import Fact
+
+    def card(n: int, aligned: int, rest: float) -> Card:
+        # cited by two outlets; `aligned` of them state the text whole, the others
+        # support it; `rest` is the centrality, position and clarity part of the rank
+        text = f"Officials in district number {n} reported that the bridge reopened to traffic on schedule."
+        return Card(fact=Fact(id=f"f-{n}", text=text, kind="event", sources=[]), outlets=2,
+                    score=aligned + rest, position=float(n), members=[n], carried=float(aligned))
+
+    cards = sorted([card(0, 2, 0.3), card(1, 1, 0.8), card(2, 1, 0.5)], key=lambda c: -c.score)
+    assert cards[0].fact.id == "f-0"  # first in rank order: two aligned outlets
+    sim = np.zeros((3, 3), dtype=np.float32)
+    chosen = summarise(cards, sim, ExtractSettings(summary_min=1, summary_max=1))
+    assert [i.facts[0] for i in chosen] == ["f-1"]
+
+
 def test_key_points_take_the_facts_most_outlets_carry_first_and_skip_restatements():
     from scipy.sparse import csr_matrix
 

@@ -83,16 +83,34 @@ def test_a_dangling_card_text_extends_over_the_sentence_that_names_its_referent(
     assert shown.text == text == art.text[shown.start:shown.end]  # verbatim at its own offsets
 
 
-def test_no_extension_across_a_paragraph_or_without_a_named_person():
+def test_no_extension_without_a_named_person_nor_across_a_paragraph_when_turned_off():
     first = "The north pier was closed on Sunday after the storm damaged it."
     second = "Police believe she acted to protect the fishing boats moored there."
-    for sep, mentions in (("\n\n", [(0, 3, "PERSON")]), (" ", [])):
+    for sep, mentions, settings in (("\n\n", [(0, 3, "PERSON")], ExtractSettings(extend_across_paragraphs=False)),
+                                    (" ", [], ExtractSettings()), ("\n", [], ExtractSettings())):
         text = first + sep + second
         s2 = len(first) + len(sep)
         she = s2 + second.index("she")
         art, an = _member(text, [(0, len(first)), (s2, len(text))], mentions, [(she, she + 3, "she")])
-        dangling = next(s for s in story_sentences([(art, an)], ExtractSettings()) if s.start == s2)
-        assert with_antecedent(dangling, art, an, ExtractSettings()) is None
+        dangling = next(s for s in story_sentences([(art, an)], settings) if s.start == s2)
+        assert with_antecedent(dangling, art, an, settings) is None
+
+
+def test_a_dangling_text_extends_over_the_last_sentence_of_the_paragraph_before():
+    # News sites often break a paragraph after each sentence: the sentence naming the
+    # referent then ends the paragraph before.
+    first = "Harbour master Ann Poe closed the north pier on Sunday after the storm."
+    second = "Police believe she acted to protect the fishing boats moored there."
+    text = first + "\n\n" + second
+    s2 = len(first) + 2
+    she = s2 + second.index("she")
+    art, an = _member(text, [(0, len(first)), (s2, len(text))],
+                      [(text.index("Ann Poe"), text.index("Ann Poe") + 7, "PERSON")], [(she, she + 3, "she")])
+    dangling = next(s for s in story_sentences([(art, an)], ExtractSettings()) if s.start == s2)
+    shown = with_antecedent(dangling, art, an, ExtractSettings())
+    assert shown is not None and shown.problem is None and shown.start == 0
+    assert shown.text == text == art.text[shown.start:shown.end]  # verbatim, the break included
+    assert with_antecedent(dangling, art, an, ExtractSettings(extend_across_paragraphs=False)) is None
 
 
 def test_references_of_an_old_analysis_are_unknown_not_empty():

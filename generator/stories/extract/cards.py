@@ -223,8 +223,10 @@ def carried_by(aligned: list[int], cited: list[int], sentences: list[Sentence],
 def with_antecedent(s: Sentence, article: Article, analysis: Analysis, settings: ExtractSettings,
                     taken: frozenset[tuple[int, int]] | set = frozenset()) -> Sentence | None:
     """The sentence `s` (which leans on an earlier one: "Police say he fled.") extended
-    back over the sentence before it in its paragraph when that one reads on its own and
-    names what `s` points at ("Jon Roe, 41, was charged on Monday. Police say he fled.").
+    back over the sentence before it when that one reads on its own and names what `s`
+    points at ("Jon Roe, 41, was charged on Monday. Police say he fled."). The sentence
+    before may end the previous paragraph (`extend_across_paragraphs`): many sites break
+    after every sentence or two, and on Multi-News dev the key points gained from it.
     The span is verbatim text at its own offsets; None when no such sentence is there, or
     when another card cites it (`taken`: (article, start) of cited sentences): a sentence
     is shown on the card that states it, not twice."""
@@ -237,8 +239,8 @@ def with_antecedent(s: Sentence, article: Article, analysis: Analysis, settings:
     if any(k == s.article and start <= pos < end for k, pos in taken):
         return None
     start = after_dateline(article.text, start, end)
-    if "\n" in article.text[end:s.start]:
-        return None  # another paragraph: the reader would see the break
+    if "\n" in article.text[end:s.start] and not settings.extend_across_paragraphs:
+        return None
     before = article.text[start:end]
     if not is_clean_sentence(before, settings) or standalone_problem(before, references_in(analysis, start, end)):
         return None

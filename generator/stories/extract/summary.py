@@ -18,12 +18,15 @@ from generator.stories.group import publication_day
 def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None) -> list[SummaryItem]:
     """3-6 card texts: the facts most outlets carry first, no two saying the same thing.
 
-    Cards are taken by how many outlets carry them (4 before 3 before 2 ...), ties in
-    rank order (centrality, position, clarity). On Multi-News dev this beat every other
-    order tried against the human references (README, "Key points"): the card rank
-    alone, where a lead sentence of few outlets can pass a fact most outlets report; a
-    TF-IDF centroid, LexRank or word-frequency (SumBasic) score, with or without a
-    position prior; a penalty on quoted remarks.
+    Cards are taken by how many outlets cite them (4 before 3 before 2 ...), ties by
+    their centrality, position and clarity (the rank less its outlets term). On
+    Multi-News dev this beat every other order tried against the human references
+    (README, "Key points"): ties in rank order, which counts only the outlets aligned
+    with the card's text, not those citing it in support (slightly lower since the
+    participants check splits outlet counts); the card rank alone, where a lead sentence
+    of few outlets can pass a fact most outlets report; a TF-IDF centroid, LexRank or
+    word-frequency (SumBasic) score, with or without a position prior; a penalty on
+    quoted remarks.
 
     A card is redundant when its text is close to a chosen card's text: TF-IDF cosine
     of the two texts (`x`, the story's sentence matrix) above `summary_redundancy`,
@@ -46,7 +49,9 @@ def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None) -> list
                    for c in chosen)
 
     rank = {id(c): i for i, c in enumerate(cards)}
-    by_outlets = sorted(cards, key=lambda c: (-c.outlets, rank[id(c)]))
+    # Within a tier, the card's centrality, position and clarity, not its rank: the rank
+    # counts the outlets aligned with the card's text, and the tier those citing it.
+    by_outlets = sorted(cards, key=lambda c: (-c.outlets, -round(c.score - c.carried, 9), rank[id(c)]))
     for card in by_outlets:
         if len(chosen) >= settings.summary_max:
             break
