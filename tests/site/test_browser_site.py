@@ -253,4 +253,5 @@ def test_sample_story_fits_a_few_screens_and_key_points_open_the_phone_screen(br
     seen = pg.evaluate("""() => [...document.querySelectorAll('.digest-key-point')]
         .filter(e => { const r = e.getBoundingClientRect(); return r.height > 0 && r.bottom <= innerHeight; }).length""")
     phone.close()
+    print(f"sample story page: {height} px at 1,400 px wide; {seen} key points in the first phone screen")
     assert seen >= 2, seen
