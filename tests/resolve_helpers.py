@@ -23,3 +23,13 @@ def quotes_of(text: str):
     from generator.nlp.quotes import find_quotes
 
     return find_quotes(nlp()(text), text)
+
+
+def checked_quotes(text: str):
+    """`quotes_of`, asserting that every quote and speaker span is verbatim at its offsets."""
+    qs = quotes_of(text)
+    for q in qs:
+        assert text[q.start:q.end] == q.text
+        if q.speaker_start is not None:
+            assert text[q.speaker_start:q.speaker_end] == q.speaker_name
+    return qs

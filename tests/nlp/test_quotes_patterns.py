@@ -3,16 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.resolve_helpers import quotes_of, sample_analyses, sample_articles
+from tests.resolve_helpers import checked_quotes, sample_analyses, sample_articles
 
 
-def only(text: str):
-    qs = quotes_of(text)
-    for q in qs:
-        assert text[q.start:q.end] == q.text
-        if q.speaker_start is not None:
-            assert text[q.speaker_start:q.speaker_end] == q.speaker_name
-    return qs
+only = checked_quotes  # every call also checks the spans are verbatim
 
 
 def test_quote_then_name_said():

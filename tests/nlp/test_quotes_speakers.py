@@ -1,16 +1,10 @@
 """Speaker attribution patterns beyond "X said": one made-up example per pattern."""
 from __future__ import annotations
 
-from tests.resolve_helpers import quotes_of
+from tests.resolve_helpers import checked_quotes
 
 
-def only(text: str):
-    qs = quotes_of(text)
-    for q in qs:
-        assert text[q.start:q.end] == q.text
-        if q.speaker_start is not None:
-            assert text[q.speaker_start:q.speaker_end] == q.speaker_name
-    return qs
+only = checked_quotes  # every call also checks the spans are verbatim
 
 
 def test_dash_credit_after_the_quote():

@@ -6,18 +6,13 @@ find nothing. Skips like test_browser_site when Chromium or Playwright is absent
 """
 from __future__ import annotations
 
-import functools
-import http.server
-import subprocess
-import sys
-import threading
 import time
 
 import pytest
 import yaml
 
 from tests import site_helpers as h
-from tests.site.test_browser_site import ARGS, CHROMIUM, _need_browser, _Quiet
+from tests.browser_helpers import ARGS, CHROMIUM, mkdocs_build, need_browser, served
 
 pytestmark = pytest.mark.browser
 
@@ -27,21 +22,15 @@ HIDDEN_STORY_WORDS = "Quokka marmalade"
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    _need_browser()
+    need_browser()
     project = tmp_path_factory.mktemp("search")
     h.make_project(project)
     hidden = h.story() | {"id": "s-hidden", "hidden": True, "title": f"{HIDDEN_STORY_WORDS} summit"}
     (project / "content" / "stories" / "s-hidden.yml").write_text(yaml.safe_dump(hidden), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml")],
-                         cwd=project, capture_output=True, text=True, timeout=300, env=h.MKDOCS_ENV)
-    assert run.returncode == 0, run.stderr
+    mkdocs_build(project / "mkdocs.yml", project)
     assert (project / "site" / "pagefind" / "pagefind.js").exists()
-    handler = functools.partial(_Quiet, directory=str(project / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with served(project / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

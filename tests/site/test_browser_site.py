@@ -1,67 +1,25 @@
-"""The built digest in a real browser: Playwright driving Debian's Chromium.
-
-Never downloads a browser: it uses /usr/bin/chromium and skips (with the reason)
-when that is absent, except under CI (env CI set), where a missing browser fails.
-"""
+"""The built digest in a real browser: Playwright driving Debian's Chromium
+(never downloaded; see tests/browser_helpers.py for when these tests skip)."""
 from __future__ import annotations
-
-import functools
-import http.server
-import os
-import shutil
-import subprocess
-import sys
-import threading
-from pathlib import Path
 
 import pytest
 
 from tests import site_helpers as h
+from tests.browser_helpers import ARGS, CHROMIUM, mkdocs_build, need_browser, served
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 ARTIFACTS = h.ROOT / "test-artifacts"
-
-
-def _need_browser():
-    missing = None
-    if not Path(CHROMIUM).exists():
-        missing = f"{CHROMIUM} is absent (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            missing = "the playwright package is not installed"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run under CI: {missing}")
-        pytest.skip(missing)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    _need_browser()
+    need_browser()
     project = tmp_path_factory.mktemp("browser")
     h.make_project(project)
-    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml")],
-                         cwd=project, capture_output=True, text=True, timeout=300,
-                         env=h.MKDOCS_ENV)
-    assert run.returncode == 0, run.stderr
-    handler = functools.partial(_Quiet, directory=str(project / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    mkdocs_build(project / "mkdocs.yml", project)
+    with served(project / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -218,21 +176,14 @@ def test_no_placeholder_link_on_any_page(page, base_url):
 @pytest.fixture(scope="module")
 def sample_url(tmp_path_factory):
     """The repository's own content (the bundled sample), built as `make site` builds it."""
-    _need_browser()
+    need_browser()
     stories = sorted((h.ROOT / "content" / "stories").glob("*.yml"))
     if not stories:
         pytest.skip("no sample story in content/stories (run python -m generator build)")
     out = tmp_path_factory.mktemp("sample") / "site"
-    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(h.ROOT / "mkdocs.yml"),
-                          "-d", str(out)], cwd=h.ROOT, capture_output=True, text=True, timeout=300,
-                         env=h.MKDOCS_ENV)
-    assert run.returncode == 0, run.stderr
-    handler = functools.partial(_Quiet, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/stories/{stories[0].stem}/"
-    server.shutdown()
-    server.server_close()
+    mkdocs_build(h.ROOT / "mkdocs.yml", h.ROOT, "-d", str(out))
+    with served(out) as url:
+        yield f"{url}stories/{stories[0].stem}/"
 
 
 def test_sample_story_fits_a_few_screens_and_key_points_open_the_phone_screen(browser, sample_url):
