@@ -52,19 +52,18 @@ def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None) -> list
     # Within a tier, the card's centrality, position and clarity, not its rank: the rank
     # counts the outlets aligned with the card's text, and the tier those citing it.
     by_outlets = sorted(cards, key=lambda c: (-c.outlets, -round(c.score - c.carried, 9), rank[id(c)]))
-    for card in by_outlets:
-        if len(chosen) >= settings.summary_max:
-            break
-        if not stands_alone(card, settings):
-            continue  # a dangling or quote-fragment sentence reads badly out of context
-        if not any(card is c for c in chosen) and not redundant(card):
-            chosen.append(card)
-    if len(chosen) < settings.summary_min:  # relax clarity rather than fall short
+    def take(limit: int, alone_only: bool) -> None:
         for card in by_outlets:
-            if len(chosen) >= settings.summary_min:
+            if len(chosen) >= limit:
                 break
+            if alone_only and not stands_alone(card, settings):
+                continue  # a dangling or quote-fragment sentence reads badly out of context
             if not any(card is c for c in chosen) and not redundant(card):
                 chosen.append(card)
+
+    take(settings.summary_max, True)
+    if len(chosen) < settings.summary_min:  # relax clarity rather than fall short
+        take(settings.summary_min, False)
     # Lead with the top card, then follow the order in which the articles tell it.
     ordered = chosen[:1] + sorted(chosen[1:], key=lambda c: (c.position, c.fact.id))
     return [SummaryItem([c.fact.id]) for c in ordered]
@@ -166,10 +165,12 @@ def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], set
     # point shows); a caption or a dangling line never names a story
     alone = [c for c in cards if stands_alone(c, settings)]
     alone = [c for c in alone if c.outlets >= 2] + [c for c in alone if c.outlets < 2]
+    if alone:
+        return _title_from(alone[0].fact.text, settings)
     clear = [c for c in cards if clarity(c.fact.text) >= settings.clear_text and not is_fragment(c.fact.text)
              and standalone_problem(c.fact.text) not in ("caption", "furniture")]
-    if alone or clear or cards:
-        return _title_from((alone or clear or cards)[0].fact.text, settings)
+    if clear or cards:
+        return _title_from((clear or cards)[0].fact.text, settings)
     for article, _ in members:
         if article.text.strip():
             return _title_from(article.text.strip().splitlines()[0], settings)
