@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from generator.nlp import lexicon
+from generator.nlp.porter import PorterStemmer
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 # Quote marks a sentence may open with.
@@ -27,18 +28,15 @@ def normalise(text: str) -> str:
     return " ".join(w.lower() for w in words(text))
 
 
-try:  # Porter needs no downloaded data; nltk comes with sumy
-    from nltk.stem.porter import PorterStemmer
-
-    _STEMMER = PorterStemmer()
-except Exception:  # pragma: no cover
-    _STEMMER = None
+# NLTK's Porter stemmer (its default NLTK_EXTENSIONS mode), copied in generator/nlp/porter.py
+# so that stemming does not import the nltk package and scipy with it.
+_STEMMER = PorterStemmer()
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Porter stem of a lower-case word (the word itself when nltk is missing)."""
-    return _STEMMER.stem(word) if _STEMMER else word
+    """Porter stem of a lower-case word."""
+    return _STEMMER.stem(word)
 
 
 # ---------------------------------------------------------------- core content
