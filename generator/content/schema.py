@@ -9,9 +9,10 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from jsonschema import Draft202012Validator
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 
 @lru_cache(maxsize=None)
@@ -21,6 +22,10 @@ def schema(kind: str) -> dict:
 
 @lru_cache(maxsize=None)
 def _validator(kind: str) -> Draft202012Validator:
+    # Imported on first use: only a record that fails the compiled check below needs
+    # jsonschema, and a build or re-run of valid records skips its import.
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema(kind))
 
 

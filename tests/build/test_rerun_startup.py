@@ -47,6 +47,30 @@ def test_a_rerun_with_nothing_new_imports_no_nlp_or_learning_library(tmp_path):
     assert not imported & HEAVY, sorted(imported & HEAVY)
 
 
+def test_a_rerun_with_a_new_article_imports_neither_nltk_nor_jsonschema(tmp_path):
+    # It needs spaCy (the new article's analysis) and scikit-learn (grouping, the story's
+    # TF-IDF), not nltk's package (the stemmer is a copy of its Porter code; nltk's
+    # __init__ also imports scipy.stats) nor jsonschema (only invalid records need it).
+    texts = sorted(INBOX.glob("*.txt"))
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for path in texts[:-1]:
+        shutil.copy(path, inbox / path.name)
+    cfg = _config_file(tmp_path)
+    text = (tmp_path / "site_config.yml").read_text(encoding="utf-8").replace(str(INBOX), str(inbox))
+    (tmp_path / "site_config.yml").write_text(text, encoding="utf-8")
+    cmd = ["-m", "generator", "--config", cfg, "build", "--quiet", "--jobs", "1"]
+    first = subprocess.run([sys.executable, *cmd], cwd=ROOT, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    shutil.copy(texts[-1], inbox / texts[-1].name)
+    again = subprocess.run([sys.executable, "-X", "importtime", *cmd], cwd=ROOT, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert f"{len(texts)} articles" in again.stdout
+    imported = _imported_top_level(again.stderr)
+    assert {"spacy", "sklearn"} <= imported  # the report was read: the re-run did the work
+    assert not imported & {"nltk", "jsonschema"}, sorted(imported & {"nltk", "jsonschema"})
+
+
 def _tree(folder):
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.yml"))}
 
