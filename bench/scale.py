@@ -178,6 +178,10 @@ def _child_build(args) -> int:
     from generator.config import load_config
     from generator.build.pipeline import build
 
+    if args.pin_fingerprint:  # see --same-content
+        import generator.build.cache as cache_mod
+
+        cache_mod.code_fingerprint = lambda: args.pin_fingerprint
     config = load_config(args.config)
     report = build(config, inputs=args.inputs, content_dir=args.content, jobs=args.jobs,
                    executor=args.executor)
@@ -272,9 +276,12 @@ def _child_env(code: Path) -> dict:
     return env
 
 
-def _build_cmd(cfg: Path, folder: Path, inputs: list[Path], jobs: int, executor: str) -> list[str]:
+def _build_cmd(cfg: Path, folder: Path, inputs: list[Path], jobs: int, executor: str,
+               pin: str | None = None) -> list[str]:
     cmd = [PY, "-m", "bench.scale", "--child-build", "--config", str(cfg), "--content",
            str(folder / "content"), "--jobs", str(jobs), "--executor", executor]
+    if pin:
+        cmd += ["--pin-fingerprint", pin]
     for p in inputs:
         cmd += ["--input", str(p)]
     return cmd
@@ -378,11 +385,27 @@ def _code_fingerprint(code: Path) -> str:
     return run.stdout.strip() or run.stderr.strip()[-200:]
 
 
-def rerun_versions(stories: list[Story], n: int, jobs: int, repeats: int, codes: dict[str, Path], log) -> dict:
+def _tree_digest(folder: Path) -> str:
+    """sha256 over the relative paths and bytes of the records under `folder`."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*.yml")):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def rerun_versions(stories: list[Story], n: int, jobs: int, repeats: int, codes: dict[str, Path], log,
+                   same_content: bool = False) -> dict:
     """Re-run seconds (nothing new; 10 new articles) of each code version, from the same
     built state, alternating versions `repeats` times; each version's cold build too.
     Versions whose content stages are the same (same code fingerprint: only build/,
-    cli.py, site/ differ) share one cold build's state, as they share its cache."""
+    cli.py, site/ differ) share one cold build's state, as they share its cache.
+
+    With `same_content`, the versions' content stages differ in code but not in output
+    (e.g. a faster equivalent): all share the first version's cold build, the others
+    run with its code fingerprint pinned, and the content each version's re-runs leave
+    is compared byte for byte (a difference fails the run)."""
     from bench.site_scale import run_measured as run_cpu  # wall, CPU and RSS of the process tree
 
     import shutil
@@ -400,9 +423,16 @@ def rerun_versions(stories: list[Story], n: int, jobs: int, repeats: int, codes:
                    .replace(str(folder / "cache"), str(live / "cache")), encoding="utf-8")
     out: dict = {"size": n, "versions": {}}
     built: dict[str, Path] = {}  # fingerprint -> saved state
+    pins: dict[str, str | None] = dict.fromkeys(codes)
+    first_fp = _code_fingerprint(next(iter(codes.values())))
     for name, code in codes.items():
         fp = _code_fingerprint(code)
+        real = fp
+        if same_content and fp != first_fp:
+            pins[name], fp = first_fp, first_fp
         v = out["versions"][name] = {"fingerprint": fp[:12], "nothing": [], "plus10": []}
+        if real != fp:
+            v["own_fingerprint"] = real[:12]
         if fp in built:
             v["cold"] = next(x["cold"] for x in out["versions"].values() if x["fingerprint"] == fp[:12] and "cold" in x)
             v["shares_build_of"] = next(k for k, x in out["versions"].items() if x["fingerprint"] == fp[:12])
@@ -415,20 +445,27 @@ def rerun_versions(stories: list[Story], n: int, jobs: int, repeats: int, codes:
         v["cold"] = {k: cold[k] for k in ("wall", "cpu", "rss", "load")}
         built[fp] = folder / f"state-{name}"
         _copy_state(live, built[fp])
+    digests: dict[str, set[str]] = {}  # kind -> content digests after the re-runs
     for r in range(repeats):
         for name, code in codes.items():
-            state = built[_code_fingerprint(code)] if r == 0 else out["versions"][name]["state"]
+            state = built[pins[name] or _code_fingerprint(code)] if r == 0 else out["versions"][name]["state"]
             out["versions"][name]["state"] = state
             for kind, inputs in (("nothing", [base]), ("plus10", [base, extra])):
                 _copy_state(state, live)
-                run = run_cpu(_build_cmd(cfg, live, inputs, jobs, "local"), code, _child_env(code))
+                run = run_cpu(_build_cmd(cfg, live, inputs, jobs, "local", pins[name]), code, _child_env(code))
                 rep = _parse_child(run, f"re-run {kind} ({name})")
+                if same_content:
+                    digests.setdefault(kind, set()).add(_tree_digest(live / "content"))
+                    if len(digests[kind]) > 1:
+                        raise RuntimeError(f"--same-content: the re-run ({kind}) of {name} wrote other content")
                 out["versions"][name][kind].append({"wall": run["wall"], "cpu": run["cpu"], "rss": run["rss"],
                                                     "load": run["load"], "analyzed": rep["analyzed"],
                                                     "stories_built": rep["stories_built"], "timings": rep["timings"]})
                 log(f"[re-run {n}] {name} {kind} #{r + 1}: {run['wall']:.1f} s wall, {run['cpu']:.1f} s CPU")
     for v in out["versions"].values():
         v["state"] = str(v["state"])
+    if same_content:
+        out["same_content"] = {kind: sorted(d) for kind, d in digests.items()}
     return out
 
 
@@ -576,12 +613,17 @@ def main(argv: list[str] | None = None) -> int:
                    help="only the re-runs: this checkout against the checkout DIR (e.g. a worktree of "
                         "the baseline) at the first --sizes size, from the same built state, in one run")
     p.add_argument("--repeats", type=int, default=3, help="re-runs per version with --rerun-vs")
+    p.add_argument("--same-content", action="store_true",
+                   help="with --rerun-vs: the two checkouts' content stages differ in code but must give the "
+                        "same output; share one cold build (this checkout runs with the baseline's code "
+                        "fingerprint) and fail unless every re-run writes the same content")
     # internal: the measured child processes
     p.add_argument("--child-build", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--child-floor", dest="floor", default=None, help=argparse.SUPPRESS)
     p.add_argument("--config", help=argparse.SUPPRESS)
     p.add_argument("--content", help=argparse.SUPPRESS)
     p.add_argument("--input", action="append", dest="inputs", help=argparse.SUPPRESS)
+    p.add_argument("--pin-fingerprint", default=None, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child_build:
         return _child_build(args)
@@ -604,7 +646,8 @@ def main(argv: list[str] | None = None) -> int:
         versions = {"baseline": f"{other_version} ({args.rerun_vs})", "this": version}
         label = args.sizes.split(",")[0].strip()
         n = len(stories) - EXTRA if label == "all" else min(int(label), len(stories) - EXTRA)
-        res = rerun_versions(stories, n, args.jobs, args.repeats, {"baseline": other, "this": code}, log)
+        res = rerun_versions(stories, n, args.jobs, args.repeats, {"baseline": other, "this": code}, log,
+                             same_content=args.same_content)
         print(rerun_table(res, versions))
         if args.json:
             Path(args.json).write_text(json.dumps({"rerun": res, "versions": versions}, indent=1, default=str))
