@@ -386,9 +386,9 @@ def _analyze(articles: list[Article], keys: dict[str, str], ex, cache: cache_mod
     progress("analyze", len(analyses), total)
     if todo and len(todo) <= SMALL_WORK and isinstance(ex, executors.LocalExecutor) and ex.jobs > 1:
         # A few new articles (a re-run): their analysis is mostly loading the spaCy model,
-        # the grouping and story stages that follow mostly importing scikit-learn and
-        # nltk. One worker loads the model and analyses them while this process imports
-        # the later stages' modules, so the two start-ups overlap on two cores.
+        # the grouping and story stages that follow mostly importing scikit-learn (and
+        # scipy with it). One worker loads the model and analyses them while this process
+        # imports the later stages' modules, so the two start-ups overlap on two cores.
         future = ex.submit(analyze.analyze_batch, todo)
         _import_later_stages()
         results: Iterable = future.result()
@@ -412,7 +412,7 @@ def _analyze(articles: list[Article], keys: dict[str, str], ex, cache: cache_mod
 
 
 def _import_later_stages() -> None:
-    """Import what grouping and the story stage use (scikit-learn, scipy, nltk's stemmer),
+    """Import what grouping and the story stage use (scikit-learn, scipy, the extract stage),
     as they would on first use; here so that it can overlap other work."""
     import sklearn.feature_extraction.text  # noqa: F401
     import sklearn.neighbors  # noqa: F401
@@ -448,9 +448,8 @@ def _stories(groups, by_id: dict[str, Article], analyses: dict[str, Analysis], k
 
     fresh = []
     if todo:
-        # Imported here: the extract stage brings nltk (its stemmer) and, through it, much
-        # of scipy: seconds of start-up that a re-run whose stories all come from the
-        # cache skips.
+        # Imported here: a re-run whose stories all come from the cache needs none of the
+        # story stage (whose work imports scikit-learn and, through it, much of scipy).
         from generator.stories import batch as story_batch
 
         ex = _runner(ex, len(todo))
