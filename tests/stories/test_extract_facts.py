@@ -81,7 +81,8 @@ def test_fact_ids_derive_from_text_and_are_stable_across_runs():
 def test_summary_cites_cards_and_never_repeats_itself():
     story, _ = _story([A, B, C])
     by_id = {f.id: f for f in story.facts}
-    assert 3 <= len(story.summary) <= 6
+    # a short story: fewer key points than the minimum when fewer cards stand alone
+    assert 1 <= len(story.summary) <= ExtractSettings().summary_max
     for item in story.summary:
         assert len(item.facts) == 1 and item.facts[0] in by_id
     sentences = story.summary_sentences()
@@ -176,7 +177,9 @@ def test_sample_story_excerpt_invariant_over_every_ref(sample_story):
     story, arts = sample_story
     _assert_invariant(story, arts)
     assert len(story.outlets) == 5 and not story.single_source
-    assert 3 <= len(story.summary) <= 6
+    settings = ExtractSettings()
+    # five outlets with many facts that stand alone: at least the minimum, never more than the maximum
+    assert settings.summary_min <= len(story.summary) <= settings.summary_max
 
 
 def _cards_matching(story, *patterns):
@@ -303,6 +306,51 @@ def test_key_points_take_the_facts_most_outlets_carry_first_and_skip_restatement
     # Four outlets' version of the pier fact leads; the two-outlet restatement is left out.
     assert chosen[0] == "f-1" and "f-0" not in chosen
     assert set(chosen) == {"f-1", "f-2", "f-3"}
+
+
+def test_key_points_never_fall_back_on_a_line_that_does_not_stand_alone():
+    import numpy as np
+
+    from generator.stories.extract.cards import Card
+    from generator.stories.extract.summary import summarise
+    from generator.records import Fact
+
+    texts = ["The harbour authority closed the north pier on Friday after a storm damaged it.",
+             "Fishing boats will moor at the south quay until the repairs end in May.",
+             "He said the repairs would cost the port about 400,000 euros."]
+
+    def card(n: int, problem: str | None) -> Card:
+        return Card(fact=Fact(id=f"f-{n}", text=texts[n], kind="event", sources=[]), outlets=3 - n,
+                    score=10.0 - n, position=n / 10, members=[n], problem=problem)
+
+    cards = [card(0, None), card(1, None), card(2, "reference")]
+    sim = np.zeros((3, 3), dtype=np.float32)
+    chosen = [i.facts[0] for i in summarise(cards, sim, ExtractSettings(summary_min=3, summary_max=3))]
+    # two key points that stand alone rather than a third that points at someone unnamed
+    assert sorted(chosen) == ["f-0", "f-1"]
+
+
+def test_key_points_stop_at_the_word_budget_once_the_minimum_is_met():
+    import numpy as np
+
+    from generator.stories.extract.cards import Card
+    from generator.stories.extract.summary import summarise
+    from generator.records import Fact
+
+    def card(n: int) -> Card:  # 15 words each
+        text = f"Officials in district number {n} reported that the old bridge reopened to traffic on schedule today."
+        return Card(fact=Fact(id=f"f-{n}", text=text, kind="event", sources=[]), outlets=1,
+                    score=10.0 - n, position=n / 10, members=[n])
+
+    cards = [card(n) for n in range(6)]
+    sim = np.zeros((6, 6), dtype=np.float32)
+
+    def count(**kw) -> int:
+        return len(summarise(cards, sim, ExtractSettings(**kw)))
+
+    assert count(summary_min=2, summary_max=5, summary_words=40) == 3  # 45 words reach 40
+    assert count(summary_min=2, summary_max=5, summary_words=10) == 2  # the minimum comes first
+    assert count(summary_min=2, summary_max=5, summary_words=500) == 5  # never past the maximum
 
 
 def test_dateline_and_wire_prefix_are_trimmed_off_card_texts_at_their_own_offsets():

@@ -16,17 +16,21 @@ from generator.stories.group import publication_day
 
 
 def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None) -> list[SummaryItem]:
-    """3-6 card texts: the facts most outlets carry first, no two saying the same thing.
+    """The key points: card texts that stand alone, the facts most outlets carry first,
+    no two saying the same thing.
 
     Cards are taken by how many outlets cite them (4 before 3 before 2 ...), ties by
-    their centrality, position and clarity (the rank less its outlets term). On
-    Multi-News dev this beat every other order tried against the human references
-    (README, "Key points"): ties in rank order, which counts only the outlets aligned
-    with the card's text, not those citing it in support (slightly lower since the
-    participants check splits outlet counts); the card rank alone, where a lead sentence
-    of few outlets can pass a fact most outlets report; a TF-IDF centroid, LexRank or
-    word-frequency (SumBasic) score, with or without a position prior; a penalty on
-    quoted remarks.
+    their centrality, position and clarity (the rank less its outlets term), until
+    `summary_min` are chosen and their texts reach `summary_words` words (at most
+    `summary_max`): a story told in long sentences gets fewer points than one told in
+    short ones. Only cards that stand alone (`stands_alone`) are taken, even when fewer
+    than `summary_min` do: a line that leans on a sentence not shown, a caption or a
+    tweet is no key point. On Multi-News dev this order beat every other tried against
+    the human references (README, "Stories and summaries"): ties in rank order; the card
+    rank alone, where a lead sentence of few outlets can pass a fact most outlets
+    report; a TF-IDF centroid, LexRank, word-frequency (SumBasic) or concept-coverage
+    score, with or without a position prior or a bonus for articles not yet quoted; the
+    leads of the articles in turn; a penalty on quoted remarks.
 
     A card is redundant when its text is close to a chosen card's text: TF-IDF cosine
     of the two texts (`x`, the story's sentence matrix) above `summary_redundancy`,
@@ -52,18 +56,14 @@ def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None) -> list
     # Within a tier, the card's centrality, position and clarity, not its rank: the rank
     # counts the outlets aligned with the card's text, and the tier those citing it.
     by_outlets = sorted(cards, key=lambda c: (-c.outlets, -round(c.score - c.carried, 9), rank[id(c)]))
-    def take(limit: int, alone_only: bool) -> None:
-        for card in by_outlets:
-            if len(chosen) >= limit:
-                break
-            if alone_only and not stands_alone(card, settings):
-                continue  # a dangling or quote-fragment sentence reads badly out of context
-            if not any(card is c for c in chosen) and not redundant(card):
-                chosen.append(card)
-
-    take(settings.summary_max, True)
-    if len(chosen) < settings.summary_min:  # relax clarity rather than fall short
-        take(settings.summary_min, False)
+    length = 0
+    for card in by_outlets:
+        if len(chosen) >= settings.summary_max or (
+                len(chosen) >= settings.summary_min and length >= settings.summary_words):
+            break
+        if stands_alone(card, settings) and not redundant(card):
+            chosen.append(card)
+            length += len(words(card.fact.text))
     # Lead with the top card, then follow the order in which the articles tell it.
     ordered = chosen[:1] + sorted(chosen[1:], key=lambda c: (c.position, c.fact.id))
     return [SummaryItem([c.fact.id]) for c in ordered]
