@@ -12,6 +12,9 @@ must read:
                  five other fact cards and the timeline items (does each line stand
                  alone? does the title name the event?)
 
+`--exclude 2026:30` leaves out the stories the audit's own sample picks, so a rule can
+be calibrated on other stories (for example `--seed 7 --n 30 --exclude 2026:30`).
+
 The judge writes the verdicts; this script only prints the lines so that the sample
 and the text judged are reproducible.
 """
@@ -43,8 +46,12 @@ def _key_cards(story: dict) -> list[dict]:
     return keys
 
 
-def sample(stories: dict[str, dict], seed: int, n: int) -> list[str]:
+def sample(stories: dict[str, dict], seed: int, n: int, exclude: tuple[tuple[int, int], ...] = ()) -> list[str]:
+    """`n` stories with 2+ articles, sampled with `seed`; `exclude` (seed, n) pairs leave
+    out the stories those samples pick (a calibration set apart from the audit's)."""
     ids = sorted(sid for sid, s in stories.items() if len(s.get("articles") or []) >= 2)
+    left = {sid for s, k in exclude for sid in random.Random(s).sample(ids, min(k, len(ids)))}
+    ids = [sid for sid in ids if sid not in left]
     return random.Random(seed).sample(ids, min(n, len(ids)))
 
 
@@ -89,10 +96,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("mode", choices=("corroboration", "reader"))
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--n", type=int, default=8)
+    parser.add_argument("--exclude", action="append", default=[], metavar="SEED:N",
+                        help="leave out the stories that --seed SEED --n N picks (e.g. 2026:30, the audit's), "
+                             "to calibrate a rule on other stories")
     args = parser.parse_args(argv)
+    try:
+        exclude = tuple((int(a), int(b)) for a, b in (e.split(":", 1) for e in args.exclude))
+    except ValueError:
+        parser.error("--exclude takes SEED:N, for example 2026:30")
     stories = _load(args.content / "stories")
     articles = _load(args.content / "articles")
-    chosen = sample(stories, args.seed, args.n)
+    chosen = sample(stories, args.seed, args.n, exclude)
     print(f"seed {args.seed}, {len(chosen)} of {sum(len(s.get('articles') or []) >= 2 for s in stories.values())} stories with 2+ articles")
     for sid in chosen:
         story = stories[sid]
