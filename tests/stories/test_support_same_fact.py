@@ -1,6 +1,8 @@
 """Support means the same fact: same participants, compatible figures (issue 12)."""
 from __future__ import annotations
 
+import pytest
+
 from generator.config import ExtractSettings
 from generator.stories.extract import extract_story
 from generator.stories.extract.cards import figures_clash, quantities
@@ -110,3 +112,37 @@ def test_the_source_outlets_own_article_supports_the_card():
     an = analyse(arts)
     story = extract_story(StoryGroup("s", [a.id for a in arts]), [(a, an[a.id]) for a in arts], None)
     assert _together(story, "the Daily Ledger reported", "harbour chief Jane Doe said.")
+
+
+# The same judge and warrant, two different acts (made-up names).
+UPHELD = ("Judge Ann Park upheld the search warrant for the Elm Street office of the firm on Monday. "
+          "The firm plans to appeal.")
+QUESTIONED = ("Judge Ann Park questioned the search warrant for the Elm Street office of the firm on Monday. "
+              "Lawyers for the firm welcomed it.")
+
+
+def test_parse_frames_mark_background_clauses():
+    from generator.nlp.analyze import frames, load_nlp
+
+    text = "After Jon Roe was arrested on Monday, his lawyer filed an appeal."
+    got = {(text[a:b], role) for a, b, role in frames(load_nlp()(text))}
+    # The arrest is the circumstance; the filing is the sentence's own fact.
+    assert ("arrested", "p") in got and ("filed", "P") in got
+    assert ("lawyer", "A") in got and ("appeal", "T") in got
+
+
+def test_same_event_check_splits_same_people_doing_another_thing():
+    on = _story([UPHELD, QUESTIONED], ExtractSettings(same_event=True))
+    assert not _together(on, "upheld the search warrant", "questioned the search warrant")
+    for needle in ("upheld", "questioned"):  # each keeps a card: no sentence is lost
+        assert any(needle in f.text for f in on.facts)
+    # Word overlap alone puts them on one card: the check is what splits them.
+    off = _story([UPHELD, QUESTIONED], ExtractSettings(same_event=False))
+    assert _together(off, "upheld the search warrant", "questioned the search warrant")
+
+
+@pytest.mark.xfail(strict=True, reason="known miss of the same-event check: 'fired' and 'parted ways with' "
+                                       "share no predicate stem, and no word-sense resource ships with the model")
+def test_same_event_check_keeps_a_paraphrase():
+    story = _story([FIRED, PARTED], ExtractSettings(same_event=True))
+    assert _together(story, "fired Maurice Cheeks", "parted ways with coach Maurice Cheeks")
