@@ -1,8 +1,6 @@
 """Support means the same fact: same participants, compatible figures (issue 12)."""
 from __future__ import annotations
 
-import pytest
-
 from generator.config import ExtractSettings
 from generator.stories.extract import extract_story
 from generator.stories.extract.cards import figures_clash, quantities
@@ -114,11 +112,12 @@ def test_the_source_outlets_own_article_supports_the_card():
     assert _together(story, "the Daily Ledger reported", "harbour chief Jane Doe said.")
 
 
-# The same judge and warrant, two different acts (made-up names).
+# The same judge, office and day, two different events (made-up names): a ruling, and the
+# office closing after it (the warrant only its background).
 UPHELD = ("Judge Ann Park upheld the search warrant for the Elm Street office of the firm on Monday. "
           "The firm plans to appeal.")
-QUESTIONED = ("Judge Ann Park questioned the search warrant for the Elm Street office of the firm on Monday. "
-              "Lawyers for the firm welcomed it.")
+CLOSED = ("The Elm Street office of the firm closed on Monday after the search warrant of Judge Ann Park. "
+          "Lawyers for the firm welcomed it.")
 
 
 def test_parse_frames_mark_background_clauses():
@@ -131,18 +130,19 @@ def test_parse_frames_mark_background_clauses():
     assert ("lawyer", "A") in got and ("appeal", "T") in got
 
 
-def test_same_event_check_splits_same_people_doing_another_thing():
-    on = _story([UPHELD, QUESTIONED], ExtractSettings(same_event=True))
-    assert not _together(on, "upheld the search warrant", "questioned the search warrant")
-    for needle in ("upheld", "questioned"):  # each keeps a card: no sentence is lost
+def test_same_event_check_splits_same_words_about_another_event():
+    on = _story([UPHELD, CLOSED], ExtractSettings(same_event=True))
+    assert not _together(on, "upheld the search warrant", "office of the firm closed")
+    for needle in ("upheld", "closed"):  # each keeps a card: no sentence is lost
         assert any(needle in f.text for f in on.facts)
     # Word overlap alone puts them on one card: the check is what splits them.
-    off = _story([UPHELD, QUESTIONED], ExtractSettings(same_event=False))
-    assert _together(off, "upheld the search warrant", "questioned the search warrant")
+    off = _story([UPHELD, CLOSED], ExtractSettings(same_event=False))
+    assert _together(off, "upheld the search warrant", "office of the firm closed")
 
 
-@pytest.mark.xfail(strict=True, reason="known miss of the same-event check: 'fired' and 'parted ways with' "
-                                       "share no predicate stem, and no word-sense resource ships with the model")
-def test_same_event_check_keeps_a_paraphrase():
+def test_same_event_check_keeps_a_paraphrase_with_the_same_doer():
     story = _story([FIRED, PARTED], ExtractSettings(same_event=True))
     assert _together(story, "fired Maurice Cheeks", "parted ways with coach Maurice Cheeks")
+    # The other team's dismissal stays apart with the check on too.
+    other = _story([FIRED, OTHER_TEAM], ExtractSettings(same_event=True))
+    assert not _together(other, "fired Maurice Cheeks", "fired Reggie Theus")
