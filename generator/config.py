@@ -109,6 +109,10 @@ class ExtractSettings:
     # ("X told Y"), in its words or as the speaker of its quote; and it may not name only
     # other people (or other organisations) than the card. Chosen on ECB+ dev (README).
     participants_must_match: bool = True
+    # A cited sentence must report the card's event: when both say what happened, they
+    # share a predicate (or its noun), not only the people (`cards.other_event`, from
+    # the parse's predicates and their doers and objects). See README for its measure.
+    same_event: bool = False
     # Precision: a citation must state the card's event, not only name its people.
     min_content_shared: float = 0.1  # first pass: share of the pair's non-name core that both carry
     support_min_content: int = 1     # second pass: specific non-name terms (or numbers/dates) shared

@@ -144,6 +144,10 @@ class Analysis(_Record):
     # name in it ("the network"; kind "definite") that is some clause's subject and has
     # no antecedent before it in its sentence. Read by the stand-alone check of card texts.
     references: list[tuple[int, int, str]] = field(default_factory=list)
+    # Who did what to whom: (start, end, role) of predicates and their doers and
+    # objects, lower case inside a background clause (see `nlp.analyze.frames`). Read by
+    # the same-fact check of a card's supports.
+    frames: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- stories

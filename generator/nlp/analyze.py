@@ -92,6 +92,56 @@ def unresolved_references(doc) -> list[tuple[int, int, str]]:
     return out
 
 
+# Who did what to whom, from the parse (`frames`). A clause hanging from another as its
+# circumstance ("after X was arrested, ...", "..., who was arrested last year") states
+# background to the sentence's own fact; a reported clause ("police said X was
+# arrested") is that fact. A temporal preposition's object ("after his arrest") is
+# background too.
+_SUBORDINATE = {"advcl", "relcl", "acl", "pcomp", "csubj", "parataxis", "appos"}
+_TEMPORAL = {"after", "before", "since", "following", "during", "amid", "until", "prior", "ahead", "despite"}
+_AGENT = {"nsubj", "csubj"}
+_THEME = {"dobj", "nsubjpass", "attr", "oprd", "dative"}
+
+
+def frames(doc) -> list[tuple[int, int, str]]:
+    """(start, end, role) of the words that say who did what to whom: role "P" a
+    predicate (a verb other than an auxiliary), "A" its doer (active subject, or the
+    object of passive "by"), "T" what it is done to (object, passive subject), "N" a
+    noun after a preposition (an event when the story uses its verb too); lower
+    case ("p", "a", "t", "n") inside a clause that states background (`_SUBORDINATE`,
+    `_TEMPORAL`). A name stands by its last word ("coach Maurice Cheeks" -> "Cheeks"),
+    so a filler is one term however the name is written out."""
+    last = {}
+    for ent in doc.ents:
+        for t in ent:
+            last[t.i] = ent[-1]
+    out: list[tuple[int, int, str]] = []
+    for tok in doc:
+        role = None
+        if tok.pos_ == "VERB":
+            role = "P"
+        elif tok.dep_ in _AGENT:
+            role = "A"
+        elif tok.dep_ in _THEME:
+            role = "T"
+        elif tok.dep_ == "pobj" and tok.head.dep_ == "agent":
+            role = "A"
+        elif tok.dep_ == "pobj" and tok.pos_ == "NOUN":
+            role = "N"  # a noun that may name an event ("after the arrest of", "in the earthquake")
+        if role is None or tok.pos_ in ("PRON", "DET", "NUM", "PUNCT", "SPACE"):
+            continue
+        background = False
+        node = tok
+        while node.head.i != node.i:
+            if node.dep_ in _SUBORDINATE or (node.dep_ == "pobj" and node.head.lower_ in _TEMPORAL):
+                background = True
+                break
+            node = node.head
+        word = last.get(tok.i, tok)
+        out.append((word.idx, word.idx + len(word), role.lower() if background else role))
+    return sorted(set(out))  # a name's words all stand at its last word: keep text order
+
+
 def analyze_doc(article: Article, doc) -> Analysis:
     mentions = [Mention(e.text, e.label_, e.start_char, e.end_char)
                 for e in doc.ents if e.label_ in MENTION_LABELS]
@@ -102,6 +152,7 @@ def analyze_doc(article: Article, doc) -> Analysis:
         quotes=quotes_stage.find_quotes(doc, article.text),
         dates=dates_stage.find_dates(article.text, article.published, doc),
         references=unresolved_references(doc),
+        frames=frames(doc),
     )
 
 

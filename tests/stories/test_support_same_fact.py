@@ -110,3 +110,39 @@ def test_the_source_outlets_own_article_supports_the_card():
     an = analyse(arts)
     story = extract_story(StoryGroup("s", [a.id for a in arts]), [(a, an[a.id]) for a in arts], None)
     assert _together(story, "the Daily Ledger reported", "harbour chief Jane Doe said.")
+
+
+# The same judge, office and day, two different events (made-up names): a ruling, and the
+# office closing after it (the warrant only its background).
+UPHELD = ("Judge Ann Park upheld the search warrant for the Elm Street office of the firm on Monday. "
+          "The firm plans to appeal.")
+CLOSED = ("The Elm Street office of the firm closed on Monday after the search warrant of Judge Ann Park. "
+          "Lawyers for the firm welcomed it.")
+
+
+def test_parse_frames_mark_background_clauses():
+    from generator.nlp.analyze import frames, load_nlp
+
+    text = "After Jon Roe was arrested on Monday, his lawyer filed an appeal."
+    got = {(text[a:b], role) for a, b, role in frames(load_nlp()(text))}
+    # The arrest is the circumstance; the filing is the sentence's own fact.
+    assert ("arrested", "p") in got and ("filed", "P") in got
+    assert ("lawyer", "A") in got and ("appeal", "T") in got
+
+
+def test_same_event_check_splits_same_words_about_another_event():
+    on = _story([UPHELD, CLOSED], ExtractSettings(same_event=True))
+    assert not _together(on, "upheld the search warrant", "office of the firm closed")
+    for needle in ("upheld", "closed"):  # each keeps a card: no sentence is lost
+        assert any(needle in f.text for f in on.facts)
+    # Word overlap alone puts them on one card: the check is what splits them.
+    off = _story([UPHELD, CLOSED], ExtractSettings(same_event=False))
+    assert _together(off, "upheld the search warrant", "office of the firm closed")
+
+
+def test_same_event_check_keeps_a_paraphrase_with_the_same_doer():
+    story = _story([FIRED, PARTED], ExtractSettings(same_event=True))
+    assert _together(story, "fired Maurice Cheeks", "parted ways with coach Maurice Cheeks")
+    # The other team's dismissal stays apart with the check on too.
+    other = _story([FIRED, OTHER_TEAM], ExtractSettings(same_event=True))
+    assert not _together(other, "fired Maurice Cheeks", "fired Reggie Theus")

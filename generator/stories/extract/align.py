@@ -17,11 +17,14 @@ only when it covers enough of them (`prune_multi_cited`).
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter
+from dataclasses import dataclass
 
 from generator.config import ExtractSettings
 from generator.ids import UnionFind
-from generator.nlp.terms import stem_tokens
+from generator.nlp import lexicon
+from generator.nlp.terms import stem_tokens, term_stem
 from generator.stories.extract.sentences import Sentence
 
 
@@ -336,3 +339,54 @@ def align(sentences: list[Sentence], sim, settings: ExtractSettings) -> list[lis
             owner[k] = a
         del groups[b]
     return [sorted(g, key=lambda k: (sentences[k].article, sentences[k].start)) for g in groups.values()]
+
+
+# ---------------------------------------------------------------- who did what to whom
+# Verbs that say nothing of what happened: reporting ("said", "told"; lexicon) and the
+# light verbs of English ("have", "make", "take" ...: their object is the event).
+_LIGHT = frozenset("w:" + term_stem(w) for w in (
+    *lexicon.word_set("reporting", "attribution"),
+    "be", "have", "do", "get", "make", "take", "give", "go", "come", "put", "let", "keep", "seem", "become",
+    "want", "need", "try", "begin", "start", "continue", "use", "expect", "believe", "think", "know"))
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a sentence's parse says happened (`nlp.analyze.frames`), as core terms: its
+    own predicates and their doers and objects, and the predicates and participants it
+    states only as background ("after X was arrested, ..."). Nouns that fill a role
+    count as predicates too: "the resignation" is the event "resigned" names."""
+
+    main: frozenset[str] = frozenset()
+    side: frozenset[str] = frozenset()
+    doers: frozenset[str] = frozenset()
+    objects: frozenset[str] = frozenset()
+
+
+def sentence_frames(sentences: list[Sentence], frames_of: list[list[tuple[int, int, str]]],
+                    texts: list[str]) -> list[Frame]:
+    """The `Frame` of each sentence from its article's (start, end, role) list. A noun
+    after a preposition counts as a predicate when the story uses it as a verb somewhere
+    ("after the arrest", "arrested"): "the office" in "the warrant for the office" is
+    no event."""
+    out = []
+    raw = []
+    starts = [[f[0] for f in fr] for fr in frames_of]
+    for s in sentences:
+        fr, text = frames_of[s.article], texts[s.article]
+        got: dict[str, set[str]] = {r: set() for r in "PATNpatn"}
+        for i in range(bisect_left(starts[s.article], s.start), len(fr)):
+            a, b, role = fr[i]
+            if a >= s.end:
+                break
+            if b <= s.end:
+                got[role].add("w:" + term_stem(text[a:b].lower()))
+        raw.append(got)
+    verbs = {t for got in raw for t in got["P"] | got["p"]}
+    for got in raw:
+        main = got["P"] | (got["N"] & verbs)
+        own = main | got["A"] | got["T"]
+        side = got["p"] | (got["n"] & verbs) | got["a"] | got["t"]
+        out.append(Frame(main=frozenset(main - _LIGHT), side=frozenset(side - own - _LIGHT),
+                         doers=frozenset(got["A"]), objects=frozenset(got["T"])))
+    return out

@@ -19,8 +19,8 @@ from generator.ids import outlet_key
 from generator.nlp import lexicon
 from generator.nlp.terms import normalise, term_stem, words
 from generator.records import Analysis, Article, Fact, SourceRef
-from generator.stories.extract.align import (align, guard_generic, merge_mutual, prune_multi_cited, specific_terms,
-                                             story_names, support, term_weights)
+from generator.stories.extract.align import (Frame, align, guard_generic, merge_mutual, prune_multi_cited,
+                                             sentence_frames, specific_terms, story_names, support, term_weights)
 from generator.stories.extract.sentences import (Sentence, after_dateline, clarity, is_clean_sentence, is_fragment,
                                                  references_in, standalone_problem)
 
@@ -157,8 +157,25 @@ def participants_missing(card: Sentence, other: Sentence) -> bool:
     return False
 
 
+def other_event(card: Frame, other: Frame) -> bool:
+    """`other` reports another event than `card`: both say what happened (a predicate
+    other than a reporting or light verb), they share no predicate, where the nouns
+    filling a role and the events stated as background count too ("resigned" and "the
+    resignation" are one stem; "after the arrest" shares "arrest"), and no doer or
+    object either. A shared doer or object keeps the pair (a paraphrase: "the team
+    fired the coach" / "the team parted ways with the coach"): on ECB+ dev such pairs
+    were more often the same fact than not, and checking them too cost precision."""
+    if not card.main or not other.main:
+        return False
+    mine = card.main | card.side | card.doers | card.objects
+    theirs = other.main | other.side | other.doers | other.objects
+    if card.main & theirs or other.main & mine:
+        return False
+    return not (card.doers | card.objects) & (other.doers | other.objects)
+
+
 def partition(cited: list[int], best: int, sentences: list[Sentence], sim,
-              settings: ExtractSettings) -> tuple[list[int], list[int], list[int]]:
+              settings: ExtractSettings, frames: list[Frame] | None = None) -> tuple[list[int], list[int], list[int]]:
     """Split a card's sentences: (kept, differing, other). Kept sentences give figures
     compatible with the card's text `best` (`figures_clash`) and name its participants
     (`participants_missing`). (Checking every pair of kept sentences instead, not each
@@ -172,6 +189,7 @@ def partition(cited: list[int], best: int, sentences: list[Sentence], sim,
     for k in sorted((k for k in cited if k != best), key=lambda k: (-float(sim[best, k]), k)):
         ok = not (settings.figures_must_agree and figures_clash(qs[k], qs[best]))
         ok = ok and not (settings.participants_must_match and participants_missing(sentences[best], sentences[k]))
+        ok = ok and not (settings.same_event and frames is not None and other_event(frames[best], frames[k]))
         (kept if ok else left).append(k)
     have = {sentences[k].article for k in kept}
     differing: list[int] = []
@@ -307,6 +325,8 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
     import numpy as np
 
     weight = term_weights(sentences)
+    frames = (sentence_frames(sentences, [an.frames for _a, an in members], [a.text for a, _an in members])
+              if settings.same_event else None)
     specific = specific_terms(sentences, settings)
     names = story_names(sentences)
     groups = align(sentences, guard_generic(sentences, sim, weight, settings, names), settings)
@@ -345,14 +365,14 @@ def build_cards(members: list[tuple[Article, Analysis]], sentences: list[Sentenc
         first = best
         text = sentences[best].text
         # Supporting sentences are cited but never chosen as the card text: they state more.
-        cited, differing, other = partition(g + more, best, sentences, sim, settings)
+        cited, differing, other = partition(g + more, best, sentences, sim, settings, frames)
         if other or differing:
             # Another clear aligned sentence may be the text more of the card's sources
             # state whole (the same remark without "..., X told Y"): it takes the card,
             # so the card claims only what its sources say and loses none of them.
             for k in g:
                 if k != best and not sentences[k].fragment and clarity(sentences[k].text) >= settings.clear_text:
-                    alt = partition(g + more, k, sentences, sim, settings)
+                    alt = partition(g + more, k, sentences, sim, settings, frames)
                     if len(alt[0]) > len(cited):
                         best, (cited, differing, other) = k, alt
             text = sentences[best].text
