@@ -68,7 +68,12 @@ def discard(pages_dir: Path) -> None:
 def load(pages_dir: Path, key: tuple) -> BuildState | None:
     """The state the last build left, when it was made with the same `key`; else None."""
     path = path_in(pages_dir)
+    import gc
+
     try:
+        # the state is millions of small objects, none of them garbage: collections run
+        # while it loads would only scan it again and again
+        gc.disable()
         with open(path, "rb") as fh:
             state = pickle.load(fh)
     except FileNotFoundError:
@@ -76,6 +81,8 @@ def load(pages_dir: Path, key: tuple) -> BuildState | None:
     except Exception as exc:   # a truncated or foreign file: the build renders every page
         print(f"{path}: ignored ({type(exc).__name__}: {exc})", file=sys.stderr)
         return None
+    finally:
+        gc.enable()
     if not isinstance(state, BuildState) or state.key != key:
         return None
     return state

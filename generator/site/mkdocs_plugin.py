@@ -438,6 +438,10 @@ class _LazyPages:
         self.dests = dests
         plugin.site_data = site
         self._log_problems()
+        # The cards, the index and the file list live until the build ends: kept out of the
+        # garbage collector's scans, which otherwise walk them again at every collection
+        # while the pages are built (little of what exists now is garbage: no collection first).
+        gc.freeze()
         return files
 
     def _render(self, kind: str, rid: str, uri: str) -> PageOut | None:
@@ -502,6 +506,7 @@ class _LazyPages:
         """Keeps the state for the next build; the output files of pages gone since the last one."""
         reads = {uri: self.reads[uri] for uri in self.jobs if uri in self.reads}
         build_state.save(self.plugin.pages_dir, build_state.BuildState(self.key, self.cards, reads, self.dests))
+        gc.unfreeze()
         return self.stale
 
 

@@ -334,13 +334,18 @@ class _Tracked:
     and whether the whole was iterated, is noted in `reads` (name, key) -> value, so a
     later build can tell whether this page would read the same values (`_still_valid`)."""
 
-    __slots__ = ("raw", "name", "reads")
+    __slots__ = ("raw", "name", "reads", "view")
 
-    def __init__(self, raw, name: str, reads: dict):
-        self.raw, self.name, self.reads = raw, name, reads
+    def __init__(self, raw, name: str, reads: dict, view: dict | None = None):
+        """`view`: what pages read of each value (key -> a plain value), noted instead of
+        the value itself, so a change to a part no page shows does not count as a change."""
+        self.raw, self.name, self.reads, self.view = raw, name, reads, view
 
     def _note(self, key, value):
-        self.reads.setdefault((self.name, key), value)
+        if self.view is not None:
+            self.reads.setdefault((self.name, key), self.view.get(key, _MISSING))
+        else:
+            self.reads.setdefault((self.name, key), value)
         return value
 
     def __getitem__(self, key):
@@ -360,7 +365,7 @@ class _Tracked:
         return self._note(key, self.raw.get(key, _MISSING)) is not _MISSING
 
     def _whole(self):
-        self.reads.setdefault((self.name, _ALL), self.raw)
+        self.reads.setdefault((self.name, _ALL), self.raw if self.view is None else self.view)
         return self.raw
 
     def __iter__(self):
@@ -432,8 +437,14 @@ class Renderer:
                         "entity_pages": self.entity_pages}
             self.site = copy.copy(site)
             self.ix = copy.copy(self.ix)
+            # Pages show an entity's name, kind and aliases, never its card's list of stories
+            # (the index gives those): a re-run that adds a story to a widely cited entity
+            # (a country, a central bank) changes its card, not the pages that only name it.
+            views = {"entities": {eid: (e.name, e.kind, tuple(e.aliases or ()))
+                                  for eid, e in site.entities.items()}}
+            self.raw.update(views)
             for n in _SITE_READ:
-                setattr(self.site, n, _Tracked(getattr(site, n), n, self.reads))
+                setattr(self.site, n, _Tracked(getattr(site, n), n, self.reads, views.get(n)))
             for n in _INDEX_READ:
                 setattr(self.ix, n, _Tracked(self.raw[n], n, self.reads))
             self.entity_pages = _Tracked(self.entity_pages, "entity_pages", self.reads)
@@ -831,7 +842,7 @@ def page_title(r: "Renderer", kind: str, rid: str) -> str:
         a = r.raw["articles"][rid]
         title = a.headline or rid
     elif kind == "entity":
-        title = r.raw["entities"][rid].name
+        title = r.raw["entities"][rid][0]   # the view: (name, kind, aliases)
     else:
         outlet = r.outlet_ctx(rid)
         title = f"Unnamed source: {outlet['name']}" if outlet["unnamed"] else outlet["name"]
