@@ -54,10 +54,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from generator.config import SiteSettings, load_config
-from generator.errors import ConfigError, printable
-from generator.site import feeds
+from generator.errors import ConfigError, Problem, printable
+from generator.site import build_state, feeds
 from generator.site.load import KINDS, CardCache, SiteData, load_site
-from generator.site.pages import THEME_DIR, PageOut, Renderer, outlet_names, template_env
+from generator.site.pages import (THEME_DIR, PageOut, Renderer, still_valid, outlet_names, page_jobs, page_title, render_job,
+                                  template_env)
 from generator.site.urls import page_url
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -79,6 +80,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # their template inputs) and the page sources written.
         self.written = {}
         self.serving = command == "serve"
+        self.dirty = dirty
         self._reset_caches()
         self.last_config = None
         self.inputs_seen: dict[str, tuple[int, int]] | None = None
@@ -107,6 +109,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_config(self, config):
         if not hasattr(self, "cards"):   # on_startup not called (MkDocs used as a library)
             self.written, self.serving, self.last_config, self.inputs_seen = {}, False, None, None
+            self.dirty = None   # unknown
             self.search = _BackgroundIndex()
             self._reset_caches()
         self.root = Path(config.config_file_path or ".").resolve().parent
@@ -135,6 +138,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
+        if not self.serving:
+            self.lazy = _LazyPages(self, config)
+            return self.lazy.files(files)
         site = load_site(self.root / self.config.content, rel_to=self.root, cache=self.cards)
         theme_dir = self._theme_dir(config)
         # Rendered pages are reused only with the same templates, settings and URL style.
@@ -187,6 +193,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return env
 
     def on_pre_page(self, page, *, config, files):
+        if not self.serving:
+            return self.lazy.pre_page(page)
         out = self._ours(page)
         if out is not None:
             page.__class__ = _DigestPage
@@ -194,15 +202,29 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return page
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        if not self.serving:
+            return markdown if page.file.src_uri not in self.lazy.jobs or not page.file.generated_by else ""
         out = self._ours(page)
         if out is None:
             return markdown
         page.meta["digest_search"] = out.search
         return ""
 
+    def on_page_context(self, context, *, page, config, nav):
+        if not self.serving:
+            self.lazy.page_context(page)
+        return context
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        if not self.serving:
+            return self.lazy.post_page(output, page)
+        return output
+
     def on_post_build(self, *, config) -> None:
         if self.site_data is None:
             return
+        if not self.serving:
+            self.stale = self.lazy.finish()
         stories = feeds.newest(list(self.site_data.stories.values()), self.settings.feed_limit)
         site_url = config.site_url or ""
 
@@ -340,6 +362,183 @@ class _DigestPage(Page):
         self.toc = get_toc(self.digest.toc)
         self._title_from_render = None
         self.present_anchor_ids = set()
+
+
+class _LazyPages:
+    """`mkdocs build` (and `--dirty`): each digest page is rendered when MkDocs writes it.
+
+    MkDocs 1.6 reads and converts every page before it writes any, so pages made up front
+    are all held in memory at once (about half of the build's peak at the full archive).
+    Here on_files only lists the pages (a File each, titles from the records); a page's
+    HTML is made in on_page_context, just before MkDocs renders the theme around it, and
+    dropped in on_post_page. Its source under `.cache/site-pages/` holds a digest of its
+    text, rewritten only when that changed.
+
+    Between builds, generator.site.build_state keeps the cards read and what each page
+    read of them. A build that finds that state (from the last build, same code, templates,
+    settings and folders) parses only the cards changed since, and renders in on_files only
+    the pages some of whose reads changed: their source is rewritten when their text
+    changed, so `mkdocs build --dirty` writes those and skips all others (a page whose
+    output is missing is rendered when MkDocs builds it). Without a state a dirty build
+    renders every page in on_files to bring the sources up to date (as before)."""
+
+    def __init__(self, plugin: "DigestPlugin", config) -> None:
+        self.plugin, self.config = plugin, config
+        self.jobs: dict[str, tuple[str, str]] = {}     # src_uri -> (kind, record id)
+        self.ready: dict[str, PageOut] = {}            # rendered in on_files, for MkDocs to write
+        self.failed: set[str] = set()
+        self.reads: dict[str, dict] = {}               # src_uri -> what its last rendering read
+        self.rendered: list[str] = []                  # pages rendered by this build
+
+    def files(self, files: Files) -> Files:
+        plugin, config = self.plugin, self.config
+        theme_dir = plugin._theme_dir(config)
+        pages_dir = plugin.pages_dir
+        content = (plugin.root / plugin.config.content).resolve()
+        self.key = (build_state.code_stamp(), str(theme_dir), _tree_stamp(theme_dir / "partials" / "digest"),
+                    repr(plugin.settings), config.use_directory_urls, str(content),
+                    str(Path(config.site_dir).resolve()), str(pages_dir))
+        state = build_state.load(pages_dir, self.key)
+        build_state.discard(pages_dir)   # written again when this build ends
+        self.cards = state.cards if state is not None else {}
+        site = load_site(plugin.root / plugin.config.content, rel_to=plugin.root, cache=self.cards)
+        r = self.renderer = Renderer(site, plugin.settings, directory_urls=config.use_directory_urls,
+                                     theme_dir=theme_dir, env=template_env(theme_dir), memo={})
+        old = state.reads if state is not None else {}
+        # a dirty build (or one run without on_startup, which may be) with no state to
+        # compare with: every page's source is brought up to date before MkDocs checks them
+        eager = state is None and getattr(plugin, "dirty", None) is not False
+        for problem in site.problems:
+            log.warning("%s", printable(str(problem)))
+        del site.problems[:]
+        docs_rel = os.path.relpath(config.docs_dir, plugin.root).replace(os.sep, "/")
+        for f in files.documentation_pages():
+            f.edit_uri = f"{docs_rel}/{f.src_uri}"
+        dests = {}
+        for kind, rid, uri in page_jobs(r):
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                log.warning("%s/%s is replaced by the generated page of the same name", docs_rel, uri)
+                files.remove(existing)
+            path = pages_dir / uri
+            reads = old.get(uri)
+            if reads is not None and still_valid(reads, r.raw) and path.is_file():
+                self.reads[uri] = reads
+            elif state is not None or eager:
+                out = self._render(kind, rid, uri)
+                if out is not None and _write_digest(path, out) and state is not None:
+                    self.ready[uri] = out   # its source is newer than its output now: MkDocs writes it
+            f = File.generated(config, uri, abs_src_path=str(path))
+            source = site.sources.get((kind, rid)) if kind in ("story", "article", "entity") else None
+            f.edit_uri = source.replace(os.sep, "/") if source else None
+            files.append(f)
+            self.jobs[uri] = (kind, rid)
+            dests[uri] = f.abs_dest_path
+        self.stale = [d for uri, d in (state.dests if state is not None else {}).items() if uri not in dests]
+        self.dests = dests
+        plugin.site_data = site
+        self._log_problems()
+        # The cards, the index and the file list live until the build ends: kept out of the
+        # garbage collector's scans, which otherwise walk them again at every collection
+        # while the pages are built (little of what exists now is garbage: no collection first).
+        gc.freeze()
+        return files
+
+    def _render(self, kind: str, rid: str, uri: str) -> PageOut | None:
+        r = self.renderer
+        try:
+            out = render_job(r, kind, rid)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            # a card the schema let through with an odd value must not stop the build
+            r.site.problems.append(Problem(r.raw["sources"].get((kind, rid), rid),
+                                           f"cannot render this {kind}: {exc!r} (page skipped)", 1))
+            self.failed.add(uri)
+            self.reads.pop(uri, None)
+            return None
+        entry = r.memo.pop(uri, None)   # only its reads are kept, not its inputs and HTML
+        self.reads[uri] = entry[2] if entry is not None else dict(r.reads)
+        self.rendered.append(uri)
+        return out
+
+    def _log_problems(self) -> None:
+        problems = self.renderer.site.problems
+        for problem in problems:
+            log.warning("%s", printable(str(problem)))
+        del problems[:]
+
+    def pre_page(self, page):
+        job = self.jobs.get(page.file.src_uri)
+        if job is not None and page.file.generated_by:
+            page.__class__ = _LazyPage
+            out = self.ready.get(page.file.src_uri)
+            page.digest_meta = dict(out.meta) if out is not None else {
+                "title": page_title(self.renderer, *job)}
+        return page
+
+    def page_context(self, page) -> None:
+        if not isinstance(page, _LazyPage):
+            return
+        uri = page.file.src_uri
+        out = self.ready.pop(uri, None)
+        if out is None and uri not in self.failed:
+            out = self._render(*self.jobs[uri], uri)
+            self._log_problems()
+            if out is not None:
+                _write_digest(self.plugin.pages_dir / uri, out)
+        if out is None:
+            return
+        page.meta.update(out.meta)
+        page.meta["digest_search"] = out.search
+        page.content = out.html
+        page.toc = get_toc(out.toc)
+
+    def post_page(self, output: str, page) -> str:
+        if not isinstance(page, _LazyPage):
+            return output
+        page.content = None   # the page is written: its HTML is not kept
+        page.toc = get_toc([])
+        if page.file.src_uri in self.failed:
+            _remove_page(Path(page.file.abs_dest_path), Path(self.config.site_dir))
+            return ""         # MkDocs writes no file for an empty output
+        return output
+
+    def finish(self) -> list[str]:
+        """Keeps the state for the next build; the output files of pages gone since the last one."""
+        reads = {uri: self.reads[uri] for uri in self.jobs if uri in self.reads}
+        build_state.save(self.plugin.pages_dir, build_state.BuildState(self.key, self.cards, reads, self.dests))
+        gc.unfreeze()
+        return self.stale
+
+
+class _LazyPage(Page):
+    """A digest page in `mkdocs build` (see _LazyPages): its title is known from the start,
+    its HTML, table of contents and other front matter values are set in on_page_context.
+    Neither read from its source file nor passed through Markdown."""
+
+    digest_meta: dict
+
+    def read_source(self, config) -> None:
+        self.markdown = ""
+        self.meta = dict(self.digest_meta)
+
+    def render(self, config, files) -> None:
+        self.content = ""
+        self.toc = get_toc([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()
+
+
+def _write_digest(path: Path, out: PageOut) -> bool:
+    """The page's source file (see build_state.digest), rewritten only when the text
+    changed; True when it was."""
+    text = build_state.digest(out.markdown)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):

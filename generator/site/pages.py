@@ -311,8 +311,22 @@ def highlight_text(text: str, passages: Iterable[Passage], env: jinja2.Environme
 
 
 # ---------------------------------------------------------------- reads of a page
-_MISSING = object()
-_ALL = object()   # the key of a read of a whole mapping (iterated, or its length)
+class _Sentinel:
+    """A unique marker that pickles by name, so reads kept on disk between builds
+    (generator.site.build_state) load back as the same object."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __reduce__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+_MISSING = _Sentinel("_MISSING")
+_ALL = _Sentinel("_ALL")   # the key of a read of a whole mapping (iterated, or its length)
 
 
 class _Tracked:
@@ -320,13 +334,18 @@ class _Tracked:
     and whether the whole was iterated, is noted in `reads` (name, key) -> value, so a
     later build can tell whether this page would read the same values (`_still_valid`)."""
 
-    __slots__ = ("raw", "name", "reads")
+    __slots__ = ("raw", "name", "reads", "view")
 
-    def __init__(self, raw, name: str, reads: dict):
-        self.raw, self.name, self.reads = raw, name, reads
+    def __init__(self, raw, name: str, reads: dict, view: dict | None = None):
+        """`view`: what pages read of each value (key -> a plain value), noted instead of
+        the value itself, so a change to a part no page shows does not count as a change."""
+        self.raw, self.name, self.reads, self.view = raw, name, reads, view
 
     def _note(self, key, value):
-        self.reads.setdefault((self.name, key), value)
+        if self.view is not None:
+            self.reads.setdefault((self.name, key), self.view.get(key, _MISSING))
+        else:
+            self.reads.setdefault((self.name, key), value)
         return value
 
     def __getitem__(self, key):
@@ -346,7 +365,7 @@ class _Tracked:
         return self._note(key, self.raw.get(key, _MISSING)) is not _MISSING
 
     def _whole(self):
-        self.reads.setdefault((self.name, _ALL), self.raw)
+        self.reads.setdefault((self.name, _ALL), self.raw if self.view is None else self.view)
         return self.raw
 
     def __iter__(self):
@@ -387,6 +406,9 @@ def _still_valid(reads: dict, raw: dict) -> bool:
     return True
 
 
+still_valid = _still_valid   # for the MkDocs adapter's build between processes (build_state)
+
+
 # ---------------------------------------------------------------- pages
 class Renderer:
     def __init__(self, site: SiteData, settings: SiteSettings | None = None, *,
@@ -415,8 +437,14 @@ class Renderer:
                         "entity_pages": self.entity_pages}
             self.site = copy.copy(site)
             self.ix = copy.copy(self.ix)
+            # Pages show an entity's name, kind and aliases, never its card's list of stories
+            # (the index gives those): a re-run that adds a story to a widely cited entity
+            # (a country, a central bank) changes its card, not the pages that only name it.
+            views = {"entities": {eid: (e.name, e.kind, tuple(e.aliases or ()))
+                                  for eid, e in site.entities.items()}}
+            self.raw.update(views)
             for n in _SITE_READ:
-                setattr(self.site, n, _Tracked(getattr(site, n), n, self.reads))
+                setattr(self.site, n, _Tracked(getattr(site, n), n, self.reads, views.get(n)))
             for n in _INDEX_READ:
                 setattr(self.ix, n, _Tracked(self.raw[n], n, self.reads))
             self.entity_pages = _Tracked(self.entity_pages, "entity_pages", self.reads)
@@ -781,6 +809,54 @@ class Renderer:
             out = self._unchanged(f"outlets/{raw['outlet_slug'][o]}.md")
             pages.append(out if out is not None else self.outlet(o))
         return pages
+
+
+# ---------------------------------------------------------------- one page at a time
+INDEX_TITLES = {"stories/index.md": "Stories", "entities/index.md": "Entities", "outlets/index.md": "Outlets",
+                "timeline.md": "Timeline"}
+
+
+def page_jobs(r: "Renderer") -> list[tuple[str, str, str]]:
+    """(kind, record id, src_uri) of every page, in all_pages' order, without rendering any:
+    a build that renders each page only when MkDocs writes it (see mkdocs_plugin) lists
+    them first. `r` tracks reads (made with a `memo`); this reads the untracked data."""
+    ix = r.raw["outlet_slug"]
+    jobs = [("home", "index.md", "index.md")] + [("index", u, u) for u in INDEX_TITLES]
+    jobs += [("story", s, f"stories/{s}.md") for s in sorted(r.raw["stories"])]
+    jobs += [("article", a, f"articles/{a}.md") for a in sorted(r.raw["articles"])]
+    jobs += [("entity", e, f"entities/{e}.md") for e in sorted(r.raw["entity_pages"])]
+    jobs += [("outlet", o, f"outlets/{ix[o]}.md") for o in ix]
+    return jobs
+
+
+def page_title(r: "Renderer", kind: str, rid: str) -> str:
+    """The front matter title the page of (kind, rid) gets (`PageOut.meta["title"]`),
+    without rendering it."""
+    if kind == "home":
+        title = r.settings.title
+    elif kind == "index":
+        title = INDEX_TITLES[rid]
+    elif kind == "story":
+        title = r.raw["stories"][rid].title
+    elif kind == "article":
+        a = r.raw["articles"][rid]
+        title = a.headline or rid
+    elif kind == "entity":
+        title = r.raw["entities"][rid][0]   # the view: (name, kind, aliases)
+    else:
+        outlet = r.outlet_ctx(rid)
+        title = f"Unnamed source: {outlet['name']}" if outlet["unnamed"] else outlet["name"]
+    return _printable(safe_title(title))
+
+
+def render_job(r: "Renderer", kind: str, rid: str) -> PageOut:
+    """The page of one job of page_jobs (exceptions as all_pages catches them propagate)."""
+    if kind == "home":
+        return r.home()
+    if kind == "index":
+        return {"stories/index.md": r.stories_index, "entities/index.md": r.entities_index,
+                "outlets/index.md": r.outlets_index, "timeline.md": r.timeline_page}[rid]()
+    return {"story": r.story, "article": r.article, "entity": r.entity, "outlet": r.outlet}[kind](rid)
 
 
 def render_pages(site: SiteData, settings: SiteSettings | None = None, *, directory_urls: bool = True,

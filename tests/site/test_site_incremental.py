@@ -183,3 +183,72 @@ def test_pages_reused_by_their_reads_equal_a_fresh_render_after_each_kind_of_edi
         got, r = cached()
         assert got == fresh(), n
         assert len(r.gathered) < len(got), n
+
+
+def test_dirty_builds_after_changes_render_only_affected_pages_and_equal_full_builds(tmp_path, monkeypatch):
+    """`mkdocs build` keeps, beside the page sources, the cards it read and what each page
+    read of them (generator.site.build_state); the next `mkdocs build --dirty` (a new
+    process: here a new configuration and plugin, the state file the only thing carried
+    over) renders only the pages some of whose reads changed, and its site equals a full
+    build's after each kind of change a generator re-run or an editor makes."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    for name, value in h.MKDOCS_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("DIGEST_REPO_URL", raising=False)
+    monkeypatch.delenv("DIGEST_EDIT_URI", raising=False)
+    h.make_project(tmp_path)
+    content = h.write_many(tmp_path / "content", 3)
+
+    def run(site: Path, dirty: bool, cache: str = ".cache/site-pages"):
+        config = load_config(config_file=str(tmp_path / "mkdocs.yml"), site_dir=str(site))
+        plugin = config.plugins["digest"]
+        plugin.config.search_index = False   # Pagefind is compared in the tests above
+        plugin.config.pages_cache = cache
+        config.plugins.on_startup(command="build", dirty=dirty)
+        mkdocs_build(config, dirty=dirty)
+        config.plugins.on_shutdown()
+        return plugin
+
+    def change(path: Path, **fields):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data.update(fields)
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+    def add_story():   # a re-run that grouped a new article into a new story
+        s = yaml.safe_load((content / "stories" / "s-00000.yml").read_text(encoding="utf-8"))
+        s.update(id="s-new", title="A story the re-run added", articles=["a-one-00000"])
+        for card in s["facts"] + s["quotes"]:
+            card["sources"] = [x for x in card["sources"] if x["article"] == "a-one-00000"]
+        (content / "stories" / "s-new.yml").write_text(yaml.safe_dump(s, sort_keys=False), encoding="utf-8")
+
+    site = tmp_path / "site"
+    first = run(site, dirty=False)
+    every = set(first.lazy.jobs)
+    assert set(first.lazy.rendered) == every
+    edits = [
+        ("story title", lambda: change(content / "stories" / "s-00001.yml", title="A new title for the second copy")),
+        ("headline", lambda: change(content / "articles" / "a-two-00002.yml", headline="Another headline")),
+        ("entity name", lambda: change(content / "entities" / "e-peskov.yml", name="D. Peskov")),
+        ("hidden article", lambda: change(content / "articles" / "a-one-00000.yml", hidden=True)),
+        ("story deleted", lambda: (content / "stories" / "s-00002.yml").unlink()),
+        ("story added", add_story),
+    ]
+    for what, edit in edits:
+        edit()
+        plugin = run(site, dirty=True)
+        # (MkDocs keeps one instance of a plugin that defines on_startup per process)
+        rendered = set(plugin.lazy.rendered)
+        if what == "story title":
+            title_edit = rendered
+        full = tmp_path / f"full-{len(what)}"
+        run(full, dirty=False, cache=".cache/full-pages")
+        mine, theirs = files(site), files(full)
+        assert mine.keys() == theirs.keys(), what
+        assert [rel for rel in mine if rel not in NOT_COMPARED
+                and not filecmp.cmp(mine[rel], theirs[rel], shallow=False)] == [], what
+        assert rendered and len(rendered) < len(every), (what, sorted(rendered))
+    # the title edit re-rendered the story's page and the pages showing it, not the other stories'
+    assert {"stories/s-00001.md", "index.md", "stories/index.md"} <= title_edit
+    assert not {"stories/s-00000.md", "stories/s-00002.md", "articles/a-two-00000.md"} & title_edit
