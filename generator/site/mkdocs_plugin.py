@@ -82,6 +82,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._reset_caches()
         self.last_config = None
         self.inputs_seen: dict[str, tuple[int, int]] | None = None
+        self.changes = None     # serve: the paths the file watcher saw change (mkdocs_serve.Changes)
+        self.prerendered = None
         self.search = _BackgroundIndex()
 
     def _reset_caches(self) -> None:
@@ -91,6 +93,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.env_key = None
         self.dests: dict[str, str] = {}     # generated src_uri -> its output file, last build
         self.rendered: list[str] = []       # the pages rendered by the last build
+        self.kept = None                    # serve: the last build's MkDocs files, nav, env (mkdocs_serve)
+        self.doc_files = None
 
     def _source(self, rel: str, text: str) -> str:
         """The page's source file, (re)written only when its text changed."""
@@ -132,9 +136,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if self.pages_dir == docs or docs in self.pages_dir.parents:
             raise PluginError(f"digest: pages_cache {self.config.pages_cache} must be outside docs_dir")
         self.last_config = config
+        self.kept = self.building = None
         return config
 
-    def on_files(self, files: Files, *, config) -> Files:
+    def _render(self, config) -> tuple[list[PageOut], SiteData]:
+        """Every digest page (cards read, templates rendered; under serve, the unchanged
+        ones reused), with the problems found logged."""
         site = load_site(self.root / self.config.content, rel_to=self.root, cache=self.cards)
         theme_dir = self._theme_dir(config)
         # Rendered pages are reused only with the same templates, settings and URL style.
@@ -149,6 +156,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # problems found while indexing citations are appended during all_pages
         for problem in site.problems:
             log.warning("%s", printable(str(problem)))
+        return pages, site
+
+    def on_files(self, files: Files, *, config) -> Files:
+        # a serve rebuild that found the pages changed has rendered them already (mkdocs_serve)
+        pages, site = getattr(self, "prerendered", None) or self._render(config)
+        self.prerendered = None
         docs_rel = os.path.relpath(config.docs_dir, self.root).replace(os.sep, "/")
         for f in files.documentation_pages():
             f.edit_uri = f"{docs_rel}/{f.src_uri}"
@@ -175,6 +188,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         out = self.generated.get(page.file.src_uri)
         return out if out is not None and page.file.generated_by else None
 
+    def on_nav(self, nav, *, config, files):
+        if self.serving:
+            self.building = nav
+        return nav
+
     def on_env(self, env, *, config, files):
         # MkDocs makes a new Jinja environment per build, so each `mkdocs serve` rebuild
         # would compile the theme's templates again (a second or more at every edit): keep
@@ -184,6 +202,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             if not hasattr(self, "bytecode"):
                 self.bytecode = _MemoryBytecodeCache()
             env.bytecode_cache = self.bytecode
+            self.building = (files, self.building, env)
         return env
 
     def on_pre_page(self, page, *, config, files):
@@ -223,7 +242,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         for dest in getattr(self, "stale", []):
             _remove_page(Path(dest), out)
         if self.serving:
-            self.inputs_seen = self._inputs_stamp(config)
+            if isinstance(self.building, tuple):   # a build that went through: its objects are kept
+                self.kept, self.building = self.building, None
+            if getattr(self, "changes", None) is None:
+                self.inputs_seen = self._inputs_stamp(config)
             if not getattr(self, "frozen", False):
                 # What the first build left (cards, pages, their sources: most of the heap)
                 # lives as long as the server: kept out of the garbage collector's scans,
@@ -243,18 +265,35 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 self._index(out)
 
     def on_serve(self, server, *, config, builder):
-        """After the first build, `mkdocs serve` rebuilds with MkDocs' dirty build (only the
-        pages whose source is newer than their output are read and written) whenever the
-        change is in the cards alone; a change to anything else it watches (mkdocs.yml,
-        site_config.yml, the theme, hand-written pages) gets MkDocs' own full rebuild."""
+        """After the first build, a change to the cards alone is shown by
+        `mkdocs_serve.quick_rebuild` (only the pages whose text changed are rendered and
+        written, MkDocs' objects of the last build kept), or, when the pages come and go,
+        by MkDocs' dirty build (only the pages whose source is newer than their output are
+        read and written); a change to anything else it watches (mkdocs.yml,
+        site_config.yml, the theme, hand-written pages) gets MkDocs' own full rebuild. The
+        server's polling file watcher is replaced by the native one (mkdocs_serve)."""
         if not self.serving:
             return server
         from mkdocs.commands.build import build
 
+        from generator.site import mkdocs_serve
+
+        self.changes = mkdocs_serve.use_native_watcher(server)
+        content = (self.root / self.config.content).resolve()
+        card_dirs = [content / folder for _, folder, _ in KINDS]
+
         def rebuild():
             cfg = self.last_config
-            if cfg is None or self.inputs_seen is None or self._inputs_stamp(cfg) != self.inputs_seen:
+            if self.changes is not None:   # the watcher says which files changed
+                changed = {os.path.realpath(p) for p in self.changes.take()}
+                only_cards = cfg is not None and mkdocs_serve.cards_only(changed, card_dirs)
+            else:
+                only_cards = (cfg is not None and self.inputs_seen is not None
+                              and self._inputs_stamp(cfg) == self.inputs_seen)
+            if not only_cards:
                 return builder()
+            if mkdocs_serve.quick_rebuild(self, cfg):
+                return None
             # MkDocs warns that a dirty build may leave navigation stale; here only cards
             # changed, whose pages are all rebuilt when their text changes (and under
             # `--strict` the warning would fail the rebuild)
