@@ -57,7 +57,7 @@ from generator.config import SiteSettings, load_config
 from generator.errors import ConfigError, printable
 from generator.site import feeds
 from generator.site.load import KINDS, CardCache, SiteData, load_site
-from generator.site.pages import THEME_DIR, PageOut, Renderer, outlet_names, template_env
+from generator.site.pages import THEME_DIR, PageMemo, PageOut, Renderer, outlet_names, template_env
 from generator.site.urls import page_url
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -88,7 +88,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def _reset_caches(self) -> None:
         self.cards: CardCache = {}
-        self.memo: dict = {}
+        self.memo: dict = PageMemo()
         self.env = None
         self.env_key = None
         self.dests: dict[str, str] = {}     # generated src_uri -> its output file, last build
@@ -148,7 +148,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         env_key = (str(theme_dir), _tree_stamp(theme_dir / "partials" / "digest"), repr(self.settings),
                    config.use_directory_urls)
         if env_key != self.env_key:
-            self.env, self.memo, self.env_key = template_env(theme_dir), {}, env_key
+            self.env, self.memo, self.env_key = template_env(theme_dir), PageMemo(), env_key
         renderer = Renderer(site, self.settings, directory_urls=config.use_directory_urls,
                             theme_dir=theme_dir, env=self.env, memo=self.memo if self.serving else None)
         pages = renderer.all_pages()

@@ -25,6 +25,7 @@ never reaches this module.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -135,6 +136,21 @@ def quick_rebuild(plugin, config) -> bool:
     kept = getattr(plugin, "kept", None)
     if kept is None or list(config.plugins) != ["digest"]:
         return False
+    # No garbage collection during the rebuild: it allocates a few hundred thousand
+    # short-lived objects (the reads of the pages gathered again), and each collection that
+    # triggered scanned the young objects again (a fifth of a rebuild's CPU in a profile).
+    # What is freed by reference counting is freed as usual; cycles wait for the next
+    # collection after the rebuild.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _quick_rebuild(plugin, config, kept)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _quick_rebuild(plugin, config, kept) -> bool:
     files, nav, env = kept
     before = {uri: out.source for uri, out in plugin.generated.items()}
     pages, site = plugin._render(config)

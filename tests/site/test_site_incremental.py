@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests import site_helpers as h
@@ -147,15 +148,18 @@ def test_serve_rebuild_after_a_card_edit_renders_only_the_pages_that_show_it(tmp
     config.plugins.on_shutdown()
 
 
-def test_pages_reused_by_their_reads_equal_a_fresh_render_after_each_kind_of_edit(tmp_path):
+@pytest.mark.parametrize("reverse_index", [False, True], ids=["reads-checked", "reverse-index"])
+def test_pages_reused_by_their_reads_equal_a_fresh_render_after_each_kind_of_edit(tmp_path, reverse_index):
     """The serve-time render (cards cached by file, pages reused when nothing they read
-    changed) gives the pages a fresh render gives, after edits of every kind of card."""
+    changed) gives the pages a fresh render gives, after edits of every kind of card:
+    with each page's reads checked (a plain dict memo), and with the pages to gather again
+    found from what changed through the reverse index of reads (PageMemo, what serve uses)."""
     from generator.site.load import load_site
-    from generator.site.pages import Renderer, template_env
+    from generator.site.pages import PageMemo, Renderer, template_env
 
     content = h.write_content(tmp_path / "content")
     h.write_many(content, 3)
-    cache, memo, env = {}, {}, template_env()
+    cache, memo, env = {}, (PageMemo() if reverse_index else {}), template_env()
 
     def cached():
         r = Renderer(load_site(content, cache=cache), env=env, memo=memo)
