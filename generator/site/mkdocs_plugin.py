@@ -18,9 +18,13 @@ move to another renderer without touching them.
   equals a full build's (tested). on_startup keeps the plugin (and the texts it last wrote)
   across `mkdocs serve` rebuilds.
 - `mkdocs serve`: the plugin keeps the cards read (re-read only when their file changed), each
-  page with what it read (reused without gathering its inputs when none of that changed)
-  and the compiled templates; on_serve makes a rebuild after a change to the cards alone a
-  dirty build (anything else watched: MkDocs' full rebuild); Pagefind runs in the background.
+  page with what it read (reused without gathering its inputs when none of that changed;
+  the pages to gather again found through a reverse index of the reads, pages.PageMemo)
+  and the compiled templates; on_serve gives the server a native file watcher and makes a
+  rebuild after a change to the cards alone a quick one (mkdocs_serve: MkDocs' objects of
+  the last build kept, only the changed pages written, the corpus-wide lists a moment
+  later), or MkDocs' dirty build when pages come or go (anything else watched: MkDocs'
+  full rebuild); Pagefind runs in the background.
 - on_pre_page: our pages are finished HTML already (templates with autoescaping), so they
   skip the Markdown pass and are not read back from their source file (`_DigestPage`): their
   meta, HTML and table of contents are those made in `pages.body_html` at render time.
@@ -93,6 +97,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.env_key = None
         self.dests: dict[str, str] = {}     # generated src_uri -> its output file, last build
         self.rendered: list[str] = []       # the pages rendered by the last build
+        self.deferred: list[str] = []       # serve: pages left for the next rebuild (mkdocs_serve.corpus_wide)
         self.kept = None                    # serve: the last build's MkDocs files, nav, env (mkdocs_serve)
         self.doc_files = None
 
@@ -139,9 +144,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.kept = self.building = None
         return config
 
-    def _render(self, config) -> tuple[list[PageOut], SiteData]:
+    def _render(self, config, defer=None) -> tuple[list[PageOut], SiteData]:
         """Every digest page (cards read, templates rendered; under serve, the unchanged
-        ones reused), with the problems found logged."""
+        ones reused, and those `defer` accepts left for the next build), with the problems
+        found logged."""
         site = load_site(self.root / self.config.content, rel_to=self.root, cache=self.cards)
         theme_dir = self._theme_dir(config)
         # Rendered pages are reused only with the same templates, settings and URL style.
@@ -151,8 +157,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self.env, self.memo, self.env_key = template_env(theme_dir), PageMemo(), env_key
         renderer = Renderer(site, self.settings, directory_urls=config.use_directory_urls,
                             theme_dir=theme_dir, env=self.env, memo=self.memo if self.serving else None)
-        pages = renderer.all_pages()
-        self.rendered, self.gathered = renderer.rendered, renderer.gathered
+        pages = renderer.all_pages(defer)
+        self.rendered, self.gathered, self.deferred = renderer.rendered, renderer.gathered, renderer.deferred
         # problems found while indexing citations are appended during all_pages
         for problem in site.problems:
             log.warning("%s", printable(str(problem)))
@@ -274,8 +280,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         server's polling file watcher is replaced by the native one (mkdocs_serve)."""
         if not self.serving:
             return server
-        from mkdocs.commands.build import build
-
         from generator.site import mkdocs_serve
 
         self.changes = mkdocs_serve.use_native_watcher(server)
@@ -292,21 +296,35 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                               and self._inputs_stamp(cfg) == self.inputs_seen)
             if not only_cards:
                 return builder()
-            if mkdocs_serve.quick_rebuild(self, cfg):
-                return None
-            # MkDocs warns that a dirty build may leave navigation stale; here only cards
-            # changed, whose pages are all rebuilt when their text changes (and under
-            # `--strict` the warning would fail the rebuild)
-            quiet = _DropDirtyWarning()
-            build_log = logging.getLogger("mkdocs.commands.build")
-            build_log.addFilter(quiet)
+            # after an edit, the pages that list the whole corpus wait for a second rebuild
+            # (asked for below), so the edited card's own pages are shown first
+            defer = mkdocs_serve.corpus_wide if self.changes is not None and changed and follow_up else None
             try:
-                return build(cfg, serve_url=cfg.site_url, dirty=True)
+                if mkdocs_serve.quick_rebuild(self, cfg, defer):
+                    return None
+                return self._dirty_build(cfg)
             finally:
-                build_log.removeFilter(quiet)
+                if self.deferred and follow_up:
+                    follow_up()
 
+        follow_up = mkdocs_serve.follow_up(server)
         server.builder = rebuild
         return server
+
+    @staticmethod
+    def _dirty_build(cfg):
+        from mkdocs.commands.build import build
+
+        # MkDocs warns that a dirty build may leave navigation stale; here only cards
+        # changed, whose pages are all rebuilt when their text changes (and under
+        # `--strict` the warning would fail the rebuild)
+        quiet = _DropDirtyWarning()
+        build_log = logging.getLogger("mkdocs.commands.build")
+        build_log.addFilter(quiet)
+        try:
+            return build(cfg, serve_url=cfg.site_url, dirty=True)
+        finally:
+            build_log.removeFilter(quiet)
 
     def on_shutdown(self) -> None:
         if hasattr(self, "search"):

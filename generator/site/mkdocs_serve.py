@@ -22,6 +22,15 @@ never reaches this module.
   at the full archive) and listed the theme's files at every edit. When the pages come
   and go (a new card, a deleted one, an entity passing the page threshold), or another
   plugin is configured (its hooks would be skipped), the caller runs MkDocs' dirty build.
+- Two steps. The pages that list the whole corpus (the story list, the timeline, the
+  entity and outlet indexes, the outlet pages: `corpus_wide`) take seconds to gather and
+  render at the full archive, and a story edit changes a row of most of them. After an
+  edit, the rebuild writes every other page it affects (the card's own page, the home
+  page, the pages of its articles and entities) and leaves those as they were; browsers
+  reload, and the rebuild it asks the server for (`follow_up`, as a file change would)
+  writes them, after which the site equals a full build's (tested). (Hugo's server does
+  the like: it renders the pages being viewed first.)
+- The reverse index of page reads is `pages.PageMemo`.
 """
 from __future__ import annotations
 
@@ -130,9 +139,36 @@ def cards_only(changed: set[str], card_dirs: list[Path]) -> bool:
     return all(any(p.startswith(r) for r in roots) for p in changed)
 
 
-def quick_rebuild(plugin, config) -> bool:
+# The pages that list the whole corpus: at the full archive each takes from a few tenths of
+# a second (the story list) to seconds (the timeline, the page of an outlet that published
+# every article) to gather and render, and most edits change a row of them.
+_CORPUS_WIDE = {"stories/index.md", "timeline.md", "entities/index.md", "outlets/index.md"}
+
+
+def corpus_wide(src_uri: str) -> bool:
+    return src_uri in _CORPUS_WIDE or src_uri.startswith("outlets/")
+
+
+def follow_up(server):
+    """A function asking MkDocs' LiveReloadServer for one more rebuild as soon as the
+    current one has ended and browsers have reloaded (as a file change would); None for a
+    server without the loop MkDocs 1.6 has."""
+    cond = getattr(server, "_rebuild_cond", None)
+    if cond is None or not hasattr(server, "_want_rebuild"):
+        return None
+
+    def ask() -> None:
+        with cond:
+            server._want_rebuild = True
+            cond.notify_all()
+
+    return ask
+
+
+def quick_rebuild(plugin, config, defer=None) -> bool:
     """Show a card edit without MkDocs' build (see the module's docstring). False: nothing
-    was written and the caller must run MkDocs' (dirty) build."""
+    was written and the caller must run MkDocs' (dirty) build. `defer`: see
+    Renderer.all_pages (the caller then asks for one more rebuild)."""
     kept = getattr(plugin, "kept", None)
     if kept is None or list(config.plugins) != ["digest"]:
         return False
@@ -144,16 +180,19 @@ def quick_rebuild(plugin, config) -> bool:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _quick_rebuild(plugin, config, kept)
+        return _quick_rebuild(plugin, config, kept, defer)
     finally:
+        # what the rebuild left is kept out of later collections' scans too (as the first
+        # build's objects are, see on_post_build)
+        gc.freeze()
         if enabled:
             gc.enable()
 
 
-def _quick_rebuild(plugin, config, kept) -> bool:
+def _quick_rebuild(plugin, config, kept, defer) -> bool:
     files, nav, env = kept
     before = {uri: out.source for uri, out in plugin.generated.items()}
-    pages, site = plugin._render(config)
+    pages, site = plugin._render(config, defer)
     if {p.src_uri: p.source for p in pages} != before:
         plugin.prerendered = (pages, site)   # the dirty build's on_files takes them as they are
         return False

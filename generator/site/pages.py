@@ -175,6 +175,7 @@ def build_index(site: SiteData) -> Index:
         ix.outlet_articles.setdefault(outlet_of(site, aid), []).append(aid)
 
     seen_passages: dict[str, set[tuple[int, int]]] = {}
+    seen_es: dict[str, set[str]] = {}    # entity_stories as sets, for _add_once
 
     def add_passage(story: Story, src, ok_msg: str) -> bool:
         art = site.articles.get(src.article)
@@ -209,7 +210,7 @@ def build_index(site: SiteData) -> Index:
                 add_passage(story, src, f"fact {f.id} (outlets differ)")
             for e in dict.fromkeys(f.entities):
                 ix.entity_facts.setdefault(e, []).append((sid, f))
-                _add_once(ix.entity_stories, e, sid)
+                _add_once(ix.entity_stories, e, sid, seen_es)
         for q in story.quotes:
             for src in q.sources:
                 if add_passage(story, src, f"quote {q.id}"):
@@ -218,11 +219,11 @@ def build_index(site: SiteData) -> Index:
                 ix.speakers.add(q.speaker)
             for e in dict.fromkeys([*([q.speaker] if q.speaker else []), *q.entities]):
                 ix.entity_quotes.setdefault(e, []).append((sid, q))
-                _add_once(ix.entity_stories, e, sid)
+                _add_once(ix.entity_stories, e, sid, seen_es)
     for eid, ent in site.entities.items():
         for sid in ent.stories:
             if sid in site.stories:
-                _add_once(ix.entity_stories, eid, sid)
+                _add_once(ix.entity_stories, eid, sid, seen_es)
     for aid, art in site.articles.items():
         if art.story and art.story in site.stories:
             ix.article_story.setdefault(aid, art.story)
@@ -233,10 +234,13 @@ def _count(kind: str, n: int, one: str, many: str) -> str:
     return f"{kind} · {n} {one if n == 1 else many}"
 
 
-def _add_once(d: dict[str, list[str]], key: str, value: str) -> None:
-    lst = d.setdefault(key, [])
-    if value not in lst:
-        lst.append(value)
+def _add_once(d: dict[str, list[str]], key: str, value: str, seen: dict[str, set[str]]) -> None:
+    # `seen` mirrors `d` as sets: an entity named in thousands of stories (a country) made
+    # a scan of its list per mention quadratic at the full archive
+    have = seen.setdefault(key, set())
+    if value not in have:
+        have.add(value)
+        d.setdefault(key, []).append(value)
 
 
 # ---------------------------------------------------------------- templates
@@ -403,6 +407,7 @@ class PageMemo(dict):
         super().__init__()
         self.readers: dict[tuple, set[str]] = {}
         self.last_raw: dict | None = None
+        self.pending: set[str] = set()    # deferred by the last build: gathered again by the next
 
     def __setitem__(self, src_uri: str, entry: tuple) -> None:
         old = self.get(src_uri)
@@ -438,7 +443,7 @@ class PageMemo(dict):
         last = self.last_raw
         if last is None or last.keys() != raw.keys():
             return None
-        out: set[str] = set()
+        out: set[str] = set(self.pending)
         readers = self.readers
         for name, now in raw.items():
             old = last[name]
@@ -454,8 +459,9 @@ class PageMemo(dict):
                     out |= readers.get((name, (_IN, key)), set())
         return out
 
-    def done(self, raw: dict) -> None:
+    def done(self, raw: dict, deferred: Iterable[str] = ()) -> None:
         self.last_raw = dict(raw)
+        self.pending = set(deferred)
 
 
 def _changed_keys(old, now) -> list[tuple[Any, bool]]:
@@ -490,6 +496,8 @@ class Renderer:
         self.memo = memo
         self.rendered: list[str] = []
         self.gathered: list[str] = []   # pages whose inputs were gathered (the others: nothing they read changed)
+        self.deferred: list[str] = []   # pages left as they were for now (all_pages' `defer`)
+        self.stale: set[str] | None = None   # with a PageMemo: the pages to gather again
         self.here = ""
         self.reads: dict = {}
         if memo is not None:
@@ -541,10 +549,16 @@ class Renderer:
         last = self.memo.get(src_uri) if self.memo is not None else None
         if last is None:
             return None
-        stale = getattr(self, "stale", False)
-        if stale is not False:     # a PageMemo: what changed since the last build is known
-            return last[1] if stale is not None and src_uri not in stale else None
+        if isinstance(self.memo, PageMemo):     # what changed since the last build is known
+            return last[1] if self.stale is not None and src_uri not in self.stale else None
         return last[1] if _still_valid(last[2], self.raw) else None
+
+    def _deferred(self, src_uri: str) -> PageOut | None:
+        last = self.memo.get(src_uri) if isinstance(self.memo, PageMemo) else None
+        if last is None:
+            return None
+        self.deferred.append(src_uri)
+        return last[1]
 
     def _page(self, kind: str, src_uri: str, title: str, ctx: dict, source: str | None = None,
               head: str = "", search: dict | None = None) -> PageOut:
@@ -839,12 +853,15 @@ class Renderer:
         items.sort(key=lambda x: (str(x["date"]), x["story"]))
         return self._page("timeline", "timeline.md", "Timeline", {"items": items})
 
-    def all_pages(self) -> list[PageOut]:
+    def all_pages(self, defer=None) -> list[PageOut]:
+        """Every page. With a PageMemo, `defer(src_uri)` true for a page that must be
+        gathered again lets it be given as it was for now (listed in `deferred`); the next
+        build gathers it again whatever changes (`mkdocs serve` shows an edited card's own
+        pages first, then the corpus-wide lists)."""
         raw = self.raw if self.memo is not None else {
             "stories": self.site.stories, "articles": self.site.articles, "outlet_slug": self.ix.outlet_slug,
             "entity_pages": self.entity_pages, "sources": self.site.sources}
-        if isinstance(self.memo, PageMemo):
-            self.stale = self.memo.stale(self.raw)
+        self.stale = self.memo.stale(self.raw) if isinstance(self.memo, PageMemo) else None
         jobs = ([(lambda _: self.home(), "home", "index.md"), (lambda _: self.stories_index(), "index", "stories/index.md"),
                  (lambda _: self.entities_index(), "index", "entities/index.md"),
                  (lambda _: self.outlets_index(), "index", "outlets/index.md"),
@@ -858,6 +875,8 @@ class Renderer:
             if self.memo is not None:
                 src = rid if kind in ("home", "index") else f"{FOLDER[kind]}/{rid}.md"
                 out = self._unchanged(src)
+                if out is None and defer is not None and self.stale is not None and defer(src):
+                    out = self._deferred(src)
                 if out is not None:
                     pages.append(out)
                     continue
@@ -870,10 +889,13 @@ class Renderer:
                 self.site.problems.append(Problem(raw["sources"].get((kind, rid), rid),
                                                   f"cannot render this {kind}: {exc!r} (page skipped)", 1))
         for o in raw["outlet_slug"]:
-            out = self._unchanged(f"outlets/{raw['outlet_slug'][o]}.md")
+            src = f"outlets/{raw['outlet_slug'][o]}.md"
+            out = self._unchanged(src)
+            if out is None and defer is not None and self.stale is not None and defer(src):
+                out = self._deferred(src)
             pages.append(out if out is not None else self.outlet(o))
         if isinstance(self.memo, PageMemo):
-            self.memo.done(self.raw)
+            self.memo.done(self.raw, self.deferred)
         return pages
 
 
