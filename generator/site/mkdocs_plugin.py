@@ -38,6 +38,7 @@ move to another renderer without touching them.
 """
 from __future__ import annotations
 
+import copy
 import gc
 import logging
 import os
@@ -144,11 +145,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.kept = self.building = None
         return config
 
-    def _render(self, config, defer=None) -> tuple[list[PageOut], SiteData]:
+    def _render(self, config, defer=None, same_cards: bool = False) -> tuple[list[PageOut], SiteData]:
         """Every digest page (cards read, templates rendered; under serve, the unchanged
         ones reused, and those `defer` accepts left for the next build), with the problems
-        found logged."""
-        site = load_site(self.root / self.config.content, rel_to=self.root, cache=self.cards)
+        found logged. `same_cards`: no card changed since the last build (serve's second
+        rebuild after an edit), so its cards and cross-reference index are used again."""
+        last = getattr(self, "last_read", None)
+        index = None
+        if same_cards and last is not None:
+            site, index, n = last
+            site = copy.copy(site)
+            site.problems = site.problems[:n]   # those of reading and indexing; the render adds its own
+        else:
+            site = load_site(self.root / self.config.content, rel_to=self.root, cache=self.cards)
         theme_dir = self._theme_dir(config)
         # Rendered pages are reused only with the same templates, settings and URL style.
         env_key = (str(theme_dir), _tree_stamp(theme_dir / "partials" / "digest"), repr(self.settings),
@@ -156,7 +165,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if env_key != self.env_key:
             self.env, self.memo, self.env_key = template_env(theme_dir), PageMemo(), env_key
         renderer = Renderer(site, self.settings, directory_urls=config.use_directory_urls,
-                            theme_dir=theme_dir, env=self.env, memo=self.memo if self.serving else None)
+                            theme_dir=theme_dir, env=self.env, memo=self.memo if self.serving else None,
+                            index=index)
+        if self.serving:
+            self.last_read = (site, renderer.index, len(site.problems))
         pages = renderer.all_pages(defer)
         self.rendered, self.gathered, self.deferred = renderer.rendered, renderer.gathered, renderer.deferred
         # problems found while indexing citations are appended during all_pages
@@ -299,8 +311,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             # after an edit, the pages that list the whole corpus wait for a second rebuild
             # (asked for below), so the edited card's own pages are shown first
             defer = mkdocs_serve.corpus_wide if self.changes is not None and changed and follow_up else None
+            same = self.changes is not None and not changed   # the second rebuild, no edit since
             try:
-                if mkdocs_serve.quick_rebuild(self, cfg, defer):
+                if mkdocs_serve.quick_rebuild(self, cfg, defer, same):
                     return None
                 return self._dirty_build(cfg)
             finally:

@@ -165,10 +165,12 @@ def follow_up(server):
     return ask
 
 
-def quick_rebuild(plugin, config, defer=None) -> bool:
+def quick_rebuild(plugin, config, defer=None, same_cards: bool = False) -> bool:
     """Show a card edit without MkDocs' build (see the module's docstring). False: nothing
     was written and the caller must run MkDocs' (dirty) build. `defer`: see
-    Renderer.all_pages (the caller then asks for one more rebuild)."""
+    Renderer.all_pages (the caller then asks for one more rebuild). `same_cards`: no card
+    changed since the last build (the watcher saw none), so the cards and index it read are
+    used again."""
     kept = getattr(plugin, "kept", None)
     if kept is None or list(config.plugins) != ["digest"]:
         return False
@@ -180,7 +182,7 @@ def quick_rebuild(plugin, config, defer=None) -> bool:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _quick_rebuild(plugin, config, kept, defer)
+        return _quick_rebuild(plugin, config, kept, defer, same_cards)
     finally:
         # what the rebuild left is kept out of later collections' scans too (as the first
         # build's objects are, see on_post_build)
@@ -189,10 +191,10 @@ def quick_rebuild(plugin, config, defer=None) -> bool:
             gc.enable()
 
 
-def _quick_rebuild(plugin, config, kept, defer) -> bool:
+def _quick_rebuild(plugin, config, kept, defer, same_cards) -> bool:
     files, nav, env = kept
     before = {uri: out.source for uri, out in plugin.generated.items()}
-    pages, site = plugin._render(config, defer)
+    pages, site = plugin._render(config, defer, same_cards)
     if {p.src_uri: p.source for p in pages} != before:
         plugin.prerendered = (pages, site)   # the dirty build's on_files takes them as they are
         return False

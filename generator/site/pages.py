@@ -481,7 +481,8 @@ def _changed_keys(old, now) -> list[tuple[Any, bool]]:
 class Renderer:
     def __init__(self, site: SiteData, settings: SiteSettings | None = None, *,
                  directory_urls: bool = True, theme_dir: Path | str = THEME_DIR,
-                 env: jinja2.Environment | None = None, memo: dict | None = None):
+                 env: jinja2.Environment | None = None, memo: dict | None = None,
+                 index: Index | None = None):
         """`memo` (src_uri -> (template inputs, PageOut, reads), kept by the caller between
         builds with the same templates, settings and directory_urls) reuses a page none of
         whose reads of the site and index changed (see _Tracked) without gathering its
@@ -490,7 +491,8 @@ class Renderer:
         gathered (`gathered`) and rendered (`rendered`) again."""
         self.site, self.settings = site, settings or SiteSettings()
         self.directory_urls, self.theme_dir = directory_urls, theme_dir
-        self.ix = build_index(site)
+        self.ix = index if index is not None else build_index(site)   # `index`: this site's, built before
+        self.index = self.ix
         self.entity_pages = entity_pages(site, self.ix)
         self.env = env or template_env(theme_dir)
         self.memo = memo

@@ -242,7 +242,12 @@ def test_serve_edit_shows_the_cards_own_pages_first_then_the_corpus_wide_lists(t
     assert server._want_rebuild                  # the second rebuild was asked for
 
     server._want_rebuild = False
+    import generator.site.mkdocs_plugin as plugin_module
+    reads = []
+    real_load = plugin_module.load_site
+    monkeypatch.setattr(plugin_module, "load_site", lambda *a, **k: (reads.append(1), real_load(*a, **k))[1])
     server.builder()                             # as the server's loop runs it, with no new change
+    assert reads == []                           # no card changed: the cards and index read before are used
     assert later <= set(plugin.rendered) and plugin.deferred == [] and not server._want_rebuild
     assert new in (served / "stories/index.html").read_text(encoding="utf-8")
     plugin.search.thread and plugin.search.thread.join()
