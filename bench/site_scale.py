@@ -22,8 +22,9 @@ same run), runs in child processes:
   the cards watched), then N times: one story YAML edited (its title), and the seconds from
   the file written until the served story page shows the new title (polled every 50 ms
   over HTTP), as an editor previewing a fix would wait, and the CPU seconds the server
-  process used meanwhile (on a loaded machine the fairer figure). Also the seconds until
-  the server first answers, and then until its search bundle is served
+  process used meanwhile (on a loaded machine the fairer figure); then until the story
+  list (`stories/`, written by a second rebuild under serve) shows it too. Also the
+  seconds until the server first answers, and then until its search bundle is served
   (`pagefind/pagefind.js`, or the built-in search's `search/search_index.json`).
 
 Each stage reports wall seconds and peak RSS of the whole process tree (bench.scale's
@@ -383,11 +384,17 @@ def serve_edits(code: Path, mk: Path, content: Path, env: dict, edits: int, log)
             url = f"{base}stories/{path.stem}/"
             cpu0 = _cpu(proc.pid)
             path.write_text("".join(lines), encoding="utf-8")
+            t0 = time.perf_counter()
             seen = _until(lambda: marker in (_get(url) or ""), 1200)
             out["edits"].append(seen if seen is not None else float("nan"))
             out["cpu"].append(_cpu(proc.pid) - cpu0)
+            # the story list (a page listing the whole corpus) may be written by a later rebuild
+            listed = _until(lambda: marker in (_get(base + "stories/") or ""), 1200) if seen is not None else None
+            out.setdefault("listed", []).append(time.perf_counter() - t0 if listed is not None else float("nan"))
+            out.setdefault("cpu_listed", []).append(_cpu(proc.pid) - cpu0)
             log(f"  serve edit {i + 1}: {path.name} shown after {seen if seen is None else round(seen, 2)} s, "
-                f"{out['cpu'][-1]:.2f} s CPU")
+                f"{out['cpu'][-1]:.2f} s CPU; in the story list after {out['listed'][-1]:.2f} s, "
+                f"{out['cpu_listed'][-1]:.2f} s CPU")
             if seen is None:
                 break
     finally:
@@ -399,6 +406,8 @@ def serve_edits(code: Path, mk: Path, content: Path, env: dict, edits: int, log)
         logf.close()
     good = [x for x in out["edits"] if x == x]
     out["median"] = statistics.median(good) if good else None
+    listed = [x for x in out.get("listed", []) if x == x]
+    out["median_listed"] = statistics.median(listed) if listed else None
     return out
 
 

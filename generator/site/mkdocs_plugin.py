@@ -18,9 +18,13 @@ move to another renderer without touching them.
   equals a full build's (tested). on_startup keeps the plugin (and the texts it last wrote)
   across `mkdocs serve` rebuilds.
 - `mkdocs serve`: the plugin keeps the cards read (re-read only when their file changed), each
-  page with what it read (reused without gathering its inputs when none of that changed)
-  and the compiled templates; on_serve makes a rebuild after a change to the cards alone a
-  dirty build (anything else watched: MkDocs' full rebuild); Pagefind runs in the background.
+  page with what it read (reused without gathering its inputs when none of that changed;
+  the pages to gather again found through a reverse index of the reads, pages.PageMemo)
+  and the compiled templates; on_serve gives the server a native file watcher and makes a
+  rebuild after a change to the cards alone a quick one (mkdocs_serve: MkDocs' objects of
+  the last build kept, only the changed pages written, the corpus-wide lists a moment
+  later), or MkDocs' dirty build when pages come or go (anything else watched: MkDocs'
+  full rebuild); Pagefind runs in the background.
 - on_pre_page: our pages are finished HTML already (templates with autoescaping), so they
   skip the Markdown pass and are not read back from their source file (`_DigestPage`): their
   meta, HTML and table of contents are those made in `pages.body_html` at render time.
@@ -34,6 +38,7 @@ move to another renderer without touching them.
 """
 from __future__ import annotations
 
+import copy
 import gc
 import logging
 import os
@@ -57,8 +62,8 @@ from generator.config import SiteSettings, load_config
 from generator.errors import ConfigError, Problem, printable
 from generator.site import build_state, feeds
 from generator.site.load import KINDS, CardCache, SiteData, load_site
-from generator.site.pages import (THEME_DIR, PageOut, Renderer, still_valid, outlet_names, page_jobs, page_title, render_job,
-                                  template_env)
+from generator.site.pages import (THEME_DIR, PageMemo, PageOut, Renderer, still_valid, outlet_names, page_jobs,
+                                  page_title, render_job, template_env)
 from generator.site.urls import page_url
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -84,15 +89,20 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._reset_caches()
         self.last_config = None
         self.inputs_seen: dict[str, tuple[int, int]] | None = None
+        self.changes = None     # serve: the paths the file watcher saw change (mkdocs_serve.Changes)
+        self.prerendered = None
         self.search = _BackgroundIndex()
 
     def _reset_caches(self) -> None:
         self.cards: CardCache = {}
-        self.memo: dict = {}
+        self.memo: dict = PageMemo()
         self.env = None
         self.env_key = None
         self.dests: dict[str, str] = {}     # generated src_uri -> its output file, last build
         self.rendered: list[str] = []       # the pages rendered by the last build
+        self.deferred: list[str] = []       # serve: pages left for the next rebuild (mkdocs_serve.corpus_wide)
+        self.kept = None                    # serve: the last build's MkDocs files, nav, env (mkdocs_serve)
+        self.doc_files = None
 
     def _source(self, rel: str, text: str) -> str:
         """The page's source file, (re)written only when its text changed."""
@@ -135,26 +145,47 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if self.pages_dir == docs or docs in self.pages_dir.parents:
             raise PluginError(f"digest: pages_cache {self.config.pages_cache} must be outside docs_dir")
         self.last_config = config
+        self.kept = self.building = None
         return config
 
-    def on_files(self, files: Files, *, config) -> Files:
-        if not self.serving:
-            self.lazy = _LazyPages(self, config)
-            return self.lazy.files(files)
-        site = load_site(self.root / self.config.content, rel_to=self.root, cache=self.cards)
+    def _render(self, config, defer=None, same_cards: bool = False) -> tuple[list[PageOut], SiteData]:
+        """Every digest page (cards read, templates rendered; under serve, the unchanged
+        ones reused, and those `defer` accepts left for the next build), with the problems
+        found logged. `same_cards`: no card changed since the last build (serve's second
+        rebuild after an edit), so its cards and cross-reference index are used again."""
+        last = getattr(self, "last_read", None)
+        index = None
+        if same_cards and last is not None:
+            site, index, n = last
+            site = copy.copy(site)
+            site.problems = site.problems[:n]   # those of reading and indexing; the render adds its own
+        else:
+            site = load_site(self.root / self.config.content, rel_to=self.root, cache=self.cards)
         theme_dir = self._theme_dir(config)
         # Rendered pages are reused only with the same templates, settings and URL style.
         env_key = (str(theme_dir), _tree_stamp(theme_dir / "partials" / "digest"), repr(self.settings),
                    config.use_directory_urls)
         if env_key != self.env_key:
-            self.env, self.memo, self.env_key = template_env(theme_dir), {}, env_key
+            self.env, self.memo, self.env_key = template_env(theme_dir), PageMemo(), env_key
         renderer = Renderer(site, self.settings, directory_urls=config.use_directory_urls,
-                            theme_dir=theme_dir, env=self.env, memo=self.memo if self.serving else None)
-        pages = renderer.all_pages()
-        self.rendered, self.gathered = renderer.rendered, renderer.gathered
+                            theme_dir=theme_dir, env=self.env, memo=self.memo if self.serving else None,
+                            index=index)
+        if self.serving:
+            self.last_read = (site, renderer.index, len(site.problems))
+        pages = renderer.all_pages(defer)
+        self.rendered, self.gathered, self.deferred = renderer.rendered, renderer.gathered, renderer.deferred
         # problems found while indexing citations are appended during all_pages
         for problem in site.problems:
             log.warning("%s", printable(str(problem)))
+        return pages, site
+
+    def on_files(self, files: Files, *, config) -> Files:
+        if not self.serving:
+            self.lazy = _LazyPages(self, config)
+            return self.lazy.files(files)
+        # a serve rebuild that found the pages changed has rendered them already (mkdocs_serve)
+        pages, site = getattr(self, "prerendered", None) or self._render(config)
+        self.prerendered = None
         docs_rel = os.path.relpath(config.docs_dir, self.root).replace(os.sep, "/")
         for f in files.documentation_pages():
             f.edit_uri = f"{docs_rel}/{f.src_uri}"
@@ -181,6 +212,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         out = self.generated.get(page.file.src_uri)
         return out if out is not None and page.file.generated_by else None
 
+    def on_nav(self, nav, *, config, files):
+        if self.serving:
+            self.building = nav
+        return nav
+
     def on_env(self, env, *, config, files):
         # MkDocs makes a new Jinja environment per build, so each `mkdocs serve` rebuild
         # would compile the theme's templates again (a second or more at every edit): keep
@@ -190,6 +226,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             if not hasattr(self, "bytecode"):
                 self.bytecode = _MemoryBytecodeCache()
             env.bytecode_cache = self.bytecode
+            self.building = (files, self.building, env)
         return env
 
     def on_pre_page(self, page, *, config, files):
@@ -245,7 +282,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         for dest in getattr(self, "stale", []):
             _remove_page(Path(dest), out)
         if self.serving:
-            self.inputs_seen = self._inputs_stamp(config)
+            if isinstance(self.building, tuple):   # a build that went through: its objects are kept
+                self.kept, self.building = self.building, None
+            if getattr(self, "changes", None) is None:
+                self.inputs_seen = self._inputs_stamp(config)
             if not getattr(self, "frozen", False):
                 # What the first build left (cards, pages, their sources: most of the heap)
                 # lives as long as the server: kept out of the garbage collector's scans,
@@ -265,31 +305,61 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 self._index(out)
 
     def on_serve(self, server, *, config, builder):
-        """After the first build, `mkdocs serve` rebuilds with MkDocs' dirty build (only the
-        pages whose source is newer than their output are read and written) whenever the
-        change is in the cards alone; a change to anything else it watches (mkdocs.yml,
-        site_config.yml, the theme, hand-written pages) gets MkDocs' own full rebuild."""
+        """After the first build, a change to the cards alone is shown by
+        `mkdocs_serve.quick_rebuild` (only the pages whose text changed are rendered and
+        written, MkDocs' objects of the last build kept), or, when the pages come and go,
+        by MkDocs' dirty build (only the pages whose source is newer than their output are
+        read and written); a change to anything else it watches (mkdocs.yml,
+        site_config.yml, the theme, hand-written pages) gets MkDocs' own full rebuild. The
+        server's polling file watcher is replaced by the native one (mkdocs_serve)."""
         if not self.serving:
             return server
-        from mkdocs.commands.build import build
+        from generator.site import mkdocs_serve
+
+        self.changes = mkdocs_serve.use_native_watcher(server)
+        content = (self.root / self.config.content).resolve()
+        card_dirs = [content / folder for _, folder, _ in KINDS]
 
         def rebuild():
             cfg = self.last_config
-            if cfg is None or self.inputs_seen is None or self._inputs_stamp(cfg) != self.inputs_seen:
+            if self.changes is not None:   # the watcher says which files changed
+                changed = {os.path.realpath(p) for p in self.changes.take()}
+                only_cards = cfg is not None and mkdocs_serve.cards_only(changed, card_dirs)
+            else:
+                only_cards = (cfg is not None and self.inputs_seen is not None
+                              and self._inputs_stamp(cfg) == self.inputs_seen)
+            if not only_cards:
                 return builder()
-            # MkDocs warns that a dirty build may leave navigation stale; here only cards
-            # changed, whose pages are all rebuilt when their text changes (and under
-            # `--strict` the warning would fail the rebuild)
-            quiet = _DropDirtyWarning()
-            build_log = logging.getLogger("mkdocs.commands.build")
-            build_log.addFilter(quiet)
+            # after an edit, the pages that list the whole corpus wait for a second rebuild
+            # (asked for below), so the edited card's own pages are shown first
+            defer = mkdocs_serve.corpus_wide if self.changes is not None and changed and follow_up else None
+            same = self.changes is not None and not changed   # the second rebuild, no edit since
             try:
-                return build(cfg, serve_url=cfg.site_url, dirty=True)
+                if mkdocs_serve.quick_rebuild(self, cfg, defer, same):
+                    return None
+                return self._dirty_build(cfg)
             finally:
-                build_log.removeFilter(quiet)
+                if self.deferred and follow_up:
+                    follow_up()
 
+        follow_up = mkdocs_serve.follow_up(server)
         server.builder = rebuild
         return server
+
+    @staticmethod
+    def _dirty_build(cfg):
+        from mkdocs.commands.build import build
+
+        # MkDocs warns that a dirty build may leave navigation stale; here only cards
+        # changed, whose pages are all rebuilt when their text changes (and under
+        # `--strict` the warning would fail the rebuild)
+        quiet = _DropDirtyWarning()
+        build_log = logging.getLogger("mkdocs.commands.build")
+        build_log.addFilter(quiet)
+        try:
+            return build(cfg, serve_url=cfg.site_url, dirty=True)
+        finally:
+            build_log.removeFilter(quiet)
 
     def on_shutdown(self) -> None:
         if hasattr(self, "search"):

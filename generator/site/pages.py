@@ -175,6 +175,7 @@ def build_index(site: SiteData) -> Index:
         ix.outlet_articles.setdefault(outlet_of(site, aid), []).append(aid)
 
     seen_passages: dict[str, set[tuple[int, int]]] = {}
+    seen_es: dict[str, set[str]] = {}    # entity_stories as sets, for _add_once
 
     def add_passage(story: Story, src, ok_msg: str) -> bool:
         art = site.articles.get(src.article)
@@ -209,7 +210,7 @@ def build_index(site: SiteData) -> Index:
                 add_passage(story, src, f"fact {f.id} (outlets differ)")
             for e in dict.fromkeys(f.entities):
                 ix.entity_facts.setdefault(e, []).append((sid, f))
-                _add_once(ix.entity_stories, e, sid)
+                _add_once(ix.entity_stories, e, sid, seen_es)
         for q in story.quotes:
             for src in q.sources:
                 if add_passage(story, src, f"quote {q.id}"):
@@ -218,11 +219,11 @@ def build_index(site: SiteData) -> Index:
                 ix.speakers.add(q.speaker)
             for e in dict.fromkeys([*([q.speaker] if q.speaker else []), *q.entities]):
                 ix.entity_quotes.setdefault(e, []).append((sid, q))
-                _add_once(ix.entity_stories, e, sid)
+                _add_once(ix.entity_stories, e, sid, seen_es)
     for eid, ent in site.entities.items():
         for sid in ent.stories:
             if sid in site.stories:
-                _add_once(ix.entity_stories, eid, sid)
+                _add_once(ix.entity_stories, eid, sid, seen_es)
     for aid, art in site.articles.items():
         if art.story and art.story in site.stories:
             ix.article_story.setdefault(aid, art.story)
@@ -233,10 +234,13 @@ def _count(kind: str, n: int, one: str, many: str) -> str:
     return f"{kind} · {n} {one if n == 1 else many}"
 
 
-def _add_once(d: dict[str, list[str]], key: str, value: str) -> None:
-    lst = d.setdefault(key, [])
-    if value not in lst:
-        lst.append(value)
+def _add_once(d: dict[str, list[str]], key: str, value: str, seen: dict[str, set[str]]) -> None:
+    # `seen` mirrors `d` as sets: an entity named in thousands of stories (a country) made
+    # a scan of its list per mention quadratic at the full archive
+    have = seen.setdefault(key, set())
+    if value not in have:
+        have.add(value)
+        d.setdefault(key, []).append(value)
 
 
 # ---------------------------------------------------------------- templates
@@ -327,6 +331,7 @@ class _Sentinel:
 
 _MISSING = _Sentinel("_MISSING")
 _ALL = _Sentinel("_ALL")   # the key of a read of a whole mapping (iterated, or its length)
+_IN = _Sentinel("_IN")     # (_IN, key): a test of the key's presence in a mapping, not of its value
 
 
 class _Tracked:
@@ -362,7 +367,11 @@ class _Tracked:
     def __contains__(self, key) -> bool:
         if isinstance(self.raw, (set, frozenset)):
             return self._note(key, key in self.raw)
-        return self._note(key, self.raw.get(key, _MISSING)) is not _MISSING
+        # presence only: a page that tests whether a story exists (to link to it) need not
+        # be gathered again when that story's title changes
+        present = key in self.raw
+        self.reads.setdefault((self.name, (_IN, key)), present)   # a view has no presence entries
+        return present
 
     def _whole(self):
         self.reads.setdefault((self.name, _ALL), self.raw if self.view is None else self.view)
@@ -399,6 +408,8 @@ def _still_valid(reads: dict, raw: dict) -> bool:
             now = src
         elif isinstance(src, (set, frozenset)):
             now = key in src
+        elif type(key) is tuple and len(key) == 2 and key[0] is _IN:
+            now = key[1] in src
         else:
             now = src.get(key, _MISSING)
         if now is not old and (now is _MISSING or old is _MISSING or now != old):
@@ -409,11 +420,93 @@ def _still_valid(reads: dict, raw: dict) -> bool:
 still_valid = _still_valid   # for the MkDocs adapter's build between processes (build_state)
 
 
+class PageMemo(dict):
+    """The `memo` of Renderer (src_uri -> (template inputs, PageOut, reads)) with a reverse
+    index: (name, key) of each read -> the pages that made it. With it a build finds the
+    pages to gather again from what changed in the site and index since the last build
+    (`stale`), instead of checking every page's reads: at the full archive (29,600 pages)
+    that check alone cost more than the rest of a one-card rebuild."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.readers: dict[tuple, set[str]] = {}
+        self.last_raw: dict | None = None
+        self.pending: set[str] = set()    # deferred by the last build: gathered again by the next
+
+    def __setitem__(self, src_uri: str, entry: tuple) -> None:
+        old = self.get(src_uri)
+        if old is not None and old[2] is not entry[2]:
+            self._forget(src_uri, old[2])
+        if old is None or old[2] is not entry[2]:
+            for read in entry[2]:
+                self.readers.setdefault(read, set()).add(src_uri)
+        super().__setitem__(src_uri, entry)
+
+    def __delitem__(self, src_uri: str) -> None:
+        self._forget(src_uri, self[src_uri][2])
+        super().__delitem__(src_uri)
+
+    def pop(self, src_uri: str, *default):
+        if src_uri in self:
+            entry = self[src_uri]
+            del self[src_uri]
+            return entry
+        return default[0] if default else super().pop(src_uri)
+
+    def _forget(self, src_uri: str, reads: dict) -> None:
+        for read in reads:
+            pages = self.readers.get(read)
+            if pages is not None:
+                pages.discard(src_uri)
+                if not pages:
+                    del self.readers[read]
+
+    def stale(self, raw: dict) -> set[str] | None:
+        """The pages that read something that changed since the last build (None: no
+        last build, every page is gathered). The build that completes calls `done(raw)`."""
+        last = self.last_raw
+        if last is None or last.keys() != raw.keys():
+            return None
+        out: set[str] = set(self.pending)
+        readers = self.readers
+        for name, now in raw.items():
+            old = last[name]
+            if old is now:
+                continue
+            changed = _changed_keys(old, now)
+            if not changed:
+                continue
+            out |= readers.get((name, _ALL), set())
+            for key, presence in changed:
+                out |= readers.get((name, key), set())
+                if presence:
+                    out |= readers.get((name, (_IN, key)), set())
+        return out
+
+    def done(self, raw: dict, deferred: Iterable[str] = ()) -> None:
+        self.last_raw = dict(raw)
+        self.pending = set(deferred)
+
+
+def _changed_keys(old, now) -> list[tuple[Any, bool]]:
+    """(key, whether its presence changed) for each key whose value differs (see _still_valid)."""
+    if isinstance(now, (set, frozenset)):
+        return [(k, True) for k in old ^ now]
+    out = []
+    for k, v in now.items():
+        o = old.get(k, _MISSING)
+        if o is not v and (o is _MISSING or o != v):
+            out.append((k, o is _MISSING))
+    out += [(k, True) for k in old.keys() - now.keys()]
+    return out
+
+
 # ---------------------------------------------------------------- pages
 class Renderer:
     def __init__(self, site: SiteData, settings: SiteSettings | None = None, *,
                  directory_urls: bool = True, theme_dir: Path | str = THEME_DIR,
-                 env: jinja2.Environment | None = None, memo: dict | None = None):
+                 env: jinja2.Environment | None = None, memo: dict | None = None,
+                 index: Index | None = None):
         """`memo` (src_uri -> (template inputs, PageOut, reads), kept by the caller between
         builds with the same templates, settings and directory_urls) reuses a page none of
         whose reads of the site and index changed (see _Tracked) without gathering its
@@ -422,12 +515,15 @@ class Renderer:
         gathered (`gathered`) and rendered (`rendered`) again."""
         self.site, self.settings = site, settings or SiteSettings()
         self.directory_urls, self.theme_dir = directory_urls, theme_dir
-        self.ix = build_index(site)
+        self.ix = index if index is not None else build_index(site)   # `index`: this site's, built before
+        self.index = self.ix
         self.entity_pages = entity_pages(site, self.ix)
         self.env = env or template_env(theme_dir)
         self.memo = memo
         self.rendered: list[str] = []
         self.gathered: list[str] = []   # pages whose inputs were gathered (the others: nothing they read changed)
+        self.deferred: list[str] = []   # pages left as they were for now (all_pages' `defer`)
+        self.stale: set[str] | None = None   # with a PageMemo: the pages to gather again
         self.here = ""
         self.reads: dict = {}
         if memo is not None:
@@ -483,9 +579,18 @@ class Renderer:
     def _unchanged(self, src_uri: str) -> PageOut | None:
         """The page made by an earlier build, when nothing it read has changed since."""
         last = self.memo.get(src_uri) if self.memo is not None else None
-        if last is not None and _still_valid(last[2], self.raw):
-            return last[1]
-        return None
+        if last is None:
+            return None
+        if isinstance(self.memo, PageMemo):     # what changed since the last build is known
+            return last[1] if self.stale is not None and src_uri not in self.stale else None
+        return last[1] if _still_valid(last[2], self.raw) else None
+
+    def _deferred(self, src_uri: str) -> PageOut | None:
+        last = self.memo.get(src_uri) if isinstance(self.memo, PageMemo) else None
+        if last is None:
+            return None
+        self.deferred.append(src_uri)
+        return last[1]
 
     def _page(self, kind: str, src_uri: str, title: str, ctx: dict, source: str | None = None,
               head: str = "", search: dict | None = None) -> PageOut:
@@ -780,10 +885,15 @@ class Renderer:
         items.sort(key=lambda x: (str(x["date"]), x["story"]))
         return self._page("timeline", "timeline.md", "Timeline", {"items": items})
 
-    def all_pages(self) -> list[PageOut]:
+    def all_pages(self, defer=None) -> list[PageOut]:
+        """Every page. With a PageMemo, `defer(src_uri)` true for a page that must be
+        gathered again lets it be given as it was for now (listed in `deferred`); the next
+        build gathers it again whatever changes (`mkdocs serve` shows an edited card's own
+        pages first, then the corpus-wide lists)."""
         raw = self.raw if self.memo is not None else {
             "stories": self.site.stories, "articles": self.site.articles, "outlet_slug": self.ix.outlet_slug,
             "entity_pages": self.entity_pages, "sources": self.site.sources}
+        self.stale = self.memo.stale(self.raw) if isinstance(self.memo, PageMemo) else None
         jobs = ([(lambda _: self.home(), "home", "index.md"), (lambda _: self.stories_index(), "index", "stories/index.md"),
                  (lambda _: self.entities_index(), "index", "entities/index.md"),
                  (lambda _: self.outlets_index(), "index", "outlets/index.md"),
@@ -793,9 +903,12 @@ class Renderer:
                 + [(self.entity, "entity", e) for e in sorted(raw["entity_pages"])])
         pages = []
         for fn, kind, rid in jobs:
+            src = None
             if self.memo is not None:
                 src = rid if kind in ("home", "index") else f"{FOLDER[kind]}/{rid}.md"
                 out = self._unchanged(src)
+                if out is None and defer is not None and self.stale is not None and defer(src):
+                    out = self._deferred(src)
                 if out is not None:
                     pages.append(out)
                     continue
@@ -803,11 +916,18 @@ class Renderer:
             try:
                 pages.append(fn(rid))
             except (TypeError, ValueError, AttributeError, KeyError) as exc:
+                if src is not None:   # gathered again next build, whatever changes
+                    self.memo.pop(src, None)
                 self.site.problems.append(Problem(raw["sources"].get((kind, rid), rid),
                                                   f"cannot render this {kind}: {exc!r} (page skipped)", 1))
         for o in raw["outlet_slug"]:
-            out = self._unchanged(f"outlets/{raw['outlet_slug'][o]}.md")
+            src = f"outlets/{raw['outlet_slug'][o]}.md"
+            out = self._unchanged(src)
+            if out is None and defer is not None and self.stale is not None and defer(src):
+                out = self._deferred(src)
             pages.append(out if out is not None else self.outlet(o))
+        if isinstance(self.memo, PageMemo):
+            self.memo.done(self.raw, self.deferred)
         return pages
 
 

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests import site_helpers as h
@@ -147,15 +148,18 @@ def test_serve_rebuild_after_a_card_edit_renders_only_the_pages_that_show_it(tmp
     config.plugins.on_shutdown()
 
 
-def test_pages_reused_by_their_reads_equal_a_fresh_render_after_each_kind_of_edit(tmp_path):
+@pytest.mark.parametrize("reverse_index", [False, True], ids=["reads-checked", "reverse-index"])
+def test_pages_reused_by_their_reads_equal_a_fresh_render_after_each_kind_of_edit(tmp_path, reverse_index):
     """The serve-time render (cards cached by file, pages reused when nothing they read
-    changed) gives the pages a fresh render gives, after edits of every kind of card."""
+    changed) gives the pages a fresh render gives, after edits of every kind of card:
+    with each page's reads checked (a plain dict memo), and with the pages to gather again
+    found from what changed through the reverse index of reads (PageMemo, what serve uses)."""
     from generator.site.load import load_site
-    from generator.site.pages import Renderer, template_env
+    from generator.site.pages import PageMemo, Renderer, template_env
 
     content = h.write_content(tmp_path / "content")
     h.write_many(content, 3)
-    cache, memo, env = {}, {}, template_env()
+    cache, memo, env = {}, (PageMemo() if reverse_index else {}), template_env()
 
     def cached():
         r = Renderer(load_site(content, cache=cache), env=env, memo=memo)
@@ -252,3 +256,76 @@ def test_dirty_builds_after_changes_render_only_affected_pages_and_equal_full_bu
     # the title edit re-rendered the story's page and the pages showing it, not the other stories'
     assert {"stories/s-00001.md", "index.md", "stories/index.md"} <= title_edit
     assert not {"stories/s-00000.md", "stories/s-00002.md", "articles/a-two-00000.md"} & title_edit
+
+
+def test_serve_edit_shows_the_cards_own_pages_first_then_the_corpus_wide_lists(tmp_path, monkeypatch):
+    """Under `mkdocs serve` (MkDocs' build loop and file watcher stood in for), an edit is
+    shown by a rebuild that writes the edited card's own pages and leaves the pages listing
+    the whole corpus (story list, timeline, outlet pages) for a second rebuild it asks the
+    server for; after that one the site equals a full build's."""
+    import threading
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from generator.site import mkdocs_serve
+
+    for name, value in h.MKDOCS_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("DIGEST_REPO_URL", raising=False)
+    monkeypatch.delenv("DIGEST_EDIT_URI", raising=False)
+    h.make_project(tmp_path)
+    h.write_many(tmp_path / "content", 2)
+    served = tmp_path / "served"
+    config = load_config(config_file=str(tmp_path / "mkdocs.yml"), site_dir=str(served))
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugin = config.plugins["digest"]
+    mkdocs_build(config, serve_url=config.site_url)
+
+    class Server:   # MkDocs' LiveReloadServer as on_serve and a follow-up request use it
+        builder = None
+        _rebuild_cond = threading.Condition()
+        _want_rebuild = False
+
+    full_builds = []
+    server = config.plugins.on_serve(Server(), config=config, builder=lambda: full_builds.append(1))
+    plugin.changes = mkdocs_serve.Changes()    # what the native watcher would note
+    plugin.search.thread and plugin.search.thread.join()
+    time.sleep(1.1)
+
+    card = tmp_path / "content" / "stories" / "s-mediation.yml"
+    data = yaml.safe_load(card.read_text(encoding="utf-8"))
+    data["title"] = "Moscow offers talks between Washington and Pyongyang"
+    card.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    plugin.changes.paths.add(str(card))
+    new = "Moscow offers talks between Washington"
+
+    server.builder()
+    assert full_builds == []
+    assert new in (served / "stories/s-mediation/index.html").read_text(encoding="utf-8")
+    assert new in (served / "index.html").read_text(encoding="utf-8")      # the home page is not deferred
+    later = {"stories/index.md", "timeline.md"}
+    assert later <= set(plugin.deferred) and not later & set(plugin.rendered)
+    assert all(mkdocs_serve.corpus_wide(uri) for uri in plugin.deferred)
+    assert new not in (served / "stories/index.html").read_text(encoding="utf-8")
+    assert server._want_rebuild                  # the second rebuild was asked for
+
+    server._want_rebuild = False
+    import generator.site.mkdocs_plugin as plugin_module
+    reads = []
+    real_load = plugin_module.load_site
+    monkeypatch.setattr(plugin_module, "load_site", lambda *a, **k: (reads.append(1), real_load(*a, **k))[1])
+    server.builder()                             # as the server's loop runs it, with no new change
+    assert reads == []                           # no card changed: the cards and index read before are used
+    assert later <= set(plugin.rendered) and plugin.deferred == [] and not server._want_rebuild
+    assert new in (served / "stories/index.html").read_text(encoding="utf-8")
+    plugin.search.thread and plugin.search.thread.join()
+
+    build(tmp_path, "-d", str(tmp_path / "full"))   # a fresh process: no cache
+    mine, full = files(served), files(tmp_path / "full")
+    bundle = {rel for rel in mine.keys() | full.keys() if rel.startswith("pagefind/")}
+    assert mine.keys() - bundle == full.keys() - bundle
+    assert [rel for rel in mine.keys() - bundle if rel not in NOT_COMPARED
+            and not filecmp.cmp(mine[rel], full[rel], shallow=False)] == []
+    assert feed_without_build_time(served / "feed.xml") == feed_without_build_time(tmp_path / "full" / "feed.xml")
+    config.plugins.on_shutdown()
