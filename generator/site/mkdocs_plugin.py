@@ -65,6 +65,8 @@ class DigestConfig(Config):
     content = c.Type(str, default="content")              # card folders, relative to mkdocs.yml
     site_config = c.Type(str, default="site_config.yml")  # its `site` section, relative to mkdocs.yml
     search_index = c.Type(bool, default=True)             # run Pagefind over site_dir after the build
+    # pages per search shard (one Pagefind process each): its memory against the bundles a query merges
+    search_shard_pages = c.Type(int, default=search.SHARD_PAGES)
     pages_cache = c.Type(str, default=".cache/site-pages")  # page sources, relative to mkdocs.yml
 
 
@@ -236,9 +238,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 # each rebuild in a background thread, at low priority, and its new bundle
                 # replaces the old one when it is complete; until then search answers from
                 # the previous build's pages (at start: no results until the first run ends).
-                self.search.request(out)
+                self.search.request(out, self.config.search_shard_pages)
             else:
-                self._index(out)
+                self._index(out, self.config.search_shard_pages)
 
     def on_serve(self, server, *, config, builder):
         """After the first build, `mkdocs serve` rebuilds with MkDocs' dirty build (only the
@@ -300,11 +302,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return stamp
 
     @staticmethod
-    def _index(site_dir: Path) -> None:
+    def _index(site_dir: Path, shard_pages: int) -> None:
         """The search index (generator/site/search.py): Pagefind in shards, and on a later
         build over the same site_dir only the pages that changed."""
         try:
-            report = search.index_site(site_dir)
+            report = search.index_site(site_dir, shard_pages=shard_pages)
         except search.SearchIndexError as exc:
             raise PluginError(f"digest: {exc}") from exc
         log.info("search index: %s, %d pages, %d indexed in this build", report.mode, report.pages, report.indexed)
@@ -388,13 +390,14 @@ class _BackgroundIndex:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.pending: Path | None = None
+        self.shard_pages = search.SHARD_PAGES
         self.thread: threading.Thread | None = None
         self.current: search.SiteIndex | None = None
         self.stopped = False
 
-    def request(self, site_dir: Path) -> None:
+    def request(self, site_dir: Path, shard_pages: int = search.SHARD_PAGES) -> None:
         with self.lock:
-            self.pending = Path(site_dir)
+            self.pending, self.shard_pages = Path(site_dir), shard_pages
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._loop, name="digest-pagefind", daemon=True)
                 self.thread.start()
@@ -412,7 +415,8 @@ class _BackgroundIndex:
                 if site_dir is None or self.stopped:
                     self.thread = None
                     return
-                self.current = search.SiteIndex(site_dir, low_priority=True, stop=lambda: self.stopped)
+                self.current = search.SiteIndex(site_dir, low_priority=True, shard_pages=self.shard_pages,
+                                                stop=lambda: self.stopped)
             try:
                 self.current.update()
             except Exception as exc:   # a failed preview index must not stop the server

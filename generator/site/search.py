@@ -48,7 +48,7 @@ from typing import Callable
 # site folder -> the kind its pages are filtered by (theme/main.html's data-pagefind-filter)
 INDEXED = {"stories": "story", "entities": "entity", "articles": "article"}
 BUNDLE = "pagefind"                # site_dir/pagefind/: the bundles, shards.json, state.json
-SHARD_PAGES = 2500                 # pages per shard at most when the shards are made
+SHARD_PAGES = 5000                 # pages per shard at most when the shards are made
 DELTA_PAGES = 1000                 # pages the delta may hold before the shards are re-indexed
 FORMAT = 1                         # of state.json and the layout; a change re-indexes everything
 BODY_MARK = b"data-pagefind-body"
