@@ -4,7 +4,10 @@
 //   node bench/pagefind_query.mjs SITE_DIR/pagefind RESULTS 'query one' 'query two' ...
 // Prints one JSON line per query: {query, results, shown, files: {name: bytes}, bytes}.
 // Every query starts cold (a fresh module instance: nothing cached, as a first visit).
-import { readFileSync, statSync } from "node:fs";
+// A sharded index (SITE_DIR/pagefind/shards.json, generator/site/search.py) is searched as
+// the site's search box does: the first bundle's pagefind.js, the other bundles merged into
+// it (mergeIndex), superseded records dropped; shards.json counts in the bytes.
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
 
@@ -23,16 +26,23 @@ globalThis.fetch = async (url) => {
   return new Response(body, { status: 200 });
 };
 
+const listing = path.join(root, "shards.json");
+const sharded = existsSync(listing) ? JSON.parse(readFileSync(listing, "utf8")) : null;
+const bundles = sharded ? sharded.bundles.map((b) => path.join(root, b)) : [root];
+const superseded = new Set(sharded ? sharded.superseded : []);
+
 let i = 0;
 for (const query of queries) {
   files = {};
+  if (sharded) files["shards.json"] = statSync(listing).size;
   // pagefind.js itself is the first download of a search
-  files["pagefind.js"] = statSync(path.join(root, "pagefind.js")).size;
-  const pf = await import(pathToFileURL(path.join(root, "pagefind.js")).href + `?cold=${i++}`);
-  await pf.options({ basePath: root + "/" });
+  files[path.relative(root, path.join(bundles[0], "pagefind.js"))] = statSync(path.join(bundles[0], "pagefind.js")).size;
+  const pf = await import(pathToFileURL(path.join(bundles[0], "pagefind.js")).href + `?cold=${i++}`);
+  await pf.options({ basePath: bundles[0] + "/" });
   await pf.init();
+  for (const b of bundles.slice(1)) await pf.mergeIndex(b + "/");
   const search = await pf.search(query);
-  const first = search.results.slice(0, shown);
+  const first = search.results.filter((r) => !superseded.has(r.id)).slice(0, shown);
   const data = await Promise.all(first.map((r) => r.data()));
   const bytes = Object.values(files).reduce((a, b) => a + b, 0);
   console.log(JSON.stringify({ query, results: search.results.length, shown: first.length,

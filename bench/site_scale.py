@@ -154,8 +154,9 @@ def site_figures(site: Path, articles: int) -> dict:
 
 
 def pagefind_bundle(site: Path) -> Path | None:
+    """The Pagefind output folder: one bundle (pagefind.js), or several listed in shards.json."""
     for cand in (site / "pagefind", site / "_pagefind"):
-        if (cand / "pagefind.js").exists():
+        if (cand / "pagefind.js").exists() or (cand / "shards.json").exists():
             return cand
     return None
 

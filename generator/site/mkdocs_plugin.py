@@ -30,9 +30,10 @@ move to another renderer without touching them.
   meta, HTML and table of contents are those made in `pages.body_html` at render time.
   Hand-written pages in docs_dir go through Markdown as usual.
 - on_post_build: writes feed.xml (RSS 2.0) and feed.json (JSON Feed 1.1) into site_dir,
-  then (synchronously in `mkdocs build`, in a background thread under serve) indexes the
-  built pages with Pagefind (site_dir/pagefind/: an index the browser
-  fetches in small pieces per query). Only story, entity and article pages are indexed
+  then (synchronously in `mkdocs build`, in a background thread under serve) updates the
+  search index (search.py: Pagefind bundles in shards under site_dir/pagefind/, each built by
+  its own Pagefind process, and on a later build over the same site_dir only the pages that
+  changed are indexed again). Only story, entity and article pages are indexed
   (theme/main.html marks their body `data-pagefind-body`); records flagged hidden are
   never rendered, so never indexed.
 """
@@ -42,9 +43,6 @@ import copy
 import gc
 import logging
 import os
-import shutil
-import subprocess
-import sys
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -60,7 +58,7 @@ from mkdocs.structure.toc import get_toc
 
 from generator.config import SiteSettings, load_config
 from generator.errors import ConfigError, Problem, printable
-from generator.site import build_state, feeds
+from generator.site import build_state, feeds, search
 from generator.site.load import KINDS, CardCache, SiteData, load_site
 from generator.site.pages import (THEME_DIR, PageMemo, PageOut, Renderer, still_valid, outlet_names, page_jobs,
                                   page_title, render_job, template_env)
@@ -73,6 +71,8 @@ class DigestConfig(Config):
     content = c.Type(str, default="content")              # card folders, relative to mkdocs.yml
     site_config = c.Type(str, default="site_config.yml")  # its `site` section, relative to mkdocs.yml
     search_index = c.Type(bool, default=True)             # run Pagefind over site_dir after the build
+    # pages per search shard (one Pagefind process each): its memory against the bundles a query merges
+    search_shard_pages = c.Type(int, default=search.SHARD_PAGES)
     pages_cache = c.Type(str, default=".cache/site-pages")  # page sources, relative to mkdocs.yml
 
 
@@ -300,9 +300,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 # each rebuild in a background thread, at low priority, and its new bundle
                 # replaces the old one when it is complete; until then search answers from
                 # the previous build's pages (at start: no results until the first run ends).
-                self.search.request(out)
+                self.search.request(out, self.config.search_shard_pages)
             else:
-                self._index(out)
+                self._index(out, self.config.search_shard_pages)
 
     def on_serve(self, server, *, config, builder):
         """After the first build, a change to the cards alone is shown by
@@ -394,16 +394,14 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return stamp
 
     @staticmethod
-    def _index(site_dir: Path) -> None:
-        """Pagefind over the built site, with the binary of the `pagefind[bin]` wheel
-        (`python -m pagefind` runs it; never a download). Writes site_dir/pagefind/."""
-        # a fresh bundle: Pagefind leaves the files of an earlier index beside the new one
-        shutil.rmtree(site_dir / "pagefind", ignore_errors=True)
-        cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind", "--silent"]
-        run = subprocess.run(cmd, capture_output=True, text=True)
-        if run.returncode != 0:
-            tail = (run.stderr or run.stdout).strip().splitlines()[-3:]
-            raise PluginError(f"digest: search indexing (pagefind) failed: {' '.join(tail)}")
+    def _index(site_dir: Path, shard_pages: int) -> None:
+        """The search index (generator/site/search.py): Pagefind in shards, and on a later
+        build over the same site_dir only the pages that changed."""
+        try:
+            report = search.index_site(site_dir, shard_pages=shard_pages)
+        except search.SearchIndexError as exc:
+            raise PluginError(f"digest: {exc}") from exc
+        log.info("search index: %s, %d pages, %d indexed in this build", report.mode, report.pages, report.indexed)
 
     @staticmethod
     def _theme_dir(config) -> Path:
@@ -653,20 +651,22 @@ def _remove_page(dest: Path, site_dir: Path) -> None:
 
 
 class _BackgroundIndex:
-    """Pagefind for `mkdocs serve`: one run at a time in a thread, at low priority. A
-    request made during a run is served by one more run after it. Each run writes a new
-    bundle beside the served one and swaps it in when complete."""
+    """The search index for `mkdocs serve`: one update at a time in a thread, Pagefind at low
+    priority. A request made during an update is served by one more update after it. Each
+    update publishes its bundles whole (search.py), so search answers from the previous
+    index until then."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.pending: Path | None = None
+        self.shard_pages = search.SHARD_PAGES
         self.thread: threading.Thread | None = None
-        self.proc: subprocess.Popen | None = None
+        self.current: search.SiteIndex | None = None
         self.stopped = False
 
-    def request(self, site_dir: Path) -> None:
+    def request(self, site_dir: Path, shard_pages: int = search.SHARD_PAGES) -> None:
         with self.lock:
-            self.pending = Path(site_dir)
+            self.pending, self.shard_pages = Path(site_dir), shard_pages
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._loop, name="digest-pagefind", daemon=True)
                 self.thread.start()
@@ -674,8 +674,8 @@ class _BackgroundIndex:
     def stop(self) -> None:
         with self.lock:
             self.stopped, self.pending = True, None
-            if self.proc is not None and self.proc.poll() is None:
-                self.proc.terminate()
+            if self.current is not None:
+                self.current.terminate()
 
     def _loop(self) -> None:
         while True:
@@ -684,26 +684,13 @@ class _BackgroundIndex:
                 if site_dir is None or self.stopped:
                     self.thread = None
                     return
+                self.current = search.SiteIndex(site_dir, low_priority=True, shard_pages=self.shard_pages,
+                                                stop=lambda: self.stopped)
             try:
-                self._run(site_dir)
+                self.current.update()
             except Exception as exc:   # a failed preview index must not stop the server
-                log.warning("search index not updated: %s", exc)
-
-    def _run(self, site_dir: Path) -> None:
-        new, old = site_dir / "pagefind.new", site_dir / "pagefind.old"
-        shutil.rmtree(new, ignore_errors=True)
-        cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", new.name, "--silent"]
-        low = (lambda: os.nice(10)) if hasattr(os, "nice") else None
-        with self.lock:
-            if self.stopped:
-                return
-            self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                         preexec_fn=low)
-        _, err = self.proc.communicate()
-        if self.proc.returncode != 0:
-            raise RuntimeError(f"pagefind exited with {self.proc.returncode}: {' '.join(err.strip().splitlines()[-2:])}")
-        shutil.rmtree(old, ignore_errors=True)
-        if (site_dir / "pagefind").exists():
-            os.rename(site_dir / "pagefind", old)
-        os.rename(new, site_dir / "pagefind")
-        shutil.rmtree(old, ignore_errors=True)
+                if not self.stopped:
+                    log.warning("search index not updated: %s", exc)
+            finally:
+                with self.lock:
+                    self.current = None

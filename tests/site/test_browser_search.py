@@ -28,7 +28,7 @@ def base_url(tmp_path_factory):
     hidden = h.story() | {"id": "s-hidden", "hidden": True, "title": f"{HIDDEN_STORY_WORDS} summit"}
     (project / "content" / "stories" / "s-hidden.yml").write_text(yaml.safe_dump(hidden), encoding="utf-8")
     mkdocs_build(project / "mkdocs.yml", project)
-    assert (project / "site" / "pagefind" / "pagefind.js").exists()
+    assert (project / "site" / "pagefind" / "shards.json").exists()
     with served(project / "site") as url:
         yield url
 

@@ -1,7 +1,6 @@
 """Builds the fixture digest with the real `mkdocs build` and checks the built site."""
 from __future__ import annotations
 
-import gzip
 import json
 import posixpath
 import re
@@ -15,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
+from generator.site.search import read_records
 from tests import site_helpers as h
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -200,19 +200,16 @@ def test_feeds_sitemap_and_jsonld(built):
 
 
 def pagefind_records(site: Path) -> list[dict]:
-    """The records of the Pagefind index: each fragment is gzip of b"pagefind_dcd" + JSON."""
-    out = []
-    for frag in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
-        raw = gzip.decompress(frag.read_bytes())
-        assert raw.startswith(b"pagefind_dcd")
-        out.append(json.loads(raw[len(b"pagefind_dcd"):]))
-    return out
+    """The live records of the search index: every bundle's fragments but the superseded."""
+    return read_records(site)
 
 
 def test_search_index_has_stories_entities_and_articles_only(built):
-    entry = json.loads((built / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    listing = json.loads((built / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    pages = sum(json.loads((built / "pagefind" / b / "pagefind-entry.json").read_text(encoding="utf-8"))
+                ["languages"]["en"]["page_count"] for b in listing["bundles"])
     records = pagefind_records(built)
-    assert entry["languages"]["en"]["page_count"] == len(records)
+    assert pages == len(records) and listing["superseded"] == []
     kinds = {r["url"]: r["filters"]["kind"] for r in records}
     expected = {f"/{folder}/{p.stem}/": [kind] for folder, kind in
                 (("stories", "story"), ("entities", "entity"), ("articles", "article"))

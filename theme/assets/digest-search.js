@@ -10,12 +10,24 @@
   const list = result.querySelector(".md-search-result__list");
   const toggle = document.getElementById("__search");
   const KINDS = [["story", "Stories", 5], ["entity", "Entities", 3], ["article", "Articles", 5]];
+  // The index is several Pagefind bundles (generator/site/search.py): shards.json lists them
+  // and the records a newer bundle replaced. The first bundle's pagefind.js answers; the
+  // others are merged into it (they share its WebAssembly, and each loads only its own
+  // metadata and the index chunks of the query's words).
   let pagefind = null;
-  const load = () => pagefind ??= import(new URL(result.dataset.pagefind, location.href).href).then(async (m) => {
-    await m.options({ baseUrl: new URL(result.dataset.root, location.href).pathname, excerptLength: 24 });
+  let superseded = new Set();
+  const load = () => pagefind ??= (async () => {
+    const listing = new URL(result.dataset.pagefind, location.href);
+    const index = await (await fetch(listing, { cache: "no-cache" })).json();
+    superseded = new Set(index.superseded);
+    const at = (b) => new URL(`${b}/`, listing);
+    const opts = { baseUrl: new URL(result.dataset.root, location.href).pathname, excerptLength: 24 };
+    const m = await import(new URL("pagefind.js", at(index.bundles[0])).href);
+    await m.options(opts);
     await m.init();
+    await Promise.all(index.bundles.slice(1).map((b) => m.mergeIndex(at(b).pathname, opts)));
     return m;
-  });
+  })();
   const open = (on) => { if (toggle && toggle.checked !== on) { toggle.checked = on; } };
 
   function item(d) {
@@ -49,7 +61,8 @@
     const mine = ++seq;
     if (!query.trim()) { list.replaceChildren(); return; }
     const pf = await load();
-    const found = await Promise.all(KINDS.map(([kind]) => pf.search(query, { filters: { kind } })));
+    const found = (await Promise.all(KINDS.map(([kind]) => pf.search(query, { filters: { kind } }))))
+      .map((f) => ({ results: f.results.filter((r) => !superseded.has(r.id)) }));
     if (mine !== seq) return;
     const shown = await Promise.all(KINDS.map(([, , n], i) => Promise.all(found[i].results.slice(0, n).map((r) => r.data()))));
     if (mine !== seq) return;

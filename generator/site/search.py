@@ -1,0 +1,409 @@
+"""The site's search index: Pagefind bundles built in shards, re-indexed incrementally.
+
+Pagefind (the `pagefind[bin]` wheel's binary, run as `python -m pagefind`; never a
+download) indexes built HTML into an index the browser fetches in small pieces per query.
+One Pagefind run over the whole site holds every page in memory: 5.2 GiB at the full
+Reuters archive (29,604 pages), and re-indexing after a re-run that changed ten articles
+took as long as the first run. So the index is built in pieces:
+
+- **Shards.** The indexed pages (the story, entity and article pages: the folders in
+  `INDEXED`; theme/main.html marks their body `data-pagefind-body`) are split by kind and,
+  within a kind, into `ceil(pages / SHARD_PAGES)` buckets by a stable hash of the page's
+  path. Each shard is one Pagefind bundle written by its own Pagefind process, one after
+  the other, over a folder of hard links to that shard's pages only: the indexer's memory
+  is bounded by the shard size, not the site size.
+- **Delta.** The state file keeps, for every page, the hash of its HTML, its shard and its
+  record's fragment (Pagefind's result id). A later run hashes the pages again (the hash is
+  reused when a file's modification time and size did not change) and indexes only the
+  pages that differ from the shards, added or changed, into one small bundle, the delta; the
+  shards' records of those pages and of removed pages are listed as superseded. When the
+  delta would pass `DELTA_PAGES` (or a tenth of the pages) the shards that hold the changes
+  are indexed again instead (and the delta emptied); when a kind outgrows its buckets by
+  half, or the index format, settings or Pagefind version changed, everything is indexed again.
+- **Browser.** `pagefind/shards.json` lists the bundles and the superseded records; the
+  search box imports the first bundle's pagefind.js, merges the others (Pagefind's
+  `mergeIndex`: merged bundles share the first one's WebAssembly and load only their own
+  metadata and the index chunks of the query's words) and drops superseded results.
+
+Hidden records are never rendered, so never indexed. A new set of bundles gets new folder
+names (a generation number) and shards.json is replaced last, so a reader never sees a
+half-written index.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+# site folder -> the kind its pages are filtered by (theme/main.html's data-pagefind-filter)
+INDEXED = {"stories": "story", "entities": "entity", "articles": "article"}
+BUNDLE = "pagefind"                # site_dir/pagefind/: the bundles, shards.json, state.json
+SHARD_PAGES = 5000                 # pages per shard at most when the shards are made
+DELTA_PAGES = 1000                 # pages the delta may hold before the shards are re-indexed
+FORMAT = 1                         # of state.json and the layout; a change re-indexes everything
+BODY_MARK = b"data-pagefind-body"
+# Pagefind writes these UI files into every bundle; the digest's search box uses its JS API only.
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+
+
+_BODY_START = re.compile(rb"<div data-pagefind-body>")
+_DIV = re.compile(rb"<div\b|</div>")
+_LANG = re.compile(rb"<html[^>]*?\slang=\"([^\"]*)\"")
+_ID = re.compile(rb"(<[A-Za-z][^<>]*?)\sid=\"[^\"]*\"")
+
+
+def indexed_html(data: bytes) -> bytes:
+    """What Pagefind reads of a page: its language and its search body, element ids removed.
+
+    Pagefind keeps every element id inside the body as an anchor (a sub-result link) with
+    its text position: an article page cites each passage by an id, so anchors were most of
+    an article's record, and the indexer's memory. The search box shows whole pages (title,
+    date, outlets, excerpt), never sub-results, so readers lose nothing. The page's header,
+    navigation and scripts are left out too (Pagefind ignored them already, but parsed them).
+    A page without the mark is passed whole."""
+    start = _BODY_START.search(data)
+    if not start:
+        return data
+    depth, end = 0, None
+    for m in _DIV.finditer(data, start.start()):
+        depth += 1 if m.group() != b"</div>" else -1
+        if depth == 0:
+            end = m.end()
+            break
+    if end is None:
+        return data
+    lang = _LANG.search(data[:start.start()])
+    head = b'<!doctype html><html lang="' + (lang.group(1) if lang else b"en") + b'"><head><meta charset="utf-8"></head><body>'
+    return head + _ID.sub(rb"\1", data[start.start():end]) + b"</body></html>"
+
+
+class SearchIndexError(RuntimeError):
+    pass
+
+
+@dataclass
+class IndexReport:
+    mode: str                               # "full", "shards", "delta" or "unchanged"
+    pages: int = 0                          # pages in the index
+    indexed: int = 0                        # pages Pagefind read in this run
+    bundles: list[str] = field(default_factory=list)   # bundles (re)written in this run
+
+
+def pagefind_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pagefind_bin")
+    except Exception:   # noqa: BLE001 - no metadata: the state is simply not reused across versions
+        return "unknown"
+
+
+def page_url(rel: str) -> str:
+    """The URL Pagefind gives a page at `rel` (a path under site_dir)."""
+    url = "/" + rel
+    return url[: -len("index.html")] if url.endswith("/index.html") else url
+
+
+def _bucket(rel: str, buckets: int) -> int:
+    return zlib.crc32(rel.encode("utf-8")) % buckets
+
+
+def _shard_name(kind: str, bucket: int) -> str:
+    return f"{kind}-{bucket}"
+
+
+def list_pages(site_dir: Path) -> dict[str, str]:
+    """Indexable pages: path under site_dir -> kind. A folder's own index.html is its list
+    page, not a record's page, and is never indexed."""
+    out = {}
+    for folder, kind in INDEXED.items():
+        root = site_dir / folder
+        if not root.is_dir():
+            continue
+        for p in root.rglob("*.html"):
+            rel = p.relative_to(site_dir).as_posix()
+            if rel != f"{folder}/index.html":
+                out[rel] = kind
+    return out
+
+
+def hash_pages(site_dir: Path, pages: dict[str, str], known: dict[str, list]) -> dict[str, list]:
+    """path -> [mtime_ns, size, sha1 of the HTML] of the pages that carry the search body
+    mark; a hash is reused when the file's modification time and size are those recorded."""
+    out = {}
+    for rel in pages:
+        p = site_dir / rel
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            continue
+        old = known.get(rel)
+        if old and old[0] == st.st_mtime_ns and old[1] == st.st_size:
+            out[rel] = old
+            continue
+        data = p.read_bytes()
+        if BODY_MARK not in data:
+            continue
+        out[rel] = [st.st_mtime_ns, st.st_size, hashlib.sha1(data).hexdigest()]
+    return out
+
+
+def fragments_by_url(bundle: Path) -> dict[str, str]:
+    """url -> fragment name (Pagefind's result id) of a written bundle."""
+    out = {}
+    for frag in (bundle / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(frag.read_bytes())
+        record = json.loads(raw[len(b"pagefind_dcd"):])
+        out[record["url"]] = frag.stem
+    return out
+
+
+Runner = Callable[[list[str]], None]
+
+
+def run_pagefind(cmd: list[str], *, low_priority: bool = False) -> subprocess.Popen:
+    low = (lambda: os.nice(10)) if low_priority and hasattr(os, "nice") else None
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=low)
+
+
+class SiteIndex:
+    """Builds and updates site_dir/pagefind/. `low_priority`: Pagefind runs niced (preview).
+    `stop`: a callable checked between bundles (the preview server stopping)."""
+
+    def __init__(self, site_dir: Path, *, low_priority: bool = False, shard_pages: int = SHARD_PAGES,
+                 delta_pages: int = DELTA_PAGES, stop: Callable[[], bool] | None = None) -> None:
+        self.site = Path(site_dir)
+        self.out = self.site / BUNDLE
+        self.low = low_priority
+        self.shard_pages = shard_pages
+        self.delta_pages = delta_pages
+        self.stop = stop or (lambda: False)
+        self.proc: subprocess.Popen | None = None
+
+    # ------------------------------------------------------------------ state
+    def _settings(self) -> dict:
+        return {"format": FORMAT, "pagefind": pagefind_version(), "shard_pages": self.shard_pages}
+
+    def _load_state(self) -> dict | None:
+        try:
+            state = json.loads((self.out / "state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if state.get("settings") != self._settings():
+            return None
+        if not all((self.out / b).is_dir() for b in state.get("bundles", [])):
+            return None
+        return state
+
+    # ------------------------------------------------------------------ main
+    def update(self) -> IndexReport:
+        pages = list_pages(self.site)
+        state = self._load_state()
+        known = state["hashes"] if state else {}
+        hashes = hash_pages(self.site, pages, known)
+        kinds = {rel: pages[rel] for rel in hashes}
+        if state is None or self._outgrown(state, kinds):
+            return self._full(hashes, kinds)
+        base = state["base"]          # path -> [shard, sha1, fragment]
+        changed = {rel for rel, h in hashes.items() if rel not in base or base[rel][1] != h[2]}
+        removed = set(base) - set(hashes)
+        delta_now = state.get("delta_pages", {})
+        wanted = {rel: hashes[rel][2] for rel in changed}
+        if wanted == delta_now and removed == set(state.get("removed", [])):
+            state["hashes"] = hashes
+            self._write_state(state)
+            return IndexReport("unchanged", pages=len(hashes))
+        limit = max(self.delta_pages, len(base) // 10)
+        if len(changed) + len(removed) > limit:
+            return self._reshard(state, hashes, kinds, changed, removed)
+        return self._delta(state, hashes, changed, removed)
+
+    def _outgrown(self, state: dict, kinds: dict[str, str]) -> bool:
+        counts: dict[str, int] = {}
+        for kind in kinds.values():
+            counts[kind] = counts.get(kind, 0) + 1
+        buckets = state["buckets"]
+        return any(n > 1.5 * self.shard_pages * buckets.get(kind, 0) for kind, n in counts.items())
+
+    # ------------------------------------------------------------------ modes
+    def _full(self, hashes: dict, kinds: dict) -> IndexReport:
+        counts: dict[str, int] = {}
+        for kind in kinds.values():
+            counts[kind] = counts.get(kind, 0) + 1
+        buckets = {kind: max(1, math.ceil(n / self.shard_pages)) for kind, n in counts.items()}
+        state = {"settings": self._settings(), "generation": self._next_generation(), "buckets": buckets,
+                 "bundles": [], "shards": {}, "base": {}, "hashes": hashes}
+        groups = self._group(hashes, kinds, buckets)
+        self.out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for shard in sorted(groups):
+            written.append(self._write_shard(state, shard, groups[shard], hashes))
+        state["bundles"] = written
+        self._publish(state, superseded=[])
+        return IndexReport("full", pages=len(hashes), indexed=len(hashes), bundles=written)
+
+    def _reshard(self, state: dict, hashes: dict, kinds: dict, changed: set, removed: set) -> IndexReport:
+        """Index again the shards that hold a change; the others are kept as they are."""
+        state["generation"] = self._next_generation(state)
+        groups = self._group(hashes, kinds, state["buckets"])
+        touched = {_shard_name(kinds[rel], _bucket(rel, state["buckets"][kinds[rel]])) for rel in changed}
+        touched |= {state["base"][rel][0] for rel in removed}
+        base = {rel: v for rel, v in state["base"].items() if v[0] not in touched}
+        state["base"] = base
+        written, indexed = [], 0
+        for shard in sorted(groups.keys() | touched):
+            if shard in touched:
+                if groups.get(shard):
+                    written.append(self._write_shard(state, shard, groups[shard], hashes))
+                    indexed += len(groups[shard])
+                else:
+                    state["shards"].pop(shard, None)
+        state["bundles"] = sorted(state["shards"].values())
+        state.pop("delta", None)
+        state["delta_pages"], state["removed"] = {}, []
+        state["hashes"] = hashes
+        self._publish(state, superseded=[])
+        return IndexReport("shards", pages=len(hashes), indexed=indexed, bundles=written)
+
+    def _delta(self, state: dict, hashes: dict, changed: set, removed: set) -> IndexReport:
+        state["generation"] = self._next_generation(state)
+        base = state["base"]
+        name = f"delta-g{state['generation']}"
+        shards = sorted(state["shards"].values())
+        bundles = list(shards)
+        if changed:
+            if self.stop():
+                raise SearchIndexError("stopped")
+            self._pagefind(sorted(changed), self.out / name)
+            bundles.append(name)
+            state["delta"] = name
+        else:
+            state.pop("delta", None)
+        state["bundles"] = bundles
+        state["delta_pages"] = {rel: hashes[rel][2] for rel in changed}
+        state["removed"] = sorted(removed)
+        state["hashes"] = hashes
+        superseded = sorted({base[rel][2] for rel in changed | removed if rel in base})
+        self._publish(state, superseded=superseded)
+        return IndexReport("delta", pages=len(hashes), indexed=len(changed), bundles=bundles[len(shards):])
+
+    # ------------------------------------------------------------------ helpers
+    def _next_generation(self, state: dict | None = None) -> int:
+        if state is not None:
+            return int(state.get("generation", 0)) + 1
+        old = self._load_any_state()
+        return int(old.get("generation", 0)) + 1 if old else 1
+
+    def _load_any_state(self) -> dict | None:
+        try:
+            return json.loads((self.out / "state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    @staticmethod
+    def _group(hashes: dict, kinds: dict, buckets: dict) -> dict[str, list[str]]:
+        groups: dict[str, list[str]] = {}
+        for rel in sorted(hashes):
+            kind = kinds[rel]
+            groups.setdefault(_shard_name(kind, _bucket(rel, buckets[kind])), []).append(rel)
+        return groups
+
+    def _write_shard(self, state: dict, shard: str, rels: list[str], hashes: dict) -> str:
+        if self.stop():
+            raise SearchIndexError("stopped")
+        name = f"{shard}-g{state['generation']}"
+        self._pagefind(rels, self.out / name)
+        frags = fragments_by_url(self.out / name)
+        for rel in rels:
+            state["base"][rel] = [shard, hashes[rel][2], frags.get(page_url(rel), "")]
+        state["shards"][shard] = name
+        return name
+
+    def _pagefind(self, rels: list[str], dest: Path) -> None:
+        """One Pagefind process over exactly these pages: a folder of their searchable parts
+        (`indexed_html`; their paths kept, so their URLs are those of the site) is its --site."""
+        work = self.out / f".work-{dest.name}"
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(dest, ignore_errors=True)
+        for rel in rels:
+            target = work / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(indexed_html((self.site / rel).read_bytes()))
+        cmd = [sys.executable, "-m", "pagefind", "--site", str(work), "--output-path", str(dest), "--silent"]
+        try:
+            self.proc = run_pagefind(cmd, low_priority=self.low)
+            _, err = self.proc.communicate()
+            code = self.proc.returncode
+        finally:
+            self.proc = None
+            shutil.rmtree(work, ignore_errors=True)
+        if code != 0:
+            tail = " ".join((err or "").strip().splitlines()[-3:])
+            raise SearchIndexError(f"search indexing (pagefind) failed with exit code {code}: {tail}")
+        for name in UNUSED:
+            try:
+                (dest / name).unlink()
+            except FileNotFoundError:
+                pass
+
+    def _publish(self, state: dict, superseded: list[str]) -> None:
+        """shards.json (what the browser reads) and state.json replaced whole, then the
+        bundles no longer listed removed."""
+        public = {"format": FORMAT, "bundles": state["bundles"], "superseded": superseded}
+        _write_atomic(self.out / "shards.json", json.dumps(public, separators=(",", ":")))
+        _write_atomic(self.out / "state.json", json.dumps(state, separators=(",", ":")))
+        keep = set(state["bundles"]) | {"shards.json", "state.json"}
+        for p in self.out.iterdir():
+            if p.name not in keep and not p.name.startswith(".work-"):
+                if p.is_dir():
+                    shutil.rmtree(p, ignore_errors=True)
+                else:
+                    p.unlink()
+
+    def _write_state(self, state: dict) -> None:
+        _write_atomic(self.out / "state.json", json.dumps(state, separators=(",", ":")))
+
+    def terminate(self) -> None:
+        proc = self.proc
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def index_site(site_dir: Path, **kw) -> IndexReport:
+    """Build or update site_dir/pagefind/ (see the module's docstring)."""
+    return SiteIndex(site_dir, **kw).update()
+
+
+def read_records(site_dir: Path) -> list[dict]:
+    """Every live record of the index (each bundle's fragments, superseded ones left out):
+    what a search can return. Each fragment is gzip of b"pagefind_dcd" + JSON."""
+    out_dir = Path(site_dir) / BUNDLE
+    public = json.loads((out_dir / "shards.json").read_text(encoding="utf-8"))
+    superseded = set(public["superseded"])
+    out = []
+    for bundle in public["bundles"]:
+        for frag in sorted((out_dir / bundle / "fragment").glob("*.pf_fragment")):
+            if frag.stem in superseded:
+                continue
+            raw = gzip.decompress(frag.read_bytes())
+            if not raw.startswith(b"pagefind_dcd"):
+                raise SearchIndexError(f"{frag}: not a Pagefind fragment")
+            out.append(json.loads(raw[len(b"pagefind_dcd"):]))
+    return out
