@@ -149,7 +149,7 @@ def outlet_of(site: SiteData, article_id: str) -> str:
 # Only web addresses become links: a javascript: or file: URL in a card is shown as text.
 _HTTP = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
-KEY_POINTS_MIN, KEY_POINTS_MAX = 4, 7
+KEY_POINTS_MAX = 7
 # Who said what: statements of at least this many words (a scare quote such as "act of
 # war" is not a statement), at most this many on the story page; the rest are folded.
 QUOTE_MIN_WORDS, QUOTE_MAX = 6, 5
@@ -746,7 +746,8 @@ class Renderer:
 
         # Key points: the summary's cards in order, each its first visible card's current
         # text (hidden cards were dropped on loading) with its citation markers and its
-        # "k of n"; a short summary is topped up with the best-ranked other cards.
+        # "k of n". A short summary is not topped up: the generator picks key points only
+        # among cards that read on their own, and any other card would break that.
         points, shown = [], set()
         for item in s.summary:
             cards = [f.id for f in s.cited(item)]
@@ -754,14 +755,6 @@ class Renderer:
                 shown.add(cards[0])
                 fc = ctx_of[cards[0]]
                 points.append({"text": fc["text"], "markers": markers(cards), "k": fc["k"], "n": fc["n"],
-                               "noun": fc["noun"], "single": fc["single"]})
-        for f in s.facts:
-            if len(points) >= KEY_POINTS_MIN:
-                break
-            if f.id not in shown:
-                shown.add(f.id)
-                fc = ctx_of[f.id]
-                points.append({"text": fc["text"], "markers": markers([f.id]), "k": fc["k"], "n": fc["n"],
                                "noun": fc["noun"], "single": fc["single"]})
         points = points[:KEY_POINTS_MAX]
 
