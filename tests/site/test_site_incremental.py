@@ -36,6 +36,16 @@ def files(site: Path) -> dict[str, Path]:
     return {p.relative_to(site).as_posix(): p for p in site.rglob("*") if p.is_file()}
 
 
+def assert_same_pages(site: Path, full: Path) -> None:
+    """Same files as a full build's, byte for byte, apart from the Pagefind bundle (compared
+    by its records where it matters) and the files with a build time (NOT_COMPARED)."""
+    mine, theirs = files(site), files(full)
+    bundle = {rel for rel in mine.keys() | theirs.keys() if rel.startswith("pagefind/")}
+    assert mine.keys() - bundle == theirs.keys() - bundle
+    assert [rel for rel in mine.keys() - bundle if rel not in NOT_COMPARED
+            and not filecmp.cmp(mine[rel], theirs[rel], shallow=False)] == []
+
+
 def test_dirty_build_after_an_edit_equals_a_full_build_and_skips_unaffected_pages(tmp_path):
     h.make_project(tmp_path)
     build(tmp_path)
@@ -50,17 +60,13 @@ def test_dirty_build_after_an_edit_equals_a_full_build_and_skips_unaffected_page
     build(tmp_path, "--dirty")
 
     build(tmp_path, "-d", str(tmp_path / "full"))
-    dirty, full = files(site), files(tmp_path / "full")
-    bundle = {rel for rel in dirty.keys() | full.keys() if rel.startswith("pagefind/")}
-    assert dirty.keys() - bundle == full.keys() - bundle
-    different = [rel for rel in dirty.keys() - bundle if rel not in NOT_COMPARED
-                 and not filecmp.cmp(dirty[rel], full[rel], shallow=False)]
-    assert different == []
+    assert_same_pages(site, tmp_path / "full")
     assert feed_without_build_time(site / "feed.xml") == feed_without_build_time(tmp_path / "full" / "feed.xml")
     key = lambda r: r["url"]  # noqa: E731
     assert sorted(pagefind_records(site), key=key) == sorted(pagefind_records(tmp_path / "full"), key=key)
     assert "Moscow offers talks between Washington and Pyongyang" in (site / "stories/s-mediation/index.html").read_text()
 
+    dirty = files(site)
     rewritten = {rel for rel, p in dirty.items() if rel.endswith(".html") and p.stat().st_mtime_ns != before.get(rel)}
     # the story's page and the pages that show its title were rebuilt, the others were not
     assert {"stories/s-mediation/index.html", "stories/index.html", "index.html"} <= rewritten
@@ -132,11 +138,7 @@ def test_serve_rebuild_after_a_card_edit_renders_only_the_pages_that_show_it(tmp
     assert written - {"404.html"} == shows_title
 
     build(tmp_path, "-d", str(tmp_path / "full"))   # a fresh process: no cache
-    mine, full = files(served), files(tmp_path / "full")
-    bundle = {rel for rel in mine.keys() | full.keys() if rel.startswith("pagefind/")}
-    assert mine.keys() - bundle == full.keys() - bundle
-    assert [rel for rel in mine.keys() - bundle if rel not in NOT_COMPARED
-            and not filecmp.cmp(mine[rel], full[rel], shallow=False)] == []
+    assert_same_pages(served, tmp_path / "full")
     key = lambda r: r["url"]  # noqa: E731
     assert sorted(pagefind_records(served), key=key) == sorted(pagefind_records(tmp_path / "full"), key=key)
 
@@ -322,10 +324,6 @@ def test_serve_edit_shows_the_cards_own_pages_first_then_the_corpus_wide_lists(t
     plugin.search.thread and plugin.search.thread.join()
 
     build(tmp_path, "-d", str(tmp_path / "full"))   # a fresh process: no cache
-    mine, full = files(served), files(tmp_path / "full")
-    bundle = {rel for rel in mine.keys() | full.keys() if rel.startswith("pagefind/")}
-    assert mine.keys() - bundle == full.keys() - bundle
-    assert [rel for rel in mine.keys() - bundle if rel not in NOT_COMPARED
-            and not filecmp.cmp(mine[rel], full[rel], shallow=False)] == []
+    assert_same_pages(served, tmp_path / "full")
     assert feed_without_build_time(served / "feed.xml") == feed_without_build_time(tmp_path / "full" / "feed.xml")
     config.plugins.on_shutdown()
