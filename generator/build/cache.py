@@ -100,6 +100,15 @@ class LastWrite:
 
 
 @dataclass
+class WriteSources:
+    """Rel path -> source key (pipeline._record_sources) of the records the last write of
+    a content directory settled (their indexed digest is theirs), and the state it left."""
+
+    state: str
+    sources: dict[str, str]
+
+
+@dataclass
 class LeftAssignment:
     """Article id -> story id as a write left it on disk (in the state of the key)."""
 

@@ -15,6 +15,7 @@ and the stories whose members changed.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import time
@@ -107,8 +108,8 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         groups = _group(articles, analyses, previous, keys, fp, config, cache, content)
         clock.lap("group")
 
-        stories, entity_lists = _stories(groups, by_id, analyses, keys, fp, config, ex, cache,
-                                         report, progress)
+        stories, entity_lists, story_keys = _stories(groups, by_id, analyses, keys, fp, config, ex, cache,
+                                                     report, progress)
         # The articles as written name their story (the stories were built from the
         # articles without it).
         story_of = {aid: story.id for story in stories for aid in story.articles}
@@ -124,7 +125,9 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         # content/outlets.yml gets an entry for each new outlet slug (editors name them);
         # before the write, so the state the write records includes it.
         report.problems += outlets_mod.seed_outlets(content, (a.outlet for a in articles if a.outlet))[1]
-        conflicts, problems = _write(content, articles, stories, entities, write_key, cache, report, ex, state)
+        sources = _record_sources(articles, stories, entity_lists, story_keys)
+        conflicts, problems = _write(content, articles, stories, entities, write_key, cache, report, ex, state,
+                                     sources)
         report.conflicts = conflicts
         # Edited files that could not be merged, generated records the store found
         # invalid: the editor must see them. Their sources are paths inside `content`.
@@ -136,8 +139,51 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
     return report
 
 
+def _record_sources(articles: list[Article], stories: list[Story], entity_lists: list,
+                    story_keys: list[str]) -> dict[str, str]:
+    """rel path -> a key of everything the written record is made of, found without
+    converting the record: the next write skips a record whose key it finds unchanged.
+
+    An article: a digest of its pickled value (`_value_digest`; every field is in it). A story:
+    its cache key (its id and its articles' keys, which hold their texts, the excerpts'
+    anchors), with the ids of its articles (the write skips it only when none of them was
+    edited). An entity: the keys of the stories naming it (merge_entities unites exactly
+    their entities of that id, in any order)."""
+    out: dict[str, str] = {}
+    for a in articles:
+        out[f"articles/{a.id}.yml"] = _value_digest(a)
+    naming: dict[str, set[str]] = {}
+    for story, entities, key in zip(stories, entity_lists, story_keys):
+        out[f"stories/{story.id}.yml"] = key
+        for e in entities:
+            naming.setdefault(e.id, set()).add(key)
+    for eid, keys in naming.items():
+        out[f"entities/{eid}.yml"] = cache_mod.batch_key("e", "", sorted(keys))
+    return out
+
+
+def _value_digest(value) -> str:
+    """sha1 of `value` pickled without the memo: pickle (C code) writes an object shared by
+    two fields once and then refers to it, so equal values built differently (an article
+    read from the cache, the same one cleaned again) would give other bytes; without the
+    memo every object is written out where it occurs, and equal values give equal bytes."""
+    import io
+    import pickle
+
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return hashlib.sha1(buf.getvalue()).hexdigest()
+
+
+def _cited(story: Story) -> set[str]:
+    return {ref.article for cards in (story.facts, story.quotes) for card in cards
+            for refs in (card.sources, getattr(card, "differs", ())) for ref in refs}
+
+
 def _write(content: Path, articles, stories, entities, write_key: str, cache: cache_mod.Cache,
-           report: BuildReport, ex, state: str) -> tuple[list, list]:
+           report: BuildReport, ex, state: str, sources: dict[str, str] | None = None) -> tuple[list, list]:
     """store.write_content, skipped when it would be a no-op: the records are those of
     the last build of this directory and no file in it changed since that build wrote
     it (an editor's change, a deleted file or an interrupted commit all change the
@@ -149,6 +195,23 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
     known = isinstance(last, cache_mod.LastWrite) and last.state == state
     if known and last.write_key == write_key:
         return list(last.conflicts), list(last.problems)
+    sources = sources or {}
+    sources_key = cache_mod.batch_key("ws", "", [str(content)])
+    same: set[str] = set()
+    if known and sources:
+        before = cache.get_many([sources_key]).get(sources_key)
+        if isinstance(before, cache_mod.WriteSources) and before.state == state:
+            same = {rel for rel, key in sources.items() if before.sources.get(rel) == key}
+            # A story's excerpts are re-anchored on the texts of the articles they cite as
+            # this write leaves them: its key holds its own articles' texts as generated, so
+            # a story citing an edited article or one not its own is converted again.
+            edited = set(last.edited_articles)
+            for story in stories:
+                rel = f"stories/{story.id}.yml"
+                if rel in same:
+                    own = set(story.articles)
+                    if not own.isdisjoint(edited) or not _cited(story) <= own:
+                        same.discard(rel)
 
     def dump_many(items: list) -> Iterator:
         # Dumping YAML and validating it is the costly, pure part of writing: on the
@@ -159,7 +222,7 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
     # The directory is as the last build left it: a record whose digest is unchanged
     # needs no look at its files (the store reads two files per record otherwise).
     result = store.write_content(content, articles, stories, entities, dump_many=dump_many,
-                                 as_left=set(last.edited_articles) if known else None)
+                                 as_left=set(last.edited_articles) if known else None, same_as_left=same)
     report.written = result.written
     problems = list(result.problems)
     # A file left to the editor (changed while the build ran) is merged by the next
@@ -171,7 +234,9 @@ def _write(content: Path, articles, stories, entities, write_key: str, cache: ca
         left.update(store.assignment_of(content, sorted(result.edited_articles)))
         cache.put_many([(last_key, cache_mod.LastWrite(write_key, after, list(result.conflicts), problems,
                                                        sorted(result.edited_articles))),
-                        (_assignment_key(content, after), cache_mod.LeftAssignment(left))])
+                        (_assignment_key(content, after), cache_mod.LeftAssignment(left)),
+                        (sources_key, cache_mod.WriteSources(after, {rel: key for rel, key in sources.items()
+                                                                    if rel in result.settled}))])
     return result.conflicts, problems
 
 
@@ -423,8 +488,8 @@ def _import_later_stages() -> None:
 
 def _stories(groups, by_id: dict[str, Article], analyses: dict[str, Analysis], keys: dict[str, str],
              fp: str, config: Config, ex, cache: cache_mod.Cache, report: BuildReport,
-             progress: Progress) -> tuple[list[Story], list]:
-    """(stories, entity lists) in group order: from the cache, else built on the executor."""
+             progress: Progress) -> tuple[list[Story], list, list[str]]:
+    """(stories, entity lists, their cache keys) in group order: from the cache, else built on the executor."""
     groups = [g for g in groups if all(i in by_id for i in g.article_ids)]
     skeys = [cache_mod.story_key(g.id, [keys[i] for i in g.article_ids], fp) for g in groups]
     cached = cache.get_many(skeys)
@@ -469,9 +534,10 @@ def _stories(groups, by_id: dict[str, Article], analyses: dict[str, Analysis], k
         report.stories_built += 1
     cache.put_many(fresh)
 
-    stories, entity_lists = [], []
-    for result in results:
+    stories, entity_lists, story_keys = [], [], []
+    for result, key in zip(results, skeys):
         if result is not None:
             stories.append(result.story)
             entity_lists.append(result.entities)
-    return stories, entity_lists
+            story_keys.append(key)
+    return stories, entity_lists, story_keys

@@ -68,6 +68,9 @@ class WriteResult:
     # Files an editor changed while this build ran (after it read them): left as the
     # editor has them, with their old snapshot, for the next build to merge.
     left_to_editor: list[str] = field(default_factory=list)
+    # Records (rel paths) whose indexed digest is that of the record this build was
+    # given: the same record given to the next build needs no conversion there.
+    settled: set[str] = field(default_factory=set)
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -168,7 +171,7 @@ DumpMany = Callable[[list[tuple[str, dict]]], Iterable[tuple[bytes, list[str]]]]
 
 def write_content(content: Path, articles: list[Article], stories: list[Story],
                   entities: list[Entity], prune: bool = True, dump_many: DumpMany = dump_records,
-                  as_left: set[str] | None = None) -> WriteResult:
+                  as_left: set[str] | None = None, same_as_left: set[str] = frozenset()) -> WriteResult:
     """Write every record, merging editors' changes; see the module docstring.
 
     prune: remove unedited files of records this build no longer produces.
@@ -177,6 +180,11 @@ def write_content(content: Path, articles: list[Article], stories: list[Story],
     set holds the ids of the articles that build reported in `edited_articles`. A
     record whose digest is the indexed one is then skipped without reading its files
     (merging it again would give back the same bytes).
+    same_as_left: with `as_left`, records (rel paths) the caller knows to be those the
+    last write_content here was given and reported `settled`, with, for a story, the
+    same texts of its articles (none of them edited). Such a record's digest is the
+    indexed one, so it is skipped without even being converted to a dict: a re-run with
+    a few new articles rewrites a few dozen of thousands of records.
     """
     content = Path(content)
     result = WriteResult()
@@ -192,12 +200,23 @@ def write_content(content: Path, articles: list[Article], stories: list[Story],
         pending = []
         for record in records:
             produced.add(record.id)
-            theirs = record.to_dict()
             if kind == "articles":
                 texts[record.id] = record.text
-            elif kind == "stories":
-                result.problems += reanchor_story(theirs, texts, f"stories/{record.id}.yml")
+            if as_left is not None and same_as_left:
+                rel = f"{kind}/{record.id}.yml"
+                if rel in same_as_left and rel in tx.old_index:
+                    result.settled.add(rel)
+                    continue
+            theirs = record.to_dict()
+            anchored = True
+            if kind == "stories":
+                problems = reanchor_story(theirs, texts, f"stories/{record.id}.yml")
+                # A story whose excerpts did not all re-anchor is never skipped: the
+                # problems are reported by every build.
+                anchored = not problems
+                result.problems += problems
             pending.append(_Pending(content, kind, record.id, theirs, tx, as_left is not None))
+            pending[-1].anchored = anchored
         todo = [p for p in pending if p.needs_dump]
         for p, (new, problems) in zip(todo, dump_many([(kind, p.theirs) for p in todo])):
             p.new, p.problems = new, problems
@@ -229,6 +248,7 @@ class _Pending:
         self.new: bytes | None = None
         self.problems: list[str] = []
         self.snap = self.disk = None
+        self.anchored = True
         if as_left and tx.old_index.get(self.rel) == self.digest:
             self.needs_dump = False  # as the last build left it, and the same record
             return
@@ -241,6 +261,13 @@ class _Pending:
 
 def _write_record(content: Path, tx: _Transaction, p: _Pending, texts: dict[str, str],
                   result: WriteResult) -> None:
+    _write_one(content, tx, p, texts, result)
+    if p.anchored and tx.index.get(p.rel) == p.digest:
+        result.settled.add(p.rel)
+
+
+def _write_one(content: Path, tx: _Transaction, p: _Pending, texts: dict[str, str],
+               result: WriteResult) -> None:
     if not p.needs_dump:
         return
     kind, rid, theirs, rel, snap, disk, new = p.kind, p.rid, p.theirs, p.rel, p.snap, p.disk, p.new
