@@ -396,16 +396,17 @@ def _tree_digest(folder: Path) -> str:
 
 
 def rerun_versions(stories: list[Story], n: int, jobs: int, repeats: int, codes: dict[str, Path], log,
-                   same_content: bool = False) -> dict:
+                   same_content: bool = False, cold_by: str | None = None) -> dict:
     """Re-run seconds (nothing new; 10 new articles) of each code version, from the same
     built state, alternating versions `repeats` times; each version's cold build too.
     Versions whose content stages are the same (same code fingerprint: only build/,
     cli.py, site/ differ) share one cold build's state, as they share its cache.
 
     With `same_content`, the versions' content stages differ in code but not in output
-    (e.g. a faster equivalent): all share the first version's cold build, the others
-    run with its code fingerprint pinned, and the content each version's re-runs leave
-    is compared byte for byte (a difference fails the run)."""
+    (e.g. a faster equivalent): all share the cold build of the version named by
+    `cold_by` (default the first), the others run with its code fingerprint pinned, and
+    the content each version's re-runs leave is compared byte for byte (a difference
+    fails the run)."""
     from bench.site_scale import run_measured as run_cpu  # wall, CPU and RSS of the process tree
 
     import shutil
@@ -424,8 +425,10 @@ def rerun_versions(stories: list[Story], n: int, jobs: int, repeats: int, codes:
     out: dict = {"size": n, "versions": {}}
     built: dict[str, Path] = {}  # fingerprint -> saved state
     pins: dict[str, str | None] = dict.fromkeys(codes)
-    first_fp = _code_fingerprint(next(iter(codes.values())))
-    for name, code in codes.items():
+    cold_by = cold_by if same_content and cold_by in codes else next(iter(codes))
+    first_fp = _code_fingerprint(codes[cold_by])
+    # The version whose build the others share goes first.
+    for name, code in sorted(codes.items(), key=lambda kv: kv[0] != cold_by):
         fp = _code_fingerprint(code)
         real = fp
         if same_content and fp != first_fp:
@@ -615,8 +618,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=3, help="re-runs per version with --rerun-vs")
     p.add_argument("--same-content", action="store_true",
                    help="with --rerun-vs: the two checkouts' content stages differ in code but must give the "
-                        "same output; share one cold build (this checkout runs with the baseline's code "
-                        "fingerprint) and fail unless every re-run writes the same content")
+                        "same output; share one cold build, made by this checkout (so that its cache holds "
+                        "what this checkout keeps there; the baseline runs with this checkout's code "
+                        "fingerprint), and fail unless every re-run writes the same content")
     # internal: the measured child processes
     p.add_argument("--child-build", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--child-floor", dest="floor", default=None, help=argparse.SUPPRESS)
@@ -647,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
         label = args.sizes.split(",")[0].strip()
         n = len(stories) - EXTRA if label == "all" else min(int(label), len(stories) - EXTRA)
         res = rerun_versions(stories, n, args.jobs, args.repeats, {"baseline": other, "this": code}, log,
-                             same_content=args.same_content)
+                             same_content=args.same_content, cold_by="this")
         print(rerun_table(res, versions))
         if args.json:
             Path(args.json).write_text(json.dumps({"rerun": res, "versions": versions}, indent=1, default=str))
