@@ -11,8 +11,8 @@ move to another renderer without touching them.
   page per card (nothing is written to docs_dir). A bad card is logged as a WARNING
   naming file:line and skipped: `mkdocs serve` keeps going, `mkdocs build --strict` fails.
 - Page sources: each generated page's text is kept in a real file under `.cache/site-pages/`
-  (the `pages_cache` option; outside docs_dir, so `mkdocs serve` does not watch it), written
-  only when the text changed. MkDocs counts a page as modified only when its source is newer
+  (the `pages_cache` option; outside docs_dir, so `mkdocs serve` does not watch it): a digest
+  of the text, in `mkdocs serve` as in `mkdocs build`, written only when the text changed. MkDocs counts a page as modified only when its source is newer
   than its output, so `mkdocs build --dirty` / `mkdocs serve --dirty` rebuild just the pages
   whose text changed (a story's page, and the pages that list or cite it), and the output
   equals a full build's (tested). on_startup keeps the plugin (and the texts it last wrote)
@@ -105,15 +105,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.doc_files = None
 
     def _source(self, rel: str, text: str) -> str:
-        """The page's source file, (re)written only when its text changed."""
+        """The page's source file, (re)written only when its text changed. It holds a
+        digest of the text (build_state.digest), as `mkdocs build` writes it: a build after
+        a serve session (or a serve after a build) finds the sources of unchanged pages as
+        they were, older than their output, and skips them."""
         path = self.pages_dir / rel
         if not hasattr(self, "written"):
             self.written = {}
-        if self.written.get(rel) != text:
-            if not (path.is_file() and path.read_text(encoding="utf-8") == text):
+        digest = build_state.digest(text)
+        if self.written.get(rel) != digest:
+            if not (path.is_file() and path.read_text(encoding="utf-8") == digest):
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
-            self.written[rel] = text
+                path.write_text(digest, encoding="utf-8")
+            self.written[rel] = digest
         return str(path)
 
     def on_config(self, config):
@@ -489,14 +493,16 @@ class _LazyPages:
                 log.warning("%s/%s is replaced by the generated page of the same name", docs_rel, uri)
                 files.remove(existing)
             path = pages_dir / uri
+            f = File.generated(config, uri, abs_src_path=str(path))
             reads = old.get(uri)
             if reads is not None and still_valid(reads, r.raw) and path.is_file():
                 self.reads[uri] = reads
             elif state is not None or eager:
                 out = self._render(kind, rid, uri)
-                if out is not None and _write_digest(path, out) and state is not None:
-                    self.ready[uri] = out   # its source is newer than its output now: MkDocs writes it
-            f = File.generated(config, uri, abs_src_path=str(path))
+                # kept for MkDocs to write when its source is newer than its output: rewritten
+                # now, or earlier by `mkdocs serve` (which writes the same digests)
+                if out is not None and (_write_digest(path, out) or f.is_modified()) and state is not None:
+                    self.ready[uri] = out
             source = site.sources.get((kind, rid)) if kind in ("story", "article", "entity") else None
             f.edit_uri = source.replace(os.sep, "/") if source else None
             files.append(f)
