@@ -241,9 +241,19 @@ def test_dirty_builds_after_changes_render_only_affected_pages_and_equal_full_bu
         ("story deleted", lambda: (content / "stories" / "s-00002.yml").unlink()),
         ("story added", add_story),
     ]
+    # the state keeps each card pickled on its own: a build pickles only the cards it parsed
+    from generator.site import build_state
+    from generator.site.load import Card
+
+    pickled = []
+    real_dumps = build_state.pickle.dumps
+    monkeypatch.setattr(build_state.pickle, "dumps", lambda obj, *a, **k: (
+        pickled.append(obj.rid) if isinstance(obj, Card) else None, real_dumps(obj, *a, **k))[1])
     for what, edit in edits:
         edit()
+        pickled.clear()
         plugin = run(site, dirty=True)
+        assert len(pickled) == (0 if what == "story deleted" else 1), (what, pickled)
         # (MkDocs keeps one instance of a plugin that defines on_startup per process)
         rendered = set(plugin.lazy.rendered)
         if what == "story title":
