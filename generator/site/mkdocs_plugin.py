@@ -12,9 +12,10 @@ move to another renderer without touching them.
   naming file:line and skipped: `mkdocs serve` keeps going, `mkdocs build --strict` fails.
 - Page sources: each generated page's text is kept in a real file under `.cache/site-pages/`
   (the `pages_cache` option; outside docs_dir, so `mkdocs serve` does not watch it): a digest
-  of the text, in `mkdocs serve` as in `mkdocs build`, written only when the text changed. MkDocs counts a page as modified only when its source is newer
-  than its output, so `mkdocs build --dirty` / `mkdocs serve --dirty` rebuild just the pages
-  whose text changed (a story's page, and the pages that list or cite it), and the output
+  of the text, in `mkdocs serve` as in `mkdocs build`, written only when the text changed.
+  MkDocs counts a page as modified only when its source is newer than its output, so
+  `mkdocs build --dirty` / `mkdocs serve --dirty` rebuild just the pages whose text changed
+  (a story's page, and the pages that list or cite it), and the output
   equals a full build's (tested). on_startup keeps the plugin (and the texts it last wrote)
   across `mkdocs serve` rebuilds.
 - `mkdocs serve`: the plugin keeps the cards read (re-read only when their file changed), each
@@ -474,7 +475,7 @@ class _LazyPages:
         # each collection scanned them again (at the full archive, reading the cards took
         # 2.9 s of CPU with collections and 0.4 s without; the index 2.1 s and 0.7 s).
         # What they leave is frozen out of later collections' scans at the end (`_files`).
-        enabled = gc.isenabled()
+        enabled = self.gc_enabled = gc.isenabled()
         gc.disable()
         try:
             return self._files(files)
@@ -505,6 +506,12 @@ class _LazyPages:
         if stale is None:
             stale = set(state.pages) if state is not None else set()
         old = state.pages if state is not None else {}
+        # Those are made: frozen out of the collections' scans from here on, and collections
+        # run again while pages are rendered below (a dirty build without a state renders
+        # every page here, and the templates' cyclic garbage must not pile up meanwhile).
+        gc.freeze()
+        if self.gc_enabled:
+            gc.enable()
         # a dirty build (or one run without on_startup, which may be) with no state to
         # compare with: every page's source is brought up to date before MkDocs checks them
         eager = state is None and getattr(plugin, "dirty", None) is not False
