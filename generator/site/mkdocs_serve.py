@@ -43,6 +43,8 @@ from pathlib import Path
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.structure.files import InclusionLevel
 
+from generator.site import build_state
+
 log = logging.getLogger("mkdocs.plugins.digest")
 
 # what counts as a change: inotify also reports opening and reading a file (without writing)
@@ -206,7 +208,7 @@ def _quick_rebuild(plugin, config, kept, defer, same_cards) -> bool:
         doc_files = plugin.doc_files = (files, files.documentation_pages(inclusion=InclusionLevel.is_in_serve))
     for uri in plugin.rendered:
         out = plugin.generated[uri]
-        if plugin.written.get(uri) == out.markdown:
+        if plugin.written.get(uri) == build_state.digest(out.markdown):
             continue      # rendered again with other inputs, but the same text: its page is as it was
         plugin._source(uri, out.markdown)
         page = files.get_file_from_path(uri).page

@@ -417,9 +417,6 @@ def _still_valid(reads: dict, raw: dict) -> bool:
     return True
 
 
-still_valid = _still_valid   # for the MkDocs adapter's build between processes (build_state)
-
-
 class PageMemo(dict):
     """The `memo` of Renderer (src_uri -> (template inputs, PageOut, reads)) with a reverse
     index: (name, key) of each read -> the pages that made it. With it a build finds the
@@ -499,6 +496,10 @@ def _changed_keys(old, now) -> list[tuple[Any, bool]]:
             out.append((k, o is _MISSING))
     out += [(k, True) for k in old.keys() - now.keys()]
     return out
+
+
+# for the state kept between `mkdocs build` processes (generator.site.build_state)
+ALL_READ, IN_READ, changed_keys = _ALL, _IN, _changed_keys
 
 
 # ---------------------------------------------------------------- pages

@@ -241,9 +241,19 @@ def test_dirty_builds_after_changes_render_only_affected_pages_and_equal_full_bu
         ("story deleted", lambda: (content / "stories" / "s-00002.yml").unlink()),
         ("story added", add_story),
     ]
+    # the state keeps each card pickled on its own: a build pickles only the cards it parsed
+    from generator.site import build_state
+    from generator.site.load import Card
+
+    pickled = []
+    real_dumps = build_state.pickle.dumps
+    monkeypatch.setattr(build_state.pickle, "dumps", lambda obj, *a, **k: (
+        pickled.append(obj.rid) if isinstance(obj, Card) else None, real_dumps(obj, *a, **k))[1])
     for what, edit in edits:
         edit()
+        pickled.clear()
         plugin = run(site, dirty=True)
+        assert len(pickled) == (0 if what == "story deleted" else 1), (what, pickled)
         # (MkDocs keeps one instance of a plugin that defines on_startup per process)
         rendered = set(plugin.lazy.rendered)
         if what == "story title":
@@ -327,3 +337,55 @@ def test_serve_edit_shows_the_cards_own_pages_first_then_the_corpus_wide_lists(t
     assert_same_pages(served, tmp_path / "full")
     assert feed_without_build_time(served / "feed.xml") == feed_without_build_time(tmp_path / "full" / "feed.xml")
     config.plugins.on_shutdown()
+
+
+def test_dirty_build_after_a_serve_session_writes_only_the_pages_that_changed(tmp_path, monkeypatch):
+    """`mkdocs serve` and `mkdocs build` keep their page sources in one format (a digest of
+    the text): a serve session after a build rewrites no source whose page is unchanged,
+    and the `mkdocs build --dirty` after it writes only the pages whose text changed since
+    the last build (those the serve session showed after an edit), not every page, and
+    equals a full build."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    for name, value in h.MKDOCS_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("DIGEST_REPO_URL", raising=False)
+    monkeypatch.delenv("DIGEST_EDIT_URI", raising=False)
+    h.make_project(tmp_path)
+    h.write_many(tmp_path / "content", 3)
+
+    def run(site: Path, command: str, dirty: bool, cache: str = ".cache/site-pages"):
+        config = load_config(config_file=str(tmp_path / "mkdocs.yml"), site_dir=str(site))
+        plugin = config.plugins["digest"]
+        plugin.config.search_index = False
+        plugin.config.pages_cache = cache
+        config.plugins.on_startup(command=command, dirty=dirty)
+        mkdocs_build(config, dirty=dirty, serve_url=config.site_url if command == "serve" else None)
+        config.plugins.on_shutdown()
+        return plugin
+
+    site, pages = tmp_path / "site", tmp_path / ".cache" / "site-pages"
+    every = len(run(site, "build", dirty=False).lazy.jobs)
+    sources = {rel: p.stat().st_mtime_ns for rel, p in files(pages).items() if rel.endswith(".md")}
+    run(tmp_path / "served", "serve", dirty=False)
+    assert {rel: p.stat().st_mtime_ns for rel, p in files(pages).items() if rel.endswith(".md")} == sources
+
+    card = tmp_path / "content" / "stories" / "s-mediation.yml"
+    data = yaml.safe_load(card.read_text(encoding="utf-8"))
+    data["title"] = "Moscow offers talks between Washington and Pyongyang"
+    card.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    run(tmp_path / "served", "serve", dirty=False)   # the edit shown in preview
+    before = {rel: p.stat().st_mtime_ns for rel, p in files(site).items()}
+    rendered = list(run(site, "build", dirty=True).lazy.rendered)
+
+    run(tmp_path / "full", "build", dirty=False, cache=".cache/full-pages")
+    assert_same_pages(site, tmp_path / "full")
+    html = {rel: p for rel, p in files(site).items() if rel.endswith(".html")}
+    written = {rel for rel, p in html.items() if p.stat().st_mtime_ns != before.get(rel)}
+    shows_title = {rel for rel, p in html.items()
+                   if "Moscow offers talks between Washington" in p.read_text(encoding="utf-8")}
+    assert {"stories/s-mediation/index.html", "index.html"} <= shows_title
+    assert written - {"404.html"} == shows_title
+    assert "stories/s-mediation.md" in rendered and len(rendered) < every / 2, (rendered, every)
+    assert len(rendered) == len(set(rendered))      # each page rendered once, though serve wrote its source
