@@ -46,6 +46,6 @@ for (const query of queries) {
   const data = await Promise.all(first.map((r) => r.data()));
   const bytes = Object.values(files).reduce((a, b) => a + b, 0);
   console.log(JSON.stringify({ query, results: search.results.length, shown: first.length,
-    top: data.slice(0, 3).map((d) => d.url), files, bytes }));
+    top: data.slice(0, 3).map((d) => d.url), urls: data.map((d) => d.url), files, bytes }));
   await pf.destroy?.();
 }

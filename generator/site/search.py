@@ -20,6 +20,12 @@ took as long as the first run. So the index is built in pieces:
   delta would pass `DELTA_PAGES` (or a tenth of the pages) the shards that hold the changes
   are indexed again instead (and the delta emptied); when a kind outgrows its buckets by
   half, or the index format, settings or Pagefind version changed, everything is indexed again.
+- **Smaller index chunks.** Pagefind cuts a bundle's word index into chunks of about 20,000
+  word positions and a query fetches one whole chunk per word and bundle (about 30 KB
+  gzipped each): at the full archive most of a query's download. Each written bundle's
+  chunks are cut again into chunks of about `CHUNK_UNITS` positions (`rechunk_index`); the
+  postings are unchanged, only which file holds which words, and the bundle's metadata
+  (which lists the chunks' word ranges) grows a little.
 - **Browser.** `pagefind/shards.json` lists the bundles and the superseded records; the
   search box imports the first bundle's pagefind.js, merges the others (Pagefind's
   `mergeIndex`: merged bundles share the first one's WebAssembly and load only their own
@@ -50,7 +56,14 @@ INDEXED = {"stories": "story", "entities": "entity", "articles": "article"}
 BUNDLE = "pagefind"                # site_dir/pagefind/: the bundles, shards.json, state.json
 SHARD_PAGES = 5000                 # pages per shard at most when the shards are made
 DELTA_PAGES = 1000                 # pages the delta may hold before the shards are re-indexed
-FORMAT = 1                         # of state.json and the layout; a change re-indexes everything
+FORMAT = 2                         # of state.json and the layout; a change re-indexes everything
+# Word positions per index chunk after `rechunk_index` (Pagefind's own: 20,000). Chosen on the
+# full Reuters archive's site (29,584 pages, 7 bundles, bench.site_scale's 10 queries): per
+# query median / max 634 / 1,031 KB with Pagefind's chunks, 525 / 746 KB at 4,000; smaller
+# chunks (2,500: 524 / 706 KB with shortened ranges) save little more, as the metadata every
+# query loads grows with the number of chunks.
+CHUNK_UNITS = 4000
+PAGEFIND_FORMAT = "1.5.2"          # the index format rechunk_index reads and writes
 BODY_MARK = b"data-pagefind-body"
 # Pagefind writes these UI files into every bundle; the digest's search box uses its JS API only.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -182,18 +195,21 @@ class SiteIndex:
     `stop`: a callable checked between bundles (the preview server stopping)."""
 
     def __init__(self, site_dir: Path, *, low_priority: bool = False, shard_pages: int = SHARD_PAGES,
-                 delta_pages: int = DELTA_PAGES, stop: Callable[[], bool] | None = None) -> None:
+                 delta_pages: int = DELTA_PAGES, chunk_units: int | None = CHUNK_UNITS,
+                 stop: Callable[[], bool] | None = None) -> None:
         self.site = Path(site_dir)
         self.out = self.site / BUNDLE
         self.low = low_priority
         self.shard_pages = shard_pages
         self.delta_pages = delta_pages
+        self.chunk_units = chunk_units
         self.stop = stop or (lambda: False)
         self.proc: subprocess.Popen | None = None
 
     # ------------------------------------------------------------------ state
     def _settings(self) -> dict:
-        return {"format": FORMAT, "pagefind": pagefind_version(), "shard_pages": self.shard_pages}
+        return {"format": FORMAT, "pagefind": pagefind_version(), "shard_pages": self.shard_pages,
+                "chunk_units": self.chunk_units}
 
     def _load_state(self) -> dict | None:
         try:
@@ -356,6 +372,8 @@ class SiteIndex:
                 (dest / name).unlink()
             except FileNotFoundError:
                 pass
+        if self.chunk_units:
+            rechunk_index(dest, self.chunk_units)
 
     def _publish(self, state: dict, superseded: list[str]) -> None:
         """shards.json (what the browser reads) and state.json replaced whole, then the
@@ -378,6 +396,169 @@ class SiteIndex:
         proc = self.proc
         if proc is not None and proc.poll() is None:
             proc.terminate()
+
+
+# ---------------------------------------------------------------------------- index chunks
+# Pagefind's files are gzip of b"pagefind_dcd" + CBOR. The index chunk and the metadata use
+# unsigned and negative integers, text strings and definite-length arrays only (Rust structs
+# encoded as arrays); anything else is refused rather than guessed.
+_MAGIC = b"pagefind_dcd"
+
+
+def _cbor_decode(b: bytes, i: int = 0) -> tuple[object, int]:
+    head = b[i]
+    major, info = head >> 5, head & 31
+    i += 1
+    if info < 24:
+        n = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        n = int.from_bytes(b[i:i + size], "big")
+        i += size
+    else:
+        raise SearchIndexError(f"unexpected CBOR item {head:#x} in a Pagefind file")
+    if major == 0:
+        return n, i
+    if major == 1:
+        return -1 - n, i
+    if major == 3:
+        return b[i:i + n].decode("utf-8"), i + n
+    if major == 4:
+        out = []
+        for _ in range(n):
+            item, i = _cbor_decode(b, i)
+            out.append(item)
+        return out, i
+    raise SearchIndexError(f"unexpected CBOR item {head:#x} in a Pagefind file")
+
+
+def _cbor_head(major: int, n: int) -> bytes:
+    if n < 24:
+        return bytes([major << 5 | n])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if n < 1 << (8 * size):
+            return bytes([major << 5 | info]) + n.to_bytes(size, "big")
+    raise SearchIndexError("integer too large for CBOR")
+
+
+def _cbor_encode(x: object, out: bytearray) -> None:
+    if isinstance(x, int):
+        out += _cbor_head(0, x) if x >= 0 else _cbor_head(1, -1 - x)
+    elif isinstance(x, str):
+        raw = x.encode("utf-8")
+        out += _cbor_head(3, len(raw)) + raw
+    elif isinstance(x, list):
+        out += _cbor_head(4, len(x))
+        for item in x:
+            _cbor_encode(item, out)
+    else:
+        raise SearchIndexError(f"cannot encode {type(x).__name__}")
+
+
+def read_pagefind_file(path: Path) -> object:
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(_MAGIC):
+        raise SearchIndexError(f"{path}: not a Pagefind file")
+    value, end = _cbor_decode(raw, len(_MAGIC))
+    if end != len(raw):
+        raise SearchIndexError(f"{path}: trailing bytes")
+    return value
+
+
+def _pagefind_bytes(value: object) -> bytes:
+    out = bytearray(_MAGIC)
+    _cbor_encode(value, out)
+    return gzip.compress(bytes(out), 9, mtime=0)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def split_words(words: list, units: int) -> list[list]:
+    """Pagefind's words (sorted: [word, [[page, locs, ...], ...], ...]) cut into chunks of
+    about `units` positions (a page's positions + 1, as Pagefind counts).
+
+    The browser loads one chunk per query word: the one whose range holds it, so the words
+    it is a prefix of (a query "oil" also finds "oilseed") count only when they are in that
+    chunk too. A cut therefore falls where the next word shares at most a 2-letter prefix
+    with the last one ("oil" | "oilseed" no, "ohio" | "oil" yes), a longer prefix allowed
+    only as the chunk grows past 2, 3, ... times `units`, so a large family of words
+    ("pric", "price", "prices", "pricing") is not forced into one huge chunk."""
+    chunks, current, size = [], [], 0
+    for i, word in enumerate(words):
+        size += sum(len(page[1]) + 1 for page in word[1])
+        current.append(word)
+        if size >= units:
+            following = words[i + 1][0] if i + 1 < len(words) else ""
+            if _common_prefix(word[0], following) <= 1 + size // units:
+                chunks.append(current)
+                current, size = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _ranges(chunks: list[list]) -> list[list[str]]:
+    """[from, to] of each chunk, as the browser looks a query word up: the first chunk with
+    from <= word <= to. `to` is the chunk's last word, whole; `from` the first word cut to the
+    shortest prefix that sorts after the previous chunk's last word ("copper" | "falcon":
+    from "f"), so a query word between two chunks ("fal") goes to the chunk whose words it
+    begins. (Pagefind's indexer also cuts `to` short, "c": then "cat", in the chunk, sorts
+    after "c" and is found in no chunk, unless no word of the query is.)"""
+    ranges = [[c[0][0], c[-1][0]] for c in chunks]
+    for left, right in zip(ranges, ranges[1:]):
+        right[0] = right[0][: _common_prefix(left[1], right[0]) + 1]
+    return ranges
+
+
+def rechunk_index(bundle: Path, units: int = CHUNK_UNITS) -> None:
+    """Cut the word index of a written Pagefind bundle into smaller chunks (see the module's
+    docstring): the chunk files are replaced, the metadata rewritten under a new name and
+    pagefind-entry.json pointed at it. Postings, fragments and filters are left as they are."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    if entry.get("version") != PAGEFIND_FORMAT:
+        raise SearchIndexError(f"{bundle}: Pagefind {entry.get('version')}'s index format is not known "
+                               f"(rechunking reads {PAGEFIND_FORMAT}'s)")
+    for info in entry["languages"].values():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = read_pagefind_file(meta_path)
+        old = meta[2]                                    # [[from, to, hash], ...]
+        words = []
+        for _, _, name in old:
+            words += read_pagefind_file(bundle / "index" / f"{name}.pf_index")[0]
+        chunks = split_words(words, units)
+        prefix = info["hash"].split("_")[0]
+        ranges = _ranges(chunks)
+        written = set()
+        for chunk, rng in zip(chunks, ranges):
+            data = _pagefind_bytes([chunk])
+            digest = hashlib.sha1(data).hexdigest()
+            name = f"{prefix}_{digest[:7]}"
+            n = 7
+            while name in written:
+                n += 1
+                name = f"{prefix}_{digest[:n]}"
+            written.add(name)
+            (bundle / "index" / f"{name}.pf_index").write_bytes(data)
+            rng.append(name)
+        for _, _, name in old:
+            if name not in written:
+                (bundle / "index" / f"{name}.pf_index").unlink()
+        meta[2] = ranges
+        data = _pagefind_bytes(meta)
+        new_hash = f"{prefix}_{hashlib.sha1(data).hexdigest()[:10]}"
+        (bundle / f"pagefind.{new_hash}.pf_meta").write_bytes(data)
+        if new_hash != info["hash"]:
+            meta_path.unlink()
+        info["hash"] = new_hash
+    entry_path.write_text(json.dumps(entry, separators=(",", ":")), encoding="utf-8")
 
 
 def _write_atomic(path: Path, text: str) -> None:
