@@ -480,9 +480,92 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
-def split_words(words: list, units: int) -> list[list]:
-    """Pagefind's words (sorted: [word, [[page, locs, ...], ...], ...]) cut into chunks of
-    about `units` positions (a page's positions + 1, as Pagefind counts).
+def _skip(b: bytes, i: int) -> int:
+    """The offset after the CBOR item at `i` (as `_cbor_decode` reads them), without building it:
+    an index chunk holds millions of word positions."""
+    pending = 1
+    while pending:
+        pending -= 1
+        head = b[i]
+        major, info = head >> 5, head & 31
+        if info < 24:
+            n = info
+            i += 1
+        elif info <= 27:
+            size = 1 << (info - 24)
+            n = int.from_bytes(b[i + 1:i + 1 + size], "big")
+            i += 1 + size
+        else:
+            raise SearchIndexError(f"unexpected CBOR item {head:#x} in a Pagefind file")
+        if major == 3:
+            i += n
+        elif major == 4:
+            pending += n
+        elif major > 1:
+            raise SearchIndexError(f"unexpected CBOR item {head:#x} in a Pagefind file")
+    return i
+
+
+# bytes taken by a CBOR integer (major type 0 or 1) by its head byte; 0: not an integer
+_INT_SIZE = bytes((1 if h & 31 < 24 else {24: 2, 25: 3, 26: 5, 27: 9}.get(h & 31, 0)) if h >> 5 < 2 else 0
+                  for h in range(256))
+
+
+def _array_len(b: bytes, i: int) -> tuple[int, int]:
+    head = b[i]
+    if head >> 5 != 4 or head & 31 > 27:
+        raise SearchIndexError(f"expected a CBOR array in a Pagefind index chunk, found {head:#x}")
+    info = head & 31
+    if info < 24:
+        return info, i + 1
+    size = 1 << (info - 24)
+    return int.from_bytes(b[i + 1:i + 1 + size], "big"), i + 1 + size
+
+
+def index_words(raw: bytes) -> list[tuple[str, int, bytes]]:
+    """The words of an index chunk (the CBOR after the magic): (word, positions as Pagefind
+    counts them: each page's positions + 1, the word's encoded entry), in order.
+    A word entry is [word, [[page, [position, ...], ...], ...], ...]."""
+    if not raw.startswith(_MAGIC):
+        raise SearchIndexError("not a Pagefind index chunk")
+    out = []
+    count, i = _array_len(raw, len(_MAGIC))
+    if count != 1:
+        raise SearchIndexError("unexpected Pagefind index chunk layout")
+    words, i = _array_len(raw, i)
+    for _ in range(words):
+        start = i
+        fields, i = _array_len(raw, i)
+        word, j = _cbor_decode(raw, i)
+        if not isinstance(word, str) or fields < 2:
+            raise SearchIndexError("unexpected Pagefind index chunk layout")
+        pages, j = _array_len(raw, j)
+        units = 0
+        for _ in range(pages):
+            page_fields, j = _array_len(raw, j)
+            if page_fields < 2:
+                raise SearchIndexError("unexpected Pagefind index chunk layout")
+            j = _skip(raw, j)                          # page number
+            positions, j = _array_len(raw, j)
+            units += positions + 1
+            for _ in range(positions):                # integers: their size from the head byte
+                step = _INT_SIZE[raw[j]]
+                if not step:
+                    raise SearchIndexError("unexpected word position in a Pagefind index chunk")
+                j += step
+            for _ in range(page_fields - 2):
+                j = _skip(raw, j)
+        for _ in range(fields - 2):
+            j = _skip(raw, j)
+        out.append((word, units, raw[start:j]))
+        i = j
+    if i != len(raw):
+        raise SearchIndexError("trailing bytes in a Pagefind index chunk")
+    return out
+
+
+def split_words(words: list[tuple[str, int, bytes]], units: int) -> list[list]:
+    """Pagefind's words (sorted; see `index_words`) cut into chunks of about `units` positions.
 
     The browser loads one chunk per query word: the one whose range holds it, so the words
     it is a prefix of (a query "oil" also finds "oilseed") count only when they are in that
@@ -492,7 +575,7 @@ def split_words(words: list, units: int) -> list[list]:
     ("pric", "price", "prices", "pricing") is not forced into one huge chunk."""
     chunks, current, size = [], [], 0
     for i, word in enumerate(words):
-        size += sum(len(page[1]) + 1 for page in word[1])
+        size += word[1]
         current.append(word)
         if size >= units:
             following = words[i + 1][0] if i + 1 < len(words) else ""
@@ -511,7 +594,7 @@ def _ranges(chunks: list[list]) -> list[list[str]]:
     from "f"), so a query word between two chunks ("fal") goes to the chunk whose words it
     begins. (Pagefind's indexer also cuts `to` short, "c": then "cat", in the chunk, sorts
     after "c" and is found in no chunk, unless no word of the query is.)"""
-    ranges = [[c[0][0], c[-1][0]] for c in chunks]
+    ranges = [[c[0][0], c[-1][0]] for c in chunks]   # (word, ...) tuples: their words
     for left, right in zip(ranges, ranges[1:]):
         right[0] = right[0][: _common_prefix(left[1], right[0]) + 1]
     return ranges
@@ -532,13 +615,14 @@ def rechunk_index(bundle: Path, units: int = CHUNK_UNITS) -> None:
         old = meta[2]                                    # [[from, to, hash], ...]
         words = []
         for _, _, name in old:
-            words += read_pagefind_file(bundle / "index" / f"{name}.pf_index")[0]
+            words += index_words(gzip.decompress((bundle / "index" / f"{name}.pf_index").read_bytes()))
         chunks = split_words(words, units)
         prefix = info["hash"].split("_")[0]
         ranges = _ranges(chunks)
         written = set()
         for chunk, rng in zip(chunks, ranges):
-            data = _pagefind_bytes([chunk])
+            data = gzip.compress(_MAGIC + _cbor_head(4, 1) + _cbor_head(4, len(chunk))
+                                 + b"".join(w[2] for w in chunk), 9, mtime=0)
             digest = hashlib.sha1(data).hexdigest()
             name = f"{prefix}_{digest[:7]}"
             n = 7
