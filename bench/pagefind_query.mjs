@@ -43,14 +43,16 @@ for (const query of queries) {
   // pagefind.js itself is the first download of a search
   files[path.relative(root, path.join(bundles[0], "pagefind.js"))] = statSync(path.join(bundles[0], "pagefind.js")).size;
   const pf = await import(pathToFileURL(path.join(bundles[0], "pagefind.js")).href + `?cold=${i++}`);
-  await pf.options({ basePath: bundles[0] + "/" });
+  // as the search box: each bundle's kind as its own filter when shards.json names them
+  const own = (b) => (sharded?.kinds && kinds ? { mergeFilter: { group: sharded.kinds[path.basename(b)] } } : {});
+  await pf.options({ basePath: bundles[0] + "/", ...own(bundles[0]) });
   await pf.init();
-  for (const b of bundles.slice(1)) await pf.mergeIndex(b + "/");
+  for (const b of bundles.slice(1)) await pf.mergeIndex(b + "/", own(b));
   let results, first;
   if (sharded && kinds) {
     // as the search box: one search per kind (its filter chunk fetched by each bundle), the
     // first few results of each kind shown
-    const found = await Promise.all(KINDS.map(([kind]) => pf.search(query, { filters: { kind } })));
+    const found = await Promise.all(KINDS.map(([kind]) => pf.search(query, { filters: { [sharded.kinds ? "group" : "kind"]: kind } })));
     const live = found.map((f) => f.results.filter((r) => !superseded.has(r.id)));
     results = live.reduce((n, l) => n + l.length, 0);
     first = live.flatMap((l, i) => l.slice(0, KINDS[i][1]));

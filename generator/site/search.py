@@ -15,7 +15,7 @@ took as long as the first run. So the index is built in pieces:
 - **Delta.** The state file keeps, for every page, the hash of its HTML, its shard and its
   record's fragment (Pagefind's result id). A later run hashes the pages again (the hash is
   reused when a file's modification time and size did not change) and indexes only the
-  pages that differ from the shards, added or changed, into one small bundle, the delta; the
+  pages that differ from the shards, added or changed, into small bundles, the delta (one per kind); the
   shards' records of those pages and of removed pages are listed as superseded. When the
   delta would pass `DELTA_PAGES` (or a tenth of the pages) the shards that hold the changes
   are indexed again instead (and the delta emptied); when a kind outgrows its buckets by
@@ -26,10 +26,12 @@ took as long as the first run. So the index is built in pieces:
   chunks are cut again into chunks of about `CHUNK_UNITS` positions (`rechunk_index`); the
   postings are unchanged, only which file holds which words, and the bundle's metadata
   (which lists the chunks' word ranges) grows a little.
-- **Browser.** `pagefind/shards.json` lists the bundles and the superseded records; the
-  search box imports the first bundle's pagefind.js, merges the others (Pagefind's
-  `mergeIndex`: merged bundles share the first one's WebAssembly and load only their own
-  metadata and the index chunks of the query's words) and drops superseded results.
+- **Browser.** `pagefind/shards.json` lists the bundles, the kind of page each holds and the
+  superseded records; the search box imports the first bundle's pagefind.js, merges the
+  others (Pagefind's `mergeIndex`: merged bundles share the first one's WebAssembly and
+  load only their own metadata and the index chunks of the query's words), gives each
+  bundle its kind as a filter of its own (`mergeFilter`: unlike the pages' `kind` filter, it
+  needs no filter chunk) and drops superseded results.
 
 Hidden records are never rendered, so never indexed. A new set of bundles gets new folder
 names (a generation number) and shards.json is replaced last, so a reader never sees a
@@ -56,7 +58,7 @@ INDEXED = {"stories": "story", "entities": "entity", "articles": "article"}
 BUNDLE = "pagefind"                # site_dir/pagefind/: the bundles, shards.json, state.json
 SHARD_PAGES = 5000                 # pages per shard at most when the shards are made
 DELTA_PAGES = 1000                 # pages the delta may hold before the shards are re-indexed
-FORMAT = 2                         # of state.json and the layout; a change re-indexes everything
+FORMAT = 3                         # of state.json and the layout; a change re-indexes everything
 # Word positions per index chunk after `rechunk_index` (Pagefind's own: 20,000). Chosen on the
 # full Reuters archive's site (29,584 pages, 7 bundles, bench.site_scale's 10 queries): per
 # query median / max 634 / 1,031 KB with Pagefind's chunks, 525 / 746 KB at 4,000; smaller
@@ -134,6 +136,12 @@ def _bucket(rel: str, buckets: int) -> int:
 
 def _shard_name(kind: str, bucket: int) -> str:
     return f"{kind}-{bucket}"
+
+
+def bundle_kind(name: str) -> str:
+    """The kind of page a bundle holds, by its name: "story-0-g3" (a shard), "delta-story-g4"."""
+    parts = name.split("-")
+    return parts[1] if parts[0] == "delta" else parts[0]
 
 
 def list_pages(site_dir: Path) -> dict[str, str]:
@@ -243,7 +251,7 @@ class SiteIndex:
         limit = max(self.delta_pages, len(base) // 10)
         if len(changed) + len(removed) > limit:
             return self._reshard(state, hashes, kinds, changed, removed)
-        return self._delta(state, hashes, changed, removed)
+        return self._delta(state, hashes, kinds, changed, removed)
 
     def _outgrown(self, state: dict, kinds: dict[str, str]) -> bool:
         counts: dict[str, int] = {}
@@ -292,27 +300,30 @@ class SiteIndex:
         self._publish(state, superseded=[])
         return IndexReport("shards", pages=len(hashes), indexed=indexed, bundles=written)
 
-    def _delta(self, state: dict, hashes: dict, changed: set, removed: set) -> IndexReport:
+    def _delta(self, state: dict, hashes: dict, kinds: dict, changed: set, removed: set) -> IndexReport:
+        """The changed pages in one small bundle per kind (each bundle holds one kind, which the
+        search box gives it as a filter of its own: no filter chunk to fetch)."""
         state["generation"] = self._next_generation(state)
         base = state["base"]
-        name = f"delta-g{state['generation']}"
         shards = sorted(state["shards"].values())
-        bundles = list(shards)
-        if changed:
+        by_kind: dict[str, list[str]] = {}
+        for rel in sorted(changed):
+            by_kind.setdefault(kinds[rel], []).append(rel)
+        deltas = []
+        for kind in sorted(by_kind):
             if self.stop():
                 raise SearchIndexError("stopped")
-            self._pagefind(sorted(changed), self.out / name)
-            bundles.append(name)
-            state["delta"] = name
-        else:
-            state.pop("delta", None)
-        state["bundles"] = bundles
+            name = f"delta-{kind}-g{state['generation']}"
+            self._pagefind(by_kind[kind], self.out / name)
+            deltas.append(name)
+        state.pop("delta", None)
+        state["bundles"] = shards + deltas
         state["delta_pages"] = {rel: hashes[rel][2] for rel in changed}
         state["removed"] = sorted(removed)
         state["hashes"] = hashes
         superseded = sorted({base[rel][2] for rel in changed | removed if rel in base})
         self._publish(state, superseded=superseded)
-        return IndexReport("delta", pages=len(hashes), indexed=len(changed), bundles=bundles[len(shards):])
+        return IndexReport("delta", pages=len(hashes), indexed=len(changed), bundles=deltas)
 
     # ------------------------------------------------------------------ helpers
     def _next_generation(self, state: dict | None = None) -> int:
@@ -378,7 +389,8 @@ class SiteIndex:
     def _publish(self, state: dict, superseded: list[str]) -> None:
         """shards.json (what the browser reads) and state.json replaced whole, then the
         bundles no longer listed removed."""
-        public = {"format": FORMAT, "bundles": state["bundles"], "superseded": superseded}
+        public = {"format": FORMAT, "bundles": state["bundles"], "superseded": superseded,
+                  "kinds": {b: bundle_kind(b) for b in state["bundles"]}}
         _write_atomic(self.out / "shards.json", json.dumps(public, separators=(",", ":")))
         _write_atomic(self.out / "state.json", json.dumps(state, separators=(",", ":")))
         keep = set(state["bundles"]) | {"shards.json", "state.json"}

@@ -108,6 +108,12 @@ def test_one_changed_page_is_reindexed_alone_and_records_equal_a_full_index(tmp_
     report = search.SiteIndex(site, shard_pages=3).update()
     assert report.mode == "delta" and report.indexed == 2
     assert records(site) == full_index_of(site, tmp_path)
+    # one delta bundle per kind; shards.json names each bundle's kind (the search box's filter)
+    assert len(report.bundles) == 2
+    kinds = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))["kinds"]
+    for name, kind in kinds.items():
+        frags = search.fragments_by_url(site / "pagefind" / name)
+        assert frags and {u.split("/")[1] for u in frags} == {next(f for f, k in KINDS.items() if k == kind)}, name
 
     # a removed page (a card hidden since): its record is no longer found
     shutil.rmtree(site / "entities" / "e-1")

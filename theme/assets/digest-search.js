@@ -16,16 +16,21 @@
   // metadata and the index chunks of the query's words).
   let pagefind = null;
   let superseded = new Set();
+  let byKind = "kind";
   const load = () => pagefind ??= (async () => {
     const listing = new URL(result.dataset.pagefind, location.href);
     const index = await (await fetch(listing, { cache: "no-cache" })).json();
     superseded = new Set(index.superseded);
     const at = (b) => new URL(`${b}/`, listing);
     const opts = { baseUrl: new URL(result.dataset.root, location.href).pathname, excerptLength: 24 };
+    // each bundle holds one kind of page: given as the bundle's own filter ("group"), it
+    // costs no filter chunk, where the pages' "kind" filter costs one per bundle
+    const own = (b) => (index.kinds ? { ...opts, mergeFilter: { group: index.kinds[b] } } : opts);
+    byKind = index.kinds ? "group" : "kind";
     const m = await import(new URL("pagefind.js", at(index.bundles[0])).href);
-    await m.options(opts);
+    await m.options(own(index.bundles[0]));
     await m.init();
-    await Promise.all(index.bundles.slice(1).map((b) => m.mergeIndex(at(b).pathname, opts)));
+    await Promise.all(index.bundles.slice(1).map((b) => m.mergeIndex(at(b).pathname, own(b))));
     return m;
   })();
   const open = (on) => { if (toggle && toggle.checked !== on) { toggle.checked = on; } };
@@ -66,7 +71,7 @@
     if (!query.trim()) { list.replaceChildren(); return; }
     const pf = await load();
     if (mine !== seq) return;
-    const groups = KINDS.map(([kind, , n]) => pf.search(query, { filters: { kind } }).then(async (f) => {
+    const groups = KINDS.map(([kind, , n]) => pf.search(query, { filters: { [byKind]: kind } }).then(async (f) => {
       const results = f.results.filter((r) => !superseded.has(r.id));
       return { results, shown: await Promise.all(results.slice(0, n).map((r) => r.data())) };
     }));
