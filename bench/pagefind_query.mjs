@@ -42,6 +42,9 @@ for (const query of queries) {
   if (sharded) files["shards.json"] = statSync(listing).size;
   // pagefind.js itself is the first download of a search
   files[path.relative(root, path.join(bundles[0], "pagefind.js"))] = statSync(path.join(bundles[0], "pagefind.js")).size;
+  // a browser runs the searches in Pagefind's web worker (Node has none): its script counts too
+  const worker = path.join(bundles[0], "pagefind-worker.js");
+  if (kinds && existsSync(worker)) files[path.relative(root, worker)] = statSync(worker).size;
   const pf = await import(pathToFileURL(path.join(bundles[0], "pagefind.js")).href + `?cold=${i++}`);
   // as the search box: each bundle's kind as its own filter when shards.json names them
   const own = (b) => (sharded?.kinds && kinds ? { mergeFilter: { group: sharded.kinds[path.basename(b)] } } : {});
