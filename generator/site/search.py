@@ -384,7 +384,7 @@ class SiteIndex:
             except FileNotFoundError:
                 pass
         if self.chunk_units:
-            rechunk_index(dest, self.chunk_units)
+            rechunk_index(dest, self.chunk_units, tag=bundle_tag(dest.name))
 
     def _publish(self, state: dict, superseded: list[str]) -> None:
         """shards.json (what the browser reads) and state.json replaced whole, then the
@@ -612,10 +612,26 @@ def _ranges(chunks: list[list]) -> list[list[str]]:
     return ranges
 
 
-def rechunk_index(bundle: Path, units: int = CHUNK_UNITS) -> None:
+def bundle_tag(name: str) -> str:
+    """A short tag unique among the live bundles, for their fragment names: "story-1-g4" -> "s1"
+    (one bundle per shard), "delta-story-g6" -> "d6s" (the delta of generation 6)."""
+    parts = name.split("-")
+    if parts[0] == "delta":
+        return f"d{parts[-1].lstrip('g')}{parts[1][0]}"
+    return f"{parts[0][0]}{parts[1]}"
+
+
+def rechunk_index(bundle: Path, units: int = CHUNK_UNITS, tag: str | None = None) -> None:
     """Cut the word index of a written Pagefind bundle into smaller chunks (see the module's
     docstring): the chunk files are replaced, the metadata rewritten under a new name and
-    pagefind-entry.json pointed at it. Postings, fragments and filters are left as they are."""
+    pagefind-entry.json pointed at it. Postings, fragments and filters are left as they are.
+
+    The metadata, which every query loads whole, names each page's fragment and each chunk
+    by a 7-digit hash that does not compress (about 30% of it). With `tag` (unique among the
+    bundles a search merges: the fragment names are the result ids the search box compares
+    with the superseded ones) the fragments are renamed `en_<tag>_<n>` and the chunks
+    `en_<n>`, n counting up in hexadecimal; a bundle is written once under a folder name of its
+    own, so the names need not follow the content for browser caches."""
     entry_path = bundle / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     if entry.get("version") != PAGEFIND_FORMAT:
@@ -632,15 +648,17 @@ def rechunk_index(bundle: Path, units: int = CHUNK_UNITS) -> None:
         prefix = info["hash"].split("_")[0]
         ranges = _ranges(chunks)
         written = set()
-        for chunk, rng in zip(chunks, ranges):
+        for i, (chunk, rng) in enumerate(zip(chunks, ranges)):
             data = gzip.compress(_MAGIC + _cbor_head(4, 1) + _cbor_head(4, len(chunk))
                                  + b"".join(w[2] for w in chunk), 9, mtime=0)
-            digest = hashlib.sha1(data).hexdigest()
-            name = f"{prefix}_{digest[:7]}"
-            n = 7
-            while name in written:
-                n += 1
-                name = f"{prefix}_{digest[:n]}"
+            if tag is not None:
+                name = f"{prefix}_{i:x}"
+            else:
+                digest = hashlib.sha1(data).hexdigest()
+                name, n = f"{prefix}_{digest[:7]}", 7
+                while name in written:
+                    n += 1
+                    name = f"{prefix}_{digest[:n]}"
             written.add(name)
             (bundle / "index" / f"{name}.pf_index").write_bytes(data)
             rng.append(name)
@@ -648,6 +666,16 @@ def rechunk_index(bundle: Path, units: int = CHUNK_UNITS) -> None:
             if name not in written:
                 (bundle / "index" / f"{name}.pf_index").unlink()
         meta[2] = ranges
+        if tag is not None:
+            renamed: dict[str, str] = {}                 # identical pages share one fragment
+            for page in meta[1]:                         # [[fragment, word count], ...] in page order
+                if page[0] not in renamed:
+                    renamed[page[0]] = f"{prefix}_{tag}_{len(renamed):x}"
+                    os.replace(bundle / "fragment" / f"{page[0]}.pf_fragment",
+                               bundle / "fragment" / f"{renamed[page[0]]}.pf_fragment.new")
+                page[0] = renamed[page[0]]
+            for new in renamed.values():
+                os.replace(bundle / "fragment" / f"{new}.pf_fragment.new", bundle / "fragment" / f"{new}.pf_fragment")
         data = _pagefind_bytes(meta)
         new_hash = f"{prefix}_{hashlib.sha1(data).hexdigest()[:10]}"
         (bundle / f"pagefind.{new_hash}.pf_meta").write_bytes(data)

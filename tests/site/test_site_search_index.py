@@ -78,6 +78,10 @@ def test_full_index_has_every_record_page_in_shards_and_no_list_page(tmp_path):
     bundles = [b for b in (site / "pagefind").iterdir() if b.is_dir()]
     assert len(bundles) >= 6 and all(b.name in listing for b in bundles)   # stories and articles in 4 shards each
     assert all((b / "pagefind.js").is_file() and not (b / "pagefind-ui.js").exists() for b in bundles)
+    # fragment names (the result ids the box compares with the superseded ones) are short
+    # and unique across the bundles a search merges
+    names = [f.stem for b in bundles for f in (b / "fragment").glob("*.pf_fragment")]
+    assert len(names) == len(set(names)) == 28 and all(len(n) <= 10 for n in names), names
     # one shard per bundle: a kind's shards hold that kind only
     for b in bundles:
         urls = set(search.fragments_by_url(b))
