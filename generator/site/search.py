@@ -25,7 +25,8 @@ took as long as the first run. So the index is built in pieces:
   gzipped each): at the full archive most of a query's download. Each written bundle's
   chunks are cut again into chunks of about `CHUNK_UNITS` positions (`rechunk_index`); the
   postings are unchanged, only which file holds which words, and the bundle's metadata
-  (which lists the chunks' word ranges) grows a little.
+  (which lists the chunks' word ranges) grows a little; the fragments and chunks get short
+  sequential names, which the metadata, loaded whole by every query, lists.
 - **Browser.** `pagefind/shards.json` lists the bundles, the kind of page each holds and the
   superseded records; the search box imports the first bundle's pagefind.js, merges the
   others (Pagefind's `mergeIndex`: merged bundles share the first one's WebAssembly and
