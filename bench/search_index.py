@@ -6,19 +6,35 @@ time, then only what changed), measured, then the bytes one query downloads.
 Prints the update's mode (full, shards, delta, unchanged), pages indexed, wall and CPU
 seconds and peak RSS of the process tree (bench.site_scale.run_measured) with Pagefind's
 share, then the per-query download of the 10 queries of bench.site_scale (cold, through
-the bundles' own pagefind.js under Node, merged as the site's search box merges them).
+the bundles' own pagefind.js under Node, merged as the site's search box merges them):
+one unfiltered search with 10 results shown (bench.site_scale's figure), and as the search
+box asks (a filtered search per kind, 5 + 3 + 5 results shown).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import shutil
+import statistics
+import subprocess
 import sys
 from pathlib import Path
 
-from bench.site_scale import query_bytes, run_measured
+from bench.site_scale import NODE_SCRIPT, QUERIES, query_bytes, run_measured
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def box_bytes(bundle: Path) -> list[int]:
+    """Bytes of each query of bench.site_scale as the site's search box asks them (one filtered
+    search per kind, so each bundle's filter chunk too; the first results of each kind)."""
+    node = shutil.which("node")
+    if not node or not (bundle / "shards.json").is_file():
+        return []
+    run = subprocess.run([node, str(NODE_SCRIPT), str(bundle), "box", *QUERIES], capture_output=True,
+                         text=True, timeout=600)
+    return [json.loads(line)["bytes"] for line in run.stdout.splitlines() if line.startswith("{")]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
                   f"bundles {q['bundle_bytes'] / 1e6:.1f} MB")
         else:
             print(f"per-query bytes not measured: {q}")
+        box = box_bytes(site / "pagefind")
+        if box:
+            print(f"as the search box (a search per kind, 5 + 3 + 5 results shown): median "
+                  f"{statistics.median(box) / 1000:.0f} KB, max {max(box):,} bytes")
     return 0
 
 

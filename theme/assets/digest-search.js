@@ -16,16 +16,21 @@
   // metadata and the index chunks of the query's words).
   let pagefind = null;
   let superseded = new Set();
+  let byKind = "kind";
   const load = () => pagefind ??= (async () => {
     const listing = new URL(result.dataset.pagefind, location.href);
     const index = await (await fetch(listing, { cache: "no-cache" })).json();
     superseded = new Set(index.superseded);
     const at = (b) => new URL(`${b}/`, listing);
     const opts = { baseUrl: new URL(result.dataset.root, location.href).pathname, excerptLength: 24 };
+    // each bundle holds one kind of page: given as the bundle's own filter ("group"), it
+    // costs no filter chunk, where the pages' "kind" filter costs one per bundle
+    const own = (b) => (index.kinds ? { ...opts, mergeFilter: { group: index.kinds[b] } } : opts);
+    byKind = index.kinds ? "group" : "kind";
     const m = await import(new URL("pagefind.js", at(index.bundles[0])).href);
-    await m.options(opts);
+    await m.options(own(index.bundles[0]));
     await m.init();
-    await Promise.all(index.bundles.slice(1).map((b) => m.mergeIndex(at(b).pathname, opts)));
+    await Promise.all(index.bundles.slice(1).map((b) => m.mergeIndex(at(b).pathname, own(b))));
     return m;
   })();
   const open = (on) => { if (toggle && toggle.checked !== on) { toggle.checked = on; } };
@@ -57,34 +62,56 @@
   }
 
   let seq = 0;
+  // Each kind's group is shown as soon as its results and the groups before it are ready
+  // (stories first): the searches share the index chunks, but each waits for its own
+  // result fragments. `data-first` marks the first results shown for a query, `data-answered`
+  // the complete list.
   async function run(query) {
     const mine = ++seq;
     if (!query.trim()) { list.replaceChildren(); return; }
     const pf = await load();
-    const found = (await Promise.all(KINDS.map(([kind]) => pf.search(query, { filters: { kind } }))))
-      .map((f) => ({ results: f.results.filter((r) => !superseded.has(r.id)) }));
     if (mine !== seq) return;
-    const shown = await Promise.all(KINDS.map(([, , n], i) => Promise.all(found[i].results.slice(0, n).map((r) => r.data()))));
-    if (mine !== seq) return;
-    const out = document.createDocumentFragment();
-    let total = 0;
-    KINDS.forEach(([kind, label], i) => {
-      total += found[i].results.length;
-      if (!shown[i].length) return;
-      const head = document.createElement("li");
-      head.className = "md-search-result__item digest-search-group";
-      head.dataset.kind = kind;
-      head.textContent = `${label} (${found[i].results.length})`;
-      out.append(head, ...shown[i].map(item));
-    });
-    list.replaceChildren(out);
+    const groups = KINDS.map(([kind, , n]) => pf.search(query, { filters: { [byKind]: kind } }).then(async (f) => {
+      const results = f.results.filter((r) => !superseded.has(r.id));
+      return { results, shown: await Promise.all(results.slice(0, n).map((r) => r.data())) };
+    }));
+    let total = 0, fresh = true;                         // the previous query's list stays until then
+    for (const [i, [kind, label]] of KINDS.entries()) {
+      const g = await groups[i];
+      if (mine !== seq) return;
+      total += g.results.length;
+      if (g.shown.length) {
+        const head = document.createElement("li");
+        head.className = "md-search-result__item digest-search-group";
+        head.dataset.kind = kind;
+        head.textContent = `${label} (${g.results.length})`;
+        if (fresh) list.replaceChildren();
+        fresh = false;
+        list.append(head, ...g.shown.map(item));
+        result.dataset.first = query;
+      }
+    }
+    if (fresh) list.replaceChildren();
     meta.textContent = total ? `${total} matching pages` : "No matching pages";
+    result.dataset.first = query;
     result.dataset.answered = query;                     // the query these results answer (tests wait on it)
   }
 
   let timer;
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => run(input.value), 60); });
-  input.addEventListener("focus", () => { open(true); load(); });
+  input.addEventListener("focus", () => { open(true); warm(); });
+  // Pagefind's runtime (its script, WebAssembly and each bundle's metadata) starts loading as
+  // soon as a reader reaches for the box (pointer over it, a touch, focus), and, once a reader
+  // has searched in this visit, when a later page is idle: a page view without search loads
+  // none of it.
+  const warm = () => { load().catch(() => { pagefind = null; }); };
+  box.closest("header")?.querySelector("label[for='__search']")?.addEventListener("pointerover", warm, { once: true });
+  box.addEventListener("pointerover", warm, { once: true });
+  box.addEventListener("touchstart", warm, { once: true, passive: true });
+  input.addEventListener("input", () => { try { sessionStorage.setItem("digest-searched", "1"); } catch { /* private mode */ } }, { once: true });
+  try {
+    if (sessionStorage.getItem("digest-searched")) (window.requestIdleCallback || setTimeout)(warm);
+  } catch { /* storage unavailable: load on first use only */ }
   toggle?.addEventListener("change", () => { if (toggle.checked) setTimeout(() => input.focus(), 50); });
   box.querySelector("form").addEventListener("reset", () => { list.replaceChildren(); open(false); input.blur(); });
   box.querySelector("form").addEventListener("submit", (e) => {
