@@ -127,6 +127,7 @@ class Index:
     # A list is "stories", "timeline", "entities" or ("outlet", label) for a large outlet.
     lists: dict[tuple, list] = field(default_factory=dict)
     list_parts: dict[Any, tuple | None] = field(default_factory=dict)
+    list_around: dict[tuple, tuple] = field(default_factory=dict)   # (list, part) -> (part before, part after)
 
 
 # An entity gets a page of its own when it helps a reader: it appears in at least this many
@@ -292,6 +293,11 @@ def _index_lists(site: SiteData, ix: Index, limit: int) -> None:
         ix.list_parts[name] = parts
         for part, ids in pages.items():
             ix.lists[(name, part)] = ids
+        # a part page links to its neighbours (in the index's order): kept apart from the
+        # rows, so a new row re-renders its own page only, and a new part its neighbours too
+        order = [p for p in pages if p]
+        for n, part in enumerate(order):
+            ix.list_around[(name, part)] = (order[n - 1] if n else None, order[n + 1] if n + 1 < len(order) else None)
 
     stories = site.stories
     put("stories", [(date_levels(stories[s].date), s) for s in _stories_newest(site, stories)])
@@ -547,7 +553,7 @@ class _Tracked:
 _SITE_READ = ("articles", "stories", "entities", "sources", "outlets", "hidden")
 _INDEX_READ = ("outlet_slug", "outlet_articles", "outlet_stories", "article_passages", "article_facts",
                "article_quotes", "article_story", "entity_stories", "entity_facts", "entity_quotes",
-               "speakers", "bad_sources", "lists", "list_parts")
+               "speakers", "bad_sources", "lists", "list_parts", "list_around")
 
 
 def _still_valid(reads: dict, raw: dict) -> bool:
@@ -1068,8 +1074,13 @@ class Renderer:
         else:
             up = {"stories": "stories/index.md", "timeline": "timeline.md", "entities": "entities/index.md"}[name]
             title = f"{INDEX_TITLES[up]}: {part_label(part)}"
+        before, after = self.ix.list_around[(name, part)]
+        dates = name != "entities"
         ctx = {"what": name if isinstance(name, str) else "outlet", "up_href": self.url(up),
-               "up": "All dates" if name != "entities" else "All names",
+               "up": "All dates" if dates else "All names",
+               "around": [{"rel": rel, "label": f"{word}: {part_label(p)}", "href": self.url(self.part_uri(name, p))}
+                          for rel, word, p in (("prev", "Newer" if dates else "Previous", before),
+                                               ("next", "Older" if dates else "Next", after)) if p],
                **self._rows(name, self.ix.lists[(name, part)])}
         return self._page("part", src, title, ctx)
 

@@ -120,6 +120,13 @@ def test_every_story_timeline_event_and_entity_is_on_one_page_of_its_list(tmp_pa
         # the rows of the parts, together, are the whole list's
         assert sorted(x for u in parts for x in targets(pages[u])) == targets(whole[index]), index
         assert all(f"{INDEX[index]}: " in pages[u] for u in parts)   # each part's title names its list
+        # each part links to the next one in the index's order, and back
+        url_of = {page_url(u): u for u in parts}
+        order = [url_of[re.sub(r"^(\.\./)+", "", x)] for x in re.findall(r'href="([^"]+)"', pages[index])]
+        for a, b in zip(order, order[1:]):
+            assert re.search(rf'href="[./]*{page_url(b)}" rel="next"', pages[a]), (a, b)
+            assert re.search(rf'href="[./]*{page_url(a)}" rel="prev"', pages[b]), (a, b)
+        assert 'rel="prev"' not in pages[order[0]] and 'rel="next"' not in pages[order[-1]]
     # an outlet with more articles than list_rows: its page counts them, its parts list them
     outlet = "outlets/daily-planet.md"
     parts = sorted(u for u in pages if u.startswith("outlets/daily-planet/"))
