@@ -145,6 +145,9 @@ class SiteSettings:
     description: str = "Stories grouped from many outlets; every fact cites the passages it comes from."
     home_limit: int = 20          # stories on the home page (newest first)
     feed_limit: int = 50          # stories in feed.xml / feed.json
+    # A list of the whole corpus (stories, timeline, entities, an outlet's articles) longer
+    # than this is split into pages by date or initial, each part split again while over it.
+    list_rows: int = 300
     language: str = "en"
 
 

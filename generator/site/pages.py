@@ -122,6 +122,12 @@ class Index:
     entity_quotes: dict[str, list[tuple[str, Quote]]] = field(default_factory=dict)
     speakers: set[str] = field(default_factory=set)      # entities that speak in a shown quote
     bad_sources: set[tuple[str, int, int]] = field(default_factory=set)
+    # The lists of the whole corpus, split into pages (see split_list): (list, part) -> the
+    # rows of that page, and list -> its parts with their counts (None: one page, part "").
+    # A list is "stories", "timeline", "entities" or ("outlet", label) for a large outlet.
+    lists: dict[tuple, list] = field(default_factory=dict)
+    list_parts: dict[Any, tuple | None] = field(default_factory=dict)
+    list_around: dict[tuple, tuple] = field(default_factory=dict)   # (list, part) -> (part before, part after)
 
 
 # An entity gets a page of its own when it helps a reader: it appears in at least this many
@@ -160,7 +166,157 @@ def outlet_names(site: SiteData) -> dict[str, str]:
     return {k: v["name"] for k, v in site.outlets.items() if v.get("name")}
 
 
-def build_index(site: SiteData) -> Index:
+# ---------------------------------------------------------------- lists split into pages
+_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+UNDATED = "undated"
+
+
+def date_levels(date: Any, reported: Any = None) -> tuple[str, str, str, str]:
+    """The parts a dated row falls in, outermost first: its decade ("1980s"), year
+    ("1987"), month ("1987-03") and day ("1987-03-02"), so a list splits only where it is
+    long (a few events of the 1900s share a page, a busy month gets a page per day). A row
+    dated less precisely (a timeline event "in 1986") is placed, below its own precision,
+    by the date of the story that reported it: "1986-reported-1987-03", then
+    "1986-reported-1987-03-02"."""
+    m = _DATE.match(str(date or ""))
+    if not m:
+        return (UNDATED,) * 4
+    y, mo, d = m.groups()
+    if d and not mo:
+        d = None
+    levels = [f"{y[:3]}0s", y] + ([f"{y}-{mo}"] if mo else []) + ([f"{y}-{mo}-{d}"] if d else [])
+    if len(levels) < 4:
+        r = _DATE.match(str(reported or ""))
+        got = [x for x in (r.groups() if r else ()) if x]
+        by = [f"{got[0]}-{got[1]}", "-".join(got[:3])] if len(got) >= 2 else [UNDATED, UNDATED]
+        levels += [f"{levels[-1]}-reported-{x}" for x in by[len(levels) - 2:]]
+    return tuple(levels)
+
+
+def name_levels(name: str) -> tuple[str, str]:
+    """An entity's parts: its name's initial ("c"; "other" for a digit, a sign or a
+    letter outside a-z), then its first two letters ("ch"; "c-" for "C&W")."""
+    n = name.strip().lower()
+    if not n or not ("a" <= n[0] <= "z"):
+        return "other", "other"
+    return n[0], n[:2] if len(n) > 1 and "a" <= n[1] <= "z" else f"{n[0]}-"
+
+
+def part_label(part: str) -> str:
+    """A part as readers see it: "1987-03", "1986, reported 1987-03-02", "C", "Ch",
+    "Other"."""
+    if "--" in part:
+        return " to ".join(part_label(x) for x in part.split("--"))
+    if "-reported-" in part:
+        first, day = part.split("-reported-")
+        return f"{first}, reported {day}"
+    if part == "other":
+        return "Other (digits, signs, accents)"
+    return part.capitalize()
+
+
+def split_list(rows: list[tuple[tuple[str, ...], Any]], limit: int, newest_first: bool
+               ) -> tuple[dict[str, list], tuple | None]:
+    """A list cut into pages a reader can use and that a new row changes one of.
+
+    `rows`: (its parts, outermost first, e.g. month then day; row id), in the order a page
+    shows them. A list of at most `limit` rows stays one page (part ""); a longer one gets a
+    page per first part, and a part still over `limit` one page per its next part. Parts
+    follow from each row's own date or name, never from its position, so adding a row
+    changes the page of its part only (and the counts of the list's index page).
+
+    Parts of fewer than a tenth of `limit` rows next to each other share a page, named by
+    its first and last part ("1987-03-28--1987-03-21"), up to `limit` rows: a short
+    page per quiet day or rare initial would make hundreds of pages of a few rows. A row
+    can then move such a page's bounds, and change the pages next to it.
+
+    Returns (part -> its row ids, the parts as nested (part, count, children or None)).
+    """
+    if len(rows) <= limit:
+        return {"": [rid for _, rid in rows]}, None
+    pages: dict[str, list] = {}
+    small = max(2, limit // 10)
+
+    def order(part: str):
+        # dates newest first, rows dated only to the year (or month) after that year's
+        # months (days), undated rows last; names in alphabetical order
+        return (part != UNDATED, part.replace("-reported-", "-!")) if newest_first else (part == "other", part)
+
+    def go(rows, depth):
+        groups: dict[str, list] = {}
+        for row in rows:
+            groups.setdefault(row[0][depth], []).append(row)
+        if len(groups) == 1 and depth + 1 < len(rows[0][0]):   # one decade, one year: no page for it
+            return go(rows, depth + 1)
+        out: list[tuple] = []
+        run: list[tuple[str, list]] = []
+
+        def flush():
+            if len(run) == 1:
+                part, g = run[0]
+                pages[part] = [rid for _, _, rid in g]
+                out.append((part, len(g), None))
+            elif run:
+                part = f"{run[0][0]}--{run[-1][0]}"
+                g = sorted((r for _, g in run for r in g), key=lambda r: r[1])   # the list's own order
+                pages[part] = [rid for _, _, rid in g]
+                out.append((part, len(g), None))
+            run.clear()
+
+        for part in sorted(groups, key=order, reverse=newest_first):
+            g = groups[part]
+            if len(g) > limit and depth + 1 < len(g[0][0]):
+                flush()
+                out.append((part, len(g), go(g, depth + 1)))
+            elif len(g) < small:
+                if sum(len(x) for _, x in run) + len(g) > limit:
+                    flush()
+                run.append((part, g))
+            else:
+                flush()
+                run.append((part, g))
+                flush()
+        flush()
+        return tuple(out)
+
+    return pages, go([(levels, pos, rid) for pos, (levels, rid) in enumerate(rows)], 0)
+
+
+def _stories_newest(site: SiteData, ids: Iterable[str]) -> list[str]:
+    return sorted((i for i in ids if i in site.stories),
+                  key=lambda i: (site.stories[i].date or "", i), reverse=True)
+
+
+def _index_lists(site: SiteData, ix: Index, limit: int) -> None:
+    def put(name, rows, newest_first=True):
+        pages, parts = split_list(rows, limit, newest_first)
+        ix.list_parts[name] = parts
+        for part, ids in pages.items():
+            ix.lists[(name, part)] = ids
+        # a part page links to its neighbours (in the index's order): kept apart from the
+        # rows, so a new row re-renders its own page only, and a new part its neighbours too
+        order = [p for p in pages if p]
+        for n, part in enumerate(order):
+            ix.list_around[(name, part)] = (order[n - 1] if n else None, order[n + 1] if n + 1 < len(order) else None)
+
+    stories = site.stories
+    put("stories", [(date_levels(stories[s].date), s) for s in _stories_newest(site, stories)])
+    items = []
+    for sid, s in stories.items():
+        for i, t in enumerate(s.timeline):
+            if s.cited(t):
+                items.append(((str(t.date), s.title), date_levels(t.date, s.date), (sid, i)))
+    items.sort(key=lambda x: x[0])
+    put("timeline", [(levels, rid) for _, levels, rid in items])
+    names = sorted(site.entities, key=lambda e: site.entities[e].name.lower())
+    put("entities", [(name_levels(site.entities[e].name), e) for e in names], newest_first=False)
+    for o, aids in ix.outlet_articles.items():
+        if len(aids) > limit:   # a smaller outlet's page lists its stories and articles itself
+            arts = sorted(aids, key=lambda a: site.articles[a].published or "", reverse=True)
+            put(("outlet", o), [(date_levels(site.articles[a].published), a) for a in arts])
+
+
+def build_index(site: SiteData, list_rows: int = 300) -> Index:
     ix = Index()
     names = sorted({outlet_of(site, a) for a in site.articles} |
                    {o for s in site.stories.values() for o in s.outlets if isinstance(o, str)})
@@ -227,6 +383,7 @@ def build_index(site: SiteData) -> Index:
     for aid, art in site.articles.items():
         if art.story and art.story in site.stories:
             ix.article_story.setdefault(aid, art.story)
+    _index_lists(site, ix, list_rows)
     return ix
 
 
@@ -396,7 +553,7 @@ class _Tracked:
 _SITE_READ = ("articles", "stories", "entities", "sources", "outlets", "hidden")
 _INDEX_READ = ("outlet_slug", "outlet_articles", "outlet_stories", "article_passages", "article_facts",
                "article_quotes", "article_story", "entity_stories", "entity_facts", "entity_quotes",
-               "speakers", "bad_sources")
+               "speakers", "bad_sources", "lists", "list_parts", "list_around")
 
 
 def _still_valid(reads: dict, raw: dict) -> bool:
@@ -516,7 +673,7 @@ class Renderer:
         gathered (`gathered`) and rendered (`rendered`) again."""
         self.site, self.settings = site, settings or SiteSettings()
         self.directory_urls, self.theme_dir = directory_urls, theme_dir
-        self.ix = index if index is not None else build_index(site)   # `index`: this site's, built before
+        self.ix = index if index is not None else build_index(site, self.settings.list_rows)   # `index`: this site's, built before
         self.index = self.ix
         self.entity_pages = entity_pages(site, self.ix)
         self.env = env or template_env(theme_dir)
@@ -527,11 +684,12 @@ class Renderer:
         self.stale: set[str] | None = None   # with a PageMemo: the pages to gather again
         self.here = ""
         self.reads: dict = {}
+        # the site and index as read untracked (page_jobs lists the pages from them)
+        self.raw = {**{n: getattr(site, n) for n in _SITE_READ}, **{n: getattr(self.ix, n) for n in _INDEX_READ},
+                    "entity_pages": self.entity_pages}
         if memo is not None:
             # Each page's reads of the site and index are noted (see _Tracked): a page
             # none of whose reads changed is taken from `memo` without gathering its inputs.
-            self.raw = {**{n: getattr(site, n) for n in _SITE_READ}, **{n: getattr(self.ix, n) for n in _INDEX_READ},
-                        "entity_pages": self.entity_pages}
             self.site = copy.copy(site)
             self.ix = copy.copy(self.ix)
             # Pages show an entity's name, kind and aliases, never its card's list of stories
@@ -834,27 +992,98 @@ class Renderer:
     def outlet(self, name: str) -> PageOut:
         src = f"outlets/{self.ix.outlet_slug[name]}.md"
         self._start(src)
+        outlet = self.outlet_ctx(name)
+        title = f"Unnamed source: {outlet['name']}" if outlet["unnamed"] else outlet["name"]
+        parts = self.ix.list_parts.get(("outlet", name))
+        if parts is not None:   # too many to list: its articles by date, on pages of their own
+            return self._page("outlet", src, title, {
+                "outlet": outlet, "story_count": len(self.ix.outlet_stories.get(name, [])),
+                "article_count": sum(p[1] for p in parts), "stories_href": self.url("stories/index.md"),
+                "parts": self.parts_ctx(("outlet", name), parts)})
         stories = [self.story_item(s) for s in self.stories_sorted(self.ix.outlet_stories.get(name, []))]
         arts = [self.source_item(a) for a in sorted(self.ix.outlet_articles.get(name, []),
                                                     key=lambda a: self.site.articles[a].published or "",
                                                     reverse=True)]
-        outlet = self.outlet_ctx(name)
-        title = f"Unnamed source: {outlet['name']}" if outlet["unnamed"] else outlet["name"]
         return self._page("outlet", src, title, {"stories": stories, "articles": arts, "outlet": outlet})
 
-    def stories_index(self) -> PageOut:
-        self._start("stories/index.md")
-        return self._page("stories", "stories/index.md", "Stories",
-                          {"stories": [self.story_item(i) for i in self.stories_sorted()]})
+    # -- the lists of the whole corpus: one page, or an index of parts (see split_list)
+    def part_uri(self, name, part: str) -> str:
+        return _part_uri(name, part, self.ix.outlet_slug)
 
-    def entities_index(self) -> PageOut:
-        self._start("entities/index.md")
+    def parts_ctx(self, name, parts: tuple) -> list[dict]:
+        """The parts of a split list as nested links with their counts."""
+        def row(part, count, children):
+            return {"label": part_label(part), "count": count,
+                    "href": None if children else self.url(self.part_uri(name, part)),
+                    "children": [row(*c) for c in children or ()]}
+        return [row(*p) for p in parts]
+
+    def timeline_item(self, sid: str, i: int) -> dict:
+        s = self.site.stories[sid]
+        t = s.timeline[i]
+        cards = s.cited(t)
+        numbers = {f.id: n for n, f in enumerate(s.facts, 1)}
+        return {"date": t.date, "text": cards[0].text, "story": s.title, "story_href": self.story_link(sid),
+                "facts": [{"n": numbers[f.id], "href": self.story_link(sid, fact_anchor(f.id))} for f in cards]}
+
+    def entity_groups(self, ids: Iterable[str]) -> list:
         groups: dict[str, list[dict]] = {}
-        for eid in sorted(self.site.entities, key=lambda e: self.site.entities[e].name.lower()):
+        for eid in ids:
             e = self.site.entities[eid]
             groups.setdefault(e.kind, []).append({"href": self.entity_link(eid), "name": e.name,
                                                   "count": len(self.ix.entity_stories.get(eid, []))})
-        return self._page("entities", "entities/index.md", "Entities", {"groups": sorted(groups.items())})
+        return sorted(groups.items())
+
+    def _rows(self, name, ids: list) -> dict:
+        """A page's rows of list `name` (the template's context)."""
+        if name == "stories":
+            return {"stories": [self.story_item(i) for i in ids]}
+        if name == "timeline":
+            return {"items": [self.timeline_item(sid, i) for sid, i in ids]}
+        if name == "entities":
+            return {"groups": self.entity_groups(ids)}
+        return {"articles": [self.source_item(a) for a in ids]}
+
+    def _list_index(self, name: str, src: str) -> PageOut:
+        self._start(src)
+        parts = self.ix.list_parts.get(name)
+        ctx = {"parts": None, **self._rows(name, [])}
+        if parts is None:
+            ctx.update(self._rows(name, self.ix.lists.get((name, ""), [])))
+        else:
+            ctx["parts"] = self.parts_ctx(name, parts)
+        return self._page(LIST_KIND[name], src, INDEX_TITLES[src], ctx)
+
+    def stories_index(self) -> PageOut:
+        return self._list_index("stories", "stories/index.md")
+
+    def entities_index(self) -> PageOut:
+        return self._list_index("entities", "entities/index.md")
+
+    def timeline_page(self) -> PageOut:
+        return self._list_index("timeline", "timeline.md")
+
+    def list_part(self, rid: tuple) -> PageOut:
+        """One page of a split list: only its own rows are read, so a new story re-renders
+        the page of its date (and the list's index, for the counts), not the others."""
+        name, part = rid
+        src = self.part_uri(name, part)
+        self._start(src)
+        if isinstance(name, tuple):
+            outlet = self.outlet_ctx(name[1])
+            up, title = f"outlets/{self.ix.outlet_slug[name[1]]}.md", f"{outlet['name']}: {part_label(part)}"
+        else:
+            up = {"stories": "stories/index.md", "timeline": "timeline.md", "entities": "entities/index.md"}[name]
+            title = f"{INDEX_TITLES[up]}: {part_label(part)}"
+        before, after = self.ix.list_around[(name, part)]
+        dates = name != "entities"
+        ctx = {"what": name if isinstance(name, str) else "outlet", "up_href": self.url(up),
+               "up": "All dates" if dates else "All names",
+               "around": [{"rel": rel, "label": f"{word}: {part_label(p)}", "href": self.url(self.part_uri(name, p))}
+                          for rel, word, p in (("prev", "Newer" if dates else "Previous", before),
+                                               ("next", "Older" if dates else "Next", after)) if p],
+               **self._rows(name, self.ix.lists[(name, part)])}
+        return self._page("part", src, title, ctx)
 
     def outlets_index(self) -> PageOut:
         self._start("outlets/index.md")
@@ -863,43 +1092,15 @@ class Renderer:
                   "articles": len(self.ix.outlet_articles.get(o, []))} for o in self.ix.outlet_slug]
         return self._page("outlets", "outlets/index.md", "Outlets", {"outlets": items})
 
-    def timeline_page(self) -> PageOut:
-        self._start("timeline.md")
-        items = []
-        for sid, s in self.site.stories.items():
-            numbers = {f.id: n for n, f in enumerate(s.facts, 1)}
-            for t in s.timeline:
-                cards = s.cited(t)
-                if not cards:
-                    continue
-                items.append({"date": t.date, "text": cards[0].text, "story": s.title,
-                              "story_href": self.story_link(sid),
-                              "facts": [{"n": numbers[f.id], "href": self.story_link(sid, fact_anchor(f.id))}
-                                        for f in cards]})
-        items.sort(key=lambda x: (str(x["date"]), x["story"]))
-        return self._page("timeline", "timeline.md", "Timeline", {"items": items})
-
     def all_pages(self, defer=None) -> list[PageOut]:
         """Every page. With a PageMemo, `defer(src_uri)` true for a page that must be
         gathered again lets it be given as it was for now (listed in `deferred`); the next
         build gathers it again whatever changes (`mkdocs serve` shows an edited card's own
         pages first, then the corpus-wide lists)."""
-        raw = self.raw if self.memo is not None else {
-            "stories": self.site.stories, "articles": self.site.articles, "outlet_slug": self.ix.outlet_slug,
-            "entity_pages": self.entity_pages, "sources": self.site.sources}
         self.stale = self.memo.stale(self.raw) if isinstance(self.memo, PageMemo) else None
-        jobs = ([(lambda _: self.home(), "home", "index.md"), (lambda _: self.stories_index(), "index", "stories/index.md"),
-                 (lambda _: self.entities_index(), "index", "entities/index.md"),
-                 (lambda _: self.outlets_index(), "index", "outlets/index.md"),
-                 (lambda _: self.timeline_page(), "index", "timeline.md")]
-                + [(self.story, "story", s) for s in sorted(raw["stories"])]
-                + [(self.article, "article", a) for a in sorted(raw["articles"])]
-                + [(self.entity, "entity", e) for e in sorted(raw["entity_pages"])])
         pages = []
-        for fn, kind, rid in jobs:
-            src = None
+        for kind, rid, src in page_jobs(self):
             if self.memo is not None:
-                src = rid if kind in ("home", "index") else f"{FOLDER[kind]}/{rid}.md"
                 out = self._unchanged(src)
                 if out is None and defer is not None and self.stale is not None and defer(src):
                     out = self._deferred(src)
@@ -908,18 +1109,12 @@ class Renderer:
                     continue
             # a card the schema let through with an odd value must not stop `mkdocs serve`
             try:
-                pages.append(fn(rid))
+                pages.append(render_job(self, kind, rid))
             except (TypeError, ValueError, AttributeError, KeyError) as exc:
-                if src is not None:   # gathered again next build, whatever changes
+                if self.memo is not None:   # gathered again next build, whatever changes
                     self.memo.pop(src, None)
-                self.site.problems.append(Problem(raw["sources"].get((kind, rid), rid),
+                self.site.problems.append(Problem(self.raw["sources"].get((kind, rid), rid),
                                                   f"cannot render this {kind}: {exc!r} (page skipped)", 1))
-        for o in raw["outlet_slug"]:
-            src = f"outlets/{raw['outlet_slug'][o]}.md"
-            out = self._unchanged(src)
-            if out is None and defer is not None and self.stale is not None and defer(src):
-                out = self._deferred(src)
-            pages.append(out if out is not None else self.outlet(o))
         if isinstance(self.memo, PageMemo):
             self.memo.done(self.raw, self.deferred)
         return pages
@@ -928,6 +1123,16 @@ class Renderer:
 # ---------------------------------------------------------------- one page at a time
 INDEX_TITLES = {"stories/index.md": "Stories", "entities/index.md": "Entities", "outlets/index.md": "Outlets",
                 "timeline.md": "Timeline"}
+LIST_KIND = {"stories": "stories", "timeline": "timeline", "entities": "entities"}   # list -> its index's template
+
+
+def _part_uri(name, part: str, outlet_slug) -> str:
+    """The page of one part of a split list: stories/by-date/1987-03.md, timeline/1987-03.md,
+    entities/by-name/c.md, outlets/<outlet>/1987-03.md (no record id holds a "/", so none
+    of these is a record's page)."""
+    if isinstance(name, tuple):
+        return f"outlets/{outlet_slug[name[1]]}/{part}.md"
+    return {"stories": "stories/by-date/", "timeline": "timeline/", "entities": "entities/by-name/"}[name] + f"{part}.md"
 
 
 def page_jobs(r: "Renderer") -> list[tuple[str, str, str]]:
@@ -940,6 +1145,9 @@ def page_jobs(r: "Renderer") -> list[tuple[str, str, str]]:
     jobs += [("article", a, f"articles/{a}.md") for a in sorted(r.raw["articles"])]
     jobs += [("entity", e, f"entities/{e}.md") for e in sorted(r.raw["entity_pages"])]
     jobs += [("outlet", o, f"outlets/{ix[o]}.md") for o in ix]
+    lists = r.raw["lists"]
+    # the parts in the order of the list's index (lists keys are made in that order)
+    jobs += [("part", key, _part_uri(key[0], key[1], ix)) for key in lists if key[1] != ""]
     return jobs
 
 
@@ -957,6 +1165,13 @@ def page_title(r: "Renderer", kind: str, rid: str) -> str:
         title = a.headline or rid
     elif kind == "entity":
         title = r.raw["entities"][rid][0]   # the view: (name, kind, aliases)
+    elif kind == "part":
+        name, part = rid
+        if isinstance(name, tuple):
+            title = f"{r.outlet_ctx(name[1])['name']}: {part_label(part)}"
+        else:
+            up = {"stories": "stories/index.md", "timeline": "timeline.md", "entities": "entities/index.md"}[name]
+            title = f"{INDEX_TITLES[up]}: {part_label(part)}"
     else:
         outlet = r.outlet_ctx(rid)
         title = f"Unnamed source: {outlet['name']}" if outlet["unnamed"] else outlet["name"]
@@ -970,7 +1185,8 @@ def render_job(r: "Renderer", kind: str, rid: str) -> PageOut:
     if kind == "index":
         return {"stories/index.md": r.stories_index, "entities/index.md": r.entities_index,
                 "outlets/index.md": r.outlets_index, "timeline.md": r.timeline_page}[rid]()
-    return {"story": r.story, "article": r.article, "entity": r.entity, "outlet": r.outlet}[kind](rid)
+    return {"story": r.story, "article": r.article, "entity": r.entity, "outlet": r.outlet,
+            "part": r.list_part}[kind](rid)
 
 
 def render_pages(site: SiteData, settings: SiteSettings | None = None, *, directory_urls: bool = True,
