@@ -365,7 +365,9 @@ def serve_edits(code: Path, mk: Path, content: Path, env: dict, edits: int, log)
         out["start"] = _until(lambda: _get(base) is not None, 1800, 0.5)
         if out["start"] is None:
             raise RuntimeError("mkdocs serve did not answer in 30 min:\n" + mk.with_name("serve.log").read_text()[-2000:])
-        out["search"] = _until(lambda: _get(base + "pagefind/pagefind.js") is not None
+        # a sharded index answers with pagefind/shards.json, one bundle with pagefind/pagefind.js
+        out["search"] = _until(lambda: _get(base + "pagefind/shards.json") is not None
+                               or _get(base + "pagefind/pagefind.js") is not None
                                or _get(base + "search/search_index.json") is not None, 600, 0.5)
         stories = sorted((content / "stories").glob("*.yml"))
         for i in range(edits):
