@@ -343,6 +343,15 @@ def _cpu(pid: int) -> float:
     return t.user + t.system
 
 
+def _story_list_part(site: Path, stem: str) -> str:
+    """The URL path of the story-list page that lists story `stem`: a long list is split into
+    parts under stories/by-date/ (one per date range), a short one is stories/ itself."""
+    for page in sorted((site / "stories" / "by-date").glob("*/index.html")):
+        if f"/{stem}/" in page.read_text(encoding="utf-8"):
+            return f"stories/by-date/{page.parent.name}/"
+    return "stories/"
+
+
 def serve_edits(code: Path, mk: Path, content: Path, env: dict, edits: int, log) -> dict:
     """`mkdocs serve`, then `edits` story titles edited one after another: seconds from the
     file written until the served page shows it (see the module's docstring)."""
@@ -391,8 +400,10 @@ def serve_edits(code: Path, mk: Path, content: Path, env: dict, edits: int, log)
             seen = _until(lambda: marker in (_get(url) or ""), 1200)
             out["edits"].append(seen if seen is not None else float("nan"))
             out["cpu"].append(_cpu(proc.pid) - cpu0)
-            # the story list (a page listing the whole corpus) may be written by a later rebuild
-            listed = _until(lambda: marker in (_get(base + "stories/") or ""), 1200) if seen is not None else None
+            # the story list (a page listing the whole corpus, or, when long, the part of it
+            # listing this story) may be written by a later rebuild
+            list_url = base + _story_list_part(Path(data["site_dir"]), path.stem)
+            listed = _until(lambda: marker in (_get(list_url) or ""), 1200) if seen is not None else None
             out.setdefault("listed", []).append(time.perf_counter() - t0 if listed is not None else float("nan"))
             out.setdefault("cpu_listed", []).append(_cpu(proc.pid) - cpu0)
             log(f"  serve edit {i + 1}: {path.name} shown after {seen if seen is None else round(seen, 2)} s, "
