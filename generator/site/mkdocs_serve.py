@@ -141,9 +141,10 @@ def cards_only(changed: set[str], card_dirs: list[Path]) -> bool:
     return all(any(p.startswith(r) for r in roots) for p in changed)
 
 
-# The pages that list the whole corpus: at the full archive each takes from a few tenths of
-# a second (the story list) to seconds (the timeline, the page of an outlet that published
-# every article) to gather and render, and most edits change a row of them.
+# The index pages of the corpus-wide lists and the outlet pages: most edits change one of
+# their rows or counts, and they are not what an editor previews first, so they come in the
+# second rebuild. The parts of a long list (one date range or initial each) are small and
+# render in the first.
 _CORPUS_WIDE = {"stories/index.md", "timeline.md", "entities/index.md", "outlets/index.md"}
 
 
