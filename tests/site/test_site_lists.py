@@ -4,7 +4,6 @@ a new story re-renders the page of its own date (and the list's index), not the 
 and a dirty build after it equals a full build."""
 from __future__ import annotations
 
-import filecmp
 import re
 from pathlib import Path
 
@@ -163,7 +162,7 @@ def test_dirty_build_after_a_new_story_equals_a_full_build_with_split_lists(tmp_
     from mkdocs.config import load_config
 
     from tests.site.test_site_build import broken_links
-    from tests.site.test_site_incremental import NOT_COMPARED, files
+    from tests.site.test_site_incremental import assert_same_pages
 
     for name, value in h.MKDOCS_ENV.items():
         monkeypatch.setenv(name, value)
@@ -197,10 +196,7 @@ def test_dirty_build_after_a_new_story_equals_a_full_build_with_split_lists(tmp_
         rendered = set(plugin.lazy.rendered)
         full = tmp_path / f"full-{sid}"
         run(full, dirty=False, cache=".cache/full-pages")
-        mine, theirs = files(site), files(full)
-        assert mine.keys() == theirs.keys(), sid
-        assert [rel for rel in mine if rel not in NOT_COMPARED
-                and not filecmp.cmp(mine[rel], theirs[rel], shallow=False)] == [], sid
+        assert_same_pages(site, full)
         assert broken_links(site)[1] == [], sid
     parts = {u for u in plugin.lazy.jobs if u.startswith("stories/by-date/")}
     assert rendered & parts == {"stories/by-date/2017-01.md"} and len(parts) > 2
