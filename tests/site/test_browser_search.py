@@ -87,3 +87,39 @@ def test_words_of_hidden_records_find_nothing(page, base_url, query):
     # while a visible card's words still do
     search(page, "Kremlin")
     assert page.locator(".md-search-result__list a").count() >= 1
+
+
+def _pagefind_requests(page) -> list[str]:
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url) if "/pagefind/" in r.url else None)
+    return urls
+
+
+def test_search_runtime_loads_when_the_page_is_idle_so_the_first_query_finds_it_ready(page, base_url):
+    urls = _pagefind_requests(page)
+    page.goto(base_url + "about/")
+    deadline = time.monotonic() + 10
+    while not any(u.endswith(".pf_meta") for u in urls) and time.monotonic() < deadline:
+        page.wait_for_timeout(50)                      # no click, no focus: the page only idles
+    assert any(u.endswith("/pagefind.js") for u in urls) and any(u.endswith(".pf_meta") for u in urls)
+    assert not any("/index/" in u or "/fragment/" in u for u in urls)   # no query yet: no index chunk
+    search(page, "mediate")
+    assert page.locator(".md-search-result__list a").count() >= 1
+
+
+def test_a_reader_saving_data_loads_the_search_runtime_only_on_reaching_for_the_box(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script("Object.defineProperty(navigator, 'connection',"
+                            " { value: { saveData: true, effectiveType: '4g' }, configurable: true })")
+    page = context.new_page()
+    try:
+        urls = _pagefind_requests(page)
+        page.goto(base_url + "about/")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        assert urls == []
+        search(page, "mediate")
+        assert any(u.endswith("/pagefind.js") for u in urls)
+        assert page.locator(".md-search-result__list a").count() >= 1
+    finally:
+        context.close()

@@ -98,20 +98,26 @@
   }
 
   let timer;
-  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => run(input.value), 60); });
+  // The index chunks of the query's words start loading at once (Pagefind's preload); the
+  // search itself waits for a 60 ms pause in typing, and finds them loaded or on their way.
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const q = input.value;
+    if (q.trim()) load().then((pf) => pf.preload(q, {})).catch(() => {});
+    timer = setTimeout(() => run(input.value), 60);
+  });
   input.addEventListener("focus", () => { open(true); warm(); });
-  // Pagefind's runtime (its script, WebAssembly and each bundle's metadata) starts loading as
-  // soon as a reader reaches for the box (pointer over it, a touch, focus), and, once a reader
-  // has searched in this visit, when a later page is idle: a page view without search loads
-  // none of it.
+  // Pagefind's runtime (its script, WebAssembly and each bundle's metadata, about 200 KB at
+  // 2,000 articles, cached by the browser for later pages) loads when the page is idle after
+  // loading, so that the first query finds it ready, and at once when a reader reaches for the
+  // box (pointer over it, a touch, focus). A reader who asked to save data loads it only then.
   const warm = () => { load().catch(() => { pagefind = null; }); };
   box.closest("header")?.querySelector("label[for='__search']")?.addEventListener("pointerover", warm, { once: true });
   box.addEventListener("pointerover", warm, { once: true });
   box.addEventListener("touchstart", warm, { once: true, passive: true });
-  input.addEventListener("input", () => { try { sessionStorage.setItem("digest-searched", "1"); } catch { /* private mode */ } }, { once: true });
-  try {
-    if (sessionStorage.getItem("digest-searched")) (window.requestIdleCallback || setTimeout)(warm);
-  } catch { /* storage unavailable: load on first use only */ }
+  const saving = () => { const c = navigator.connection; return !!c && (c.saveData || /2g/.test(c.effectiveType || "")); };
+  const idle = () => (window.requestIdleCallback || ((f) => setTimeout(f, 200)))(() => { if (!saving()) warm(); }, { timeout: 3000 });
+  if (document.readyState === "complete") idle(); else window.addEventListener("load", idle, { once: true });
   toggle?.addEventListener("change", () => { if (toggle.checked) setTimeout(() => input.focus(), 50); });
   box.querySelector("form").addEventListener("reset", () => { list.replaceChildren(); open(false); input.blur(); });
   box.querySelector("form").addEventListener("submit", (e) => {
