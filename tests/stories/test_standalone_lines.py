@@ -193,6 +193,8 @@ def test_headline_checks_abbreviations_names_and_credits():
     ("Family members behind him hugged and cried in the gallery.", [], "pronoun"),
     ("The Vatican regards it as a relic of great value.", [], "pronoun"),
     ("A fisherman from Westport lost his boat in the storm.", [(17, 25, "GPE")], None),
+    ("Two fishermen from Westport lost their boat in the storm.", [(19, 27, "GPE")], None),
+    ("By building a fleet of small boats, they could fish the whole bay.", [], "pronoun"),
     ("Speaking after his release, Jon Roe thanked the harbour crew.", [(28, 35, "PERSON")], None),
     ("It is unclear whether the north pier will reopen this year.", [], None),
     ("The hospital does about 40 of these operations each year.", [], "demonstrative"),

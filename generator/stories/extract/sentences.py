@@ -432,7 +432,10 @@ def strict_problem(text: str, references: Iterable[tuple[int, int, str]] | None 
             wanted = {"PERSON"} if personal else None
             named = [label for s, e, label in ments if (e <= m.start() or m.group().lower() in _POSSESSIVE)
                      and (wanted is None or label in wanted)]
-            intro = _INDEFINITE.match(outside) if personal else _INDEFINITE.search(outside[:m.start()])
+            # "they"/"them"/"their" want a plural ("Two fishermen ... their boat"), not "a swarm"
+            plural = m.group().lower().startswith(("they", "them", "their"))
+            pattern = _PLURAL if plural else _INDEFINITE
+            intro = pattern.match(outside) if personal else pattern.search(outside[:m.start()])
             resolved = bool(named) or intro is not None and intro.start() < m.start()
         if not resolved:
             return "pronoun"
@@ -457,6 +460,7 @@ def strict_problem(text: str, references: Iterable[tuple[int, int, str]] | None 
     return None
 
 
+_PLURAL = re.compile(r"\b(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+[a-z]", re.I)
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.?\s+")
 _APPOSITION = re.compile(r"(?:'s|\u2019s)?\s*(?:,\s*(?:a|an|the|\d+|who|whose|one of)\b|\()")
 
