@@ -12,6 +12,10 @@ must read:
                  five other fact cards and the timeline items (does each line stand
                  alone? does the title name the event?)
 
+`--agree VERDICTS` (CONTENT is then a reader sheet this script printed): how the
+stricter stand-alone check (`sentences.strict_problem`) agrees with a judge's verdicts
+on its key points.
+
 `--exclude 2026:30` leaves out the stories the audit's own sample picks, so a rule can
 be calibrated on other stories (for example `--seed 7 --n 30 --exclude 2026:30`).
 
@@ -90,6 +94,50 @@ def reader(story: dict) -> list[str]:
     return lines
 
 
+def agreement(sheet: Path, verdicts: Path, texts: list[str]) -> str:
+    """How `sentences.strict_problem` agrees with a judge's verdicts on the key points of
+    a reader sheet (this script's output) and its verdict file (lines `S<n> | KEY |
+    PASS|FAIL | kind | why | first words`, or FAILS / STANDS ALONE; stories numbered in
+    sheet order). Each line is
+    parsed on its own with the analyze stage's model; the surnames its article names in
+    full come from the article (`texts`: the articles the line may come from)."""
+    import re
+    from collections import Counter
+
+    from generator.nlp.analyze import load_nlp, unresolved_references
+    from generator.stories.extract.sentences import strict_problem
+
+    keys: list[list[str]] = []
+    for line in sheet.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            keys.append([])
+        elif line.startswith("  KEY: "):
+            keys[-1].append(line[7:])
+    nlp, seen, tab = load_nlp(), Counter(), Counter()
+    for line in verdicts.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"-?\s*S(\d+) \| KEY \| (PASS|FAILS?|STANDS ALONE) \|", line)
+        if not m:
+            continue
+        verdict = "FAIL" if m.group(2).startswith("FAIL") else "PASS"
+        n = int(m.group(1)) - 1
+        text = keys[n][seen[n]]
+        seen[n] += 1
+        doc = nlp(text)
+        context = next((t for t in texts if text[:80] in t), text)
+        surnames = {e.text.split()[-1] for e in nlp(context).ents if e.label_ == "PERSON" and len(e.text.split()) > 1}
+        kind = strict_problem(text, unresolved_references(doc),
+                              [(e.start_char, e.end_char, e.label_) for e in doc.ents], surnames=surnames)
+        tab[kind, verdict] += 1
+    flagged = {k for k, _ in tab if k}
+    tp = sum(tab[k, "FAIL"] for k in flagged)
+    fp = sum(tab[k, "PASS"] for k in flagged)
+    fn = tab[None, "FAIL"]
+    out = [f"{sum(tab.values())} key points; judge FAIL {tp + fn}; flagged {tp + fp}: {tp} FAIL, {fp} PASS "
+           f"(precision {tp / max(1, tp + fp):.2f}, recall {tp / max(1, tp + fn):.2f})"]
+    out += [f"  {k}: FAIL {tab[k, 'FAIL']}, PASS {tab[k, 'PASS']}" for k in sorted(flagged)]
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("content", type=Path)
@@ -99,7 +147,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exclude", action="append", default=[], metavar="SEED:N",
                         help="leave out the stories that --seed SEED --n N picks (e.g. 2026:30, the audit's), "
                              "to calibrate a rule on other stories")
+    parser.add_argument("--agree", type=Path, metavar="VERDICTS",
+                        help="CONTENT is then a reader sheet: print how the stricter stand-alone check "
+                             "agrees with these verdicts (Multi-News dev articles give the surnames)")
     args = parser.parse_args(argv)
+    if args.agree:
+        from bench.story_quality import DATA, load_clusters
+
+        texts = [t for ts, _ in load_clusters(DATA) for t in ts] if DATA.exists() else []
+        print(agreement(args.content, args.agree, texts))
+        return 0
     try:
         exclude = tuple((int(a), int(b)) for a, b in (e.split(":", 1) for e in args.exclude))
     except ValueError:

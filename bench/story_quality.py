@@ -17,13 +17,16 @@ never copied into the repo). Skipped with a message when absent.
 4. Lines that do not stand alone: card texts, key points, timeline items and titles with
    unbalanced quotes or a dateline prefix, and by kind of `standalone_problem` (caption,
    furniture, opener, speaker, reference; references come from the cached analyses, so
-   an analyses cache made before the analyze stage recorded them counts wording only).
+   an analyses cache made before the analyze stage recorded them counts wording only);
+   then key points and titles by the stricter reading (`strict_problem`), whose
+   agreement with the manual audits is in the README.
 
 4. Near-duplicate cards: pairs of cards citing the same passage (bench.duplicate_cards).
 
 Options: --limit N (first N clusters), --sentences K (summary_max override),
 --half tune|held (even- or odd-numbered clusters only: choices are tuned on one half
-and checked on the other), --analyses-cache FILE (reuse the spaCy pass between runs;
+and checked on the other), --sheet FILE (a reading sheet: the titles of 30 clusters and
+30 key points, sampled with --seed, default 2026), --analyses-cache FILE (reuse the spaCy pass between runs;
 keep the file outside the repo).
 """
 from __future__ import annotations
@@ -142,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="score only the even- (tune) or odd-numbered (held) clusters; grouping still pools all")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override an extract setting, e.g. --set rank_position=0.5")
+    ap.add_argument("--sheet", type=Path, default=None,
+                    help="write a reading sheet: the titles of 30 clusters and 30 key points, sampled with --seed")
+    ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--analyses-cache", type=Path, default=None,
                     help="pickle of the spaCy analyses, reused when present (keep it outside the repo)")
     args = ap.parse_args(argv)
@@ -154,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     from bench.duplicate_cards import shared_passage_pairs
     from generator.stories import extract, group
     from generator.nlp.datelines import dateline_end
-    from generator.stories.extract.sentences import is_fragment, standalone_problem
+    from generator.stories.extract.sentences import is_fragment, standalone_problem, strict_problem
+    from generator.stories.extract.summary import fact_strict_problem
     from generator.nlp.analyze import analyze_articles
     from generator.config import Config
     from generator.records import Article
@@ -206,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     # Displayed lines that cannot stand alone, found automatically: unbalanced quote
     # marks (a piece of a longer quote) or a dateline / wire prefix ("CITY (Agency) -").
     standalone = Counter()
+    strict = Counter()  # the stricter reading (`strict_problem`) of key points and titles
+    sheet_titles: list[tuple[int, str]] = []
+    sheet_keys: list[tuple[int, str]] = []
     story_of = {g.id: g for g in groups}
     t2 = time.perf_counter()
     scored = 0
@@ -250,6 +260,13 @@ def main(argv: list[str] | None = None) -> int:
                 standalone[what, "quotes"] += is_fragment(text)
                 standalone[what, "dateline"] += dateline_end(text) > 0
                 standalone[what, line_problem(text, story, by_id, analyses) or "alone"] += 1
+        for fid in [i.facts[0] for i in story.summary if i.facts and i.facts[0] in by_fid]:
+            strict["key point"] += 1
+            strict["key point", fact_strict_problem(by_fid[fid], members) or "alone"] += 1
+            sheet_keys.append((ci, by_fid[fid].text))
+        strict["title"] += 1
+        strict["title", strict_problem(story.title) or "alone"] += 1
+        sheet_titles.append((ci, story.title))
         standalone["title"] += 1
         standalone["title", standalone_problem(story.title, headline=True) or ("quotes" if is_fragment(story.title) else "alone")] += 1
         for fact in story.facts:
@@ -286,6 +303,25 @@ def main(argv: list[str] | None = None) -> int:
         bad = sum(standalone[what, k] for k in kinds)
         print(f"  {what + ' texts':16s} {standalone[what]:5d} " + " ".join(f"{standalone[what, k]:9d}" for k in kinds)
               + f"   {bad:4d} ({100 * bad / max(1, standalone[what]):.1f}%)")
+    kinds = ("caption", "furniture", "opener", "speaker", "reference", "pointer", "pronoun", "demonstrative",
+             "definite", "surname")
+    print("\nKey points and titles by the stricter reading (`sentences.strict_problem`; its agreement with the "
+          "manual audit is in the README)")
+    print(f"  {'':16s} {'lines':>5s} " + " ".join(f"{k[:9]:>9s}" for k in kinds) + "   all")
+    for what in ("key point", "title"):
+        bad = sum(strict[what, k] for k in kinds)
+        print(f"  {what + ' texts':16s} {strict[what]:5d} " + " ".join(f"{strict[what, k]:9d}" for k in kinds)
+              + f"   {bad:4d} ({100 * bad / max(1, strict[what]):.1f}%)")
+    if args.sheet:
+        import random
+
+        rng = random.Random(args.seed)
+        lines = [f"# Reading sheet: story_quality --seed {args.seed}" + (f" --half {args.half}" if args.half else ""),
+                 "", "## Titles (30 clusters)"]
+        lines += [f"T c{ci:03d} | {t}" for ci, t in sorted(rng.sample(sheet_titles, min(30, len(sheet_titles))))]
+        lines += ["", "## Key points (30)"]
+        lines += [f"K c{ci:03d} | {t}" for ci, t in rng.sample(sheet_keys, min(30, len(sheet_keys)))]
+        args.sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"\nGrounding: {refs_ok}/{refs_checked} cited excerpts verbatim at their offsets "
           f"({100 * refs_ok / max(1, refs_checked):.1f}%)")
     print(f"\nTime: analyze {t_analyze:.0f}s, group {t_group:.1f}s, extract+baselines {time.perf_counter() - t2:.0f}s")

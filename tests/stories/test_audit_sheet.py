@@ -23,3 +23,21 @@ def test_exclude_leaves_out_the_other_sample():
     assert audit.isdisjoint(calibration)
     # without the exclusion the same seed draws from every story, audit ones included
     assert audit & set(sample(stories, 7, 30))
+
+
+def test_agreement_counts_the_strict_checks_hits_against_a_judges_verdicts(tmp_path):
+    from bench.audit_sheet import agreement
+
+    sheet = tmp_path / "reader.txt"
+    sheet.write_text("seed 1\n\n## story-a (2 articles)\n  TITLE: Westport closes its north pier\n"
+                     "  KEY: The Westport harbour authority closed the north pier on Monday.\n"
+                     "  KEY: Ten harbour workers also face charges over the collapse.\n"
+                     "  KEY: Family members behind him hugged and cried in the gallery.\n", encoding="utf-8")
+    verdicts = tmp_path / "verdicts.md"
+    verdicts.write_text("S1 | TITLE | YES | - | - | Westport\nS1 | KEY | PASS | - | - | The Westport\n"
+                        "S1 | KEY | FAIL | back-pointer | also | Ten harbour\n"
+                        "S1 | KEY | PASS | - | - | Family members\n", encoding="utf-8")
+    out = agreement(sheet, verdicts, [])
+    assert out.splitlines()[0] == ("3 key points; judge FAIL 1; flagged 2: 1 FAIL, 1 PASS "
+                                   "(precision 0.50, recall 1.00)")
+    assert "  pointer: FAIL 1, PASS 0" in out and "  pronoun: FAIL 0, PASS 1" in out

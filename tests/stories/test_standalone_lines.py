@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from generator.config import ExtractSettings
-from generator.records import Analysis, Fact, Mention
+from generator.records import Analysis, Fact, Mention, SourceRef
 from generator.stories.extract.cards import Card, with_antecedent
 from generator.stories.extract.sentences import references_in, standalone_problem, story_sentences
 from generator.stories.extract.summary import choose_title, headline_shaped, stands_alone
@@ -27,6 +27,11 @@ from tests.story_helpers import analyse, make_article
     ('"The pier will not reopen this year," he said on Monday.', "speaker"),
     ('"The pier will not reopen this year," harbour master Ann Poe said.', None),
     ("The harbour authority of Westport closed the north pier on Monday.", None),
+    ("The old north pier is seen before the storm in Westport, May 1, 2011.", "caption"),
+    ("View Images The slab of rock holding the fossil of the bird.", "caption"),
+    ("Contains spoilers for the final episode of the series.", "furniture"),
+    ("What emerged was a blurry picture of the harbour (see video below).", "furniture"),
+    ("The new pier is seen as the harbour's answer to the storms of 2010.", None),
 ])
 def test_wording_checks_name_why_a_line_cannot_stand_alone(text, problem):
     assert standalone_problem(text) == problem
@@ -179,3 +184,79 @@ def test_headline_checks_abbreviations_names_and_credits():
     assert not headline_shaped("Directed by Jon Roe and Ann Poe", settings)
     assert not headline_shaped("Click to email this to a friend (Opens in new window)", settings)
     assert not headline_shaped("Jon Roe (2nd L) and Ann Poe sit with their families", settings)
+
+
+@pytest.mark.parametrize("text, mentions, problem", [
+    ("Ten harbour workers also face charges over the collapse.", [], "pointer"),
+    ("In 2012, another judge convicted Jon Roe of the theft.", [(20, 27, "PERSON")], "pointer"),
+    ("Moments later, Roe looked back and smiled at the court.", [(15, 18, "PERSON")], "pointer"),
+    ("Family members behind him hugged and cried in the gallery.", [], "pronoun"),
+    ("The Vatican regards it as a relic of great value.", [], "pronoun"),
+    ("A fisherman from Westport lost his boat in the storm.", [(17, 25, "GPE")], None),
+    ("Two fishermen from Westport lost their boat in the storm.", [(19, 27, "GPE")], None),
+    ("By building a fleet of small boats, they could fish the whole bay.", [], "pronoun"),
+    ("Speaking after his release, Jon Roe thanked the harbour crew.", [(28, 35, "PERSON")], None),
+    ("It is unclear whether the north pier will reopen this year.", [], None),
+    ("The hospital does about 40 of these operations each year.", [], "demonstrative"),
+    ("There is an access door at the top of the roof of the shed.", [], "demonstrative"),
+    ("The couple, who run a bakery, settled the case for $5,000.", [], "definite"),
+    ("The body of a fisherman was found on the beach at Westport.", [(51, 59, "GPE")], None),
+    ('"They will pay for this," harbour master Ann Poe said on Monday.', [(41, 48, "PERSON")], None),
+])
+def test_the_strict_reading_catches_pointers_pronouns_and_undefined_subjects(text, mentions, problem):
+    from generator.stories.extract.sentences import strict_problem
+
+    assert strict_problem(text, (), mentions) == problem
+
+
+def test_a_lead_may_open_with_a_definite_subject():
+    from generator.stories.extract.sentences import strict_problem
+
+    text = "The couple, who run a bakery in Westport, settled the case for $5,000."
+    assert strict_problem(text, (), [(32, 40, "GPE")]) == "definite"
+    assert strict_problem(text, (), [(32, 40, "GPE")], lead=True) is None
+
+
+def _sourced(n: int, article, start: int, outlets: int) -> Card:
+    text = article.text[start:article.text.index(".", start) + 1]
+    src = SourceRef(article.id, text, start, start + len(text))
+    return Card(Fact(f"f-{n}", text, "event", [src]), outlets, 10.0 - n, float(n), [n])
+
+
+def test_key_points_and_title_prefer_lines_that_pass_the_strict_reading():
+    body = ("A storm closed the Westport harbour on Monday, the port authority said. "
+            "Ten fishing boats also sank at their moorings overnight in the gale.")
+    art = make_article("a", body)
+    second = body.index("Ten")
+    an = Analysis("a", [(0, second - 1), (second, len(body))],
+                  mentions=[Mention("Westport", "GPE", 19, 27)])
+    members = [(art, an)]
+    cards = [_sourced(0, art, second, 2), _sourced(1, art, 0, 2)]
+    off = ExtractSettings(summary_min=1, summary_max=1, title_strict=False)
+    on = ExtractSettings(summary_min=1, summary_max=1, key_point_strict=1)
+    from generator.stories.extract.summary import summarise
+
+    assert [i.facts for i in summarise(cards, None, off, members=members)] == [["f-0"]]
+    assert [i.facts for i in summarise(cards, None, on, members=members)] == [["f-1"]]
+    assert choose_title(members, cards, on) == "A storm closed the Westport harbour on Monday"
+    assert choose_title(members, cards, off).startswith("Ten fishing boats also sank")
+
+
+def test_a_line_the_strict_reading_fails_extends_over_the_sentence_that_names_its_person():
+    first = "Harbour master Ann Poe closed the north pier on Sunday after the storm."
+    second = "Poe said the fishing boats moored at the pier were safe for now."
+    third = "Ten boats sank at their moorings in the gale on Saturday night."
+    text = first + " " + second + " " + third
+    s2, s3 = len(first) + 1, len(first) + len(second) + 2
+    poe = text.index("Ann Poe")
+    art, an = _member(text, [(0, len(first)), (s2, s3 - 1), (s3, len(text))],
+                      [(poe, poe + 7, "PERSON"), (s2, s2 + 3, "PERSON")], [])
+    sents = story_sentences([(art, an)], ExtractSettings())
+    bare = next(s for s in sents if s.start == s2)
+    assert bare.problem is None  # the parse's check passes it
+    assert with_antecedent(bare, art, an, ExtractSettings()) is None  # off by default
+    shown = with_antecedent(bare, art, an, ExtractSettings(extend_strict=True))
+    assert shown is not None and shown.text == text[:s3 - 1] == art.text[shown.start:shown.end]
+    # a line that passes the stricter reading stays as it is
+    fine = next(s for s in sents if s.start == s3)
+    assert with_antecedent(fine, art, an, ExtractSettings(extend_strict=True)) is None

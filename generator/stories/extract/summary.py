@@ -6,16 +6,19 @@ headline of one of the articles, else the first clause of the top card.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from generator.config import ExtractSettings
 from generator.nlp.terms import words
-from generator.records import Analysis, Article, SummaryItem
+from generator.records import Analysis, Article, Fact, SummaryItem
 from generator.stories.extract.cards import Card
-from generator.stories.extract.sentences import JUNK, CAPTION, clarity, is_fragment, standalone_problem
+from generator.stories.extract.sentences import (JUNK, CAPTION, clarity, is_fragment, references_in, standalone_problem,
+                                                 strict_problem)
 from generator.stories.group import publication_day
 
 
-def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None) -> list[SummaryItem]:
+def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None,
+              members: list[tuple[Article, Analysis]] | None = None) -> list[SummaryItem]:
     """The key points: card texts that stand alone, the facts most outlets carry first,
     no two saying the same thing.
 
@@ -55,12 +58,22 @@ def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None) -> list
     rank = {id(c): i for i, c in enumerate(cards)}
     # Within a tier, the card's centrality, position and clarity, not its rank: the rank
     # counts the outlets aligned with the card's text, and the tier those citing it.
-    by_outlets = sorted(cards, key=lambda c: (-c.outlets, -round(c.score - c.carried, 9), rank[id(c)]))
+    mode = settings.key_point_strict if members is not None else 0
+    index = _index(members) if mode else {}
+    # only cards that may be chosen are read (a large story has thousands of cards)
+    cache: dict = {}
+    strict = {id(c): bool(mode) and stands_alone(c, settings) and fact_strict_problem(c.fact, index, cache) is not None
+              for c in cards}
+    by_outlets = sorted(cards, key=lambda c: ((strict[id(c)] if mode == 2 else 0), -c.outlets,
+                                              (strict[id(c)] if mode == 1 else 0),
+                                              -round(c.score - c.carried, 9), rank[id(c)]))
     length = 0
     for card in by_outlets:
         if len(chosen) >= settings.summary_max or (
                 len(chosen) >= settings.summary_min and length >= settings.summary_words):
             break
+        if mode == 3 and strict[id(card)]:
+            continue
         if stands_alone(card, settings) and not redundant(card):
             chosen.append(card)
             length += len(words(card.fact.text))
@@ -75,6 +88,47 @@ def stands_alone(card: Card, settings: ExtractSettings) -> bool:
     (`sentences.standalone_problem`). Key points and titles are chosen among these."""
     text = card.fact.text
     return card.problem is None and clarity(text) >= settings.clear_text and not is_fragment(text)
+
+
+def _index(members) -> dict[str, Analysis]:
+    """{article id: analysis}; `members` may already be one."""
+    return members if isinstance(members, dict) else {a.id: an for a, an in members}
+
+
+def _own_source(fact: Fact, members):
+    """The source a card's text is (verbatim at its offsets) and its article's analysis."""
+    by_id = _index(members)
+    src = next((r for r in fact.sources if r.excerpt == fact.text and r.article in by_id), None)
+    return (src, by_id[src.article]) if src is not None else (None, None)
+
+
+def is_lead(fact: Fact, members) -> bool:
+    """The card's text opens its article (one of its first two sentences, a dateline or
+    a caption may come first): news writes its lead to introduce what it names."""
+    src, an = _own_source(fact, members)
+    return src is not None and (len(an.sentences) < 2 or src.start < an.sentences[1][1])
+
+
+def fact_strict_problem(fact: Fact, members, cache: dict | None = None) -> str | None:
+    """`sentences.strict_problem` of a card's text, with the names and references the
+    analysis found in it (the text is verbatim at its source's offsets), whether it is
+    its article's lead (`is_lead`) and the surnames its article names in full.
+    `members`: the story's (article, analysis) pairs or {article id: analysis};
+    `cache`: a dict kept across the cards of one story (each article's names sorted
+    once, so a story of thousands of cards is read in n log n)."""
+    src, an = _own_source(fact, members)
+    if src is None:
+        return strict_problem(fact.text)
+    cache = {} if cache is None else cache
+    if src.article not in cache:
+        ms = sorted(an.mentions, key=lambda m: m.start)
+        cache[src.article] = ([m.start for m in ms], ms, {m.text.split()[-1] for m in ms
+                                                         if m.label == "PERSON" and len(m.text.split()) > 1})
+    starts, ms, surnames = cache[src.article]
+    mentions = [(m.start - src.start, m.end - src.start, m.label)
+                for m in ms[bisect_left(starts, src.start):bisect_left(starts, src.end)] if m.end <= src.end]
+    return strict_problem(fact.text, references_in(an, src.start, src.end), mentions, is_lead(fact, members),
+                          surnames)
 
 
 # A trailing attribution ("..., police said", "..., according to court papers"): the
@@ -93,6 +147,9 @@ def _title_from(sentence: str, settings: ExtractSettings) -> str:
     charged"). Never cut inside a quote or mid-clause: a long title reads better than
     one stopped mid-sentence."""
     text = sentence.strip()
+    first = text.split("\n", 1)[0].strip()
+    if first != text and len(words(first)) >= 5 and not is_fragment(first):
+        text = first  # a card text over two paragraphs: the title is the first
     for m in _SENTENCE_END.finditer(text):
         head = text[:m.start()]
         last = head.rsplit(None, 1)[-1]
@@ -164,7 +221,15 @@ def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], set
     # else the top card that reads on its own, corroborated first (what the first key
     # point shows); a caption or a dangling line never names a story
     alone = [c for c in cards if stands_alone(c, settings)]
-    alone = [c for c in alone if c.outlets >= 2] + [c for c in alone if c.outlets < 2]
+    if settings.title_strict:
+        # a line that reads on its own by the stricter reading, an article's lead first
+        # (a mid-article line names a detail: background, a quote, a scene), then one
+        # that more outlets carry
+        index, cache = _index(members), {}
+        alone.sort(key=lambda c: (fact_strict_problem(c.fact, index, cache) is not None,
+                                  not is_lead(c.fact, index), c.outlets < 2))
+    else:
+        alone = [c for c in alone if c.outlets >= 2] + [c for c in alone if c.outlets < 2]
     if alone:
         return _title_from(alone[0].fact.text, settings)
     clear = [c for c in cards if clarity(c.fact.text) >= settings.clear_text and not is_fragment(c.fact.text)
