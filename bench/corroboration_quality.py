@@ -30,6 +30,15 @@ first unless --no-current.
 
     python -m bench.corroboration_quality [--rev HEAD~3] [--code DIR] [--multinews]
                                           [--keep DIR] [--content DIR] [--jobs N]
+
+Grouping alone, in-process (imports this checkout's generator): `--group-only CACHE`
+reads and analyses the ECB+ and Multi-News dev articles once (pickled to CACHE, keep it
+outside the repo; reused when present), then groups them with the `group` settings
+overridden by `--set KEY=VALUE` (repeatable) and prints B-cubed for each set whole and
+for its two halves grouped apart (ECB+ topics 1-21 / 23-45, Multi-News even / odd
+clusters): a few seconds per setting.
+
+    python -m bench.corroboration_quality --group-only /tmp/groups.pkl --set link_threshold=0.1
 """
 from __future__ import annotations
 
@@ -308,6 +317,75 @@ def measure_multinews(articles: dict[str, dict], stories: list[dict], gold: dict
 
 # ---------------------------------------------------------------- report
 
+# ---------------------------------------------------------------- grouping alone
+
+def _prepared(paths: list[Path]) -> tuple[list, dict]:
+    """(articles, analyses) of `paths` as a build makes them, before grouping."""
+    from dataclasses import replace
+
+    from generator.build import cache as cache_mod, pipeline
+    from generator.config import load_config
+
+    config = load_config(ROOT / "site_config.yml")
+    report = pipeline.BuildReport()
+    with pipeline._executor("local", None, None) as ex, cache_mod.Cache(None) as cache:
+        fp = cache_mod.fingerprint(config)
+        articles, _ = pipeline._prepare(paths, config, fp, cache, ex, report, pipeline._quiet)
+        keys = {a.id: cache_mod.article_key(a, fp) for a in articles}
+        analyses = pipeline._analyze(articles, keys, ex, cache, report, pipeline._quiet)
+    return [replace(a, dates=analyses[a.id].dates) for a in articles if a.id in analyses], analyses
+
+
+def grouping_sets(cache_file: Path) -> dict[str, tuple[list, dict, dict[str, str], object]]:
+    """name -> (articles, analyses, gold story per input id, half of an input id: 0 or 1)."""
+    import pickle
+
+    if cache_file.exists():
+        with cache_file.open("rb") as fh:
+            return pickle.load(fh)
+    gold = load_ecb()
+    out = {}
+    tmp = Path(tempfile.mkdtemp(prefix="groups-"))
+    try:
+        arts, an = _prepared([ECB / "articles.jsonl"])
+        out["ECB+"] = (arts, an, gold.story, {k: int(int(v.split("-")[0]) > 21) for k, v in gold.story.items()})
+        if MULTINEWS.exists():
+            mn_gold = multinews_inputs(MULTINEWS, tmp / "multinews.jsonl")
+            arts, an = _prepared([tmp / "multinews.jsonl"])
+            out["Multi-News"] = (arts, an, mn_gold, {k: int(v[2:]) % 2 for k, v in mn_gold.items()})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    with cache_file.open("wb") as fh:
+        pickle.dump(out, fh)
+    return out
+
+
+def group_only(cache_file: Path, overrides: list[str]) -> str:
+    from bench.story_quality import bcubed as b3
+    from generator.config import GroupSettings
+    from generator.stories.group import group_articles
+
+    base = GroupSettings()
+    kw = {}
+    for item in overrides:
+        key, value = item.split("=", 1)
+        default = getattr(base, key)
+        kw[key] = value.lower() in ("1", "true", "yes") if isinstance(default, bool) else type(default)(value)
+    settings = GroupSettings(**{**base.__dict__, **kw})
+    lines = [f"group settings: {kw or 'defaults'}"]
+    for name, (arts, analyses, gold, half) in grouping_sets(cache_file).items():
+        ids = {a.id: a.id for a in arts}
+        cells = []
+        for label, keep in (("all", None), ("half 1", 0), ("half 2", 1)):
+            members = [a for a in arts if keep is None or half.get(a.id) == keep]
+            g = {k: v for k, v in gold.items() if keep is None or half[k] == keep}
+            groups = group_articles(members, analyses, {}, settings)
+            pred = {ids[a]: grp.id for grp in groups for a in grp.article_ids}
+            cells.append("{} {:.3f} / {:.3f} / {:.3f}".format(label, *b3(pred, g)))
+        lines.append(f"{name} B-cubed P / R / F1: " + "; ".join(cells))
+    return "\n".join(lines)
+
+
 def table(results: list[Result]) -> str:
     rows = [
         ("articles / stories", lambda r: f"{r.articles} / {r.stories}"),
@@ -357,9 +435,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=None, help="--jobs for the generator")
     ap.add_argument("--show-false", type=int, default=0, metavar="N",
                     help="print N evaluated pairs that are not strictly correct")
+    ap.add_argument("--group-only", type=Path, default=None, metavar="CACHE",
+                    help="group the analysed dev articles in-process (analyses pickled to CACHE)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="with --group-only: a group setting to override (repeatable)")
     args = ap.parse_args(argv)
     if not (ECB / "articles.jsonl").exists() or not (ECB / "gold.json").exists():
         print(f"SKIP: {ECB} not found (evaluation data is not part of the repo)")
+        return 0
+    if args.group_only:
+        print(group_only(args.group_only, args.set))
         return 0
     gold = load_ecb()
 

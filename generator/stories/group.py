@@ -22,6 +22,10 @@ figures (years and small whole numbers aside) and share none. The lead features 
 computed once per article; the penalty lowers the candidate edges and enters the
 average-link guard as the average penalty between the two clusters.
 
+An article the linking leaves alone then joins its closest story at a lower bar
+(`attach_threshold`, penalties included): a follow-up or a sidebar on a story shares
+less wording than two reports of it.
+
 A paragraph carried by many unrelated pages (an archive's crawl note) would link them;
 `furniture_spans` finds such corpus furniture and leaves it out of the similarity.
 
@@ -398,9 +402,11 @@ def _within_window(d1: date | None, d2: date | None, days: int) -> bool:
 def candidate_edges(x, days: list[date | None], settings: GroupSettings,
                     entities: list[frozenset[str]] | None = None,
                     only: set[int] | None = None,
-                    leads: list[Lead] | None = None) -> dict[tuple[int, int], float]:
+                    leads: list[Lead] | None = None,
+                    weak: dict[tuple[int, int], float] | None = None) -> dict[tuple[int, int], float]:
     """Sparse kNN links (i < j) -> cosine (less the lead penalty), above the threshold
-    and inside the date window.
+    and inside the date window. `weak`, when given, collects the plain cosines of the
+    same neighbours from `attach_threshold` up (the pairs for the attach pass of `_link`).
 
     Dated articles of one day are searched only against the articles of the days
     around it (plus the undated ones), so the work grows with n times the window's
@@ -424,16 +430,17 @@ def candidate_edges(x, days: list[date | None], settings: GroupSettings,
             for dist, jj in zip(row_d, row_n):
                 j = pool[int(jj)]
                 sim = 1.0 - float(dist)
-                if leads is not None and j != i:
-                    sim -= lead_penalty(leads[i], leads[j], settings)
-                if j == i or sim < settings.link_threshold:
-                    continue
-                if not _within_window(days[i], days[j], settings.window_days):
+                if j == i or not _within_window(days[i], days[j], settings.window_days):
                     continue
                 if entities and entities[i] and entities[j] and entities[i].isdisjoint(entities[j]):
                     continue
                 key = (min(i, j), max(i, j))
-                edges[key] = max(sim, edges.get(key, 0.0))
+                if weak is not None and sim >= settings.attach_threshold:
+                    weak[key] = max(sim, weak.get(key, 0.0))
+                if leads is not None:
+                    sim -= lead_penalty(leads[i], leads[j], settings)
+                if sim >= settings.link_threshold:
+                    edges[key] = max(sim, edges.get(key, 0.0))
 
     by_day: dict[date, list[int]] = {}
     for i, d in enumerate(days):
@@ -453,7 +460,8 @@ def candidate_edges(x, days: list[date | None], settings: GroupSettings,
     return edges
 
 
-def _link(clusters: _Clusters, edges: dict[tuple[int, int], float], settings: GroupSettings) -> None:
+def _link(clusters: _Clusters, edges: dict[tuple[int, int], float], settings: GroupSettings,
+          weak: dict[tuple[int, int], float] | None = None) -> None:
     # Most similar first; index order breaks ties so the result never depends on dict order.
     for (i, j), _sim in sorted(edges.items(), key=lambda e: (-e[1], e[0])):
         a, b = clusters.find(i), clusters.find(j)
@@ -464,6 +472,24 @@ def _link(clusters: _Clusters, edges: dict[tuple[int, int], float], settings: Gr
         if span is not None and (span[1] - span[0]).days > 2 * settings.window_days:
             continue
         if clusters.linked(a, b, settings.link_threshold):
+            clusters.merge(a, b)
+    if not weak:
+        return
+    # Then an article still alone joins the story it is closest to at the lower
+    # `attach_threshold`, lead penalties included (another player's arrest stays out):
+    # a follow-up or another outlet's angle shares less wording than two reports of one
+    # event, and the average-link bar, set to keep two events of one kind apart, left
+    # it out. Only a lone article moves, so two formed stories never merge at this bar.
+    for (i, j), _sim in sorted(weak.items(), key=lambda e: (-e[1], e[0])):
+        a, b = clusters.find(i), clusters.find(j)
+        if a == b or min(clusters.size[a], clusters.size[b]) > 1:
+            continue
+        if not settings.attach_pairs and max(clusters.size[a], clusters.size[b]) == 1:
+            continue
+        span = clusters.merged_span(a, b)
+        if span is not None and (span[1] - span[0]).days > 2 * settings.window_days:
+            continue
+        if clusters.linked(a, b, settings.attach_threshold):
             clusters.merge(a, b)
 
 
@@ -482,9 +508,10 @@ def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: Gr
     if settings.require_shared_entity:
         entities = [frozenset(t for t in sig if t.startswith("e:")) for sig in signals]
     leads = _leads(articles, analyses, settings)
-    edges = candidate_edges(x, days, settings, entities, leads=leads)
+    weak = {} if settings.attach_threshold else None
+    edges = candidate_edges(x, days, settings, entities, leads=leads, weak=weak)
     clusters = _Clusters(x, days, leads, settings)
-    _link(clusters, edges, settings)
+    _link(clusters, edges, settings, weak)
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(clusters.find(i), []).append(i)
@@ -599,7 +626,8 @@ def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: di
         index = {a.id: n for n, a in enumerate(subset)}
         rows = {index[i] for i in changed}
         leads = _leads(subset, analyses, settings)
-        edges = candidate_edges(x, days, settings, entities, only=rows, leads=leads)
+        weak = {} if settings.attach_threshold else None
+        edges = candidate_edges(x, days, settings, entities, only=rows, leads=leads, weak=weak)
         clusters = _Clusters(x, days, leads, settings)
         for sid in sorted(touched):
             first, *rest = (index[a.id] for a in stories[sid])
@@ -607,7 +635,7 @@ def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: di
                 a, b = clusters.find(first), clusters.find(n)
                 if a != b:
                     clusters.merge(a, b)
-        _link(clusters, edges, settings)
+        _link(clusters, edges, settings, weak)
         components: dict[int, list[Article]] = {}
         for n, a in enumerate(subset):
             components.setdefault(clusters.find(n), []).append(a)

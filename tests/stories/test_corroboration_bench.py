@@ -80,3 +80,24 @@ def test_real_gold_spans_fit_the_texts():
     assert set(gold.texts) == set(gold.story) == set(gold.sentences)
     for aid, sents in gold.sentences.items():
         assert all(0 <= s["start"] < s["end"] <= len(gold.texts[aid]) for s in sents)
+
+
+def test_group_only_regroups_cached_articles_with_overridden_settings(tmp_path):
+    import pickle
+
+    from bench.corroboration_quality import group_only
+    from tests.story_helpers import analyse, make_article
+    from tests.stories.test_group_stories import QUAKE_A, QUAKE_B, VOTE_A
+
+    arts = [make_article("q1", QUAKE_A, "o1"), make_article("q2", QUAKE_B, "o2"),
+            make_article("v1", VOTE_A, "o3")]
+    gold = {"q1": "quake", "q2": "quake", "v1": "vote"}
+    cache = tmp_path / "groups.pkl"
+    with cache.open("wb") as fh:
+        pickle.dump({"toy": (arts, analyse(arts), gold, {"q1": 0, "q2": 0, "v1": 1})}, fh)
+    out = group_only(cache, [])
+    assert "toy B-cubed P / R / F1: all 1.000 / 1.000 / 1.000; half 1 1.000 / 1.000 / 1.000" in out
+    # A bar no pair clears leaves every article alone: recall of the quake pair halves.
+    apart = group_only(cache, ["link_threshold=0.99", "attach_threshold=0.99"])
+    assert "all 1.000 / 0.667 / 0.800" in apart
+    assert "'link_threshold': 0.99" in apart

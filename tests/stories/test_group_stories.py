@@ -99,7 +99,7 @@ def test_output_is_deterministic_whatever_the_input_order():
 
 def test_thresholds_come_from_the_group_section():
     arts = [make_article("a", QUAKE_A, "o1"), make_article("b", QUAKE_B, "o2")]
-    strict = Config(sections={"group": {"link_threshold": 0.99}})
+    strict = Config(sections={"group": {"link_threshold": 0.99, "attach_threshold": 0.99}})
     assert len(_run(arts, config=strict.settings.group)) == 2
 
 
