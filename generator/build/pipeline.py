@@ -385,18 +385,28 @@ def _group(articles: list[Article], analyses: dict[str, Analysis], previous: dic
     if isinstance(hit, cache_mod.GroupingEntry) and hit.valid_for(prev):
         return hit.groups
     groups = None
+    # What grouping computes from each article alone (its lead, signal tokens and
+    # TF-IDF terms) is kept per article: a re-run's regroup window holds most of the
+    # archive, and only the new articles' features need computing.
+    feature_keys = {a.id: cache_mod.batch_key("gf", fp, [keys[a.id], a.headline]) for a in articles}
+    stored = cache.get_many(feature_keys.values())
+    features = {aid: v for aid, k in feature_keys.items()
+                if isinstance(v := stored.get(k), group.ArticleFeatures)}
+    del stored
+    known = set(features)
     if isinstance(last, cache_mod.LastGrouping) and previous:
         last_keys = last.keys
         changed = {a.id for a in articles if a.id not in previous or last_keys.get(a.id) != keys[a.id]}
         changed |= set(last_keys) - set(keys)  # gone since the last build
         # Nothing changed but the assignment on disk (an editor's move): group afresh.
         if changed:
-            groups = group.regroup(articles, analyses, previous, changed, config.settings.group)
+            groups = group.regroup(articles, analyses, previous, changed, config.settings.group, features)
     if groups is None:
-        groups = group.group_articles(articles, analyses, previous, config.settings.group)
+        groups = group.group_articles(articles, analyses, previous, config.settings.group, features)
     produced = {aid: g.id for g in groups for aid in g.article_ids}
     cache.put_many([(key, cache_mod.GroupingEntry(prev, _assignment_hash(produced), groups)),
-                    (last_key, cache_mod.LastGrouping({a.id: keys[a.id] for a in articles}))])
+                    (last_key, cache_mod.LastGrouping({a.id: keys[a.id] for a in articles}))]
+                   + [(feature_keys[aid], f) for aid, f in features.items() if aid not in known])
     return groups
 
 

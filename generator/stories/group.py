@@ -221,11 +221,32 @@ def signal_tokens(article: Article, analysis: Analysis | None,
     return tokens + number_tokens(_without(article.text, list(furniture)) if furniture else article.text)
 
 
+def _given(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def text_terms(article: Article, furniture: list[tuple[int, int]] = ()) -> list[str]:
+    """The word 1-2 grams of the headline and the text (`furniture` spans left out) that
+    the text TF-IDF counts: its own analyzer, run on one article."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    global _TEXT_ANALYZER
+    if _TEXT_ANALYZER is None:
+        _TEXT_ANALYZER = TfidfVectorizer(ngram_range=(1, 2), stop_words="english").build_analyzer()
+    return _TEXT_ANALYZER((article.headline or "") + "\n" + (_without(article.text, furniture) if furniture
+                                                              else article.text))
+
+
+_TEXT_ANALYZER = None
+
+
 def article_vectors(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings,
                     signals: list[list[str]] | None = None,
-                    furniture: list[list[tuple[int, int]]] | None = None):
+                    furniture: list[list[tuple[int, int]]] | None = None,
+                    terms: list[list[str]] | None = None):
     """L2-normalised sparse rows: [text TF-IDF | weighted signal TF-IDF], corpus
-    furniture (`furniture_spans`) left out."""
+    furniture (`furniture_spans`) left out. `terms`: each article's `text_terms`, when
+    known (a build cache keeps them: the vectorizer then only counts)."""
     import numpy as np  # imported here: a re-run that regroups nothing never needs it
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -233,11 +254,14 @@ def article_vectors(articles: list[Article], analyses: dict[str, Analysis], sett
 
     if furniture is None:
         furniture = furniture_spans([a.text for a in articles], settings.furniture_max_similarity)
-    texts = [((a.headline or "") + "\n" + _without(a.text, f)) for a, f in zip(articles, furniture)]
-    text_vec = TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True,
+    if terms is None:
+        terms = [text_terms(a, f) for a, f in zip(articles, furniture)]
+    # The analyzer's tokens given as they are: the same counts, vocabulary and weights
+    # as the vectorizer analysing the texts itself (ngram_range=(1, 2), English stop words).
+    text_vec = TfidfVectorizer(analyzer=_given, sublinear_tf=True,
                                min_df=1, max_df=0.5 if len(articles) > 20 else 1.0,
                                max_features=settings.max_features, dtype=np.float32)
-    x_text = text_vec.fit_transform(texts)
+    x_text = text_vec.fit_transform(terms)
     if signals is None:
         signals = [signal_tokens(a, analyses.get(a.id), f) for a, f in zip(articles, furniture)]
     blocks = [normalize(x_text)]
@@ -252,6 +276,37 @@ def article_vectors(articles: list[Article], analyses: dict[str, Analysis], sett
     x = normalize(hstack(blocks).tocsr())
     x.sum_duplicates()  # unique sorted indices per row: the cluster sums rely on it
     return x
+
+
+@dataclass
+class ArticleFeatures:
+    """What grouping computes from one article alone, for a build cache to keep: a
+    re-run then computes it for its new articles only, while the regroup window (a few
+    weeks of news) holds most of the archive. Valid for the article's text, headline
+    and analysis under one set of group settings; `signals` and `terms` are those of
+    the whole text (an article with corpus furniture has them recomputed without it)."""
+
+    signals: list[str]
+    terms: list[str]
+    lead: Lead | None
+
+
+def _article_features(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings,
+                      furniture: list[list[tuple[int, int]]],
+                      known: dict[str, ArticleFeatures] | None) -> list[ArticleFeatures]:
+    """Per article, its features with its furniture left out: from `known` (by article
+    id) when it has none, else computed; what is computed for an article without
+    furniture is added to `known`."""
+    out = []
+    for a, f in zip(articles, furniture):
+        feats = known.get(a.id) if known is not None else None
+        if feats is None or f:
+            lead = feats.lead if feats is not None else (_leads([a], analyses, settings) or [None])[0]
+            feats = ArticleFeatures(signal_tokens(a, analyses.get(a.id), f), text_terms(a, f), lead)
+            if known is not None and not f:
+                known[a.id] = feats
+        out.append(feats)
+    return out
 
 
 # ---------------------------------------------------------------- lead features
@@ -337,8 +392,12 @@ def lead_penalty(a: Lead, b: Lead, settings: GroupSettings) -> float:
     return pen
 
 
+def _lead_penalties(settings: GroupSettings) -> bool:
+    return bool(settings.lead_person_penalty or settings.lead_number_penalty)
+
+
 def _leads(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings) -> list[Lead] | None:
-    if not (settings.lead_person_penalty or settings.lead_number_penalty):
+    if not _lead_penalties(settings):
         return None
     return [lead_features(a, analyses.get(a.id), settings.lead_sentences) for a in articles]
 
@@ -493,21 +552,24 @@ def _link(clusters: _Clusters, edges: dict[tuple[int, int], float], settings: Gr
             clusters.merge(a, b)
 
 
-def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings) -> list[list[int]]:
-    """Indices of `articles`, grouped; groups and members in input order."""
+def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings,
+            features: dict[str, ArticleFeatures] | None = None) -> list[list[int]]:
+    """Indices of `articles`, grouped; groups and members in input order. `features`:
+    article id -> `ArticleFeatures` known from an earlier build (completed here)."""
     n = len(articles)
     if n == 0:
         return []
     if n == 1:
         return [[0]]
     furniture = furniture_spans([a.text for a in articles], settings.furniture_max_similarity)
-    signals = [signal_tokens(a, analyses.get(a.id), f) for a, f in zip(articles, furniture)]
-    x = article_vectors(articles, analyses, settings, signals, furniture)
+    feats = _article_features(articles, analyses, settings, furniture, features)
+    signals = [f.signals for f in feats]
+    x = article_vectors(articles, analyses, settings, signals, furniture, [f.terms for f in feats])
     days = [publication_day(a) for a in articles]
     entities = None
     if settings.require_shared_entity:
         entities = [frozenset(t for t in sig if t.startswith("e:")) for sig in signals]
-    leads = _leads(articles, analyses, settings)
+    leads = [f.lead for f in feats] if _lead_penalties(settings) else None
     weak = {} if settings.attach_threshold else None
     edges = candidate_edges(x, days, settings, entities, leads=leads, weak=weak)
     clusters = _Clusters(x, days, leads, settings)
@@ -565,19 +627,22 @@ def assign_ids(groups: list[list[Article]], previous: dict[str, str], settings: 
 
 
 def group_articles(articles: list[Article], analyses: dict[str, Analysis],
-                   previous: dict[str, str], settings: GroupSettings | None = None) -> list[StoryGroup]:
-    """`previous` maps article id -> story id from the last build (keeps ids stable)."""
+                   previous: dict[str, str], settings: GroupSettings | None = None,
+                   features: dict[str, ArticleFeatures] | None = None) -> list[StoryGroup]:
+    """`previous` maps article id -> story id from the last build (keeps ids stable);
+    `features` as for `cluster`."""
     settings = settings or GroupSettings()
     # Work in a canonical order so the output does not depend on the input order.
     ordered = sorted(articles, key=lambda a: a.id)
-    index_groups = cluster(ordered, analyses, settings)
+    index_groups = cluster(ordered, analyses, settings, features)
     groups = [sorted((ordered[i] for i in g), key=_sort_key) for g in index_groups]
     groups.sort(key=lambda g: _sort_key(g[0]))
     return assign_ids(groups, previous or {}, settings)
 
 
 def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: dict[str, str],
-            changed: set[str], settings: GroupSettings | None = None) -> list[StoryGroup] | None:
+            changed: set[str], settings: GroupSettings | None = None,
+            features: dict[str, ArticleFeatures] | None = None) -> list[StoryGroup] | None:
     """Incremental grouping for a re-run: the previous build's stories stay as they
     were, and each new or changed article links to them (or to other new ones) by the
     same average-link rule as `cluster`. `changed` may name articles that are gone:
@@ -587,7 +652,7 @@ def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: di
 
     Only the changed articles look for neighbours, among the articles inside their
     date window; the previous stories of those articles enter the linking as one
-    cluster each. A fresh build is always `group_articles`.
+    cluster each. A fresh build is always `group_articles`. `features` as for `cluster`.
     """
     settings = settings or GroupSettings()
     by_id = {a.id: a for a in articles}
@@ -617,15 +682,16 @@ def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: di
     groups: list[list[Article]] = []
     if subset:
         furniture = furniture_spans([a.text for a in subset], settings.furniture_max_similarity)
-        signals = [signal_tokens(a, analyses.get(a.id), f) for a, f in zip(subset, furniture)]
-        x = article_vectors(subset, analyses, settings, signals, furniture)
+        feats = _article_features(subset, analyses, settings, furniture, features)
+        signals = [f.signals for f in feats]
+        x = article_vectors(subset, analyses, settings, signals, furniture, [f.terms for f in feats])
         days = [publication_day(a) for a in subset]
         entities = None
         if settings.require_shared_entity:
             entities = [frozenset(t for t in sig if t.startswith("e:")) for sig in signals]
         index = {a.id: n for n, a in enumerate(subset)}
         rows = {index[i] for i in changed}
-        leads = _leads(subset, analyses, settings)
+        leads = [f.lead for f in feats] if _lead_penalties(settings) else None
         weak = {} if settings.attach_threshold else None
         edges = candidate_edges(x, days, settings, entities, only=rows, leads=leads, weak=weak)
         clusters = _Clusters(x, days, leads, settings)

@@ -95,14 +95,14 @@ class FakeStages:
             self.described.append(raw.id)
             return Meta(headline=raw.id, outlet="outlet", published="2017-12-05"), raw.text, []
 
-        def group_articles(articles, analyses, previous, config=None):
+        def group_articles(articles, analyses, previous, config=None, features=None):
             self.batch_calls.append("group")
             stories: dict[str, list[str]] = {}
             for a in articles:
                 stories.setdefault(a.id.split("-")[0], []).append(a.id)
             return [StoryGroup(sid, ids) for sid, ids in sorted(stories.items())]
 
-        def regroup(articles, analyses, previous, changed, config=None):
+        def regroup(articles, analyses, previous, changed, config=None, features=None):
             self.batch_calls.append("regroup:" + ",".join(sorted(changed)))
             return group_articles(articles, analyses, previous, config)
 

@@ -94,3 +94,87 @@ def test_an_article_gone_leaves_its_story_and_the_others_stay():
     rest = [a for a in articles if a.id != "v1"]
     out = assignment(group.regroup(rest, {}, previous, {"v1"}))
     assert out == {k: v for k, v in previous.items() if k != "v1"}
+
+
+# ---------------------------------------------------------------- features kept per article
+def _vectors_analysing_the_texts(articles, analyses, settings):
+    """The text block as the vectorizer builds it when it analyses the texts itself (how
+    grouping built it before the terms were kept per article)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    furniture = group.furniture_spans([a.text for a in articles], settings.furniture_max_similarity)
+    texts = [(a.headline or "") + "\n" + group._without(a.text, f) for a, f in zip(articles, furniture)]
+    vec = TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True, min_df=1,
+                          max_df=0.5 if len(articles) > 20 else 1.0, max_features=settings.max_features,
+                          dtype=np.float32)
+    return vec.fit_transform(texts)
+
+
+def _same_matrix(a, b) -> bool:
+    a, b = a.tocsr(), b.tocsr()
+    return (a.shape == b.shape and a.indptr.tobytes() == b.indptr.tobytes()
+            and a.indices.tobytes() == b.indices.tobytes() and a.data.tobytes() == b.data.tobytes())
+
+
+def test_the_kept_terms_give_the_vectors_of_the_vectorizer_analysing_the_texts(monkeypatch):
+    from scipy.sparse import hstack
+    from sklearn.preprocessing import normalize
+
+    from generator.config import GroupSettings
+    from tests.sample_corpus import sample_articles, sample_analyses
+
+    settings = GroupSettings()
+    # The sample articles (headlines, furniture-free) and more than 20 texts, where max_df prunes.
+    articles = sample_articles() + corpus() + [art(f"x{n}", "vote", "2020-03-03", f"extra {n}") for n in range(15)]
+    analyses = sample_analyses()
+    x = group.article_vectors(articles, analyses, settings, signals=[[] for _ in articles])
+    # No signals: article_vectors normalises the text block, then the (one-block) stack.
+    expected = normalize(hstack([normalize(_vectors_analysing_the_texts(articles, analyses, settings))]).tocsr())
+    expected.sum_duplicates()
+    assert _same_matrix(x, expected)
+    terms = [group.text_terms(a) for a in articles]
+    again = group.article_vectors(articles, analyses, settings, signals=[[] for _ in articles], terms=terms)
+    assert _same_matrix(x, again)
+
+
+def test_a_regroup_with_the_features_of_an_earlier_build_computes_only_the_new_ones(monkeypatch):
+    articles = corpus()
+    features: dict = {}
+    previous = assignment(group.group_articles(articles, {}, {}, None, features))
+    assert sorted(features) == sorted(a.id for a in articles)
+    new = art("q9", "quake", "2020-03-02", "later update")
+    computed = []
+    real = group.text_terms
+
+    def spy(article, furniture=()):
+        computed.append(article.id)
+        return real(article, furniture)
+
+    monkeypatch.setattr(group, "text_terms", spy)
+    kept = group.regroup(articles + [new], {}, previous, {"q9"}, None, dict(features))
+    assert computed == ["q9"]
+    fresh = group.regroup(articles + [new], {}, previous, {"q9"})
+    assert [(g.id, g.article_ids) for g in kept] == [(g.id, g.article_ids) for g in fresh]
+
+
+def test_an_article_with_corpus_furniture_has_its_features_computed_without_it():
+    from dataclasses import replace
+
+    from generator.config import GroupSettings
+
+    note = "Saved by the example archive crawler on a later day for its public collection of pages."
+    articles = corpus()
+    articles = [replace(a, text=a.text + "\n\n" + note) if a.id in ("q0", "m0") else a for a in articles]
+    settings = GroupSettings()
+    furniture = group.furniture_spans([a.text for a in articles], settings.furniture_max_similarity)
+    assert [bool(f) for f in furniture] == [a.id in ("q0", "m0") for a in articles]
+    whole = {a.id: group.ArticleFeatures(group.signal_tokens(a, None), group.text_terms(a), None)
+             for a in articles}
+    known = dict(whole)
+    feats = group._article_features(articles, {}, settings, furniture, known)
+    for a, f, fe in zip(articles, furniture, feats):
+        assert fe.terms == group.text_terms(a, f)
+        assert ("archive" in fe.terms) == (not f and "archive" in whole[a.id].terms)
+    assert "archive" in whole["q0"].terms and "archive" not in feats[0].terms
+    assert known == whole  # the whole-text features are kept, never the furniture-free ones
