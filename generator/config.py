@@ -94,13 +94,7 @@ class ExtractSettings:
     # when it ends the previous paragraph (news sites break paragraphs after one or two
     # sentences). Chosen on Multi-News dev (README).
     extend_across_paragraphs: bool = True
-    extend_strict: bool = False  # also a text the stricter reading fails (README)
     title_max_words: int = 18
-    # Key points may prefer cards that pass the stricter stand-alone reading
-    # (`sentences.strict_problem`): 0 no, 1 within an outlet tier, 2 before any tier,
-    # 3 only those. Off: on Multi-News dev 1 and 2 cost ROUGE-1 and a reading found
-    # no clear gain (README, "Every displayed line stands alone").
-    key_point_strict: int = 0
     # A title cut from a card takes one that passes that reading, an article's lead
     # first (README, "Titles").
     title_strict: bool = True

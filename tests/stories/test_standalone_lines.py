@@ -223,7 +223,7 @@ def _sourced(n: int, article, start: int, outlets: int) -> Card:
     return Card(Fact(f"f-{n}", text, "event", [src]), outlets, 10.0 - n, float(n), [n])
 
 
-def test_key_points_and_title_prefer_lines_that_pass_the_strict_reading():
+def test_the_title_prefers_a_line_that_passes_the_strict_reading():
     body = ("A storm closed the Westport harbour on Monday, the port authority said. "
             "Ten fishing boats also sank at their moorings overnight in the gale.")
     art = make_article("a", body)
@@ -232,31 +232,7 @@ def test_key_points_and_title_prefer_lines_that_pass_the_strict_reading():
                   mentions=[Mention("Westport", "GPE", 19, 27)])
     members = [(art, an)]
     cards = [_sourced(0, art, second, 2), _sourced(1, art, 0, 2)]
-    off = ExtractSettings(summary_min=1, summary_max=1, title_strict=False)
-    on = ExtractSettings(summary_min=1, summary_max=1, key_point_strict=1)
-    from generator.stories.extract.summary import summarise
-
-    assert [i.facts for i in summarise(cards, None, off, members=members)] == [["f-0"]]
-    assert [i.facts for i in summarise(cards, None, on, members=members)] == [["f-1"]]
+    off = ExtractSettings(title_strict=False)
+    on = ExtractSettings()
     assert choose_title(members, cards, on) == "A storm closed the Westport harbour on Monday"
     assert choose_title(members, cards, off).startswith("Ten fishing boats also sank")
-
-
-def test_a_line_the_strict_reading_fails_extends_over_the_sentence_that_names_its_person():
-    first = "Harbour master Ann Poe closed the north pier on Sunday after the storm."
-    second = "Poe said the fishing boats moored at the pier were safe for now."
-    third = "Ten boats sank at their moorings in the gale on Saturday night."
-    text = first + " " + second + " " + third
-    s2, s3 = len(first) + 1, len(first) + len(second) + 2
-    poe = text.index("Ann Poe")
-    art, an = _member(text, [(0, len(first)), (s2, s3 - 1), (s3, len(text))],
-                      [(poe, poe + 7, "PERSON"), (s2, s2 + 3, "PERSON")], [])
-    sents = story_sentences([(art, an)], ExtractSettings())
-    bare = next(s for s in sents if s.start == s2)
-    assert bare.problem is None  # the parse's check passes it
-    assert with_antecedent(bare, art, an, ExtractSettings()) is None  # off by default
-    shown = with_antecedent(bare, art, an, ExtractSettings(extend_strict=True))
-    assert shown is not None and shown.text == text[:s3 - 1] == art.text[shown.start:shown.end]
-    # a line that passes the stricter reading stays as it is
-    fine = next(s for s in sents if s.start == s3)
-    assert with_antecedent(fine, art, an, ExtractSettings(extend_strict=True)) is None

@@ -22,7 +22,7 @@ from generator.records import Analysis, Article, Fact, SourceRef
 from generator.stories.extract.align import (Frame, align, guard_generic, merge_mutual, prune_multi_cited,
                                              sentence_frames, specific_terms, story_names, support, term_weights)
 from generator.stories.extract.sentences import (Sentence, after_dateline, clarity, is_clean_sentence, is_fragment,
-                                                 line_strict_problem, references_in, standalone_problem)
+                                                 references_in, standalone_problem)
 
 # Cues of a card's kind (`kind_of`): reported speech, figures, a dated past event.
 _REPORTING = re.compile(r"\b(?:" + lexicon.alternation("reporting", "statement") + r")\b", re.I)
@@ -248,10 +248,7 @@ def with_antecedent(s: Sentence, article: Article, analysis: Analysis, settings:
     The span is verbatim text at its own offsets; None when no such sentence is there, or
     when another card cites it (`taken`: (article, start) of cited sentences): a sentence
     is shown on the card that states it, not twice."""
-    strict = None
-    if s.problem is None and settings.extend_strict:
-        strict = line_strict_problem(article.text, analysis, s.start, s.end)
-    if s.problem not in ("reference", "speaker", "opener") and strict is None:
+    if s.problem not in ("reference", "speaker", "opener"):
         return None
     prev = [(a, b) for a, b in analysis.sentences if b <= s.start]
     if not prev:
@@ -270,9 +267,6 @@ def with_antecedent(s: Sentence, article: Article, analysis: Analysis, settings:
         return None
     refs = references_in(analysis, start, s.end)  # those the sentence before does not name
     problem = standalone_problem(text, refs)
-    if not problem and strict:
-        # the stricter reading: the sentence before must name what this one leans on
-        problem = line_strict_problem(article.text, analysis, start, s.end)
     return None if problem else replace(s, start=start, text=text, problem=None, references=refs)
 
 

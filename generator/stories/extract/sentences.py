@@ -463,14 +463,3 @@ def strict_problem(text: str, references: Iterable[tuple[int, int, str]] | None 
 _PLURAL = re.compile(r"\b(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+[a-z]", re.I)
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.?\s+")
 _APPOSITION = re.compile(r"(?:'s|\u2019s)?\s*(?:,\s*(?:a|an|the|\d+|who|whose|one of)\b|\()")
-
-
-def line_strict_problem(text: str, analysis: Analysis, start: int, end: int) -> str | None:
-    """`strict_problem` of text[start:end] with its analysis's names, references and
-    lead (one of the article's first two sentences), for a span of an article."""
-    mentions = [(m.start - start, m.end - start, m.label) for m in analysis.mentions
-                if start <= m.start and m.end <= end]
-    surnames = {m.text.split()[-1] for m in analysis.mentions if m.label == "PERSON" and len(m.text.split()) > 1}
-    spans = analysis.sentences
-    lead = len(spans) < 2 or start < spans[1][1]
-    return strict_problem(text[start:end], references_in(analysis, start, end), mentions, lead, surnames)

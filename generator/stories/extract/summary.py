@@ -17,8 +17,7 @@ from generator.stories.extract.sentences import (JUNK, CAPTION, clarity, is_frag
 from generator.stories.group import publication_day
 
 
-def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None,
-              members: list[tuple[Article, Analysis]] | None = None) -> list[SummaryItem]:
+def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None) -> list[SummaryItem]:
     """The key points: card texts that stand alone, the facts most outlets carry first,
     no two saying the same thing.
 
@@ -58,22 +57,12 @@ def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None,
     rank = {id(c): i for i, c in enumerate(cards)}
     # Within a tier, the card's centrality, position and clarity, not its rank: the rank
     # counts the outlets aligned with the card's text, and the tier those citing it.
-    mode = settings.key_point_strict if members is not None else 0
-    index = _index(members) if mode else {}
-    # only cards that may be chosen are read (a large story has thousands of cards)
-    cache: dict = {}
-    strict = {id(c): bool(mode) and stands_alone(c, settings) and fact_strict_problem(c.fact, index, cache) is not None
-              for c in cards}
-    by_outlets = sorted(cards, key=lambda c: ((strict[id(c)] if mode == 2 else 0), -c.outlets,
-                                              (strict[id(c)] if mode == 1 else 0),
-                                              -round(c.score - c.carried, 9), rank[id(c)]))
+    by_outlets = sorted(cards, key=lambda c: (-c.outlets, -round(c.score - c.carried, 9), rank[id(c)]))
     length = 0
     for card in by_outlets:
         if len(chosen) >= settings.summary_max or (
                 len(chosen) >= settings.summary_min and length >= settings.summary_words):
             break
-        if mode == 3 and strict[id(card)]:
-            continue
         if stands_alone(card, settings) and not redundant(card):
             chosen.append(card)
             length += len(words(card.fact.text))
