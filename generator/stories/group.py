@@ -552,15 +552,11 @@ def _link(clusters: _Clusters, edges: dict[tuple[int, int], float], settings: Gr
             clusters.merge(a, b)
 
 
-def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings,
-            features: dict[str, ArticleFeatures] | None = None) -> list[list[int]]:
-    """Indices of `articles`, grouped; groups and members in input order. `features`:
-    article id -> `ArticleFeatures` known from an earlier build (completed here)."""
-    n = len(articles)
-    if n == 0:
-        return []
-    if n == 1:
-        return [[0]]
+def _link_inputs(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings,
+                 features: dict[str, ArticleFeatures] | None):
+    """What the linking reads, row by row of `articles`: the vectors (corpus furniture
+    left out), publication days, named entities (None when no entity need be shared) and
+    lead features (None without lead penalties)."""
     furniture = furniture_spans([a.text for a in articles], settings.furniture_max_similarity)
     feats = _article_features(articles, analyses, settings, furniture, features)
     signals = [f.signals for f in feats]
@@ -570,6 +566,19 @@ def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: Gr
     if settings.require_shared_entity:
         entities = [frozenset(t for t in sig if t.startswith("e:")) for sig in signals]
     leads = [f.lead for f in feats] if _lead_penalties(settings) else None
+    return x, days, entities, leads
+
+
+def cluster(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings,
+            features: dict[str, ArticleFeatures] | None = None) -> list[list[int]]:
+    """Indices of `articles`, grouped; groups and members in input order. `features`:
+    article id -> `ArticleFeatures` known from an earlier build (completed here)."""
+    n = len(articles)
+    if n == 0:
+        return []
+    if n == 1:
+        return [[0]]
+    x, days, entities, leads = _link_inputs(articles, analyses, settings, features)
     weak = {} if settings.attach_threshold else None
     edges = candidate_edges(x, days, settings, entities, leads=leads, weak=weak)
     clusters = _Clusters(x, days, leads, settings)
@@ -681,17 +690,9 @@ def regroup(articles: list[Article], analyses: dict[str, Analysis], previous: di
                     key=lambda a: a.id)
     groups: list[list[Article]] = []
     if subset:
-        furniture = furniture_spans([a.text for a in subset], settings.furniture_max_similarity)
-        feats = _article_features(subset, analyses, settings, furniture, features)
-        signals = [f.signals for f in feats]
-        x = article_vectors(subset, analyses, settings, signals, furniture, [f.terms for f in feats])
-        days = [publication_day(a) for a in subset]
-        entities = None
-        if settings.require_shared_entity:
-            entities = [frozenset(t for t in sig if t.startswith("e:")) for sig in signals]
+        x, days, entities, leads = _link_inputs(subset, analyses, settings, features)
         index = {a.id: n for n, a in enumerate(subset)}
         rows = {index[i] for i in changed}
-        leads = [f.lead for f in feats] if _lead_penalties(settings) else None
         weak = {} if settings.attach_threshold else None
         edges = candidate_edges(x, days, settings, entities, only=rows, leads=leads, weak=weak)
         clusters = _Clusters(x, days, leads, settings)
