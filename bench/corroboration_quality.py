@@ -315,8 +315,6 @@ def measure_multinews(articles: dict[str, dict], stories: list[dict], gold: dict
     return bcubed(story_of(articles, stories, ids), gold)
 
 
-# ---------------------------------------------------------------- report
-
 # ---------------------------------------------------------------- grouping alone
 
 def _prepared(paths: list[Path]) -> tuple[list, dict]:
@@ -374,17 +372,18 @@ def group_only(cache_file: Path, overrides: list[str]) -> str:
     settings = GroupSettings(**{**base.__dict__, **kw})
     lines = [f"group settings: {kw or 'defaults'}"]
     for name, (arts, analyses, gold, half) in grouping_sets(cache_file).items():
-        ids = {a.id: a.id for a in arts}
         cells = []
         for label, keep in (("all", None), ("half 1", 0), ("half 2", 1)):
             members = [a for a in arts if keep is None or half.get(a.id) == keep]
             g = {k: v for k, v in gold.items() if keep is None or half[k] == keep}
             groups = group_articles(members, analyses, {}, settings)
-            pred = {ids[a]: grp.id for grp in groups for a in grp.article_ids}
+            pred = {a: grp.id for grp in groups for a in grp.article_ids}
             cells.append("{} {:.3f} / {:.3f} / {:.3f}".format(label, *b3(pred, g)))
         lines.append(f"{name} B-cubed P / R / F1: " + "; ".join(cells))
     return "\n".join(lines)
 
+
+# ---------------------------------------------------------------- report
 
 def table(results: list[Result]) -> str:
     rows = [

@@ -365,7 +365,6 @@ def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSe
     return out
 
 
-
 # ---------------------------------------------------------------- stricter reading
 # The parse's references (`standalone_problem`) see only clause subjects. A reader also
 # stops at an object or possessive pronoun ("... played a role in her death"), a
