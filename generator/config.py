@@ -41,7 +41,7 @@ class GroupSettings:
     """The `group` section of site_config.yml."""
 
     neighbours: int = 10          # candidate links per article (sparse kNN)
-    link_threshold: float = 0.09  # min average cosine (less lead penalties) between two clusters to merge them
+    link_threshold: float = 0.08  # min average cosine (less lead penalties) between two clusters to merge them
     window_days: int = 3          # max publication-date gap inside one link
     signal_weight: float = 0.6    # weight of the entity/number/date block vs the text block
     max_features: int = 200_000   # TF-IDF vocabulary cap (memory bound at scale)
@@ -56,14 +56,16 @@ class GroupSettings:
     # surname, and when both give distinctive figures (decimals, durations, whole
     # numbers from 10, years aside) and share none. Chosen on ECB+ / Multi-News dev (README).
     lead_sentences: int = 2
-    lead_person_penalty: float = 0.08
-    lead_number_penalty: float = 0.08
+    lead_person_penalty: float = 0.06
+    lead_number_penalty: float = 0.06
     # After linking, an article still alone joins the story (or, with `attach_pairs`, the
     # other lone article) it is most similar to when the average cosine less the lead
     # penalties reaches this (same date window and shared-entity guard): another outlet's angle
     # on a story (a follow-up, a sidebar) shares less wording than two reports of it but
-    # is still that story. 0 turns it off. Chosen on halves of ECB+ / Multi-News dev (README).
-    attach_threshold: float = 0.04
+    # is still that story. 0 (off): at .04 with penalties and link bar .08 it gains on ECB+ /
+    # Multi-News dev but joins unrelated wire briefs in Reuters-21578 (two companies'
+    # quarterly results, an SEC speech and a bank's accounting): README, "Grouping".
+    attach_threshold: float = 0.0
     attach_pairs: bool = True
     # A paragraph found in several articles whose other paragraphs share less than this
     # (content-word cosine) is page furniture of the corpus (an archive's crawl note, a
