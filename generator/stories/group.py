@@ -521,34 +521,31 @@ def candidate_edges(x, days: list[date | None], settings: GroupSettings,
 
 def _link(clusters: _Clusters, edges: dict[tuple[int, int], float], settings: GroupSettings,
           weak: dict[tuple[int, int], float] | None = None) -> None:
+    _merge_pass(clusters, edges, settings, settings.link_threshold)
+    if weak:
+        # Then an article still alone joins the story it is closest to at the lower
+        # `attach_threshold`, lead penalties included (another player's arrest stays out):
+        # a follow-up or another outlet's angle shares less wording than two reports of one
+        # event, and the average-link bar, set to keep two events of one kind apart, left
+        # it out. Only a lone article moves, so two formed stories never merge at this bar.
+        _merge_pass(clusters, weak, settings, settings.attach_threshold, lone=True)
+
+
+def _merge_pass(clusters: _Clusters, pairs: dict[tuple[int, int], float], settings: GroupSettings,
+                threshold: float, lone: bool = False) -> None:
     # Most similar first; index order breaks ties so the result never depends on dict order.
-    for (i, j), _sim in sorted(edges.items(), key=lambda e: (-e[1], e[0])):
+    for (i, j), _sim in sorted(pairs.items(), key=lambda e: (-e[1], e[0])):
         a, b = clusters.find(i), clusters.find(j)
         if a == b:
+            continue
+        if lone and (min(clusters.size[a], clusters.size[b]) > 1
+                     or not settings.attach_pairs and max(clusters.size[a], clusters.size[b]) == 1):
             continue
         span = clusters.merged_span(a, b)
         # A chain of day-by-day links must not stretch one story over weeks.
         if span is not None and (span[1] - span[0]).days > 2 * settings.window_days:
             continue
-        if clusters.linked(a, b, settings.link_threshold):
-            clusters.merge(a, b)
-    if not weak:
-        return
-    # Then an article still alone joins the story it is closest to at the lower
-    # `attach_threshold`, lead penalties included (another player's arrest stays out):
-    # a follow-up or another outlet's angle shares less wording than two reports of one
-    # event, and the average-link bar, set to keep two events of one kind apart, left
-    # it out. Only a lone article moves, so two formed stories never merge at this bar.
-    for (i, j), _sim in sorted(weak.items(), key=lambda e: (-e[1], e[0])):
-        a, b = clusters.find(i), clusters.find(j)
-        if a == b or min(clusters.size[a], clusters.size[b]) > 1:
-            continue
-        if not settings.attach_pairs and max(clusters.size[a], clusters.size[b]) == 1:
-            continue
-        span = clusters.merged_span(a, b)
-        if span is not None and (span[1] - span[0]).days > 2 * settings.window_days:
-            continue
-        if clusters.linked(a, b, settings.attach_threshold):
+        if clusters.linked(a, b, threshold):
             clusters.merge(a, b)
 
 
