@@ -95,7 +95,11 @@ def is_lead(fact: Fact, members) -> bool:
     """The card's text opens its article (one of its first two sentences, a dateline or
     a caption may come first): news writes its lead to introduce what it names."""
     src, an = _own_source(fact, members)
-    return src is not None and (len(an.sentences) < 2 or src.start < an.sentences[1][1])
+    return src is not None and _opens(src, an)
+
+
+def _opens(src, an: Analysis) -> bool:
+    return len(an.sentences) < 2 or src.start < an.sentences[1][1]
 
 
 def fact_strict_problem(fact: Fact, members, cache: dict | None = None) -> str | None:
@@ -116,8 +120,7 @@ def fact_strict_problem(fact: Fact, members, cache: dict | None = None) -> str |
     starts, ms, surnames = cache[src.article]
     mentions = [(m.start - src.start, m.end - src.start, m.label)
                 for m in ms[bisect_left(starts, src.start):bisect_left(starts, src.end)] if m.end <= src.end]
-    return strict_problem(fact.text, references_in(an, src.start, src.end), mentions, is_lead(fact, members),
-                          surnames)
+    return strict_problem(fact.text, references_in(an, src.start, src.end), mentions, _opens(src, an), surnames)
 
 
 # A trailing attribution ("..., police said", "..., according to court papers"): the
