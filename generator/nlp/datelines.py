@@ -17,12 +17,20 @@ _REGION = r"(?:,\s*[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)?)?"
 _CAPS_PLACE = r"[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+){0,3}"
 _OUTLET = r"\((?P<outlet>[^()\n]{2,40})\)"
 _DASH = r"(?P<dash>[-\u2013\u2014:]+)"
+# Two or three places joined by slashes, where a wire filed from several cities
+# ("GAZA/JERUSALEM Israel's cabinet ...", "AMMAN/BEIRUT, Jordan Rebels ..."): the
+# slashes mark it as a dateline even with no dash after it, so the text after it
+# only has to open with a capitalised word that is not all capitals ("NASA/JPL-CALTECH"
+# is a photo credit, not a place; each place has 3 letters or more: "AC/DC", "US/UK" are
+# no datelines). 2 such leads in Multi-News dev, both datelines.
+_SLASH_PLACES = r"[A-Z][A-Z.'\u2019-]{2,}(?:\s+[A-Z][A-Z.'\u2019-]+)?(?:/[A-Z][A-Z.'\u2019-]{2,}(?:\s+[A-Z][A-Z.'\u2019-]+)?){1,2}"
 DATELINES = [re.compile(rx) for rx in (
     rf"^(?P<place>{_PLACE}{_REGION})\s*,\s*(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?)\s*(?:{_OUTLET}\s*)?{_DASH}?\s*",
     rf"^(?P<place>{_CAPS_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}?\s*",
     rf"^(?P<place>{_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}\s*",
     rf"^(?P<place>{_CAPS_PLACE})\s*{_DASH}\s*",
     rf"^{_OUTLET}\s*{_DASH}\s*",
+    rf"^(?P<place>{_SLASH_PLACES}{_REGION})\s*(?:{_OUTLET}\s*)?{_DASH}?\s+(?=[A-Z][a-z\u2019']+\s)",
 )]
 
 
