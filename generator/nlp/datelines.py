@@ -24,12 +24,17 @@ _DASH = r"(?P<dash>[-\u2013\u2014:]+)"
 # is a photo credit, not a place; each place has 3 letters or more: "AC/DC", "US/UK" are
 # no datelines). 2 such leads in Multi-News dev, both datelines.
 _SLASH_PLACES = r"[A-Z][A-Z.'\u2019-]{2,}(?:\s+[A-Z][A-Z.'\u2019-]+)?(?:/[A-Z][A-Z.'\u2019-]{2,}(?:\s+[A-Z][A-Z.'\u2019-]+)?){1,2}"
+# A place and its state's postal code or abbreviation, then a spaced dash, as local
+# outlets write it ("Springfield, IL - Monday, the council ..."): 1 lead in Multi-News
+# dev. The code is what marks it: "However, Trump - who ..." is no dateline.
+_STATE = r"(?:[A-Z]{2}|[A-Z][a-z]{1,4}\.)"
 DATELINES = [re.compile(rx) for rx in (
     rf"^(?P<place>{_PLACE}{_REGION})\s*,\s*(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?)\s*(?:{_OUTLET}\s*)?{_DASH}?\s*",
     rf"^(?P<place>{_CAPS_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}?\s*",
     rf"^(?P<place>{_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}\s*",
     rf"^(?P<place>{_CAPS_PLACE})\s*{_DASH}\s*",
     rf"^{_OUTLET}\s*{_DASH}\s*",
+    rf"^(?P<place>{_PLACE},\s*{_STATE})\s+(?P<dash>[-\u2013\u2014]+)\s+",
     rf"^(?P<place>{_SLASH_PLACES}{_REGION})\s*(?:{_OUTLET}\s*)?{_DASH}?\s+(?=[A-Z][a-z\u2019']+\s)",
 )]
 

@@ -25,3 +25,21 @@ def test_slash_joined_places_are_a_dateline_without_a_dash(para, place, rest):
 ])
 def test_slash_joined_capitals_that_are_no_dateline_stay(para):
     assert dateline_end(para) == 0
+
+
+@pytest.mark.parametrize("para, place", [
+    ("Springfield, IL - Monday, the council met.", "Springfield, IL"),
+    ("Springfield, Ill. \u2014 The council met.", "Springfield, Ill."),
+])
+def test_place_and_state_code_before_a_spaced_dash_is_a_dateline(para, place):
+    m = dateline_match(para)
+    assert m is not None and m.group("place") == place
+    assert para[dateline_end(para):].startswith(("Monday", "The council"))
+
+
+@pytest.mark.parametrize("para", [
+    "However, Trump - who had said so - changed course.",
+    "Springfield, IL-based firms grew.",
+])
+def test_a_name_after_a_comma_is_no_state_code(para):
+    assert dateline_end(para) == 0
