@@ -236,3 +236,32 @@ def test_the_title_prefers_a_line_that_passes_the_strict_reading():
     on = ExtractSettings()
     assert choose_title(members, cards, on) == "A storm closed the Westport harbour on Monday"
     assert choose_title(members, cards, off).startswith("Ten fishing boats also sank")
+
+
+def test_a_lead_behind_a_caption_line_is_still_the_articles_lead_for_the_title():
+    # a caption and a heading open the second article; its first line that reads on
+    # its own (the third sentence) is its lead, so it names the story before the first
+    # article's lead, a background figure that fewer outlets carry
+    first = "Westport has about 40 fishing boats in a typical year. The pier was built in 1950."
+    second = ("Media caption Ann Poe: Boats in the storm. Harbour view. "
+              "A storm sank ten fishing boats in Westport harbour on Monday. Divers searched the pier.")
+    a, b = make_article("a", first), make_article("b", second)
+
+    def spans(text):
+        out, start = [], 0
+        for part in text.split(". "):
+            end = start + len(part) + (0 if part.endswith(".") else 1)
+            out.append((start, end))
+            start = end + 1
+        return out
+
+    members = [(a, Analysis("a", spans(first))), (b, Analysis("b", spans(second)))]
+    storm = second.index("A storm")
+    cards = [_sourced(0, a, 0, 1), _sourced(1, b, storm, 2), _sourced(2, b, second.index("Divers"), 1)]
+    assert choose_title(members, cards, ExtractSettings()) == "A storm sank ten fishing boats in Westport harbour on Monday"
+    # as the fourth sentence it is a line from further down: the first article's lead wins
+    late = "Media caption. Heading. Harbour view. " + second[second.index("A storm"):]
+    c = make_article("b", late)
+    members = [(a, Analysis("a", spans(first))), (c, Analysis("b", spans(late)))]
+    cards = [_sourced(0, a, 0, 1), _sourced(1, c, late.index("A storm"), 2)]
+    assert choose_title(members, cards, ExtractSettings()).startswith("Westport has about 40 fishing boats")
