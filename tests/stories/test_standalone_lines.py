@@ -265,3 +265,32 @@ def test_a_lead_behind_a_caption_line_is_still_the_articles_lead_for_the_title()
     members = [(a, Analysis("a", spans(first))), (c, Analysis("b", spans(late)))]
     cards = [_sourced(0, a, 0, 1), _sourced(1, c, late.index("A storm"), 2)]
     assert choose_title(members, cards, ExtractSettings()).startswith("Westport has about 40 fishing boats")
+
+
+def test_a_quoted_remark_or_a_bare_surname_names_the_story_only_when_nothing_else_does():
+    body = ('"We lost everything in one night," the note reads. '
+            "A storm sank ten fishing boats in Westport harbour on Monday.")
+    art = make_article("a", body)
+    second = body.index("A storm")
+    members = [(art, Analysis("a", [(0, second - 1), (second, len(body))]))]
+    quote_first = [_sourced(0, art, 0, 2), _sourced(1, art, second, 1)]
+    assert choose_title(members, quote_first, ExtractSettings()).startswith("A storm sank ten fishing boats")
+    # alone, the remark is still the title (a story always gets one)
+    assert choose_title(members, quote_first[:1], ExtractSettings()).startswith('"We lost everything')
+
+    body = ("Roe, 41, was in the car with three friends when the boat sank on Monday. "
+            "Harbour master Jon Roe said a storm sank ten fishing boats in Westport.")
+    art = make_article("b", body)
+    second = body.index("Harbour")
+    an = Analysis("b", [(0, second - 1), (second, len(body))],
+                  mentions=[Mention("Roe", "PERSON", 0, 3), Mention("Jon Roe", "PERSON", second + 15, second + 22)])
+    cards = [_sourced(0, art, 0, 2), _sourced(1, art, second, 1)]
+    assert choose_title([(art, an)], cards, ExtractSettings()).startswith("Harbour master Jon Roe said")
+    # the same line naming Roe in full is the title
+    full = body.replace("Roe, 41,", "Jon Roe, 41,", 1)
+    art = make_article("b", full)
+    second = full.index("Harbour")
+    an = Analysis("b", [(0, second - 1), (second, len(full))],
+                  mentions=[Mention("Jon Roe", "PERSON", 0, 7), Mention("Jon Roe", "PERSON", second + 15, second + 22)])
+    cards = [_sourced(0, art, 0, 2), _sourced(1, art, second, 1)]
+    assert choose_title([(art, an)], cards, ExtractSettings()).startswith("Jon Roe, 41, was in the car")
