@@ -294,3 +294,13 @@ def test_a_quoted_remark_or_a_bare_surname_names_the_story_only_when_nothing_els
                   mentions=[Mention("Jon Roe", "PERSON", 0, 7), Mention("Jon Roe", "PERSON", second + 15, second + 22)])
     cards = [_sourced(0, art, 0, 2), _sourced(1, art, second, 1)]
     assert choose_title([(art, an)], cards, ExtractSettings()).startswith("Jon Roe, 41, was in the car")
+
+
+def test_a_title_opening_with_a_quote_keeps_its_speaker():
+    settings = ExtractSettings()
+    art = make_article("a", "Body text of the article.")
+    cards = [_card(0, '"The north pier will stay closed all winter," Jon Roe, the harbour master, told reporters.')]
+    assert choose_title([(art, Analysis("a", []))], cards, settings) == \
+        '"The north pier will stay closed all winter," Jon Roe, the harbour master, told reporters'
+    cards = [_card(0, "The north pier will stay closed all winter, harbour master Jon Roe told reporters.")]
+    assert choose_title([(art, Analysis("a", []))], cards, settings) == "The north pier will stay closed all winter"
