@@ -72,6 +72,13 @@ def _double_marks(text: str, start: int, end: int):
             yield i, 2, _TWO_CHAR[pair]
             i += 2
             continue
+        if pair == "\ufffd?" and (i + 2 >= end or not _WORD.match(text[i + 2])):
+            # A closing ” whose bytes were mis-decoded ("...lose that water?\ufffd? said
+            # Ann Roe"): as a question mark it would let the quote run on to the end of
+            # the paragraph and swallow its own attribution.
+            yield i, 2, "”"
+            i += 2
+            continue
         if text[i] in _DOUBLE:
             yield i, 1, text[i]
         i += 1
@@ -188,12 +195,28 @@ def _phrase(token) -> list:
     return list(doc[lo:hi + 1])
 
 
+# Capitalised words that are dates, never names: the parser often glues a weekday to
+# the subject ("the broadcaster Monday said", "Thursday Trump said").
+DATE_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+              "january", "february", "march", "july", "september", "october", "november",
+              "december", "today", "yesterday", "tonight", "tomorrow"}  # not April, May, June,
+# August: first names as often as months
+
+
+def _not_a_name(name: str) -> bool:
+    """A would-be speaker made only of date words ("Monday", "Last Friday")."""
+    words = re.findall(r"[A-Za-z]+", name)
+    return bool(words) and all(w.lower() in DATE_WORDS or w.lower() in ("last", "this", "on", "next")
+                               for w in words)
+
+
 def _name_runs(toks) -> list[list]:
     """Runs of capitalised, non-title words ("Jean-Paul Martin" stays one run)."""
     runs, cur = [], []
     for t in toks:
         glued = cur and cur[-1].whitespace_ == "" and not _is_poss(t)
-        cap = t.text[:1].isupper() and t.text.lower() not in TITLE_WORDS and t.pos_ in ("PROPN", "NOUN", "X", "ADJ")
+        cap = t.text[:1].isupper() and t.text.lower() not in TITLE_WORDS and t.pos_ in ("PROPN", "NOUN", "X", "ADJ") \
+            and t.text.lower() not in DATE_WORDS
         if cap or (glued and (t.text == "-" or t.text[:1].isalpha())):
             cur.append(t)
             continue
@@ -240,7 +263,7 @@ def _name_span(token) -> tuple[int, int, bool]:
             person = not exact_place
             return run[0].idx, run[-1].idx + len(run[-1].text), person
     toks = [t for t in phrase if t.i <= max(token.i, phrase[0].i)] if orgish else phrase
-    toks = [t for t in phrase if t.i <= token.i] or phrase
+    toks = [t for t in phrase if t.i <= token.i and t.text.lower() not in DATE_WORDS] or phrase
     while len(toks) > 1 and toks[0].dep_ == "det":
         toks = toks[1:]
     return toks[0].idx, toks[-1].idx + len(toks[-1].text), False
@@ -300,6 +323,8 @@ class _Context:
         self.quote_starts: list[int] = []    # every quote span of the article, sorted
         self.quote_ends: list[int] = []
         self.sent_ends: list[int] = []
+        self.subject_persons: list | None = None
+        self.subject_person_ends: list[int] = []
 
     def _owner(self, noun):
         for child in noun.children:
@@ -315,9 +340,33 @@ class _Context:
         n = bisect.bisect_left(self.statement_at, before)
         return self.statements[n - 1][1] if n else None
 
+    def _subject_persons(self):
+        """(end, start, name) of each named person who is the subject of a clause outside
+        every quote, in text order (built on first use, once the quote spans are known)."""
+        if self.subject_persons is None:
+            found = {}
+            for tok in self.doc:
+                if tok.dep_ in ("nsubj", "nsubjpass") and tok.ent_type_ == "PERSON" \
+                        and not self.in_quote(tok.idx):
+                    ent = _ent_of(tok)
+                    if ent is not None and _name_shaped(ent.text) and not _not_a_name(ent.text):
+                        found[ent.start_char] = (ent.end_char, ent.start_char, ent.text)
+            self.subject_persons = sorted(found.values())
+            self.subject_person_ends = [e for e, _, _ in self.subject_persons]
+        return self.subject_persons
+
     def last_person_before(self, pos: int):
+        """Who a he/she before `pos` stands for: the nearer of the last person quoted
+        and the last named person who is the subject of a clause ('Police had no plans,
+        Chief Ann Roe said. "...," he said.' is Roe's, not an earlier speaker's)."""
+        subjects = self._subject_persons()
+        n = bisect.bisect_right(self.subject_person_ends, pos)
+        subject = subjects[n - 1] if n else None
         if self.last_person and self.last_person[1] < pos:
-            return self.last_person
+            if subject is None or subject[1] <= self.last_person[1]:
+                return self.last_person
+        if subject is not None:
+            return subject[2], subject[1], subject[0]
         n = bisect.bisect_right(self.person_ends, pos)
         if n:
             e = self.persons[n - 1]
@@ -408,8 +457,8 @@ def _speaker_from_token(subj, ctx: _Context, q_start: int):
     if text[b - 2:b] in ("’s", "'s"):
         b -= 2
     name = text[a:b]
-    if not _WORD.search(name):
-        return None
+    if not _WORD.search(name) or _not_a_name(name):
+        return None  # "Monday said": a weekday the parser took for the subject names nobody
     return name, a, b, person
 
 
