@@ -13,8 +13,10 @@ Two passes over one article:
    quote; else the named subject of the clause the quote hangs from ("X dismissed
    it as '...'"), or a short "X demanded." right after a whole-sentence quote, or a
    reporting sentence right before it in its paragraph. A he/she speaker is a
-   person who is the subject earlier in the same sentence, else the most recent
-   named person speaker (by the full name when that was a bare surname); "it"/"they"
+   person who is the subject earlier in the same sentence, else the nearer of the
+   last person quoted and the last named subject of a clause, skipping a person the
+   text calls by the other pronoun (by the full name when that was a bare
+   surname); "it"/"they"
    is the last speaker that is no person; "the statement said" is the owner of the
    most recently mentioned statement ("a statement from X", "X's statement"). An
    unattributed quote in the same paragraph as an attributed one continues it.
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import defaultdict
 
 from generator.nlp import lexicon
 from generator.records import QuoteMention
@@ -42,6 +45,16 @@ PLURAL_PRONOUNS = {"they", "They", "we", "We"}
 TITLE_WORDS = lexicon.word_set("titles", "speaker-title")
 DOCUMENT_NOUNS = lexicon.word_set("newsroom_nouns", "document")
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+# What a person's gender is read from (see `_Context.gender_of`).
+_MALE = {"he", "him", "his", "himself"}
+_FEMALE = {"she", "her", "hers", "herself"}
+_MALE_TITLES = {"mr", "sir", "lord"}
+_FEMALE_TITLES = {"mrs", "ms", "miss", "lady", "dame"}
+
+
+def _pronoun_gender(word: str) -> str | None:
+    word = word.lower()
+    return "m" if word in _MALE else "f" if word in _FEMALE else None
 
 _DOUBLE = '"“”„«»'
 _OPEN_SINGLE = "'‘"
@@ -324,6 +337,7 @@ class _Context:
         self.quote_ends: list[int] = []
         self.sent_ends: list[int] = []
         self.subject_persons: list | None = None
+        self.genders: dict[str, str] | None = None
         self.subject_person_ends: list[int] = []
 
     def _owner(self, noun):
@@ -355,22 +369,60 @@ class _Context:
             self.subject_person_ends = [e for e, _, _ in self.subject_persons]
         return self.subject_persons
 
-    def last_person_before(self, pos: int):
+    def gender_of(self, name: str) -> str | None:
+        """'m', 'f' or None (unknown or split) for a person, by the last word of the name,
+        from how the article refers to them: a title before a mention ("Ms Roe"), else
+        the first he/she subject after each mention, read outside quotes, in the same or
+        the next sentence and before any other person is named ('Ann Roe, 41, said she
+        ...' is one vote for "f")."""
+        if self.genders is None:
+            votes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+            doc, persons = self.doc, self.persons
+            for k, e in enumerate(persons):
+                key = e.text.split()[-1]
+                title = doc[e.start - 1].text.lower().rstrip(".") if e.start else ""
+                if title in _MALE_TITLES or title in _FEMALE_TITLES:
+                    votes[key][title in _FEMALE_TITLES] += 2
+                    continue
+                sent_end = e.sent.end
+                limit = doc[sent_end].sent.end if sent_end < len(doc) else sent_end
+                if k + 1 < len(persons):
+                    limit = min(limit, persons[k + 1].start)
+                for t in doc[e.end:limit]:
+                    # Only a subject he/she: an object "her" is most often someone else
+                    # ("Roe said it was hard to understand her").
+                    g = _pronoun_gender(t.text) if t.dep_ in ("nsubj", "nsubjpass") else None
+                    if g and not self.in_quote(t.idx):
+                        votes[key][g == "f"] += 1
+                        break
+            self.genders = {key: ("m" if m > f else "f") for key, (m, f) in votes.items()
+                            if max(m, f) >= 2 * min(m, f) and m != f}
+        words = name.split()
+        return self.genders.get(words[-1]) if words else None
+
+    def fits(self, name: str, gender: str | None) -> bool:
+        return gender is None or self.gender_of(name) in (None, gender)
+
+    def last_person_before(self, pos: int, gender: str | None = None):
         """Who a he/she before `pos` stands for: the nearer of the last person quoted
         and the last named person who is the subject of a clause ('Police had no plans,
-        Chief Ann Roe said. "...," he said.' is Roe's, not an earlier speaker's)."""
+        Chief Ann Roe said. "...," he said.' is Roe's, not an earlier speaker's), passing
+        over a person the article refers to by the other pronoun."""
         subjects = self._subject_persons()
         n = bisect.bisect_right(self.subject_person_ends, pos)
-        subject = subjects[n - 1] if n else None
-        if self.last_person and self.last_person[1] < pos:
-            if subject is None or subject[1] <= self.last_person[1]:
-                return self.last_person
+        subject = next((subjects[j] for j in range(n - 1, max(-1, n - 7), -1)
+                        if self.fits(subjects[j][2], gender)), None)
+        last = self.last_person
+        if last and last[1] < pos and self.fits(last[0], gender):
+            if subject is None or subject[1] <= last[1]:
+                return last
         if subject is not None:
             return subject[2], subject[1], subject[0]
         n = bisect.bisect_right(self.person_ends, pos)
-        if n:
-            e = self.persons[n - 1]
-            return e.text, e.start_char, e.end_char
+        for j in range(n - 1, max(-1, n - 7), -1):
+            e = self.persons[j]
+            if self.fits(e.text, gender):
+                return e.text, e.start_char, e.end_char
         return None
 
     def in_quote(self, pos: int) -> bool:
@@ -406,7 +458,7 @@ class _Context:
         return out
 
 
-def _sentence_subject_person(pron, q_start: int):
+def _sentence_subject_person(pron, q_start: int, ctx=None):
     """'Jane Roe took to the radio to attack what she called "a rigged count"': a he/she
     refers to the person who is the subject earlier in its own sentence, before any
     speaker of an earlier quote. Words of the quote itself never count ('"Roe lost,"
@@ -417,7 +469,8 @@ def _sentence_subject_person(pron, q_start: int):
             continue
         if tok.dep_ in ("nsubj", "nsubjpass") and tok.ent_type_ == "PERSON":
             ent = _ent_of(tok)
-            if ent is not None and _name_shaped(ent.text):
+            if ent is not None and _name_shaped(ent.text) and \
+                    (ctx is None or ctx.fits(ent.text, _pronoun_gender(pron.text))):
                 return ent.text, ent.start_char, ent.end_char
     return None
 
@@ -426,10 +479,10 @@ def _speaker_from_token(subj, ctx: _Context, q_start: int):
     """(name, start, end, is_person) for a subject token, None when it names nobody."""
     text = ctx.text
     if subj.text in PRONOUNS or subj.text.lower() in ("he", "she"):
-        hit = _sentence_subject_person(subj, q_start)
+        hit = _sentence_subject_person(subj, q_start, ctx)
         if hit:
             return hit[0], hit[1], hit[2], True
-        hit = ctx.last_person_before(q_start if q_start < subj.idx else subj.idx)
+        hit = ctx.last_person_before(q_start if q_start < subj.idx else subj.idx, _pronoun_gender(subj.text))
         if hit:
             hit = ctx.full_name(hit)
             return hit[0], hit[1], hit[2], True

@@ -177,3 +177,15 @@ def test_a_mis_decoded_closing_mark_does_not_swallow_the_attribution():
     [q] = only(text)
     assert q.text == "How much water did the lake hold when it was young?"
     assert q.speaker_name == "Ann Roe"
+
+
+def test_she_said_passes_over_a_nearer_person_the_text_calls_he():
+    text = ("Ann Lee has run the shelter since 2010, and she plans to stay.\n\n"
+            "Tom Hale, her deputy, said he was surprised by the crowd on Sunday.\n\n"
+            "“We had never seen so many people at the door,” she said.")
+    [q] = only(text)
+    assert q.speaker_name == "Ann Lee"
+    # with nothing telling the two apart, the nearer named subject speaks
+    text = text.replace("she plans", "plans").replace("said he was", "was")
+    [q] = only(text)
+    assert q.speaker_name == "Tom Hale"
