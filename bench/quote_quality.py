@@ -14,6 +14,14 @@ For each system:
   earlier in the article counts as right (that is what pronoun resolution gives).
 One annotator's file per article (the first by name) when several annotated it.
 Skips with a message when ../shared/eval is absent.
+
+    nice .venv/bin/python -m bench.quote_quality --multinews-sheet FILE [--n 40 --seed 12]
+
+writes a reading sheet instead: every Multi-News dev article prepared and analysed as
+a build does, `--n` of all their quotes drawn with `random.seed(--seed)` (in article,
+then text order, so the same code draws the same quotes), each with the text around it
+and the speaker found, for a reader to judge. FILE quotes the research data: keep it
+outside the repository.
 """
 from __future__ import annotations
 
@@ -125,10 +133,46 @@ def textacy_system(doc, text):
     return out
 
 
+def multinews_sheet(out: Path, n: int, seed: int) -> int:
+    """Write the reading sheet of `n` Multi-News dev quotes (see the module's docstring)."""
+    import random
+    import tempfile
+
+    from bench.corroboration_quality import MULTINEWS, _prepared, multinews_inputs
+
+    if not MULTINEWS.exists():
+        print(f"skipped: {MULTINEWS} is absent (../shared/eval not available)")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "multinews.jsonl"
+        multinews_inputs(MULTINEWS, path)
+        articles, analyses = _prepared([path])
+    quotes = [(a, q) for a in articles for q in analyses[a.id].quotes]
+    random.seed(seed)
+    drawn = sorted(random.sample(range(len(quotes)), min(n, len(quotes))))
+    lines = [f"{len(quotes)} quotes in {len(articles)} articles; {len(drawn)} drawn with seed {seed}", ""]
+    for k, i in enumerate(drawn):
+        art, q = quotes[i]
+        text = art.text
+        before = text[max(0, q.start - 350):q.start]
+        after = text[q.end:q.end + 200]
+        lines.append(f"=== #{k} {art.id}@{q.start} speaker={q.speaker_name!r} cue={q.cue!r}")
+        lines.append((before + "[[" + q.text + "]]" + after).replace("\n", " ¶ "))
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(drawn)} of {len(quotes)} quotes -> {out}")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=0, help="first N articles only")
+    ap.add_argument("--multinews-sheet", type=Path, default=None, metavar="FILE",
+                    help="write a reading sheet of Multi-News dev quotes instead (outside the repo)")
+    ap.add_argument("--n", type=int, default=40, help="quotes on the sheet")
+    ap.add_argument("--seed", type=int, default=12, help="seed of the draw")
     args = ap.parse_args(argv)
+    if args.multinews_sheet:
+        return multinews_sheet(args.multinews_sheet, args.n, args.seed)
     if not EVAL.exists():
         print(f"skipped: {EVAL} is absent (../shared/eval not available)")
         return 0

@@ -13,8 +13,10 @@ Two passes over one article:
    quote; else the named subject of the clause the quote hangs from ("X dismissed
    it as '...'"), or a short "X demanded." right after a whole-sentence quote, or a
    reporting sentence right before it in its paragraph. A he/she speaker is a
-   person who is the subject earlier in the same sentence, else the most recent
-   named person speaker (by the full name when that was a bare surname); "it"/"they"
+   person who is the subject earlier in the same sentence, else the nearer of the
+   last person quoted and the last named subject of a clause, skipping a person the
+   text calls by the other pronoun (by the full name when that was a bare
+   surname); "it"/"they"
    is the last speaker that is no person; "the statement said" is the owner of the
    most recently mentioned statement ("a statement from X", "X's statement"). An
    unattributed quote in the same paragraph as an attributed one continues it.
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import defaultdict
 
 from generator.nlp import lexicon
 from generator.records import QuoteMention
@@ -42,6 +45,16 @@ PLURAL_PRONOUNS = {"they", "They", "we", "We"}
 TITLE_WORDS = lexicon.word_set("titles", "speaker-title")
 DOCUMENT_NOUNS = lexicon.word_set("newsroom_nouns", "document")
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+# What a person's gender is read from (see `_Context.gender_of`).
+_MALE = {"he", "him", "his", "himself"}
+_FEMALE = {"she", "her", "hers", "herself"}
+_MALE_TITLES = {"mr", "sir", "lord"}
+_FEMALE_TITLES = {"mrs", "ms", "miss", "lady", "dame"}
+
+
+def _pronoun_gender(word: str) -> str | None:
+    word = word.lower()
+    return "m" if word in _MALE else "f" if word in _FEMALE else None
 
 _DOUBLE = '"“”„«»'
 _OPEN_SINGLE = "'‘"
@@ -70,6 +83,13 @@ def _double_marks(text: str, start: int, end: int):
         pair = text[i:i + 2]
         if pair in _TWO_CHAR and i + 1 < end:
             yield i, 2, _TWO_CHAR[pair]
+            i += 2
+            continue
+        if pair == "\ufffd?" and (i + 2 >= end or not _WORD.match(text[i + 2])):
+            # A closing ” whose bytes were mis-decoded ("...lose that water?\ufffd? said
+            # Ann Roe"): as a question mark it would let the quote run on to the end of
+            # the paragraph and swallow its own attribution.
+            yield i, 2, "”"
             i += 2
             continue
         if text[i] in _DOUBLE:
@@ -188,12 +208,28 @@ def _phrase(token) -> list:
     return list(doc[lo:hi + 1])
 
 
+# Capitalised words that are dates, never names: the parser often glues a weekday to
+# the subject ("the broadcaster Monday said", "Thursday Trump said").
+DATE_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+              "january", "february", "march", "july", "september", "october", "november",
+              "december", "today", "yesterday", "tonight", "tomorrow"}  # not April, May, June,
+# August: first names as often as months
+
+
+def _not_a_name(name: str) -> bool:
+    """A would-be speaker made only of date words ("Monday", "Last Friday")."""
+    words = re.findall(r"[A-Za-z]+", name)
+    return bool(words) and all(w.lower() in DATE_WORDS or w.lower() in ("last", "this", "on", "next")
+                               for w in words)
+
+
 def _name_runs(toks) -> list[list]:
     """Runs of capitalised, non-title words ("Jean-Paul Martin" stays one run)."""
     runs, cur = [], []
     for t in toks:
         glued = cur and cur[-1].whitespace_ == "" and not _is_poss(t)
-        cap = t.text[:1].isupper() and t.text.lower() not in TITLE_WORDS and t.pos_ in ("PROPN", "NOUN", "X", "ADJ")
+        cap = t.text[:1].isupper() and t.text.lower() not in TITLE_WORDS and t.pos_ in ("PROPN", "NOUN", "X", "ADJ") \
+            and t.text.lower() not in DATE_WORDS
         if cap or (glued and (t.text == "-" or t.text[:1].isalpha())):
             cur.append(t)
             continue
@@ -240,7 +276,7 @@ def _name_span(token) -> tuple[int, int, bool]:
             person = not exact_place
             return run[0].idx, run[-1].idx + len(run[-1].text), person
     toks = [t for t in phrase if t.i <= max(token.i, phrase[0].i)] if orgish else phrase
-    toks = [t for t in phrase if t.i <= token.i] or phrase
+    toks = [t for t in phrase if t.i <= token.i and t.text.lower() not in DATE_WORDS] or phrase
     while len(toks) > 1 and toks[0].dep_ == "det":
         toks = toks[1:]
     return toks[0].idx, toks[-1].idx + len(toks[-1].text), False
@@ -300,6 +336,9 @@ class _Context:
         self.quote_starts: list[int] = []    # every quote span of the article, sorted
         self.quote_ends: list[int] = []
         self.sent_ends: list[int] = []
+        self.subject_persons: list | None = None
+        self.genders: dict[str, str] | None = None
+        self.subject_person_ends: list[int] = []
 
     def _owner(self, noun):
         for child in noun.children:
@@ -315,13 +354,75 @@ class _Context:
         n = bisect.bisect_left(self.statement_at, before)
         return self.statements[n - 1][1] if n else None
 
-    def last_person_before(self, pos: int):
-        if self.last_person and self.last_person[1] < pos:
-            return self.last_person
+    def _subject_persons(self):
+        """(end, start, name) of each named person who is the subject of a clause outside
+        every quote, in text order (built on first use, once the quote spans are known)."""
+        if self.subject_persons is None:
+            found = {}
+            for tok in self.doc:
+                if tok.dep_ in ("nsubj", "nsubjpass") and tok.ent_type_ == "PERSON" \
+                        and not self.in_quote(tok.idx):
+                    ent = _ent_of(tok)
+                    if ent is not None and _name_shaped(ent.text) and not _not_a_name(ent.text):
+                        found[ent.start_char] = (ent.end_char, ent.start_char, ent.text)
+            self.subject_persons = sorted(found.values())
+            self.subject_person_ends = [e for e, _, _ in self.subject_persons]
+        return self.subject_persons
+
+    def gender_of(self, name: str) -> str | None:
+        """'m', 'f' or None (unknown or split) for a person, by the last word of the name,
+        from how the article refers to them: a title before a mention ("Ms Roe"), else
+        the first he/she subject after each mention, read outside quotes, in the same or
+        the next sentence and before any other person is named ('Ann Roe, 41, said she
+        ...' is one vote for "f")."""
+        if self.genders is None:
+            votes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+            doc, persons = self.doc, self.persons
+            for k, e in enumerate(persons):
+                key = e.text.split()[-1]
+                title = doc[e.start - 1].text.lower().rstrip(".") if e.start else ""
+                if title in _MALE_TITLES or title in _FEMALE_TITLES:
+                    votes[key][title in _FEMALE_TITLES] += 2
+                    continue
+                sent_end = e.sent.end
+                limit = doc[sent_end].sent.end if sent_end < len(doc) else sent_end
+                if k + 1 < len(persons):
+                    limit = min(limit, persons[k + 1].start)
+                for t in doc[e.end:limit]:
+                    # Only a subject he/she: an object "her" is most often someone else
+                    # ("Roe said it was hard to understand her").
+                    g = _pronoun_gender(t.text) if t.dep_ in ("nsubj", "nsubjpass") else None
+                    if g and not self.in_quote(t.idx):
+                        votes[key][g == "f"] += 1
+                        break
+            self.genders = {key: ("m" if m > f else "f") for key, (m, f) in votes.items()
+                            if max(m, f) >= 2 * min(m, f) and m != f}
+        words = name.split()
+        return self.genders.get(words[-1]) if words else None
+
+    def fits(self, name: str, gender: str | None) -> bool:
+        return gender is None or self.gender_of(name) in (None, gender)
+
+    def last_person_before(self, pos: int, gender: str | None = None):
+        """Who a he/she before `pos` stands for: the nearer of the last person quoted
+        and the last named person who is the subject of a clause ('Police had no plans,
+        Chief Ann Roe said. "...," he said.' is Roe's, not an earlier speaker's), passing
+        over a person the article refers to by the other pronoun."""
+        subjects = self._subject_persons()
+        n = bisect.bisect_right(self.subject_person_ends, pos)
+        subject = next((subjects[j] for j in range(n - 1, max(-1, n - 7), -1)
+                        if self.fits(subjects[j][2], gender)), None)
+        last = self.last_person
+        if last and last[1] < pos and self.fits(last[0], gender):
+            if subject is None or subject[1] <= last[1]:
+                return last
+        if subject is not None:
+            return subject[2], subject[1], subject[0]
         n = bisect.bisect_right(self.person_ends, pos)
-        if n:
-            e = self.persons[n - 1]
-            return e.text, e.start_char, e.end_char
+        for j in range(n - 1, max(-1, n - 7), -1):
+            e = self.persons[j]
+            if self.fits(e.text, gender):
+                return e.text, e.start_char, e.end_char
         return None
 
     def in_quote(self, pos: int) -> bool:
@@ -357,7 +458,7 @@ class _Context:
         return out
 
 
-def _sentence_subject_person(pron, q_start: int):
+def _sentence_subject_person(pron, q_start: int, ctx=None):
     """'Jane Roe took to the radio to attack what she called "a rigged count"': a he/she
     refers to the person who is the subject earlier in its own sentence, before any
     speaker of an earlier quote. Words of the quote itself never count ('"Roe lost,"
@@ -368,7 +469,8 @@ def _sentence_subject_person(pron, q_start: int):
             continue
         if tok.dep_ in ("nsubj", "nsubjpass") and tok.ent_type_ == "PERSON":
             ent = _ent_of(tok)
-            if ent is not None and _name_shaped(ent.text):
+            if ent is not None and _name_shaped(ent.text) and \
+                    (ctx is None or ctx.fits(ent.text, _pronoun_gender(pron.text))):
                 return ent.text, ent.start_char, ent.end_char
     return None
 
@@ -377,10 +479,10 @@ def _speaker_from_token(subj, ctx: _Context, q_start: int):
     """(name, start, end, is_person) for a subject token, None when it names nobody."""
     text = ctx.text
     if subj.text in PRONOUNS or subj.text.lower() in ("he", "she"):
-        hit = _sentence_subject_person(subj, q_start)
+        hit = _sentence_subject_person(subj, q_start, ctx)
         if hit:
             return hit[0], hit[1], hit[2], True
-        hit = ctx.last_person_before(q_start if q_start < subj.idx else subj.idx)
+        hit = ctx.last_person_before(q_start if q_start < subj.idx else subj.idx, _pronoun_gender(subj.text))
         if hit:
             hit = ctx.full_name(hit)
             return hit[0], hit[1], hit[2], True
@@ -408,8 +510,8 @@ def _speaker_from_token(subj, ctx: _Context, q_start: int):
     if text[b - 2:b] in ("’s", "'s"):
         b -= 2
     name = text[a:b]
-    if not _WORD.search(name):
-        return None
+    if not _WORD.search(name) or _not_a_name(name):
+        return None  # "Monday said": a weekday the parser took for the subject names nobody
     return name, a, b, person
 
 

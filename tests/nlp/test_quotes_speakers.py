@@ -141,3 +141,51 @@ def test_a_show_title_in_quotes_is_not_the_speaker():
             "Holt, a senior council aide, said Thursday morning on Radio North’s “Town and Country.”")
     qs = only(text)
     assert qs[0].speaker_name == "Holt"
+
+
+def test_he_said_is_the_nearest_named_subject_not_the_last_person_quoted():
+    # The earlier quote's speaker (Ann Lee) is further back than the person who is the
+    # subject of the sentence right before the quote (Tom Hale).
+    text = ("“The square will stay open all night,” said Ann Lee, a spokeswoman for the group.\n\n"
+            "Police had no plans to clear the square, Chief Inspector Tom Hale said on Sunday.\n\n"
+            "“We look forward to working with the group on a solution,” he said.")
+    first, second = only(text)
+    assert first.speaker_name == "Ann Lee"
+    assert second.speaker_name == "Tom Hale"
+
+
+def test_he_said_stays_with_the_speaker_when_no_one_is_named_since():
+    text = ("“The square will stay open all night,” said Ann Lee, a spokeswoman for the group.\n\n"
+            "Police had no plans to clear the square on Sunday.\n\n"
+            "“We look forward to working with the police on a solution,” she said.")
+    first, second = only(text)
+    assert first.speaker_name == second.speaker_name == "Ann Lee"
+
+
+def test_a_weekday_before_the_name_is_not_part_of_the_speaker():
+    # The parser glues a sentence-initial weekday to the name that follows it.
+    text = "The board met again. Thursday Jane Roe said the deal was “a very fine deal for the town.”"
+    [q] = only(text)
+    assert q.speaker_name == "Jane Roe"
+
+
+def test_a_mis_decoded_closing_mark_does_not_swallow_the_attribution():
+    # U+FFFD followed by "?" is what a curly closing mark becomes when its bytes are
+    # decoded with the wrong code page.
+    text = ("“How much water did the lake hold when it was young?\ufffd? said Ann Roe, a "
+            "scientist at the institute.")
+    [q] = only(text)
+    assert q.text == "How much water did the lake hold when it was young?"
+    assert q.speaker_name == "Ann Roe"
+
+
+def test_she_said_passes_over_a_nearer_person_the_text_calls_he():
+    text = ("Ann Lee has run the shelter since 2010, and she plans to stay.\n\n"
+            "Tom Hale, her deputy, said he was surprised by the crowd on Sunday.\n\n"
+            "“We had never seen so many people at the door,” she said.")
+    [q] = only(text)
+    assert q.speaker_name == "Ann Lee"
+    # with nothing telling the two apart, the nearer named subject speaks
+    text = text.replace("she plans", "plans").replace("said he was", "was")
+    [q] = only(text)
+    assert q.speaker_name == "Tom Hale"
