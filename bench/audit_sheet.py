@@ -94,47 +94,101 @@ def reader(story: dict) -> list[str]:
     return lines
 
 
-def agreement(sheet: Path, verdicts: Path, texts: list[str]) -> str:
-    """How `sentences.strict_problem` agrees with a judge's verdicts on the key points of
-    a reader sheet (this script's output) and its verdict file (lines `S<n> | KEY |
-    PASS|FAIL | kind | why | first words`, or FAILS / STANDS ALONE; stories numbered in
-    sheet order). Each line is
-    parsed on its own with the analyze stage's model; the surnames its article names in
-    full come from the article (`texts`: the articles the line may come from)."""
+def sheet_verdicts(sheet: Path, verdicts: Path) -> list[tuple[str, bool, str]]:
+    """(text, judged failing, judge's kind) of the key points of a reader sheet (this
+    script's output) and its verdict file: lines `S<n> | KEY | PASS|FAIL | kind | ...`
+    (or FAILS / STANDS ALONE), stories numbered in sheet order; or, when `sheet` is a
+    JSON key of a blind sheet ({id: {"kind": "K", "text": ...}}), verdict lines
+    `K<id> | yes|no | reason` (yes: the line stands alone), the kind read from the reason."""
+    import json
     import re
     from collections import Counter
 
-    from generator.nlp.analyze import load_nlp, unresolved_references
-    from generator.stories.extract.sentences import strict_problem
-
+    out = []
+    if sheet.suffix == ".json":
+        key = json.loads(sheet.read_text(encoding="utf-8"))
+        for line in verdicts.read_text(encoding="utf-8").splitlines():
+            m = re.match(r"(K\d+) \| (yes|no) \|(.*)", line.strip())
+            if m and key.get(m.group(1), {}).get("kind") == "K":
+                why = m.group(3).strip()
+                out.append((key[m.group(1)]["text"], m.group(2) == "no", _reason_kind(why) if m.group(2) == "no" else "-"))
+        return out
     keys: list[list[str]] = []
     for line in sheet.read_text(encoding="utf-8").splitlines():
         if line.startswith("## "):
             keys.append([])
         elif line.startswith("  KEY: "):
             keys[-1].append(line[7:])
-    nlp, seen, tab = load_nlp(), Counter(), Counter()
+    seen: Counter = Counter()
     for line in verdicts.read_text(encoding="utf-8").splitlines():
-        m = re.match(r"-?\s*S(\d+) \| KEY \| (PASS|FAILS?|STANDS ALONE) \|", line)
+        m = re.match(r"-?\s*S(\d+) \| KEY \| (PASS|FAILS?|STANDS ALONE) \|([^|]*)", line)
         if not m:
             continue
-        verdict = "FAIL" if m.group(2).startswith("FAIL") else "PASS"
         n = int(m.group(1)) - 1
-        text = keys[n][seen[n]]
+        fail = m.group(2).startswith("FAIL")
+        out.append((keys[n][seen[n]], fail, _reason_kind(m.group(3)) if fail else "-"))
         seen[n] += 1
+    return out
+
+
+def _reason_kind(why: str) -> str:
+    """A judge's reason as one of a few kinds (their wording differs between audits)."""
+    import re
+
+    why = why.lower()
+    for kind, pattern in (("caption/furniture", r"caption|credit|furniture|teaser|tip line"),
+                          ("speaker", r"speaker|1st/2nd|first person"),
+                          ("surname", r"surname|bare|never introduced"),
+                          ("pointer", r"also|another|back-pointer|later|then|before that|similar"),
+                          ("definite/pronoun", r"dangling|definite|pronoun|unnamed|\bthe\b|\bthat\b|\bher\b")):
+        if re.search(pattern, why):
+            return kind
+    return "other"
+
+
+def parse_items(items: list[tuple[str, bool, str]], texts: list[str]) -> list[dict]:
+    """Each judged line parsed on its own with the analyze stage's model: its references
+    and entities, and the surnames its article names in full (`texts`: the articles the
+    line may come from)."""
+    from generator.nlp.analyze import load_nlp, unresolved_references
+
+    nlp, names = load_nlp(), {}
+    out = []
+    for text, fail, why in items:
         doc = nlp(text)
         context = next((t for t in texts if text[:80] in t), text)
-        surnames = {e.text.split()[-1] for e in nlp(context).ents if e.label_ == "PERSON" and len(e.text.split()) > 1}
-        kind = strict_problem(text, unresolved_references(doc),
-                              [(e.start_char, e.end_char, e.label_) for e in doc.ents], surnames=surnames)
+        if context not in names:
+            names[context] = {e.text.split()[-1] for e in nlp(context).ents
+                              if e.label_ == "PERSON" and len(e.text.split()) > 1}
+        out.append({"text": text, "fail": fail, "why": why, "references": unresolved_references(doc),
+                    "mentions": [(e.start_char, e.end_char, e.label_) for e in doc.ents], "surnames": names[context]})
+    return out
+
+
+def agreement(parsed: list[dict], anywhere: bool = True) -> str:
+    """How `sentences.strict_problem` agrees with a judge's verdicts: precision of each
+    kind it flags, and recall of each kind of failure the judge gives (`anywhere`: with
+    its checks of definite phrases anywhere in the line, as for key points)."""
+    from collections import Counter
+
+    from generator.stories.extract.sentences import strict_problem
+
+    tab, missed, caught = Counter(), Counter(), Counter()
+    for item in parsed:
+        kind = strict_problem(item["text"], item["references"], item["mentions"], surnames=item["surnames"],
+                              anywhere=anywhere)
+        verdict = "FAIL" if item["fail"] else "PASS"
         tab[kind, verdict] += 1
+        if item["fail"]:
+            (caught if kind else missed)[item["why"]] += 1
     flagged = {k for k, _ in tab if k}
     tp = sum(tab[k, "FAIL"] for k in flagged)
     fp = sum(tab[k, "PASS"] for k in flagged)
     fn = tab[None, "FAIL"]
     out = [f"{sum(tab.values())} key points; judge FAIL {tp + fn}; flagged {tp + fp}: {tp} FAIL, {fp} PASS "
            f"(precision {tp / max(1, tp + fp):.2f}, recall {tp / max(1, tp + fn):.2f})"]
-    out += [f"  {k}: FAIL {tab[k, 'FAIL']}, PASS {tab[k, 'PASS']}" for k in sorted(flagged)]
+    out += [f"  flagged {k}: FAIL {tab[k, 'FAIL']}, PASS {tab[k, 'PASS']}" for k in sorted(flagged)]
+    out += [f"  judge's {k}: caught {caught[k]} of {caught[k] + missed[k]}" for k in sorted(caught | missed)]
     return "\n".join(out)
 
 
@@ -150,12 +204,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agree", type=Path, metavar="VERDICTS",
                         help="CONTENT is then a reader sheet: print how the stricter stand-alone check "
                              "agrees with these verdicts (Multi-News dev articles give the surnames)")
+    parser.add_argument("--also", action="append", default=[], metavar="SHEET:VERDICTS",
+                        help="with --agree: more audits (a reader sheet or a blind sheet's JSON key, and "
+                             "its verdicts), each reported and then pooled")
+    parser.add_argument("--parsed-cache", type=Path, default=None,
+                        help="with --agree: pickle of the parsed lines, reused when present (outside the repo)")
     args = parser.parse_args(argv)
     if args.agree:
+        import pickle
+
         from bench.story_quality import DATA, load_clusters
 
         texts = [t for ts, _ in load_clusters(DATA) for t in ts] if DATA.exists() else []
-        print(agreement(args.content, args.agree, texts))
+        pairs = [(args.content, args.agree)] + [tuple(Path(p) for p in a.split(":", 1)) for a in args.also]
+        cache = args.parsed_cache
+        if cache and cache.exists():
+            parsed = pickle.loads(cache.read_bytes())
+        else:
+            parsed = [parse_items(sheet_verdicts(sheet, verdicts), texts) for sheet, verdicts in pairs]
+            if cache:
+                cache.write_bytes(pickle.dumps(parsed))
+        for (sheet, verdicts), items in zip(pairs, parsed):
+            print(f"{verdicts}:\n{agreement(items)}")
+        if len(parsed) > 1:
+            print(f"all:\n{agreement([i for items in parsed for i in items])}")
         return 0
     try:
         exclude = tuple((int(a), int(b)) for a, b in (e.split(":", 1) for e in args.exclude))

@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
                 standalone[what, line_problem(text, story, by_id, analyses) or "alone"] += 1
         for fid in [i.facts[0] for i in story.summary if i.facts and i.facts[0] in by_fid]:
             strict["key point"] += 1
-            strict["key point", fact_strict_problem(by_fid[fid], members) or "alone"] += 1
+            strict["key point", fact_strict_problem(by_fid[fid], members, anywhere=True) or "alone"] += 1
             sheet_keys.append((ci, by_fid[fid].text))
         strict["title"] += 1
         strict["title", strict_problem(story.title) or "alone"] += 1

@@ -26,7 +26,7 @@ def test_exclude_leaves_out_the_other_sample():
 
 
 def test_agreement_counts_the_strict_checks_hits_against_a_judges_verdicts(tmp_path):
-    from bench.audit_sheet import agreement
+    from bench.audit_sheet import agreement, parse_items, sheet_verdicts
 
     sheet = tmp_path / "reader.txt"
     sheet.write_text("seed 1\n\n## story-a (2 articles)\n  TITLE: Westport closes its north pier\n"
@@ -37,7 +37,26 @@ def test_agreement_counts_the_strict_checks_hits_against_a_judges_verdicts(tmp_p
     verdicts.write_text("S1 | TITLE | YES | - | - | Westport\nS1 | KEY | PASS | - | - | The Westport\n"
                         "S1 | KEY | FAIL | back-pointer | also | Ten harbour\n"
                         "S1 | KEY | PASS | - | - | Family members\n", encoding="utf-8")
-    out = agreement(sheet, verdicts, [])
+    items = sheet_verdicts(sheet, verdicts)
+    assert [fail for _t, fail, _k in items] == [False, True, False] and items[1][2] == "pointer"
+    out = agreement(parse_items(items, []))
     assert out.splitlines()[0] == ("3 key points; judge FAIL 1; flagged 2: 1 FAIL, 1 PASS "
                                    "(precision 0.50, recall 1.00)")
-    assert "  pointer: FAIL 1, PASS 0" in out and "  pronoun: FAIL 0, PASS 1" in out
+    assert "  flagged pointer: FAIL 1, PASS 0" in out and "  flagged pronoun: FAIL 0, PASS 1" in out
+    assert "  judge's pointer: caught 1 of 1" in out
+
+
+def test_blind_verdicts_are_read_with_their_key(tmp_path):
+    import json
+
+    from bench.audit_sheet import sheet_verdicts
+
+    key = tmp_path / "key.json"
+    key.write_text(json.dumps({"K001": {"kind": "K", "text": "Ten harbour workers also face charges."},
+                               "T002": {"kind": "T", "text": "Westport closes its pier"},
+                               "K003": {"kind": "K", "text": "Roe was charged in Westport."}}), encoding="utf-8")
+    verdicts = tmp_path / "verdicts.md"
+    verdicts.write_text("K001 | no | \"also\" dangling\nT002 | yes | names the event\nK003 | no | bare surname Roe\n",
+                        encoding="utf-8")
+    assert sheet_verdicts(key, verdicts) == [("Ten harbour workers also face charges.", True, "pointer"),
+                                            ("Roe was charged in Westport.", True, "surname")]

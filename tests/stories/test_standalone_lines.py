@@ -21,6 +21,7 @@ from tests.story_helpers import analyse, make_article
     ("Warning: contains spoilers for the final episode of the series.", "furniture"),
     ("Enlarge image Voters queue outside a school in the capital Jon Roe/AFP/Getty Images", "caption"),
     ("Ann Poe, the new harbour master (Photo: Courtesy of the port authority).", "caption"),
+    ("Image: The Westport pier is 5 km north of the old town.", "caption"),
     ("Another alarming symptom showed up soon after the first visit.", "opener"),
     ("But the plan stalled when the budget was cut in the spring.", "opener"),
     ("We have never seen this level of damage in the valley before.", "speaker"),
@@ -304,3 +305,66 @@ def test_a_title_opening_with_a_quote_keeps_its_speaker():
         '"The north pier will stay closed all winter," Jon Roe, the harbour master, told reporters'
     cards = [_card(0, "The north pier will stay closed all winter, harbour master Jon Roe told reporters.")]
     assert choose_title([(art, Analysis("a", []))], cards, settings) == "The north pier will stay closed all winter"
+
+
+def test_strict_reading_flags_definite_phrases_anywhere_that_the_line_does_not_introduce():
+    from generator.stories.extract.sentences import strict_problem
+
+    # mid-line definite phrases pointing at a sentence not shown
+    assert strict_problem("On Sunday, the owner of a bakery said the van was gone.", mentions=[], anywhere=True) == "definite"
+    assert strict_problem("Engineers said the pump failed twice during testing.", mentions=[], anywhere=True) == "definite"
+    # titles keep the reading they were measured with
+    assert strict_problem("Engineers said the pump failed twice during testing.", mentions=[]) is None
+    # introduced earlier in the line, unique by an of-phrase, a superlative, a name or an owner
+    assert strict_problem("A van hit a wall in Springfield and the van was towed away.", mentions=[], anywhere=True) is None
+    assert strict_problem("Engineers said the cost of the repair was $40,000.", mentions=[], anywhere=True) is None
+    assert strict_problem("Engineers said the largest pump in Springfield failed.", mentions=[], anywhere=True) is None
+    assert strict_problem("Residents of Springfield said the nearby Maple Street bridge was closed.", mentions=[], anywhere=True) is None
+    assert strict_problem("Acme Corp said the company's profit rose 4% in March.", mentions=[], anywhere=True) is None
+    assert strict_problem("A survey of 2,000 adults found the public was split on the plan's cost.", mentions=[], anywhere=True) is None
+
+
+def test_strict_reading_flags_time_references_to_a_moment_not_shown():
+    from generator.stories.extract.sentences import strict_problem
+
+    assert strict_problem("Back then, few farms in Springfield had tractors.", mentions=[], anywhere=True) == "pointer"
+    assert strict_problem("Ten workers were hurt at the time, officials in Springfield said.", mentions=[], anywhere=True) == "pointer"
+    assert strict_problem("Springfield's council met that night to vote on a budget.", mentions=[], anywhere=True) == "pointer"
+    assert strict_problem("Ten workers were hurt at the time of the blast in Springfield.", mentions=[], anywhere=True) is None
+
+
+def test_a_key_point_shows_another_outlets_excerpt_that_reads_on_its_own():
+    import numpy as np
+
+    from generator.stories.extract.summary import summarise
+
+    first = make_article("a", "Police said the store was closed after a gas leak on Monday.")
+    second = make_article("b", "Police said a Springfield grocery store was closed after a gas leak on Monday.")
+    an_a = Analysis("a", [(0, len(first.text))])
+    an_b = Analysis("b", [(0, len(second.text))], mentions=[Mention("Springfield", "GPE", 14, 25)])
+    members = [(first, an_a), (second, an_b)]
+    sources = [SourceRef("a", first.text, 0, len(first.text)), SourceRef("b", second.text, 0, len(second.text))]
+    card = Card(Fact("f-1", first.text, "event", sources), 2, 1.0, 0.0, [0, 1], text=0)
+    sentences = story_sentences(members, ExtractSettings())
+    assert [(s.article, s.start) for s in sentences] == [(0, 0), (1, 0)]
+    sim = np.ones((2, 2))
+    off = summarise([card], sim, ExtractSettings(summary_min=1), members=members, sentences=sentences)  # default: off
+    assert off[0].facts == ["f-1"] and card.fact.text == first.text
+    # a sentence that only supports the card (not aligned with its text) is not shown instead
+    card.members = [0]
+    summarise([card], sim, ExtractSettings(summary_min=1, summary_strict=1), members=members, sentences=sentences)
+    assert card.fact.text == first.text
+    card.members = [0, 1]
+    # nor one whose words are far from the text's (it tells another part of the story)
+    far = np.eye(2)
+    summarise([card], sim, ExtractSettings(summary_min=1, summary_strict=1), far, members=members, sentences=sentences)
+    assert card.fact.text == first.text
+    on = summarise([card], sim, ExtractSettings(summary_min=1, summary_strict=1), members=members, sentences=sentences)
+    assert card.fact.text == second.text and on[0].facts == [card.fact.id] != ["f-1"]
+    # the shown excerpt is one the card cites, verbatim at its offsets
+    src = next(s for s in card.fact.sources if s.excerpt == card.fact.text)
+    assert second.text[src.start:src.end] == card.fact.text
+    # with no excerpt that passes, the card keeps its text
+    alone = Card(Fact("f-2", first.text, "event", sources[:1]), 1, 1.0, 0.0, [0], text=0)
+    summarise([alone], sim[:1, :1], ExtractSettings(summary_min=1, summary_strict=1), members=members, sentences=sentences)
+    assert alone.fact.text == first.text
