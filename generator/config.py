@@ -92,11 +92,6 @@ class ExtractSettings:
     summary_max: int = 7
     summary_words: int = 150
     summary_redundancy: float = 0.25  # max similarity between sentences of two summary cards
-    # Key points and the stricter reading (`sentences.strict_problem`): 0 off; 1 a card
-    # whose text fails it shows another outlet's aligned sentence that passes; 2 also
-    # takes cards that pass before those that do not. Off: on Multi-News dev neither
-    # gained by reading and 2 cost ROUGE (README, "Key points that stand alone").
-    summary_strict: int = 0
     # A card text that leans on the sentence before it may extend over that sentence
     # when it ends the previous paragraph (news sites break paragraphs after one or two
     # sentences). Chosen on Multi-News dev (README).

@@ -45,7 +45,7 @@ def extract_story(group: StoryGroup, members: list[tuple[Article, Analysis]],
         cards = build_cards(members, sentences, sim, x, settings)
         if settings.dedupe:
             cards = dedupe(cards, sentences, sim, members, settings)
-        summary = summarise(cards, sim, settings, x, members, sentences)
+        summary = summarise(cards, sim, settings, x)
     else:
         cards, summary = [], []
     articles = [a for a, _ in members]

@@ -17,8 +17,7 @@ from generator.stories.extract.sentences import (JUNK, CAPTION, clarity, is_frag
 from generator.stories.group import publication_day
 
 
-def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None, members=None,
-              sentences=None) -> list[SummaryItem]:
+def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None) -> list[SummaryItem]:
     """The key points: card texts that stand alone, the facts most outlets carry first,
     no two saying the same thing.
 
@@ -39,13 +38,6 @@ def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None, members
     of the two texts (`x`, the story's sentence matrix) above `summary_redundancy`,
     else, for cards not built by `build_cards`, any sentence of one close to any of
     the other in the story similarity.
-
-    With `members` (the story's articles and analyses) and `summary_strict`, a card
-    whose text fails the stricter reading (`fact_strict_problem`: "the store", a bare
-    surname, "back then") shows instead another of its aligned sentences (`sentences`:
-    the story's, which `card.members` index) that passes, verbatim at its own offsets
-    (`strict_text`); with `summary_strict` 2, cards that pass are also taken before
-    those that do not.
     """
     import numpy as np
 
@@ -66,70 +58,17 @@ def summarise(cards: list[Card], sim, settings: ExtractSettings, x=None, members
     # Within a tier, the card's centrality, position and clarity, not its rank: the rank
     # counts the outlets aligned with the card's text, and the tier those citing it.
     by_outlets = sorted(cards, key=lambda c: (-c.outlets, -round(c.score - c.carried, 9), rank[id(c)]))
-    strict = members is not None and sentences is not None and settings.summary_strict > 0
-    index, cache = (_index(members), {}) if strict else ({}, {})
-    used = {c.fact.id for c in cards} if strict else set()
-    if strict and settings.summary_strict > 1:
-        passes = {id(c): stands_alone(c, settings) and strict_text(c, index, cache, used, settings, members, sentences, x)
-                  for c in by_outlets}
-        by_outlets.sort(key=lambda c: not passes[id(c)])  # stable: the outlet tiers hold within each
     length = 0
     for card in by_outlets:
         if len(chosen) >= settings.summary_max or (
                 len(chosen) >= settings.summary_min and length >= settings.summary_words):
             break
         if stands_alone(card, settings) and not redundant(card):
-            if strict and settings.summary_strict == 1:
-                strict_text(card, index, cache, used, settings, members, sentences, x)
             chosen.append(card)
             length += len(words(card.fact.text))
     # Lead with the top card, then follow the order in which the articles tell it.
     ordered = chosen[:1] + sorted(chosen[1:], key=lambda c: (c.position, c.fact.id))
     return [SummaryItem([c.fact.id]) for c in ordered]
-
-
-def strict_text(card: Card, index: dict[str, Analysis], cache: dict, used: set[str],
-                settings: ExtractSettings, members, sentences, x=None) -> bool:
-    """Whether the card's text passes the stricter reading; when it does not, the card
-    shows the first of its aligned sentences (`card.members`, the sentences that state
-    its fact, not the supporting ones that may state more) from another article that
-    does (it stands alone by the card checks and by the stricter reading) and True is
-    returned. The excerpt is verbatim at its own offsets and already cited on the card,
-    so nothing is invented and the citation stays: one outlet writes "the store",
-    another "a Springfield grocery store". With `x` (the story's TF-IDF rows) the
-    sentence must also be as close to the text as two key points may not be
-    (`summary_redundancy`): an aligned sentence can tell another part of the story
-    ("the council approved the budget" / "council members have struggled to agree on
-    spending"), and shown instead it would drop the card's fact."""
-    from dataclasses import replace
-
-    from generator.stories.extract.cards import fact_id, kind_of
-
-    fact = card.fact
-    if fact_strict_problem(fact, index, cache, anywhere=True) is None:
-        return True
-
-    def close(k: int) -> bool:
-        if x is None or card.text < 0:
-            return True
-        return float((x[card.text] @ x[k].T).sum()) > settings.summary_redundancy
-
-    aligned = {(members[sentences[k].article][0].id, sentences[k].start) for k in card.members
-               if k != card.text and 0 <= k < len(sentences) and close(k)}
-    for src in fact.sources:
-        text = src.excerpt
-        if (src.article, src.start) not in aligned or text == fact.text or is_fragment(text):
-            continue
-        an = index[src.article]
-        if clarity(text) < settings.clear_text or standalone_problem(text, references_in(an, src.start, src.end)):
-            continue
-        candidate = replace(fact, id=fact_id(text), text=text, kind=kind_of(text))
-        if candidate.id in used or fact_strict_problem(candidate, index, cache, anywhere=True) is not None:
-            continue
-        used.add(candidate.id)
-        card.fact = candidate
-        return True
-    return False
 
 
 def stands_alone(card: Card, settings: ExtractSettings) -> bool:
