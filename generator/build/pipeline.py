@@ -15,6 +15,7 @@ and the stories whose members changed.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import os
@@ -83,10 +84,11 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         raise MissingInputError(missing)
     clock = _Clock(report.timings)
 
-    with journal.content_lock(content), \
+    with _settling(), journal.content_lock(content), \
             _executor(executor, jobs, scheduler) as ex, \
             cache_mod.Cache(config.resolve(config.cache) if use_cache else None) as cache:
         fp = cache_mod.fingerprint(config)
+        _settle()
 
         articles, prepared_key = _prepare(paths, config, fp, cache, ex, report, progress)
         progress("clean", len(articles), len(articles))
@@ -294,6 +296,32 @@ class _Clock:
         now = time.perf_counter()
         self.into[name] = round(now - self.last, 3)
         self.last = now
+        _settle()
+
+
+@contextlib.contextmanager
+def _settling() -> Iterator[None]:
+    """Lets `_settle` freeze what the build keeps; everything is handed back to the
+    garbage collector when the build ends (also on an error)."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _settle() -> None:
+    """Take everything alive now out of the cyclic garbage collector's sweeps.
+
+    A build's objects are mostly long-lived: imported modules (scikit-learn, scipy) and
+    what the cache hands back (a re-run at 2,000 articles unpickles every article's
+    analysis and grouping features, every story: millions of small objects). Each
+    full collection walks all of them, and the collector runs one each time the
+    long-lived objects grow by a quarter: about 0.6 s of a +10 re-run's 3.5 s of CPU in
+    the build process went to walks that found nothing. Frozen objects are still freed
+    when their last reference goes; only a reference cycle among them would wait for
+    the end of the build (`_settling`). Called where a stage ends or a cache read
+    returns; collecting and the output are otherwise unchanged."""
+    gc.freeze()
 
 
 def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache, ex,
@@ -329,6 +357,7 @@ def _prepare(paths: list[Path], config: Config, fp: str, cache: cache_mod.Cache,
 def _cached_map(ex, fn, items: list, keys: list[str], cache: cache_mod.Cache, kind) -> list:
     """fn's results for items, in order: from the cache by `keys`, the rest on the executor."""
     cached = cache.get_many(keys)
+    _settle()
     out = [cached.get(k) for k in keys]
     out = [v if isinstance(v, kind) else None for v in out]
     del cached
@@ -390,6 +419,7 @@ def _group(articles: list[Article], analyses: dict[str, Analysis], previous: dic
     # archive, and only the new articles' features need computing.
     feature_keys = {a.id: cache_mod.batch_key("gf", fp, [keys[a.id], a.headline]) for a in articles}
     stored = cache.get_many(feature_keys.values())
+    _settle()
     features = {aid: v for aid, k in feature_keys.items()
                 if isinstance(v := stored.get(k), group.ArticleFeatures)}
     del stored
@@ -448,6 +478,7 @@ def _analyze(articles: list[Article], keys: dict[str, str], ex, cache: cache_mod
              report: BuildReport, progress: Progress) -> dict[str, Analysis]:
     """Analysis per article id: from the cache, else computed on the executor."""
     cached = cache.get_many(keys.values())
+    _settle()
     analyses: dict[str, Analysis] = {}
     todo = []
     for a in articles:
@@ -503,6 +534,7 @@ def _stories(groups, by_id: dict[str, Article], analyses: dict[str, Analysis], k
     groups = [g for g in groups if all(i in by_id for i in g.article_ids)]
     skeys = [cache_mod.story_key(g.id, [keys[i] for i in g.article_ids], fp) for g in groups]
     cached = cache.get_many(skeys)
+    _settle()
     results: list = [None] * len(groups)
     todo: list[int] = []
     for n, key in enumerate(skeys):

@@ -446,3 +446,32 @@ def test_records_whose_sources_are_unchanged_are_not_converted_and_the_content_i
     assert "Story:beta" not in converted and "Article:beta-0" not in converted
     assert ("Story:alpha" in converted) == edit
     assert len(converted) < len(set(seen))
+
+
+def test_the_build_unfreezes_what_it_kept_from_the_collector(stages, tmp_path, monkeypatch):
+    # The build freezes what it keeps (its full collections then skip it); afterwards, and
+    # when a stage fails, everything is the collector's again.
+    import gc
+
+    from generator.stories import extract
+
+    seen = []
+    real_extract = extract.extract_story
+
+    def extract_story(g, members, config=None):
+        seen.append(gc.get_freeze_count())
+        return real_extract(g, members, config)
+
+    monkeypatch.setattr("generator.stories.extract.extract_story", extract_story)
+    stages.build(tmp_path)
+    assert seen and min(seen) > 0  # frozen during the build
+    assert gc.get_freeze_count() == 0
+
+    def broken(g, members, config=None):
+        raise KeyboardInterrupt  # not a per-story Problem: the build stops
+
+    monkeypatch.setattr("generator.stories.extract.extract_story", broken)
+    stages.texts["delta-0"] = sample_articles()[4].text
+    with pytest.raises(KeyboardInterrupt):
+        stages.build(tmp_path)
+    assert gc.get_freeze_count() == 0
