@@ -221,10 +221,6 @@ def signal_tokens(article: Article, analysis: Analysis | None,
     return tokens + number_tokens(_without(article.text, list(furniture)) if furniture else article.text)
 
 
-def _given(tokens: list[str]) -> list[str]:
-    return tokens
-
-
 def text_terms(article: Article, furniture: list[tuple[int, int]] = ()) -> list[str]:
     """The word 1-2 grams of the headline and the text (`furniture` spans left out) that
     the text TF-IDF counts: its own analyzer, run on one article."""
@@ -249,27 +245,24 @@ def article_vectors(articles: list[Article], analyses: dict[str, Analysis], sett
     known (a build cache keeps them: the vectorizer then only counts)."""
     import numpy as np  # imported here: a re-run that regroups nothing never needs it
     from scipy.sparse import hstack
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
+
+    from generator.stories.tfidf import tfidf_rows
 
     if furniture is None:
         furniture = furniture_spans([a.text for a in articles], settings.furniture_max_similarity)
     if terms is None:
         terms = [text_terms(a, f) for a, f in zip(articles, furniture)]
-    # The analyzer's tokens given as they are: the same counts, vocabulary and weights
+    # The analyzer's tokens counted as they are: the same counts, vocabulary and weights
     # as the vectorizer analysing the texts itself (ngram_range=(1, 2), English stop words).
-    text_vec = TfidfVectorizer(analyzer=_given, sublinear_tf=True,
-                               min_df=1, max_df=0.5 if len(articles) > 20 else 1.0,
-                               max_features=settings.max_features, dtype=np.float32)
-    x_text = text_vec.fit_transform(terms)
+    max_df = 0.5 if len(articles) > 20 else 1.0
+    x_text = tfidf_rows(terms, max_df=max_df, max_features=settings.max_features, dtype=np.float32)
     if signals is None:
         signals = [signal_tokens(a, analyses.get(a.id), f) for a, f in zip(articles, furniture)]
     blocks = [normalize(x_text)]
     if any(signals):
-        sig_vec = TfidfVectorizer(analyzer=lambda toks: toks, sublinear_tf=True, dtype=np.float32,
-                                  max_df=0.5 if len(articles) > 20 else 1.0)
         try:
-            x_sig = normalize(sig_vec.fit_transform(signals)) * settings.signal_weight
+            x_sig = normalize(tfidf_rows(signals, max_df=max_df, dtype=np.float32)) * settings.signal_weight
             blocks.append(x_sig)
         except ValueError:  # every signal token pruned by max_df
             pass
