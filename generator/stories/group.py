@@ -406,14 +406,19 @@ class _Clusters:
         self.members: dict[int, list[int]] = {i: [i] for i in range(x.shape[0])}
         self.find = self.sets.find
         self.size = [1] * x.shape[0]
-        self.sum = {i: x[i] for i in range(x.shape[0])}
+        # Per root, its sum vector or, until a similarity needs it, how to make it: a row
+        # number, or a list of parts to add in order (the order eager merging would add
+        # them in, so that the float sums are the same). A re-run joins every earlier
+        # story's members before linking; most of those sums are never read.
+        self.x = x
+        self.sum: dict[int, object] = {i: i for i in range(x.shape[0])}
         # Earliest and latest publication day per root (None: no dated member).
         self.span: dict[int, tuple[date, date] | None] = {i: (d, d) if d else None for i, d in enumerate(days)}
 
     def average_similarity(self, a: int, b: int) -> float:
         import numpy as np
 
-        va, vb = self.sum[a], self.sum[b]
+        va, vb = self.vector(a), self.vector(b)
         # Sparse dot on the raw index arrays: far cheaper than building a product matrix.
         _, ia, ib = np.intersect1d(va.indices, vb.indices, assume_unique=True, return_indices=True)
         dot = float(np.dot(va.data[ia], vb.data[ib]))
@@ -434,11 +439,28 @@ class _Clusters:
         self.sets.attach(b, a)
         self.size[a] += self.size[b]
         self.members[a] += self.members.pop(b)
-        merged = self.sum[a] + self.sum.pop(b)
-        merged.sum_duplicates()  # canonical (sorted, unique) indices for intersect1d
-        self.sum[a] = merged
+        parts = self.sum[a]
+        self.sum[a] = (parts if isinstance(parts, list) else [parts]) + [self.sum.pop(b)]
         self.span[a] = self.merged_span(a, b)
         del self.span[b]
+
+    def vector(self, root: int):
+        """The sum vector of a root's cluster, made now if it was not yet."""
+        v = self.sum[root]
+        if isinstance(v, (int, list)):
+            v = self.sum[root] = self._made(v)
+        return v
+
+    def _made(self, v):
+        if isinstance(v, int):
+            return self.x[v]
+        if not isinstance(v, list):
+            return v
+        total = self._made(v[0])  # nesting is shallow: a part is a smaller cluster's sum
+        for part in v[1:]:
+            total = total + self._made(part)
+            total.sum_duplicates()  # canonical (sorted, unique) indices for intersect1d
+        return total
 
     def merged_span(self, a: int, b: int) -> tuple[date, date] | None:
         sa, sb = self.span[a], self.span[b]
