@@ -161,6 +161,11 @@ def test_a_title_from_a_two_sentence_card_is_its_first_sentence_not_cut_at_an_ab
                       "to protect the boats.")]
     assert choose_title([(art, Analysis("a", []))], cards, settings) == \
         "Sen. Ann Poe of Westport closed the north pier on Sunday"
+    # a scrape's stray space before the stop still ends the first sentence
+    cards = [_card(0, "The Westport ferry returned to service on Monday with a new captain . But the first "
+                      "crossing was cancelled for fog.")]
+    assert choose_title([(art, Analysis("a", []))], cards, settings) == \
+        "The Westport ferry returned to service on Monday with a new captain"
 
 
 @pytest.mark.parametrize("text", [

@@ -132,7 +132,7 @@ _TRAILING_ATTRIBUTION = re.compile(r",\s+(?:(?:\w+\s+){0,5}(?:said|says|told \w+
                                    r"announced|confirmed)(?:\s+\w+){0,3}|according to(?:\s+\S+){1,8})$")
 # The first sentence of a card text that runs over two ("Jon Roe was charged. Police
 # say he fled."): a sentence end followed by a capital, outside quotes.
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9\)][.!?])\s+(?=[A-Z])")
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9\)][.!?])\s+(?=[A-Z])|(?<=[a-z0-9\)]) [.!?]\s+(?=[A-Z])")
 
 
 def _title_from(sentence: str, settings: ExtractSettings) -> str:
