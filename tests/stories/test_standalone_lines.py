@@ -336,3 +336,19 @@ def test_strict_reading_flags_time_references_to_a_moment_not_shown():
     assert strict_problem("Ten workers were hurt at the time, officials in Springfield said.", mentions=[], anywhere=True) == "pointer"
     assert strict_problem("Springfield's council met that night to vote on a budget.", mentions=[], anywhere=True) == "pointer"
     assert strict_problem("Ten workers were hurt at the time of the blast in Springfield.", mentions=[], anywhere=True) is None
+
+
+@pytest.mark.parametrize("after, caption", [
+    (" (Jon Roe / Staff Photographer)", True),
+    (" (Photo: Jon Roe, Westport Gazette)", True),
+    (" (Reuters)", False),  # an outlet's sign-off, no credit
+    ("", False),
+])
+def test_a_line_followed_by_a_photo_credit_is_a_caption_not_a_title(after, caption):
+    first = "Harbour master Ann Poe walks along the north pier in Westport." + after
+    second = "A storm sank ten fishing boats in Westport harbour on Monday."
+    a, b = make_article("a", first), make_article("b", second)
+    members = [(a, Analysis("a", [(0, first.index(".") + 1)])), (b, Analysis("b", [(0, len(second))]))]
+    cards = [_sourced(0, a, 0, 2), _sourced(1, b, 0, 2)]
+    expected = second.rstrip(".") if caption else "Harbour master Ann Poe walks along the north pier in Westport"
+    assert choose_title(members, cards, ExtractSettings()) == expected

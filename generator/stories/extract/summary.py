@@ -12,8 +12,8 @@ from generator.config import ExtractSettings
 from generator.nlp.terms import words
 from generator.records import Analysis, Article, Fact, SummaryItem
 from generator.stories.extract.cards import Card
-from generator.stories.extract.sentences import (JUNK, CAPTION, clarity, is_fragment, references_in, standalone_problem,
-                                                 strict_problem)
+from generator.stories.extract.sentences import (JUNK, CAPTION, CREDIT, clarity, is_fragment, references_in,
+                                                 standalone_problem, strict_problem)
 from generator.stories.group import publication_day
 
 
@@ -245,17 +245,31 @@ def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], set
             src, _an = _own_source(c.fact, index)
             return is_lead(c.fact, index) or src is not None and first.get(src.article) == src.start
 
+        texts = {a.id: a.text for a, _an in members}
+
+        def captioned(src) -> bool:
+            # A photo credit right after the line in its paragraph ("... in the East Room.
+            # (AP Photo/Jane Roe)", "(Jon Roe / Staff Photographer)"): the line is the
+            # photo's caption, whatever its wording. Of the 47 stand-alone lines of the 100
+            # Multi-News dev clusters followed by a parenthesis, the 20 followed by such a
+            # credit are all photo captions (6 also state a fact: a title names the event).
+            rest = texts.get(src.article, "")[src.end:].split("\n", 1)[0].lstrip()
+            paren = rest[:rest.find(")") + 1] if rest[:1] == "(" else ""
+            return bool(paren) and ("/" in paren or bool(CREDIT.search(paren) or CAPTION.search(paren)))
+
         def weak(c: Card) -> bool:
             # Reads on its own, yet names no event: a remark quoted in the first or second
             # person ('..., the note reads: "I'm pregnant"'), or a person by surname alone
             # when the article gives the full name ("Roe, 41, was in the car when ...":
             # an apposition lets a key point pass, not a title). On the 100 dev clusters
-            # 3 titles were such lines.
+            # 3 titles were such lines. Also a photo's caption (`captioned`).
             if _QUOTED_PERSONAL.search(c.fact.text):
                 return True
             src, an = _own_source(c.fact, index)
             if src is None:
                 return False
+            if captioned(src):
+                return True
             people = [m for m in an.mentions if m.label == "PERSON" and src.start <= m.start < src.end]
             full = {m.text.split()[-1] for m in an.mentions if m.label == "PERSON" and len(m.text.split()) > 1}
             return bool(people) and min(people, key=lambda m: m.start).start == src.start and \
