@@ -352,3 +352,23 @@ def test_a_line_followed_by_a_photo_credit_is_a_caption_not_a_title(after, capti
     cards = [_sourced(0, a, 0, 2), _sourced(1, b, 0, 2)]
     expected = second.rstrip(".") if caption else "Harbour master Ann Poe walks along the north pier in Westport"
     assert choose_title(members, cards, ExtractSettings()) == expected
+
+
+def test_among_leads_the_title_is_one_that_names_a_participant():
+    first = "A merger worth eight billion dollars is in the works for the harbour trade."
+    second = "Westport Ferries agreed on Monday to buy the Harbour Line for eight billion dollars."
+    a, b = make_article("a", first), make_article("b", second)
+    named = Analysis("b", [(0, len(second))], mentions=[Mention("Westport Ferries", "ORG", 0, 16),
+                                                        Mention("the Harbour Line", "ORG", 43, 59)])
+    members = [(a, Analysis("a", [(0, len(first))])), (b, named)]
+    cards = [_sourced(0, a, 0, 2), _sourced(1, b, 0, 2)]
+    assert choose_title(members, cards, ExtractSettings()) == second.rstrip(".")
+    # a named line from further down does not pass the lead that names no one
+    later = "The vote is due in June. Boats wait. Crews wait. " + second
+    c = make_article("b", later)
+    at = later.index("Westport")
+    members = [(a, Analysis("a", [(0, len(first))])),
+               (c, Analysis("b", [(0, 24), (25, 36), (37, 48), (at, len(later))],
+                            mentions=[Mention("Westport Ferries", "ORG", at, at + 16)]))]
+    cards = [_sourced(0, a, 0, 2), _sourced(1, c, at, 2)]
+    assert choose_title(members, cards, ExtractSettings()) == first.rstrip(".")
