@@ -372,3 +372,15 @@ def test_among_leads_the_title_is_one_that_names_a_participant():
                             mentions=[Mention("Westport Ferries", "ORG", at, at + 16)]))]
     cards = [_sourced(0, a, 0, 2), _sourced(1, c, at, 2)]
     assert choose_title(members, cards, ExtractSettings()) == first.rstrip(".")
+
+
+def test_among_leads_the_title_is_the_one_more_outlets_carry():
+    first = "Under the deal, Westport Ferries will repaint its boats and train its crews by June."
+    second = "Westport Ferries agreed on Monday to pay a fine of two million dollars to the port."
+    a, b = make_article("a", first), make_article("b", second)
+    members = [(a, Analysis("a", [(0, len(first))], mentions=[Mention("Westport Ferries", "ORG", 16, 32)])),
+               (b, Analysis("b", [(0, len(second))], mentions=[Mention("Westport Ferries", "ORG", 0, 16)]))]
+    assert choose_title(members, [_sourced(0, a, 0, 2), _sourced(1, b, 0, 3)], ExtractSettings()) == \
+        second.rstrip(".")
+    assert choose_title(members, [_sourced(0, a, 0, 3), _sourced(1, b, 0, 2)], ExtractSettings()) == \
+        first.rstrip(".")

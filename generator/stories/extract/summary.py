@@ -288,7 +288,10 @@ def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], set
             src, an = _own_source(c.fact, index)
             return src is not None and not any(src.start <= m.start < src.end for m in an.mentions)
 
-        alone.sort(key=lambda c: (strict[id(c)] is not None, weak(c), not lead(c), nameless(c), c.outlets < 2))
+        # then the line more outlets carry (3 before 2 before 1: on the 100 dev clusters
+        # 2 titles change, "Under the terms of the settlement, X will take steps ..." -> "X
+        # have agreed to pay a $40,000 fine ...", and one paraphrase of the event for another)
+        alone.sort(key=lambda c: (strict[id(c)] is not None, weak(c), not lead(c), nameless(c), -c.outlets))
     else:
         alone = [c for c in alone if c.outlets >= 2] + [c for c in alone if c.outlets < 2]
     if alone:
