@@ -280,9 +280,9 @@ def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], set
             # Names no one and nothing (no person, body, place, work ... the parse found):
             # "An $8 billion exchange merger is in the works ...", "In a blog post, the
             # company outlined ...". Among leads, a line that names the event's participant
-            # comes first; a lead still goes before a named line from further down (before
-            # it: 2 of 4 changed dev titles read worse, "For people with heart disease ...,
-            # a new study suggests" -> "Lead study author Dr. X ... reported their results").
+            # comes first; a lead still goes before a named line from further down (this
+            # check before the lead's changed 7 dev titles, 2 for the worse: "For people with
+            # heart disease ..., a new study suggests" -> "Lead study author Dr. X ...").
             # On the 100 dev clusters this changes 4 titles, each from a line naming nothing
             # or a teaser to one naming who acted (or a teaser's equal).
             src, an = _own_source(c.fact, index)
