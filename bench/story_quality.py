@@ -26,7 +26,8 @@ never copied into the repo). Skipped with a message when absent.
 Options: --limit N (first N clusters), --sentences K (summary_max override),
 --half tune|held (even- or odd-numbered clusters only: choices are tuned on one half
 and checked on the other), --sheet FILE (a reading sheet: the titles of 30 clusters and
-30 key points, sampled with --seed, default 2026), --analyses-cache FILE (reuse the spaCy pass between runs;
+30 key points, sampled with --seed, default 2026), --titles FILE (every scored cluster's
+title with its cluster number), --analyses-cache FILE (reuse the spaCy pass between runs;
 keep the file outside the repo).
 """
 from __future__ import annotations
@@ -148,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sheet", type=Path, default=None,
                     help="write a reading sheet: the titles of 30 clusters and 30 key points, sampled with --seed")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--titles", type=Path, default=None,
+                    help="write every scored cluster's title, one a line with its cluster number (to read them all)")
     ap.add_argument("--analyses-cache", type=Path, default=None,
                     help="pickle of the spaCy analyses, reused when present (keep it outside the repo)")
     args = ap.parse_args(argv)
@@ -322,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["", "## Key points (30)"]
         lines += [f"K c{ci:03d} | {t}" for ci, t in rng.sample(sheet_keys, min(30, len(sheet_keys)))]
         args.sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if args.titles:
+        args.titles.write_text("".join(f"c{ci:03d} | {t}\n" for ci, t in sheet_titles), encoding="utf-8")
     print(f"\nGrounding: {refs_ok}/{refs_checked} cited excerpts verbatim at their offsets "
           f"({100 * refs_ok / max(1, refs_checked):.1f}%)")
     print(f"\nTime: analyze {t_analyze:.0f}s, group {t_group:.1f}s, extract+baselines {time.perf_counter() - t2:.0f}s")

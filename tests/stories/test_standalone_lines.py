@@ -161,6 +161,11 @@ def test_a_title_from_a_two_sentence_card_is_its_first_sentence_not_cut_at_an_ab
                       "to protect the boats.")]
     assert choose_title([(art, Analysis("a", []))], cards, settings) == \
         "Sen. Ann Poe of Westport closed the north pier on Sunday"
+    # a scrape's stray space before the stop still ends the first sentence
+    cards = [_card(0, "The Westport ferry returned to service on Monday with a new captain . But the first "
+                      "crossing was cancelled for fog.")]
+    assert choose_title([(art, Analysis("a", []))], cards, settings) == \
+        "The Westport ferry returned to service on Monday with a new captain"
 
 
 @pytest.mark.parametrize("text", [
@@ -331,3 +336,51 @@ def test_strict_reading_flags_time_references_to_a_moment_not_shown():
     assert strict_problem("Ten workers were hurt at the time, officials in Springfield said.", mentions=[], anywhere=True) == "pointer"
     assert strict_problem("Springfield's council met that night to vote on a budget.", mentions=[], anywhere=True) == "pointer"
     assert strict_problem("Ten workers were hurt at the time of the blast in Springfield.", mentions=[], anywhere=True) is None
+
+
+@pytest.mark.parametrize("after, caption", [
+    (" (Jon Roe / Staff Photographer)", True),
+    (" (Photo: Jon Roe, Westport Gazette)", True),
+    (" (Reuters)", False),  # an outlet's sign-off, no credit
+    ("", False),
+])
+def test_a_line_followed_by_a_photo_credit_is_a_caption_not_a_title(after, caption):
+    first = "Harbour master Ann Poe walks along the north pier in Westport." + after
+    second = "A storm sank ten fishing boats in Westport harbour on Monday."
+    a, b = make_article("a", first), make_article("b", second)
+    members = [(a, Analysis("a", [(0, first.index(".") + 1)])), (b, Analysis("b", [(0, len(second))]))]
+    cards = [_sourced(0, a, 0, 2), _sourced(1, b, 0, 2)]
+    expected = second.rstrip(".") if caption else "Harbour master Ann Poe walks along the north pier in Westport"
+    assert choose_title(members, cards, ExtractSettings()) == expected
+
+
+def test_among_leads_the_title_is_one_that_names_a_participant():
+    first = "A merger worth eight billion dollars is in the works for the harbour trade."
+    second = "Westport Ferries agreed on Monday to buy the Harbour Line for eight billion dollars."
+    a, b = make_article("a", first), make_article("b", second)
+    named = Analysis("b", [(0, len(second))], mentions=[Mention("Westport Ferries", "ORG", 0, 16),
+                                                        Mention("the Harbour Line", "ORG", 43, 59)])
+    members = [(a, Analysis("a", [(0, len(first))])), (b, named)]
+    cards = [_sourced(0, a, 0, 2), _sourced(1, b, 0, 2)]
+    assert choose_title(members, cards, ExtractSettings()) == second.rstrip(".")
+    # a named line from further down does not pass the lead that names no one
+    later = "The vote is due in June. Boats wait. Crews wait. " + second
+    c = make_article("b", later)
+    at = later.index("Westport")
+    members = [(a, Analysis("a", [(0, len(first))])),
+               (c, Analysis("b", [(0, 24), (25, 36), (37, 48), (at, len(later))],
+                            mentions=[Mention("Westport Ferries", "ORG", at, at + 16)]))]
+    cards = [_sourced(0, a, 0, 2), _sourced(1, c, at, 2)]
+    assert choose_title(members, cards, ExtractSettings()) == first.rstrip(".")
+
+
+def test_among_leads_the_title_is_the_one_more_outlets_carry():
+    first = "Under the deal, Westport Ferries will repaint its boats and train its crews by June."
+    second = "Westport Ferries agreed on Monday to pay a fine of two million dollars to the port."
+    a, b = make_article("a", first), make_article("b", second)
+    members = [(a, Analysis("a", [(0, len(first))], mentions=[Mention("Westport Ferries", "ORG", 16, 32)])),
+               (b, Analysis("b", [(0, len(second))], mentions=[Mention("Westport Ferries", "ORG", 0, 16)]))]
+    assert choose_title(members, [_sourced(0, a, 0, 2), _sourced(1, b, 0, 3)], ExtractSettings()) == \
+        second.rstrip(".")
+    assert choose_title(members, [_sourced(0, a, 0, 3), _sourced(1, b, 0, 2)], ExtractSettings()) == \
+        first.rstrip(".")
