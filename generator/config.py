@@ -125,6 +125,10 @@ class ExtractSettings:
     # share a predicate (or its noun), not only the people (`cards.other_event`, from
     # the parse's predicates and their doers and objects). See README for its measure.
     same_event: bool = False
+    # Two sentences whose meanings are far apart (`nlp.meaning`: embedding cosine below
+    # this) never align and never support each other, whatever words they share; -1
+    # turns it off. Chosen on ECB+ dev (README, "Sentence meaning").
+    meaning_gate: float = 0.25
     # Precision: a citation must state the card's event, not only name its people.
     min_content_shared: float = 0.1  # first pass: share of the pair's non-name core that both carry
     support_min_content: int = 1     # second pass: specific non-name terms (or numbers/dates) shared

@@ -146,8 +146,9 @@ def code_fingerprint() -> str:
         from importlib.metadata import version
 
         from generator.nlp.analyze import DISABLED, MODEL
+        from generator.nlp.meaning import PACKAGE
 
-        nlp_version = (version("spacy"), MODEL, version(MODEL), DISABLED)
+        nlp_version = (version("spacy"), MODEL, version(MODEL), DISABLED, version(PACKAGE))
     except Exception:  # the fingerprint must never stop a build
         nlp_version = None
     return _sha(generator.PIPELINE_VERSION, sources, nlp_version)

@@ -123,7 +123,16 @@ def similarity(sentences: list[Sentence], x, settings: ExtractSettings):
     blended = (1 - w) * cos + w * sig
     # Shared names alone do not make two sentences say the same thing (the main country
     # is in half the story): the signal bonus counts only on top of real word overlap.
-    return np.where(cos >= settings.min_cosine, blended, cos)
+    out = np.where(cos >= settings.min_cosine, blended, cos)
+    if settings.meaning_gate > -1.0:
+        # Shared words in sentences that mean different things (the same names and
+        # places in another event) are no alignment: embedding cosine (`nlp.meaning`)
+        # below the gate sets the pair's similarity to 0, for both passes.
+        from generator.nlp.meaning import cosines
+
+        out = np.where(cosines([s.text for s in sentences]) >= settings.meaning_gate, out, 0.0).astype(out.dtype)
+        np.fill_diagonal(out, 1.0)
+    return out
 
 
 def _shared_specific(a: dict[str, float], b: dict[str, float], specific: frozenset[str]) -> int:
