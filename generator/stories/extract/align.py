@@ -124,14 +124,16 @@ def similarity(sentences: list[Sentence], x, settings: ExtractSettings):
     # Shared names alone do not make two sentences say the same thing (the main country
     # is in half the story): the signal bonus counts only on top of real word overlap.
     out = np.where(cos >= settings.min_cosine, blended, cos)
-    if settings.meaning_gate > -1.0:
-        # Shared words in sentences that mean different things (the same names and
-        # places in another event) are no alignment: embedding cosine (`nlp.meaning`)
-        # below the gate sets the pair's similarity to 0, for both passes.
+    art = np.array([s.article for s in sentences])
+    other = art[:, None] != art[None, :]
+    if settings.meaning_gate > -1.0 and other.any():
+        # Shared words in sentences of two articles that mean different things are no
+        # alignment: embedding cosine (`nlp.meaning`) below the gate sets the pair's
+        # similarity to 0, for both passes. A one-article story never loads the model.
         from generator.nlp.meaning import cosines
 
-        out = np.where(cosines([s.text for s in sentences]) >= settings.meaning_gate, out, 0.0).astype(out.dtype)
-        np.fill_diagonal(out, 1.0)
+        apart = other & (cosines([s.text for s in sentences]) < settings.meaning_gate)
+        out = np.where(apart, 0.0, out).astype(out.dtype)
     return out
 
 
