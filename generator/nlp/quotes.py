@@ -205,6 +205,13 @@ def _phrase(token) -> list:
     while hi + 1 in idx and (doc[hi + 1].dep_ in ("appos", "pobj", "compound") or doc[hi + 1].head.i in range(lo, hi + 1)) \
             and doc[hi + 1].text not in (",", "“", '"', "”", "("):
         hi += 1
+    # "spokesman Lt. Jane Roe": the parser often ends the phrase at the rank's stop and
+    # hangs the name on the next clause; the name after an abbreviated title is its own.
+    if hi + 1 < len(doc) and doc[hi].text.lower() + "." in TITLE_WORDS and doc[hi + 1].text == ".":
+        hi += 1
+    if doc[hi].text == "." and hi > lo and doc[hi - 1].text.lower() + "." in TITLE_WORDS:
+        while hi + 1 < len(doc) and doc[hi + 1].pos_ == "PROPN" and doc[hi + 1].text[:1].isupper():
+            hi += 1
     return list(doc[lo:hi + 1])
 
 
@@ -258,6 +265,16 @@ def _name_span(token) -> tuple[int, int, bool]:
     if token.text.lower() in ("spokesman", "spokeswoman", "spokesperson") and any(
             t.i > token.i and t.text[:1].isupper() for t in phrase):
         orgish = False  # "ministry spokesman John Smith": the person, not the office
+    spokes = token.text.lower() in ("spokesman", "spokeswoman", "spokesperson")
+    named_before = any(t.i < token.i and t.pos_ == "PROPN" for t in phrase)
+    for_whom = [t for c in token.children if c.dep_ == "prep" and c.text.lower() in ("for", "of")
+                for t in c.subtree if t.i <= phrase[-1].i] if spokes and not named_before else []
+    if for_whom:
+        # "a spokeswoman for the state police in the capital said": the spokeswoman
+        # speaks for the police; neither the police nor the capital said it.
+        runs = _name_runs([t for t in phrase if t.i >= for_whom[0].i])
+        if runs:
+            return token.idx, runs[0][-1].idx + len(runs[0][-1].text), False
     if not orgish:
         runs = _name_runs(phrase)
         if runs:

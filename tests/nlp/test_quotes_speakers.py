@@ -189,3 +189,22 @@ def test_she_said_passes_over_a_nearer_person_the_text_calls_he():
     text = text.replace("she plans", "plans").replace("said he was", "was")
     [q] = only(text)
     assert q.speaker_name == "Tom Hale"
+
+
+def test_an_abbreviated_rank_is_not_the_speaker():
+    # The parser ends the subject at the rank's stop ("Sgt.") and hangs the name on the
+    # quote that follows; the name is still the speaker's.
+    text = ("The bridge was closed for an hour.  “When they did that,” says county police "
+            "spokesman Sgt. Maria Lund, “traffic backed up for miles.”")
+    for q in only(text):
+        assert q.speaker_name == "Maria Lund"
+
+
+def test_a_spokeswoman_for_a_body_is_the_speaker_not_the_body_or_a_place():
+    text = ("A spokeswoman for the Harbour Authority in Norway told reporters: “The ferry "
+            "will sail again as soon as the inspectors allow it.”")
+    [q] = only(text)
+    assert q.speaker_name == "spokeswoman for the Harbour Authority"
+    text = "“The ferry will sail on Monday,” a spokesman for Mayor Ines Varga said."
+    [q] = only(text)
+    assert q.speaker_name == "spokesman for Mayor Ines Varga"
