@@ -376,12 +376,19 @@ class _Context:
         every quote, in text order (built on first use, once the quote spans are known)."""
         if self.subject_persons is None:
             found = {}
+            # A person's surname alone that the model did not tag a person ("Christian
+            # said he ...", where "Christian" reads as a religion) is still that person.
+            surnames = {e.text.split()[-1] for e in self.persons if len(e.text.split()) > 1}
             for tok in self.doc:
-                if tok.dep_ in ("nsubj", "nsubjpass") and tok.ent_type_ == "PERSON" \
-                        and not self.in_quote(tok.idx):
+                if tok.dep_ not in ("nsubj", "nsubjpass") or self.in_quote(tok.idx):
+                    continue
+                if tok.ent_type_ == "PERSON":
                     ent = _ent_of(tok)
                     if ent is not None and _name_shaped(ent.text) and not _not_a_name(ent.text):
                         found[ent.start_char] = (ent.end_char, ent.start_char, ent.text)
+                elif tok.pos_ == "PROPN" and tok.text in surnames and not any(
+                        c.dep_ in ("compound", "flat") for c in tok.children):
+                    found[tok.idx] = (tok.idx + len(tok.text), tok.idx, tok.text)
             self.subject_persons = sorted(found.values())
             self.subject_person_ends = [e for e, _, _ in self.subject_persons]
         return self.subject_persons

@@ -208,3 +208,14 @@ def test_a_spokeswoman_for_a_body_is_the_speaker_not_the_body_or_a_place():
     text = "“The ferry will sail on Monday,” a spokesman for Mayor Ines Varga said."
     [q] = only(text)
     assert q.speaker_name == "spokesman for Mayor Ines Varga"
+
+
+def test_he_said_after_a_surname_the_model_does_not_tag_a_person():
+    # "Christian" alone reads as a religion to the model; it is still the surname of a
+    # person the article names in full, and the subject the pronoun follows.
+    text = ("Radio hosts Anna Berg and Michael Christian apologised on Monday. The station said "
+            "the call was a mistake, and Berg thanked listeners for their support.  Christian "
+            "said he too was devastated.  \"We are heartbroken and our thoughts are with the "
+            "family,\" he told reporters.")
+    [q] = only(text)
+    assert q.speaker_name == "Michael Christian"
