@@ -262,10 +262,9 @@ def _name_span(token) -> tuple[int, int, bool]:
                                       or len([t for t in ent if t.text.lower() != "the"]) == 1)
     orgish = token.text.lower() in ORG_HEADS or (ent_label == "NORP") or (
         ent_label == "ORG" and org_shaped and not any(t.text.lower() in TITLE_WORDS for t in ent))
-    if token.text.lower() in ("spokesman", "spokeswoman", "spokesperson") and any(
-            t.i > token.i and t.text[:1].isupper() for t in phrase):
-        orgish = False  # "ministry spokesman John Smith": the person, not the office
     spokes = token.text.lower() in ("spokesman", "spokeswoman", "spokesperson")
+    if spokes and any(t.i > token.i and t.text[:1].isupper() for t in phrase):
+        orgish = False  # "ministry spokesman John Smith": the person, not the office
     named_before = any(t.i < token.i and t.pos_ == "PROPN" for t in phrase)
     for_whom = [t for c in token.children if c.dep_ == "prep" and c.text.lower() in ("for", "of")
                 for t in c.subtree if t.i <= phrase[-1].i] if spokes and not named_before else []
