@@ -41,6 +41,8 @@ from datetime import date
 
 from generator.config import GroupSettings
 from generator.ids import UnionFind, slugify, valid_id
+from generator.nlp.datelines import dateline_end
+from generator.nlp.entities import clean_name
 from generator.records import Analysis, Article
 
 
@@ -221,6 +223,28 @@ def signal_tokens(article: Article, analysis: Analysis | None,
     return tokens + number_tokens(_without(article.text, list(furniture)) if furniture else article.text)
 
 
+def guard_names(article: Article, analysis: Analysis | None,
+                furniture: list[tuple[int, int]] = ()) -> frozenset[str]:
+    """The names the shared-name guard compares (`require_shared_entity`): the text's
+    mentions that are name-shaped (`entities.clean_name`: figure-table words the tagger
+    labels, "cts", "Shr", are not names), outside `furniture`. A dateline's place says
+    where the wire filed, not who the story is about, so it counts only when the text
+    names nothing else: two briefs of two companies filed from one city share it."""
+    if analysis is None:
+        return frozenset()
+    after_dateline = dateline_end(article.text)
+    names, dateline = set(), set()
+    for m in analysis.mentions:
+        if furniture and not _outside(m.start, m.end, furniture):
+            continue
+        name = clean_name(m.text, m.label)
+        if not name:
+            continue
+        name = re.sub(r"['\u2019]s$", "", name.lower())
+        (dateline if m.start < after_dateline else names).add("e:" + name)
+    return frozenset(names or dateline)
+
+
 def text_terms(article: Article, furniture: list[tuple[int, int]] = ()) -> list[str]:
     """The word 1-2 grams of the headline and the text (`furniture` spans left out) that
     the text TF-IDF counts: its own analyzer, run on one article."""
@@ -282,6 +306,7 @@ class ArticleFeatures:
     signals: list[str]
     terms: list[str]
     lead: Lead | None
+    names: frozenset[str] = frozenset()
 
 
 def _article_features(articles: list[Article], analyses: dict[str, Analysis], settings: GroupSettings,
@@ -295,7 +320,8 @@ def _article_features(articles: list[Article], analyses: dict[str, Analysis], se
         feats = known.get(a.id) if known is not None else None
         if feats is None or f:
             lead = feats.lead if feats is not None else (_leads([a], analyses, settings) or [None])[0]
-            feats = ArticleFeatures(signal_tokens(a, analyses.get(a.id), f), text_terms(a, f), lead)
+            feats = ArticleFeatures(signal_tokens(a, analyses.get(a.id), f), text_terms(a, f), lead,
+                                    guard_names(a, analyses.get(a.id), f))
             if known is not None and not f:
                 known[a.id] = feats
         out.append(feats)
@@ -574,9 +600,7 @@ def _link_inputs(articles: list[Article], analyses: dict[str, Analysis], setting
     signals = [f.signals for f in feats]
     x = article_vectors(articles, analyses, settings, signals, furniture, [f.terms for f in feats])
     days = [publication_day(a) for a in articles]
-    entities = None
-    if settings.require_shared_entity:
-        entities = [frozenset(t for t in sig if t.startswith("e:")) for sig in signals]
+    entities = [f.names for f in feats] if settings.require_shared_entity else None
     leads = [f.lead for f in feats] if _lead_penalties(settings) else None
     return x, days, entities, leads
 
