@@ -36,9 +36,14 @@ reads and analyses the ECB+ and Multi-News dev articles once (pickled to CACHE, 
 outside the repo; reused when present), then groups them with the `group` settings
 overridden by `--set KEY=VALUE` (repeatable) and prints B-cubed for each set whole and
 for its two halves grouped apart (ECB+ topics 1-21 / 23-45, Multi-News even / odd
-clusters): a few seconds per setting.
+clusters): a few seconds per setting. With `--reuters` (and the Reuters-21578 archive
+at ../shared/eval/reuters21578, as `bench/scale.py` reads it), the first 2,000 of its
+articles are grouped too (analyses pickled beside CACHE, `CACHE.reuters`): it has no
+gold stories, so the line gives the stories, the article pairs put in one story and the
+articles in stories of 16 or more, where template wire briefs of different companies
+(dividends, quarterly results) end up when the guards fail; read those groups.
 
-    python -m bench.corroboration_quality --group-only /tmp/groups.pkl --set link_threshold=0.1
+    python -m bench.corroboration_quality --group-only /tmp/groups.pkl --set link_threshold=0.1 [--reuters]
 """
 from __future__ import annotations
 
@@ -358,7 +363,7 @@ def grouping_sets(cache_file: Path) -> dict[str, tuple[list, dict, dict[str, str
     return out
 
 
-def group_only(cache_file: Path, overrides: list[str]) -> str:
+def group_only(cache_file: Path, overrides: list[str], reuters: bool = False) -> str:
     from bench.story_quality import bcubed as b3
     from generator.config import GroupSettings
     from generator.stories.group import group_articles
@@ -380,7 +385,37 @@ def group_only(cache_file: Path, overrides: list[str]) -> str:
             pred = {a: grp.id for grp in groups for a in grp.article_ids}
             cells.append("{} {:.3f} / {:.3f} / {:.3f}".format(label, *b3(pred, g)))
         lines.append(f"{name} B-cubed P / R / F1: " + "; ".join(cells))
+    reuters = reuters_set(cache_file.with_name(cache_file.name + ".reuters")) if reuters else None
+    if reuters is not None:
+        sizes = sorted((len(g.article_ids) for g in group_articles(*reuters, {}, settings)), reverse=True)
+        lines.append(f"Reuters-21578 first {len(reuters[0]):,}: {len(sizes):,} stories, "
+                     f"{sum(n * (n - 1) // 2 for n in sizes):,} article pairs in one story, "
+                     f"{sum(n for n in sizes if n >= 16):,} articles in stories of 16+, largest {sizes[0]}")
     return "\n".join(lines)
+
+
+def reuters_set(cache_file: Path, n: int = 2000) -> tuple[list, dict] | None:
+    """(articles, analyses) of the first `n` Reuters-21578 articles (None when the
+    archive is absent), pickled to `cache_file`."""
+    import pickle
+    from itertools import islice
+
+    from bench.scale import TARBALL, input_record, reuters_stories, write_jsonl
+
+    if cache_file.exists():
+        with cache_file.open("rb") as fh:
+            return pickle.load(fh)
+    if not TARBALL.exists():
+        return None
+    tmp = Path(tempfile.mkdtemp(prefix="reuters-"))
+    try:
+        write_jsonl(tmp / "reuters.jsonl", (input_record(s) for s in islice(reuters_stories(), n)))
+        out = _prepared([tmp / "reuters.jsonl"])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    with cache_file.open("wb") as fh:
+        pickle.dump(out, fh)
+    return out
 
 
 # ---------------------------------------------------------------- report
@@ -438,12 +473,15 @@ def main(argv: list[str] | None = None) -> int:
                     help="group the analysed dev articles in-process (analyses pickled to CACHE)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="with --group-only: a group setting to override (repeatable)")
+    ap.add_argument("--reuters", action="store_true",
+                    help="with --group-only: also group the first 2,000 Reuters-21578 articles "
+                         "(no gold: story sizes to read)")
     args = ap.parse_args(argv)
     if not (ECB / "articles.jsonl").exists() or not (ECB / "gold.json").exists():
         print(f"SKIP: {ECB} not found (evaluation data is not part of the repo)")
         return 0
     if args.group_only:
-        print(group_only(args.group_only, args.set))
+        print(group_only(args.group_only, args.set, args.reuters))
         return 0
     gold = load_ecb()
 

@@ -101,3 +101,23 @@ def test_group_only_regroups_cached_articles_with_overridden_settings(tmp_path):
     apart = group_only(cache, ["link_threshold=0.99", "attach_threshold=0.99"])
     assert "all 1.000 / 0.667 / 0.800" in apart
     assert "'link_threshold': 0.99" in apart
+
+
+def test_group_only_reports_the_story_sizes_of_the_wire_set(tmp_path):
+    """`--reuters` groups the cached wire articles too and counts what they became."""
+    import pickle
+
+    from bench.corroboration_quality import group_only
+    from tests.story_helpers import analyse, make_article
+    from tests.stories.test_group_stories import QUAKE_A, QUAKE_B, VOTE_A
+
+    arts = [make_article("q1", QUAKE_A, "o1"), make_article("q2", QUAKE_B, "o2"),
+            make_article("v1", VOTE_A, "o3")]
+    cache = tmp_path / "groups.pkl"
+    with cache.open("wb") as fh:
+        pickle.dump({}, fh)
+    with (tmp_path / "groups.pkl.reuters").open("wb") as fh:
+        pickle.dump((arts, analyse(arts)), fh)
+    assert "Reuters" not in group_only(cache, [])
+    out = group_only(cache, [], reuters=True)
+    assert "first 3: 2 stories, 1 article pairs in one story, 0 articles in stories of 16+, largest 2" in out
