@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from generator.config import ExtractSettings
@@ -113,6 +114,7 @@ _ATTRIBUTION = re.compile(r"\b(?:" + lexicon.alternation("reporting", "quote") +
                           r"asks|explained|explains|recalled|recalls)\b", re.I)
 _PRONOUN_SPEAKER = re.compile(r"\b(?:he|she|they)\s+(?:" + lexicon.alternation("reporting", "quote") + r")\b|\b(?:"
                              + lexicon.alternation("reporting", "quote") + r")\s+(?:he|she|they)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:he|she|they)\b", re.I)  # what _PRONOUN_SPEAKER needs: a cheap first test
 # Pronouns a reader can only resolve from an earlier sentence (Analysis.references kinds).
 DANGLING_KINDS = frozenset({"he", "she", "they", "it", "definite", "his", "her", "their", "its"})
 
@@ -150,6 +152,13 @@ def standalone_problem(text: str, references: Iterable[tuple[int, int, str]] | N
     the wording counts ("He said ..."). `headline`: the text is a headline, where Title
     Case is the norm, not a sign of a heading glued onto the body.
     """
+    # One sentence is judged several times in a story (as a sentence, as a card's text,
+    # as a title); the verdict depends on these arguments only.
+    return _standalone_problem(text, None if references is None else tuple(map(tuple, references)), headline)
+
+
+@lru_cache(maxsize=1 << 16)
+def _standalone_problem(text: str, references: tuple | None, headline: bool) -> str | None:
     if CAPTION.search(text) or CREDIT.search(text):
         return "caption"
     if FURNITURE.search(text) or JUNK.search(text) or _shouting(text) or not headline and _heading(text):
@@ -168,7 +177,7 @@ def standalone_problem(text: str, references: Iterable[tuple[int, int, str]] | N
         attributed = _ATTRIBUTION.search(outside)
         if not attributed and (_PERSON_WORD.search(text) or len(words(outside)) < 3):
             return "speaker"  # '"We will rebuild."', a whole quote: nobody says it
-        if dangling is None and _PRONOUN_SPEAKER.search(outside) or dangling and \
+        if dangling is None and _PRONOUN.search(outside) and _PRONOUN_SPEAKER.search(outside) or dangling and \
                 set(dangling) & {"he", "she", "they"}:
             return "speaker"  # '"The pier stays shut," he said.': whose words?
     if references is None:  # no parse at hand: the wording alone ("He said ...")
