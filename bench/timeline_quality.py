@@ -11,6 +11,9 @@ Counted:
   `title_spans`): every mention of the date inside the card's excerpts lies in one;
 - timeline items whose displayed line (their first card's text) does not state the
   item's date, and timeline lines that stand on two dates (the same fact twice);
+- timeline lines that do not read on their own by the automatic checks the key points
+  use (`sentences.standalone_problem` with the parse's references of the line's own
+  span, or a piece of a quote): a proxy of a reading, not a reading;
 - people: person entities sharing their surname with another person of the story,
   and one-word mentions of such a shared surname that were linked to an entity
   (should be none), beside one-word surnames of one person that were linked.
@@ -63,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--analyses-cache", type=Path, default=None)
     ap.add_argument("--show", type=int, default=20, help="timeline items to print for reading")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--lines", type=Path, default=None,
+                    help="write every timeline line (story, date, text) as JSON Lines, for a reading")
     args = ap.parse_args(argv)
     if not args.data.exists():
         print(f"SKIP: {args.data} not found (evaluation data is not part of the repo)")
@@ -74,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     from generator.nlp.entities import clean_name, key
     from generator.records import Article
     from generator.stories import extract, group
+    from generator.stories.extract.sentences import is_fragment, references_in, standalone_problem
     from generator.stories.resolve import _is_dateline, build_entities, resolve_story
 
     config = Config()
@@ -137,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
                 d.value == item.date and span[1] <= d.start and d.end <= span[2]
                 for d in analyses[span[0]].dates)
             n["timeline line not stating its date"] += not stated
+            refs = references_in(analyses[span[0]], span[1], span[2]) if span else None
+            n["timeline line not standing alone (automatic)"] += bool(
+                is_fragment(fact.text) or standalone_problem(fact.text, refs))
             items_all.append((story.id, item, fact))
         n["timeline lines on two or more dates"] += sum(len(v) > 1 for v in lines_dates.values())
         # Near-duplicate lines (half their content words shared) on two dates: one fact twice.
@@ -167,9 +176,16 @@ def main(argv: list[str] | None = None) -> int:
                     n["bare unique surname mentions"] += 1
                     n["bare unique surname mentions linked"] += linked
 
+    if args.lines:
+        import json
+
+        with args.lines.open("w", encoding="utf-8") as fh:
+            for sid, item, fact in items_all:
+                fh.write(json.dumps({"story": sid, "date": item.date, "text": fact.text}, ensure_ascii=False) + "\n")
     print(f"{len(clusters)} clusters (true clusters, extract + resolve)")
     for k in ("dated cards", "card date from caption", "card date from title", "timeline items",
               "timeline date from caption", "timeline date from title", "timeline line not stating its date",
+              "timeline line not standing alone (automatic)",
               "timeline lines on two or more dates",
               "timeline line pairs, same fact on two dates", "person ids sharing a surname in their story",
               "bare shared surname mentions", "bare shared surname mentions linked",
