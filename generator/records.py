@@ -148,6 +148,10 @@ class Analysis(_Record):
     # objects, lower case inside a background clause (see `nlp.analyze.frames`). Read by
     # the same-fact check of a card's supports.
     frames: list[tuple[int, int, str]] = field(default_factory=list)
+    # Names in the headline (offsets into the headline as parsed: an all-capitals one
+    # recased), found only for a text that names nothing but its dateline's place (a
+    # figure-table brief). Read by the shared-name guard of grouping.
+    headline_mentions: list[Mention] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- stories

@@ -3,8 +3,8 @@
 Entries live in one SQLite file under `config.cache`
 (default `.cache/generator/cache.sqlite`):
 
-- per article: its `Analysis`, keyed by the cleaned article's id, text and
-  publication date (everything `analyze` reads);
+- per article: its `Analysis`, keyed by the cleaned article's id, text, headline
+  and publication date (everything `analyze` reads);
 - per story: the extracted and resolved `(Story, [Entity])`, keyed by the story id
   and the keys of its member articles (so a story is rebuilt exactly when one of its
   articles changed, joined or left).
@@ -166,7 +166,7 @@ def fingerprint(config) -> str:
 
 def article_key(article: Article, fp: str) -> str:
     """Key of an article's Analysis: everything `analyze` reads from the article."""
-    return "a:" + _sha(fp, article.id, article.published, article.text)
+    return "a:" + _sha(fp, article.id, article.published, article.text, article.headline)
 
 
 def raw_key(kind: str, raw_hash: str, fp: str, extra: Any = ()) -> str:

