@@ -212,9 +212,19 @@ def analyze_articles(articles: Iterable[Article], batch_size: int = 32) -> Itera
         with nlp.select_pipes(enable=["ner"]):
             heads = nlp.pipe((recased(items[n].headline) for n in needing), batch_size=batch_size)
             for n, doc in zip(needing, heads):
-                analyses[n].headline_mentions = [Mention(e.text, e.label_, e.start_char, e.end_char)
-                                                 for e in doc.ents if e.label_ in MENTION_LABELS]
+                analyses[n].headline_mentions = [m for m in map(_unbracketed, doc.ents) if m]
     yield from analyses
+
+
+def _unbracketed(ent) -> Mention | None:
+    """A headline entity up to a bracket the tagger swept in ("Acme Inc (Acm" -> "Acme
+    Inc"): the name, not the ticker after it."""
+    if ent.label_ not in MENTION_LABELS:
+        return None
+    m = re.match(r"\(?([^()]*)", ent.text)
+    text = m.group(1).rstrip()
+    start = ent.start_char + m.start(1)
+    return Mention(text, ent.label_, start, start + len(text)) if text.strip() else None
 
 
 def names_only_dateline(article: Article, analysis: Analysis) -> bool:
@@ -256,10 +266,15 @@ def sentence_at(text: str, analysis: Analysis, offset: int) -> str:
 
 
 def recased(headline: str) -> str:
-    """An all-capitals headline in title case, the case the tagger reads names in."""
+    """A headline as the tagger reads names best: an all-capitals one in title case."""
+    # Wire markup around a company or ticker ("<ACME LTD>", "<ACM>") reads as brackets.
+    headline = headline.replace("<", "(").replace(">", ")")
     if headline.upper() != headline:
         return headline
-    return " ".join(w[:1] + w[1:].lower() for w in headline.split())
+    # The first letter of each word, after a bracket or quote mark before it
+    # ("(ACME LTD)" -> "(Acme Ltd)"); a word opening with a figure stays lower ("4th").
+    return " ".join(re.sub(r"^([^\w]*)([a-z])", lambda m: m.group(1) + m.group(2).upper(), w.lower())
+                    for w in headline.split())
 
 
 def analyze_batch(articles) -> list:

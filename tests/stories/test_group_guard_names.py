@@ -105,3 +105,21 @@ def test_the_analysis_reads_a_headline_only_for_a_text_naming_nothing():
     got = {an.article_id: an for an in analyze_articles([brief, report])}
     assert [m.text for m in got["a"].headline_mentions] == ["General Motors Corp"]
     assert got["b"].headline_mentions == []
+
+
+def test_a_capitalised_wire_headline_is_recased_around_its_markup():
+    from types import SimpleNamespace
+
+    from generator.nlp.analyze import _unbracketed, recased
+
+    assert recased("<ACME WIDGETS LTD> 4TH QTR NET") == "(Acme Widgets Ltd) 4th Qtr Net"
+    assert recased("BOLT CORP <BLT> SETS \"SPECIAL\" PAYOUT") == "Bolt Corp (Blt) Sets \"Special\" Payout"
+    assert recased("Acme Widgets to close plant") == "Acme Widgets to close plant"
+    # The tagger sweeps a ticker's bracket into the name: the name stops at it.
+    head = recased("BOLT CORP <BLT> 4TH QTR NET")
+    ent = SimpleNamespace(text="Bolt Corp (Blt", label_="ORG", start_char=0, end_char=14)
+    m = _unbracketed(ent)
+    assert (m.text, head[m.start:m.end]) == ("Bolt Corp", "Bolt Corp")
+    ent = SimpleNamespace(text="(Acme Widgets Ltd", label_="ORG", start_char=0, end_char=17)
+    m = _unbracketed(ent)
+    assert m.text == "Acme Widgets Ltd" and m.start == 1
