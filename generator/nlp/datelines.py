@@ -15,6 +15,9 @@ _PLACE = r"[A-Z][A-Za-z.'\u2019-]*(?:\s+[A-Z][A-Za-z.'\u2019-]*){0,3}"
 # a region after the place: "PORTLAND, Ore.", "HAUPPAUGE, N.Y.", "VANCOUVER, British Columbia"
 _REGION = r"(?:,\s*[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)?)?"
 _CAPS_PLACE = r"[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+){0,3}"
+# a capitals place's state as wires abbreviate it ("SYCAMORE, Ill. --", "WOODBRIDGE, N.J. -"):
+# it has a small letter or a stop, so a transcript's "KELLY ROE, HOST:" is no dateline
+_STATE_NAME = r"(?:,\s*(?=[A-Za-z]*[a-z.])[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)?)?"
 _OUTLET = r"\((?P<outlet>[^()\n]{2,40})\)"
 _DASH = r"(?P<dash>[-\u2013\u2014:]+)"
 # Two or three places joined by slashes, where a wire filed from several cities
@@ -32,7 +35,7 @@ DATELINES = [re.compile(rx) for rx in (
     rf"^(?P<place>{_PLACE}{_REGION})\s*,\s*(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?)\s*(?:{_OUTLET}\s*)?{_DASH}?\s*",
     rf"^(?P<place>{_CAPS_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}?\s*",
     rf"^(?P<place>{_PLACE}{_REGION})\s*{_OUTLET}\s*{_DASH}\s*",
-    rf"^(?P<place>{_CAPS_PLACE})\s*{_DASH}\s*",
+    rf"^(?P<place>{_CAPS_PLACE}{_STATE_NAME})\s*{_DASH}\s*",
     rf"^{_OUTLET}\s*{_DASH}\s*",
     rf"^(?P<place>{_PLACE},\s*{_STATE})\s+(?P<dash>[-\u2013\u2014]+)\s+",
     rf"^(?P<place>{_SLASH_PLACES}{_REGION})\s*(?:{_OUTLET}\s*)?{_DASH}?\s+(?=[A-Z][a-z\u2019']+\s)",

@@ -43,3 +43,22 @@ def test_place_and_state_code_before_a_spaced_dash_is_a_dateline(para, place):
 ])
 def test_a_name_after_a_comma_is_no_state_code(para):
     assert dateline_end(para) == 0
+
+
+@pytest.mark.parametrize("para, place, rest", [
+    ("SPRINGFIELD, Ill. --A local man was released.", "SPRINGFIELD, Ill.", "A local man"),
+    ("RIVERTON, N.J. - Sales rose 4 pct.", "RIVERTON, N.J.", "Sales rose"),
+    ("LAKEVIEW, Calif. \u2014The firm said on Monday.", "LAKEVIEW, Calif.", "The firm"),
+])
+def test_capitals_place_and_abbreviated_state_before_a_dash_is_a_dateline(para, place, rest):
+    m = dateline_match(para)
+    assert m is not None and m.group("place") == place
+    assert para[dateline_end(para):].startswith(rest)
+
+
+@pytest.mark.parametrize("para", [
+    "JANE ROE, HOST: Good morning.",       # a transcript's speaker label
+    "JON ROE, BYLINE: Hi there.",
+])
+def test_a_transcript_label_is_no_dateline(para):
+    assert dateline_end(para) == 0
