@@ -58,11 +58,18 @@ DEMONSTRATIVE = {"the", "this", "that", "these", "those"}
 _CLAUSAL = {"ccomp", "xcomp", "csubj", "csubjpass"}
 
 
+def _introduced(tok) -> bool:
+    """A noun the sentence introduces ("an employee", "a 76-year-old man"): a later
+    "he" or "she" in the sentence is that one ("A teacher said she ...")."""
+    return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children)
+
+
 def unresolved_references(doc) -> list[tuple[int, int, str]]:
     """Clause subjects that point back to an earlier sentence (see `Analysis.references`).
 
-    A pronoun is resolved by a name before it in its sentence: a person for he/she
-    ("Officer Lee said he ..."), any noun for it/they ("Officials said they ...").
+    A pronoun is resolved by a name before it in its sentence: a person or a noun the
+    sentence introduces for he/she ("Officer Lee said he ...", "A teacher said she
+    ..."), any noun for it/they ("Officials said they ...").
     we/I/you are kept whatever precedes them (a quote needs its speaker, checked later).
     A definite subject of a main clause with no name or number in it and no noun before
     it ("The network is replacing ...", "This crash ...", "His lawyer said ...") needs
@@ -76,7 +83,7 @@ def unresolved_references(doc) -> list[tuple[int, int, str]]:
             low = tok.lower_
             before = doc[sent.start:tok.i]
             if tok.pos_ == "PRON" and low in PERSONAL:
-                if low in ("he", "she") and any(t.ent_type_ == "PERSON" for t in before):
+                if low in ("he", "she") and any(t.ent_type_ == "PERSON" or _introduced(t) for t in before):
                     continue
                 if low in ("it", "they") and any(t.pos_ in ("NOUN", "PROPN") for t in before):
                     continue

@@ -33,6 +33,7 @@ from tests.story_helpers import analyse, make_article
     ("Contains spoilers for the final episode of the series.", "furniture"),
     ("What emerged was a blurry picture of the harbour (see video below).", "furniture"),
     ("The new pier is seen as the harbour's answer to the storms of 2010.", None),
+    ("Rating is available when the video has been rented.", "furniture"),  # a video embed's label
 ])
 def test_wording_checks_name_why_a_line_cannot_stand_alone(text, problem):
     assert standalone_problem(text) == problem
@@ -54,6 +55,7 @@ def parsed():
         "def": "The network is also replacing its weather presenter with a new host.",
         "expl": "It is unclear whether the north pier will reopen this year.",
         "they": "Officials said they would review the harbour plan in May.",
+        "intro": "A harbour worker was fired for refusing to move her boat after she was told to, the union says.",
     }
     arts = [make_article(k, t) for k, t in texts.items()]
     an = analyse(arts)
@@ -66,6 +68,7 @@ def test_the_parse_finds_subjects_with_no_antecedent_in_their_sentence(parsed):
     assert not parsed["named"] & {"he", "she"}  # Ann Poe is named before "she"
     assert "it" not in parsed["expl"]  # "it" stands for the clause
     assert "they" not in parsed["they"]  # "Officials" comes first
+    assert "she" not in parsed["intro"]  # "A harbour worker" introduces her
 
 
 def _member(text: str, spans, mentions, refs):
@@ -384,3 +387,24 @@ def test_among_leads_the_title_is_the_one_more_outlets_carry():
         second.rstrip(".")
     assert choose_title(members, [_sourced(0, a, 0, 3), _sourced(1, b, 0, 2)], ExtractSettings()) == \
         first.rstrip(".")
+
+
+def test_a_line_saying_someone_did_not_comment_is_neither_title_nor_key_point():
+    import numpy as np
+
+    from generator.stories.extract.summary import summarise
+
+    first = "Westport Ferries did not immediately respond to a request for comment on Monday."
+    second = "A harbour worker says Westport Ferries fired her for refusing to move her boat."
+    a, b = make_article("a", first), make_article("b", second)
+    members = [(a, Analysis("a", [(0, len(first))], mentions=[Mention("Westport Ferries", "ORG", 0, 16)])),
+               (b, Analysis("b", [(0, len(second))], mentions=[Mention("Westport Ferries", "ORG", 23, 39)]))]
+    cards = [_sourced(0, a, 0, 2), _sourced(1, b, 0, 1)]
+    assert choose_title(members, cards, ExtractSettings()) == second.rstrip(".")
+    chosen = summarise(cards, np.zeros((2, 2), dtype=np.float32), ExtractSettings(summary_min=2, summary_max=2))
+    assert [i.facts[0] for i in chosen] == ["f-1"]
+    for line in ("The company declined to comment.", "Roe could not be reached for comment.",
+                 "A spokesman didn't return messages seeking comment on Friday."):
+        cards = [_card(0, line), _card(1, second)]
+        assert [i.facts[0] for i in summarise(cards, np.zeros((2, 2), dtype=np.float32),
+                                              ExtractSettings(summary_min=2, summary_max=2))] == ["f-1"]
