@@ -34,6 +34,9 @@ from tests.story_helpers import analyse, make_article
     ("What emerged was a blurry picture of the harbour (see video below).", "furniture"),
     ("The new pier is seen as the harbour's answer to the storms of 2010.", None),
     ("Rating is available when the video has been rented.", "furniture"),  # a video embed's label
+    ("New harbour master named at the port; several... More.", "furniture"),  # a teaser list's link
+    ("View all Westport Daily newsletters.", "furniture"),
+    ("The vote was close, more or less... more than expected.", None),
 ])
 def test_wording_checks_name_why_a_line_cannot_stand_alone(text, problem):
     assert standalone_problem(text) == problem

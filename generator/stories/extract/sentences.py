@@ -48,7 +48,7 @@ class Sentence:
 
 
 _END = re.compile(r"[.!?][\"'\u201d\u2019\u00bb)\]]*$")
-JUNK = re.compile(r"https?://|www\.|\bskip to\b|\bcookies?\b|\bnewsletter\b|\bsubscribe\b|"
+JUNK = re.compile(r"https?://|www\.|\bskip to\b|\bcookies?\b|\bnewsletters?\b|\bsubscribe\b|"
                    r"\bad ?block|\bclick here\b|\ball rights reserved\b|\u00a9|\bcomments?\b:|"
                    r"\bread more\b|\bshare (?:this|on)\b|\bfollow us\b|\bsign up\b", re.I)
 # Wire-photo captions ("FILE - This 2013 photo released by ...", "(AP Photo/...)"): the
@@ -92,7 +92,10 @@ FURNITURE = re.compile(r"\bas an interest\b|\bclick to\b|\(opens in (?:a )?new w
                        r"\bthis (?:story|article|post|report) (?:has been|was) (?:updated|corrected)\b|"
                        r"\b(?:follow|like) (?:us|him|her|them|@\w+) on\b|^\W*follow\b|^\W*for more\b|"
                        r"\b(?:appears|appeared) in the \w+ \d{1,2}, \d{4} issue\b|^\W*(?-i:CLOSE|EMBED|ADVERTISEMENT|Advertisement)\b|"
-                       r"\bmore news videos\b|\brating is available when the video\b|\bthis feature is not available right now\b|^\W*update\b[^:]{0,24}:|\bcontains? spoilers?\b|\bspoiler alert\b|"
+                       r"\bmore news videos\b|^\W*update\b[^:]{0,24}:|\bcontains? spoilers?\b|\bspoiler alert\b|"
+                       # a video embed's labels, a teaser list's link ("...; several... More.")
+                       r"\brating is available when the video\b|\bthis feature is not available right now\b|"
+                       r"(?-i:(?:\.{3}|\u2026)\s*More\W*$)|"
                        # a web archive's crawl note carried by several Multi-News passages
                        r"\bcrawl data\b|\bsee (?:the )?(?:video|photos?|images?|map|chart) (?:below|above)\b|"
                        # a broadcaster's dateline with no dash ("Springfield (Network) The council ..."),
