@@ -59,9 +59,12 @@ _CLAUSAL = {"ccomp", "xcomp", "csubj", "csubjpass"}
 
 
 def _introduced(tok) -> bool:
-    """A noun the sentence introduces ("an employee", "a 76-year-old man"): a later
-    "he" or "she" in the sentence is that one ("A teacher said she ...")."""
-    return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children)
+    """A participant the sentence introduces, as a verb's subject or object ("A teacher
+    said she ...", "... fired an employee for ... her location"): a later "he" or "she"
+    in the sentence is that one. A noun after a preposition is a circumstance, not
+    someone ("Speaking in a weak voice, he ...")."""
+    return tok.pos_ == "NOUN" and tok.dep_ in ("nsubj", "nsubjpass", "dobj") and \
+        any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children)
 
 
 def unresolved_references(doc) -> list[tuple[int, int, str]]:

@@ -59,6 +59,7 @@ def parsed():
         "expl": "It is unclear whether the north pier will reopen this year.",
         "they": "Officials said they would review the harbour plan in May.",
         "intro": "A harbour worker was fired for refusing to move her boat after she was told to, the union says.",
+        "voice": "Speaking in a weak voice, he asked the harbour board to reopen the north pier.",
     }
     arts = [make_article(k, t) for k, t in texts.items()]
     an = analyse(arts)
@@ -72,6 +73,7 @@ def test_the_parse_finds_subjects_with_no_antecedent_in_their_sentence(parsed):
     assert "it" not in parsed["expl"]  # "it" stands for the clause
     assert "they" not in parsed["they"]  # "Officials" comes first
     assert "she" not in parsed["intro"]  # "A harbour worker" introduces her
+    assert "he" in parsed["voice"]  # "a weak voice" is no one
 
 
 def _member(text: str, spans, mentions, refs):

@@ -270,7 +270,8 @@ def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], set
             # person ('..., the note reads: "I'm pregnant"'), or a person by surname alone
             # when the article gives the full name ("Roe, 41, was in the car when ...":
             # an apposition lets a key point pass, not a title). On the 100 dev clusters
-            # 3 titles were such lines. Also a photo's caption (`captioned`).
+            # 3 titles were such lines. Also a photo's caption (`captioned`) and a line
+            # saying someone did not comment (`NO_COMMENT`).
             if _QUOTED_PERSONAL.search(c.fact.text) or NO_COMMENT.search(c.fact.text):
                 return True
             src, an = _own_source(c.fact, index)
