@@ -403,3 +403,22 @@ def test_card_text_is_a_clear_sentence_whenever_one_is_cited(which, request):
     for fact in story.facts:
         if clarity(fact.text) < bar:
             assert all(clarity(s.excerpt) < bar for s in fact.sources), fact.text
+
+
+def test_pruning_never_leaves_a_card_without_its_text():
+    # A sentence that is two cards' text, cited better on the first: the second card
+    # keeps it rather than losing every sentence (it used to crash the card's choice
+    # when `multi_cited_bar` was set high).
+    from generator.stories.extract.align import prune_multi_cited
+    from generator.stories.extract.sentences import Sentence
+
+    def sent(article: int, text: str, core: dict[str, float]) -> Sentence:
+        return Sentence(article, 0, len(text), text, 0.0, frozenset(), core=core)
+
+    sentences = [sent(0, "The pier closed on Monday after the storm.", {"w:pier": 1.0, "w:storm": 1.0}),
+                 sent(1, "The pier closed after the storm on Monday.", {"w:pier": 1.0, "w:storm": 1.0})]
+    weight = {"w:pier": 1.0, "w:storm": 1.0}
+    groups, extra = [[0, 1], [1]], [[], []]
+    pruned, _ = prune_multi_cited(groups, extra, sentences, weight, frozenset(),
+                                  ExtractSettings(multi_cited_bar=1.01), texts=[1, 1])
+    assert all(pruned) and 1 in pruned[1]

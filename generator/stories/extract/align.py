@@ -313,6 +313,12 @@ def prune_multi_cited(groups: list[list[int]], extra: list[list[int]], sentences
         own_card = [ci for ci in cards if texts is not None and texts[ci] == k]
         best = own_card[0] if own_card else max(cards, key=lambda ci: (scores[ci], -ci))
         drop |= {(ci, k) for ci in cards if ci != best and scores[ci] < settings.multi_cited_bar}
+    # A card keeps at least its text: a sentence that is two cards' text (or all of a
+    # card's aligned sentences cited better elsewhere) would leave a card with nothing.
+    for ci, g in enumerate(groups):
+        if g and all((ci, k) in drop for k in g):
+            keep = texts[ci] if texts is not None and texts[ci] in g else g[0]
+            drop.discard((ci, keep))
     return ([[k for k in g if (ci, k) not in drop] for ci, g in enumerate(groups)],
             [[k for k in more if (ci, k) not in drop] for ci, more in enumerate(extra)])
 
