@@ -56,6 +56,7 @@ PERSONAL = {"he", "she", "they", "it", "we", "i", "you"}
 POSSESSIVE = {"his", "her", "their", "its"}
 DEMONSTRATIVE = {"the", "this", "that", "these", "those"}
 _CLAUSAL = {"ccomp", "xcomp", "csubj", "csubjpass"}
+_SUBJECT = {"nsubj", "nsubjpass"}
 
 
 def _introduced(tok) -> bool:
@@ -72,7 +73,7 @@ def unresolved_references(doc) -> list[tuple[int, int, str]]:
 
     A pronoun is resolved by a name before it in its sentence: a person or a noun the
     sentence introduces for he/she ("Officer Lee said he ...", "A teacher said she
-    ..."), any noun for it/they ("Officials said they ...").
+    ..."), any noun for it, a name or a subject for they ("Officials said they ...").
     we/I/you are kept whatever precedes them (a quote needs its speaker, checked later).
     A definite subject of a main clause with no name or number in it and no noun before
     it ("The network is replacing ...", "This crash ...", "His lawyer said ...") needs
@@ -88,7 +89,12 @@ def unresolved_references(doc) -> list[tuple[int, int, str]]:
             if tok.pos_ == "PRON" and low in PERSONAL:
                 if low in ("he", "she") and any(t.ent_type_ == "PERSON" or _introduced(t) for t in before):
                     continue
-                if low in ("it", "they") and any(t.pos_ in ("NOUN", "PROPN") for t in before):
+                if low == "it" and any(t.pos_ in ("NOUN", "PROPN") for t in before):
+                    continue
+                # "they": a name, or a subject before it ("Officials said they ...");
+                # "By building a fleet of boats, they ..." has no one who does it
+                if low == "they" and any(t.pos_ == "PROPN" or t.pos_ == "NOUN" and t.dep_ in _SUBJECT
+                                         for t in before):
                     continue
                 if low == "it" and any(c.dep_ in _CLAUSAL for c in tok.head.children):
                     continue  # "It is unclear whether ...": the clause is the subject

@@ -60,6 +60,8 @@ def parsed():
         "they": "Officials said they would review the harbour plan in May.",
         "intro": "A harbour worker was fired for refusing to move her boat after she was told to, the union says.",
         "voice": "Speaking in a weak voice, he asked the harbour board to reopen the north pier.",
+        "fleet": "By building a fleet of small boats, they could fish the whole bay.",
+        "leaders": "Harbour leaders said they would drain the north basin in May.",
     }
     arts = [make_article(k, t) for k, t in texts.items()]
     an = analyse(arts)
@@ -74,6 +76,8 @@ def test_the_parse_finds_subjects_with_no_antecedent_in_their_sentence(parsed):
     assert "they" not in parsed["they"]  # "Officials" comes first
     assert "she" not in parsed["intro"]  # "A harbour worker" introduces her
     assert "he" in parsed["voice"]  # "a weak voice" is no one
+    assert "they" in parsed["fleet"]  # nobody before "they" does anything
+    assert "they" not in parsed["leaders"]  # the subject before it
 
 
 def _member(text: str, spans, mentions, refs):
@@ -208,7 +212,7 @@ def test_headline_checks_abbreviations_names_and_credits():
     ("The Vatican regards it as a relic of great value.", [], "pronoun"),
     ("A fisherman from Westport lost his boat in the storm.", [(17, 25, "GPE")], None),
     ("Two fishermen from Westport lost their boat in the storm.", [(19, 27, "GPE")], None),
-    ("By building a fleet of small boats, they could fish the whole bay.", [], "pronoun"),
+    ("After the storm, the harbour board thanked them for the repairs.", [], "pronoun"),
     ("Speaking after his release, Jon Roe thanked the harbour crew.", [(28, 35, "PERSON")], None),
     ("It is unclear whether the north pier will reopen this year.", [], None),
     ("The hospital does about 40 of these operations each year.", [], "demonstrative"),
@@ -413,3 +417,15 @@ def test_a_line_saying_someone_did_not_comment_is_neither_title_nor_key_point():
         cards = [_card(0, line), _card(1, second)]
         assert [i.facts[0] for i in summarise(cards, np.zeros((2, 2), dtype=np.float32),
                                               ExtractSettings(summary_min=2, summary_max=2))] == ["f-1"]
+
+
+def test_the_strict_reading_takes_the_parse_verdict_on_a_subject_pronoun():
+    from generator.stories.extract.sentences import strict_problem
+
+    line = "Officials said they would review the harbour plan in May."
+    at = line.index("they")
+    assert strict_problem(line, references=(), mentions=[]) is None  # the parse found "Officials"
+    assert strict_problem(line, references=((at, at + 4, "they"),), mentions=[]) == "reference"
+    assert strict_problem(line, mentions=[]) == "pronoun"  # no parse: the wording alone
+    # an object or possessive pronoun is not the parse's to judge
+    assert strict_problem("Officials said the storm cost them a year.", references=(), mentions=[]) == "pronoun"

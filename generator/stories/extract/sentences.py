@@ -388,6 +388,7 @@ def story_sentences(members: list[tuple[Article, Analysis]], settings: ExtractSe
 # verdicts in the README ("Every displayed line stands alone").
 _PRON_PERSON = re.compile(r"\b(?:he|she|him|her|his|hers|himself|herself)\b", re.I)
 _PRON_THING = re.compile(r"\b(?:they|them|their|theirs|themselves|it|its)\b", re.I)
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they)\b", re.I)
 # "It is unclear whether ...", "it's been a year": an empty subject, no referent.
 _EXPLETIVE_IT = re.compile(r"\bit(?:'s|\u2019s|\s+(?:is|was|will be|would be|has been|had been|seems|seemed|"
                            r"appears|appeared|remains|remained|took|takes))\b", re.I)
@@ -435,9 +436,15 @@ def strict_problem(text: str, references: Iterable[tuple[int, int, str]] | None 
     if _POINTER.search(outside):
         return "pointer"
     ments = sorted(mentions or ())
+    # The parse's verdict on a subject pronoun: one it does not list as dangling has its
+    # referent earlier in its sentence ("Officials said they ...", "A teacher said she ...").
+    parsed_ok = set() if references is None else {m.start() for m in _SUBJECT_PRONOUN.finditer(outside)} - {
+        s for s, _e, _k in references}
     for m in list(_PRON_PERSON.finditer(outside)) + list(_PRON_THING.finditer(outside)):
         personal = _PRON_PERSON.fullmatch(m.group()) is not None
         if not personal and _EXPLETIVE_IT.match(outside, m.start()):
+            continue
+        if m.start() in parsed_ok:
             continue
         if mentions is None:
             resolved = any(w[:1].isupper() for w in words(outside[:m.start()])[1:])
