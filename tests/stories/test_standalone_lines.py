@@ -217,6 +217,8 @@ def test_headline_checks_abbreviations_names_and_credits():
     ("It is unclear whether the north pier will reopen this year.", [], None),
     ("The hospital does about 40 of these operations each year.", [], "demonstrative"),
     ("There is an access door at the top of the roof of the shed.", [], "demonstrative"),
+    ("The harbour master said she was surprised by that decision.", [], "demonstrative"),
+    ("Westport officials said that new rules surprised the crews.", [(0, 8, "GPE")], None),
     ("The couple, who run a bakery, settled the case for $5,000.", [], "definite"),
     ("The body of a fisherman was found on the beach at Westport.", [(51, 59, "GPE")], None),
     ('"They will pay for this," harbour master Ann Poe said on Monday.', [(41, 48, "PERSON")], None),

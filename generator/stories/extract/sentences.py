@@ -395,9 +395,13 @@ _EXPLETIVE_IT = re.compile(r"\bit(?:'s|\u2019s|\s+(?:is|was|will be|would be|has
 _POINTER = re.compile(r"\b(?:also|another|as well|the same|the latter|the former|(?:moments|minutes|hours|days|"
                       r"weeks|months|years) later|later that|earlier that)\b", re.I)
 # A time word after "this" names the reporting time, not an earlier sentence's thing.
-_DEMONSTRATIVE = re.compile(r"\b(?:this|these|those)\s+(?!(?:week|year|month|morning|afternoon|evening|night|"
+_DEMONSTRATIVE = re.compile(r"(?:\b(?:this|these|those)|"
+                            # "that" after a preposition points too ("mystified by that conclusion");
+                            # elsewhere it is mostly a conjunction or a pronoun ("said that ...")
+                            r"\b(?:by|of|with|about|on|at|for|from|to|after|before|over|against)\s+that)"
+                            r"\s+(?!(?:week|year|month|morning|afternoon|evening|night|"
                             r"weekend|summer|spring|fall|autumn|winter|time|season|past|coming|is|are|was|were|"
-                            r"will|would|has|had)\b)[a-z][\w-]*", re.I)
+                            r"will|would|has|had|the|a|an|it|he|she|they|we|i|you|his|her|its|their)\b)[a-z][\w-]*", re.I)
 _THERE = re.compile(r"^\W*(?:there|here)\b", re.I)
 # "The hearing, presided over by ..., was held": a definite subject opening the line,
 # lower case (no name in it), not introduced by what follows it ("The body of an adult
