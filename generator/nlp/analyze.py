@@ -64,7 +64,7 @@ def _introduced(tok) -> bool:
     said she ...", "... fired an employee for ... her location"): a later "he" or "she"
     in the sentence is that one. A noun after a preposition is a circumstance, not
     someone ("Speaking in a weak voice, he ...")."""
-    return tok.pos_ == "NOUN" and tok.dep_ in ("nsubj", "nsubjpass", "dobj") and \
+    return tok.pos_ == "NOUN" and (tok.dep_ in _SUBJECT or tok.dep_ == "dobj") and \
         any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children)
 
 
