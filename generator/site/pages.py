@@ -32,6 +32,7 @@ from generator.records import Fact, Quote, Story
 from generator.site.feeds import news_article_jsonld, script_tag
 from generator.errors import Problem
 from generator.site.load import SiteData
+from generator.site.names import bare_names
 from generator.ids import is_unknown_outlet, outlet_key, unknown_outlet_article
 from generator.site.urls import cite_anchor, fact_anchor, page_url, quote_anchor, relurl, slug
 
@@ -832,6 +833,19 @@ class Renderer:
                          for e in fact.entities if e in self.site.entities],
         }
 
+    def names_ctx(self, story: Story, fact: Fact, text: str) -> list[dict]:
+        """The people `text` (a card's text as shown) names by surname alone, with the
+        full name an article the card cites gives them (`names.bare_names`); a surname
+        that two people of the story carry gets none."""
+        def people(ids: Iterable[str]) -> list:
+            return [self.site.entities[e] for e in dict.fromkeys(ids) if e in self.site.entities]
+
+        named = [e for f in story.facts for e in f.entities] + [q.speaker for q in story.quotes if q.speaker]
+        sources = [self.site.articles[src.article].text for src in fact.sources
+                   if src.article in self.site.articles and ("article", src.article) not in self.site.hidden]
+        return [{"short": short, "name": full, "href": self.entity_link(person.id)}
+                for short, full, person in bare_names(text, people(fact.entities), sources, people(named))]
+
     def speaker_of(self, quote: Quote) -> str | None:
         return quote.speaker_name or (self.site.entities[quote.speaker].name
                                       if quote.speaker in self.site.entities else None)
@@ -914,7 +928,8 @@ class Renderer:
                 shown.add(cards[0])
                 fc = ctx_of[cards[0]]
                 points.append({"text": fc["text"], "markers": markers(cards), "k": fc["k"], "n": fc["n"],
-                               "noun": fc["noun"], "single": fc["single"]})
+                               "noun": fc["noun"], "single": fc["single"],
+                               "names": self.names_ctx(s, s.cited(item)[0], fc["text"])})
         points = points[:KEY_POINTS_MAX]
 
         outlets = list(s.outlets) or list(dict.fromkeys(outlet_of(self.site, a) for a in s.articles))
@@ -925,7 +940,8 @@ class Renderer:
                       "k": fc["k"], "cells": [o in fc["labels"] for o in outlets]}
                      for fc in facts],
         }
-        timeline = [{"date": t.date, "text": cards[0].text, "facts": markers(f.id for f in cards)}
+        timeline = [{"date": t.date, "text": cards[0].text, "facts": markers(f.id for f in cards),
+                     "names": self.names_ctx(s, cards[0], cards[0].text)}
                     for t, cards in ((t, s.cited(t)) for t in s.timeline) if cards]
         notable, other = self.notable_quotes(s, [p["text"] for p in points])
         return self._page("story", src, s.title, {

@@ -36,3 +36,21 @@ def test_sample_story_cites_passages_on_article_pages(sample_site):
     links = pages[stories[0]].links
     cited = {link.split("#")[0] for link in links if "/articles/" in link and "#c-" in link}
     assert len(cited) == 5  # every one of the five articles is cited at a passage
+
+
+def test_sample_key_point_naming_peskov_by_surname_shows_his_full_name(sample_site):
+    # True of the sample's articles: one key point is the TASS line '"Russia is ready if
+    # both sides need it and want it," Peskov stressed', and the outlets name him in
+    # full ("Kremlin spokesman Dmitry Peskov"); the line itself stays as written.
+    import re
+
+    page = next(p for p in sample_site.glob("stories/*/index.html"))
+    html = page.read_text(encoding="utf-8")
+    points = re.findall(r'<li class="digest-key-point">(.*?)</li>', html, re.S)
+    peskov = [p for p in points if re.search(r'digest-key-point__text">[^<]*\bPeskov\b', p)]
+    assert peskov, "no key point names Peskov"
+    for p in peskov:
+        text = re.search(r'digest-key-point__text">([^<]*)</span>', p).group(1)
+        if "Dmitry Peskov" not in text:
+            names = re.search(r'<span class="digest-names">\((.*?)\)</span>', p)
+            assert names and re.sub(r"<[^>]+>", "", names.group(1)) == "Peskov: Dmitry Peskov"

@@ -1,0 +1,98 @@
+"""Who a displayed line names by surname alone, for the full name shown beside it.
+
+A key point or timeline item is verbatim text, so a line that says "Roe stressed ..."
+stays as its outlet wrote it; a reader who meets it on its own does not know who Roe
+is. When the story's entities say who that is, the page shows the full name beside
+the line (never inside it), linked to the person. The entity stage links a bare
+surname to a person only when one person of the story carries it, and the full name
+shown must be written, word for word, in an article the line's card cites, and not
+only where a sentence opens (there a capital says nothing: "Fortunately Jon" is no
+name): nothing is added that the sources do not say.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from generator.records import Entity
+
+# Words before a surname that do not make it a fuller name: "Mr Roe" still leaves the
+# reader asking which Roe. Any other capitalised word before it is taken for a first
+# name or a role ("Jane Roe", "Senator Roe"), which says enough.
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof"})
+_SURNAME = re.compile(r"[A-Z][a-z][\w'\u2019-]*")  # "Roe", "O'Neil"; not "B.C" or "UN"
+_QUOTES_AND_SPACE = frozenset(" \t\n\"'\u201c\u201d\u2018\u2019(")
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w'\u2019.-]*)\s+$")
+
+
+def _full_forms(person: Entity) -> list[str]:
+    """Two words or more, the last a surname ("Nelson B.C" is a place the tagger took)."""
+    return [f for f in [person.name, *person.aliases] if len(f.split()) >= 2 and _SURNAME.fullmatch(f.split()[-1])]
+
+
+def _inside_sentences(form: str, sources: list[str]) -> int:
+    """How often `form` is written in `sources` after another word of its sentence."""
+    n = 0
+    for text in sources:
+        for m in re.finditer(r"(?<![\w'\u2019-])" + re.escape(form) + r"(?![\w-])", text):
+            j = m.start()
+            while j > 0 and text[j - 1] in _QUOTES_AND_SPACE:
+                if text[j - 1] == "\n":
+                    break
+                j -= 1
+            # after a word, a comma or a dash (',” Jane Roe said'); not after a stop,
+            # a colon or a line break
+            if j > 0 and text[j - 1] not in ".!?:\n":
+                n += 1
+    return n
+
+
+def _short_forms(person: Entity) -> list[str]:
+    forms = [person.name.split()[-1], *(a for a in person.aliases if len(a.split()) == 1)]
+    return [f for f in dict.fromkeys(forms) if _SURNAME.fullmatch(f)]
+
+
+def _bare_at(text: str, short: str) -> int | None:
+    """Where `text` uses `short` with no first name or role before it (None: nowhere)."""
+    for m in re.finditer(r"(?<![\w'\u2019-])" + re.escape(short) + r"(?![\w-])", text):
+        before = _WORD_BEFORE.search(text[:m.start()])
+        word = before.group(1) if before else ""
+        if word[:1].isupper() and word.rstrip(".").lower() not in _HONORIFICS:
+            continue
+        return m.start()
+    return None
+
+
+def bare_names(text: str, people: Iterable[Entity], sources: Iterable[str],
+               story_people: Iterable[Entity] = ()) -> list[tuple[str, str, Entity]]:
+    """(the word `text` uses, the full name, the person) for each person of `people`
+    that `text` names by surname (or a one-word alias) alone, in the order the text
+    names them. A person counts only when no full name of theirs (two words or more: the
+    entity's name or an alias) is in `text` and one is written in the `sources` after
+    another word of its sentence; the form written so most often is the one given.
+    A surname two people of the story carry (`people` and `story_people`: two sisters,
+    a victim and her brother) names neither."""
+    sources = list(sources)
+    people = [p for p in people if p.kind == "person"]
+    carriers: dict[str, set[str]] = {}
+    for person in [*people, *(p for p in story_people if p.kind == "person")]:
+        for short in _short_forms(person):
+            carriers.setdefault(short, set()).add(person.id)
+    found: list[tuple[int, str, str, Entity]] = []
+    for person in people:
+        full = _full_forms(person)
+        if any(f.lower() in text.lower() for f in full):
+            continue  # "Zeta beta Tau" names "Beta Tau" itself
+        # the form the sources write most often inside a sentence; fewer words first
+        counts = {f: _inside_sentences(f, sources) for f in full}
+        written = min((f for f in full if counts[f]), key=lambda f: (-counts[f], len(f.split()), f), default=None)
+        if written is None:
+            continue
+        for short in _short_forms(person):
+            if len(carriers[short]) > 1:
+                continue
+            at = _bare_at(text, short)
+            if at is not None:
+                found.append((at, short, written, person))
+                break
+    return [(short, written, person) for _at, short, written, person in sorted(found, key=lambda x: (x[0], x[3].id))]

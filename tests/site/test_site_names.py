@@ -1,0 +1,123 @@
+"""Full names beside lines that name a person by surname alone (`generator.site.names`)."""
+from __future__ import annotations
+
+import re
+
+import yaml
+from hypothesis import given, settings, strategies as st
+
+from generator.records import Entity
+from generator.site import load
+from generator.site import pages as site_pages
+from generator.site.names import bare_names
+from tests import site_helpers as h
+
+ROE = Entity(id="jane-roe", name="Jane Roe", kind="person", aliases=["Roe"], stories=["s"])
+DOE = Entity(id="jon-doe", name="Jon Doe", kind="person", aliases=[], stories=["s"])
+SOURCE = "On Monday Jane Roe, a lawyer, met Jon Doe. Roe said the talks went well."
+
+
+def names(text, people=(ROE, DOE), sources=(SOURCE,)):
+    return [(short, full, p.id) for short, full, p in bare_names(text, people, sources)]
+
+
+def test_a_surname_alone_gets_the_full_name_its_source_writes():
+    assert names("Roe said the talks went well.") == [("Roe", "Jane Roe", "jane-roe")]
+    assert names("The talks went well, Roe's office said.") == [("Roe", "Jane Roe", "jane-roe")]
+    # two people, in the order the line names them
+    assert names("Doe thanked Roe.") == [("Doe", "Jon Doe", "jon-doe"), ("Roe", "Jane Roe", "jane-roe")]
+
+
+def test_an_honorific_is_no_first_name():
+    assert names("Mr Doe said the talks went well.") == [("Doe", "Jon Doe", "jon-doe")]
+    assert names("Ms. Roe said so.") == [("Roe", "Jane Roe", "jane-roe")]
+
+
+def test_no_gloss_when_the_line_says_who_it_is():
+    assert names("Jane Roe said the talks went well.") == []
+    # another first name or a role before the surname: the line names its own person
+    assert names("Mary Roe said the talks went well.") == []
+    assert names("Senator Roe said the talks went well.") == []
+    # a word that merely contains the surname; the full name in other capitals
+    assert names("Roebuck said so.") == []
+    assert names("JANE ROE said so; Roe left.") == []
+    # a "surname" that is no word-shaped name (an abbreviation tagged a person)
+    bc = Entity(id="bc", name="Nelson B.C", kind="person", aliases=["Nelson"], stories=["s"])
+    assert names("They moved to Nelson, B.C, last year.", people=(bc,), sources=("He lives in Nelson B.C now.",)) == []
+
+
+def test_a_surname_two_people_carry_names_neither():
+    sister = Entity(id="ann-roe", name="Ann Roe", kind="person", aliases=[], stories=["s"])
+    assert names("Roe said so.", people=(ROE, sister), sources=(SOURCE + " And Ann Roe agreed.",)) == []
+    # the other carrier need not be on the line's card: any person of the story counts
+    assert bare_names("Roe said so.", (ROE,), (SOURCE,), story_people=(ROE, sister)) == []
+    assert [p.id for _s, _f, p in bare_names("Roe said so.", (ROE,), (SOURCE,), story_people=(ROE, DOE))] == ["jane-roe"]
+
+
+def test_nothing_the_sources_do_not_say():
+    # the full name must be written in a cited article
+    assert names("Roe said so.", sources=("Roe said so. Ms Roe left.",)) == []
+    assert names("Roe said so.", sources=()) == []
+    # only people: a place or a body with a longer name is no person
+    firm = Entity(id="roe-co", name="Roe and Partners", kind="org", aliases=["Roe"], stories=["s"])
+    assert names("Roe said so.", people=(firm,), sources=("Roe and Partners said so.",)) == []
+
+
+def test_a_full_name_only_at_sentence_starts_is_not_trusted():
+    # at a sentence start a capital says nothing: "Fortunately" is no first name
+    kieran = Entity(id="k", name="Fortunately Kieran", kind="person", aliases=["Kieran"], stories=["s"])
+    text = "Kieran was born deaf."
+    assert names(text, people=(kieran,), sources=("Fortunately Kieran was fine.\nFortunately Kieran left.",)) == []
+    # a role word swept into the entity's name gives way to the form written inside sentences
+    hooper = Entity(id="h", name="Teacher Linda Hooper", kind="person", aliases=["Hooper", "Linda Hooper"], stories=["s"])
+    src = "Teacher Linda Hooper smiled. He met teacher Linda Hooper, and said, \u201cyes,\u201d Linda Hooper said."
+    assert names("Hooper smiled.", people=(hooper,), sources=(src,)) == [("Hooper", "Linda Hooper", "h")]
+
+
+def test_a_one_word_entity_name_uses_a_full_alias():
+    roe = Entity(id="roe", name="Roe", kind="person", aliases=["Jane Roe"], stories=["s"])
+    assert names("Roe said so.", people=(roe,)) == [("Roe", "Jane Roe", "roe")]
+    lone = Entity(id="roe", name="Roe", kind="person", aliases=[], stories=["s"])
+    assert names("Roe said so.", people=(lone,)) == []
+
+
+_WORDS = st.sampled_from(["Roe", "Jane", "Doe", "Jon", "Mr", "said", "the", "talks", "Senator", "Roe's", ",", "."])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_WORDS, max_size=12))
+def test_every_gloss_is_a_bare_surname_of_the_line_and_a_full_name_of_a_source(words):
+    text = " ".join(words)
+    for short, full, person in bare_names(text, (ROE, DOE), (SOURCE,)):
+        assert re.search(r"(?<![\w'-])" + short + r"(?![\w-])", text)
+        assert full in SOURCE and full not in text
+        assert full in (person.name, *person.aliases)
+
+
+def _site(tmp_path, text: str, hide_source: bool = False):
+    content = h.write_content(tmp_path / "content")
+    data = h.story()
+    data["facts"][1]["text"] = text  # an editor's wording of card f2 (a key point)
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    if hide_source:
+        art = yaml.safe_load((content / "articles" / "a-one.yml").read_text(encoding="utf-8"))
+        art["hidden"] = True
+        (content / "articles" / "a-one.yml").write_text(yaml.safe_dump(art), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    return {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
+
+
+def test_story_page_shows_the_full_name_beside_the_key_point(tmp_path):
+    md = _site(tmp_path, "Peskov said Moscow offered to mediate.")
+    point = re.search(r'<li class="digest-key-point">.*?Peskov said Moscow offered to mediate\..*?</li>', md, re.S)
+    assert point is not None
+    names_span = re.search(r'<span class="digest-names">\((.*?)\)</span>', point.group())
+    assert names_span is not None and re.sub(r"<[^>]+>", "", names_span.group(1)) == "Peskov: Dmitry Peskov"
+    # the line itself stays verbatim
+    assert '<span class="digest-key-point__text">Peskov said Moscow offered to mediate.</span>' in point.group()
+
+
+def test_no_full_name_from_a_hidden_article(tmp_path):
+    # a-one is the only cited article that writes "Dmitry Peskov"; hidden, it says nothing
+    md = _site(tmp_path, "Peskov said Moscow offered to mediate.", hide_source=True)
+    assert "digest-names" not in md
