@@ -3,8 +3,8 @@
 A key point or timeline item is verbatim text, so a line that says "Roe stressed ..."
 stays as its outlet wrote it; a reader who meets it on its own does not know who Roe
 is. When the story's entities say who that is, the page shows the full name beside
-the line (never inside it), linked to the person. The entity stage links a bare
-surname to a person only when one person of the story carries it, and the full name
+the line (never inside it), linked to the person. As in the entity stage, a bare
+surname names a person only when one person of the story carries it, and the full name
 shown must be written, word for word, in an article the line's card cites, and not
 only where a sentence opens (there a capital says nothing: "Fortunately Jon" is no
 name): nothing is added that the sources do not say.
@@ -63,19 +63,18 @@ def _bare_at(text: str, short: str) -> int | None:
     return None
 
 
-def bare_names(text: str, people: Iterable[Entity], sources: Iterable[str],
-               story_people: Iterable[Entity] = ()) -> list[tuple[str, str, Entity]]:
-    """(the word `text` uses, the full name, the person) for each person of `people`
-    that `text` names by surname (or a one-word alias) alone, in the order the text
-    names them. A person counts only when no full name of theirs (two words or more: the
-    entity's name or an alias) is in `text` and one is written in the `sources` after
-    another word of its sentence; the form written so most often is the one given.
-    A surname two people of the story carry (`people` and `story_people`: two sisters,
-    a victim and her brother) names neither."""
+def bare_names(text: str, people: Iterable[Entity], sources: Iterable[str]) -> list[tuple[str, str, Entity]]:
+    """(the word `text` uses, the full name, the person) for each of `people` (the
+    story's) that `text` names by surname (or a one-word alias) alone, in the order the
+    text names them. A person counts only when no full name of theirs (two words or
+    more: the entity's name or an alias) is in `text` and one is written in the
+    `sources` after another word of its sentence; the form written so most often is
+    the one given. A surname two of `people` carry (a victim and her brother, two
+    sisters) names neither."""
     sources = list(sources)
     people = [p for p in people if p.kind == "person"]
     carriers: dict[str, set[str]] = {}
-    for person in [*people, *(p for p in story_people if p.kind == "person")]:
+    for person in people:
         for short in _short_forms(person):
             carriers.setdefault(short, set()).add(person.id)
     found: list[tuple[int, str, str, Entity]] = []

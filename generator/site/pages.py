@@ -834,17 +834,15 @@ class Renderer:
         }
 
     def names_ctx(self, story: Story, fact: Fact, text: str) -> list[dict]:
-        """The people `text` (a card's text as shown) names by surname alone, with the
-        full name an article the card cites gives them (`names.bare_names`); a surname
-        that two people of the story carry gets none."""
-        def people(ids: Iterable[str]) -> list:
-            return [self.site.entities[e] for e in dict.fromkeys(ids) if e in self.site.entities]
-
+        """The people of the story that `text` (a card's text as shown) names by surname
+        alone, with the full name an article the card cites gives them
+        (`names.bare_names`)."""
         named = [e for f in story.facts for e in f.entities] + [q.speaker for q in story.quotes if q.speaker]
+        people = [self.site.entities[e] for e in dict.fromkeys(named) if e in self.site.entities]
         sources = [self.site.articles[src.article].text for src in fact.sources
                    if src.article in self.site.articles and ("article", src.article) not in self.site.hidden]
         return [{"short": short, "name": full, "href": self.entity_link(person.id)}
-                for short, full, person in bare_names(text, people(fact.entities), sources, people(named))]
+                for short, full, person in bare_names(text, people, sources)]
 
     def speaker_of(self, quote: Quote) -> str | None:
         return quote.speaker_name or (self.site.entities[quote.speaker].name
