@@ -75,6 +75,12 @@ def test_a_date_naming_another_thing_or_bounding_a_period_is_not_the_event_date(
     assert not own("He worked at the station between 1992 and 2002.", "1992")
     assert not own("He worked at the station between 1992 and 2002.", "2002")
     assert not own("From 2000 through 2016, reports rose.", "2000")
+    # with a word or two between: the year is the car's, the work's, the crime's
+    assert not own("They drove off in his black 2008 Porsche with paper plates.", "2008")
+    assert not own("He was convicted of a botched 2007 burglary in Las Vegas.", "2007")
+    assert not own("She was struck by a gray 2013 Toyota Camry.", "2013")
+    # ... but not through a function word ("that by 2020")
+    assert own("It is possible that by 2020 there will be no more children.", "2020")
     # The occasion of the sentence's event, and plain dates, are the event's.
     assert own("In his 2013 parole hearing, he told the board he was sorry.", "2013")
     assert own("Two workers were injured in the October 2017 attack.", "October 2017")
