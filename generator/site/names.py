@@ -78,20 +78,19 @@ def bare_names(text: str, people: Iterable[Entity], sources: Iterable[str]) -> l
         for short in _short_forms(person):
             carriers.setdefault(short, set()).add(person.id)
     found: list[tuple[int, str, str, Entity]] = []
+    low = text.lower()
     for person in people:
         full = _full_forms(person)
-        if any(f.lower() in text.lower() for f in full):
+        if not full or any(f.lower() in low for f in full):
             continue  # "Zeta beta Tau" names "Beta Tau" itself
+        # where the line names them bare (cheap: the sources are read only for those)
+        bare = next(((at, short) for short in _short_forms(person) if len(carriers[short]) == 1 and short in text
+                     for at in [_bare_at(text, short)] if at is not None), None)
+        if bare is None:
+            continue
         # the form the sources write most often inside a sentence; fewer words first
         counts = {f: _inside_sentences(f, sources) for f in full}
         written = min((f for f in full if counts[f]), key=lambda f: (-counts[f], len(f.split()), f), default=None)
-        if written is None:
-            continue
-        for short in _short_forms(person):
-            if len(carriers[short]) > 1:
-                continue
-            at = _bare_at(text, short)
-            if at is not None:
-                found.append((at, short, written, person))
-                break
+        if written is not None:
+            found.append((bare[0], bare[1], written, person))
     return [(short, written, person) for _at, short, written, person in sorted(found, key=lambda x: (x[0], x[3].id))]
