@@ -11,6 +11,7 @@ name): nothing is added that the sources do not say.
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable
 
@@ -25,9 +26,21 @@ _QUOTES_AND_SPACE = frozenset(" \t\n\"'\u201c\u201d\u2018\u2019(")
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w'\u2019.-]*)\s+$")
 
 
-def _full_forms(person: Entity) -> list[str]:
+def _full_forms(person: Entity) -> tuple[str, ...]:
     """Two words or more, the last a surname ("Nelson B.C" is a place the tagger took)."""
-    return [f for f in [person.name, *person.aliases] if len(f.split()) >= 2 and _SURNAME.fullmatch(f.split()[-1])]
+    return _forms(person.name, tuple(person.aliases))[0]
+
+
+def _short_forms(person: Entity) -> tuple[str, ...]:
+    """The surname and the one-word aliases ("Roe", "O'Neil"; not "B.C" or "UN")."""
+    return _forms(person.name, tuple(person.aliases))[1]
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a story's people are looked at for each of its lines
+def _forms(name: str, aliases: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    full = tuple(f for f in (name, *aliases) if len(f.split()) >= 2 and _SURNAME.fullmatch(f.split()[-1]))
+    shorts = (name.split()[-1], *(a for a in aliases if len(a.split()) == 1))
+    return full, tuple(f for f in dict.fromkeys(shorts) if _SURNAME.fullmatch(f))
 
 
 def _inside_sentences(form: str, sources: list[str]) -> int:
@@ -45,11 +58,6 @@ def _inside_sentences(form: str, sources: list[str]) -> int:
             if j > 0 and text[j - 1] not in ".!?:\n":
                 n += 1
     return n
-
-
-def _short_forms(person: Entity) -> list[str]:
-    forms = [person.name.split()[-1], *(a for a in person.aliases if len(a.split()) == 1)]
-    return [f for f in dict.fromkeys(forms) if _SURNAME.fullmatch(f)]
 
 
 def _bare_at(text: str, short: str) -> int | None:

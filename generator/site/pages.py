@@ -833,12 +833,15 @@ class Renderer:
                          for e in fact.entities if e in self.site.entities],
         }
 
-    def names_ctx(self, story: Story, fact: Fact, text: str) -> list[dict]:
-        """The people of the story that `text` (a card's text as shown) names by surname
+    def story_people(self, story: Story) -> list:
+        """The entities a story's cards and quotes name (people among them)."""
+        named = [e for f in story.facts for e in f.entities] + [q.speaker for q in story.quotes if q.speaker]
+        return [self.site.entities[e] for e in dict.fromkeys(named) if e in self.site.entities]
+
+    def names_ctx(self, people: list, fact: Fact, text: str) -> list[dict]:
+        """The `people` of the story that `text` (a card's text as shown) names by surname
         alone, with the full name an article the card cites gives them
         (`names.bare_names`)."""
-        named = [e for f in story.facts for e in f.entities] + [q.speaker for q in story.quotes if q.speaker]
-        people = [self.site.entities[e] for e in dict.fromkeys(named) if e in self.site.entities]
         sources = [self.site.articles[src.article].text for src in fact.sources
                    if src.article in self.site.articles and ("article", src.article) not in self.site.hidden]
         return [{"short": short, "name": full, "href": self.entity_link(person.id)}
@@ -920,6 +923,7 @@ class Renderer:
         # "k of n". A short summary is not topped up: the generator picks key points only
         # among cards that read on their own, and any other card would break that.
         points, shown = [], set()
+        people = [e for e in self.story_people(s) if e.kind == "person"]
         for item in s.summary:
             cards = [f.id for f in s.cited(item)]
             if cards and cards[0] not in shown:
@@ -927,7 +931,7 @@ class Renderer:
                 fc = ctx_of[cards[0]]
                 points.append({"text": fc["text"], "markers": markers(cards), "k": fc["k"], "n": fc["n"],
                                "noun": fc["noun"], "single": fc["single"],
-                               "names": self.names_ctx(s, s.cited(item)[0], fc["text"])})
+                               "names": self.names_ctx(people, s.cited(item)[0], fc["text"])})
         points = points[:KEY_POINTS_MAX]
 
         outlets = list(s.outlets) or list(dict.fromkeys(outlet_of(self.site, a) for a in s.articles))
@@ -939,7 +943,7 @@ class Renderer:
                      for fc in facts],
         }
         timeline = [{"date": t.date, "text": cards[0].text, "facts": markers(f.id for f in cards),
-                     "names": self.names_ctx(s, cards[0], cards[0].text)}
+                     "names": self.names_ctx(people, cards[0], cards[0].text)}
                     for t, cards in ((t, s.cited(t)) for t in s.timeline) if cards]
         notable, other = self.notable_quotes(s, [p["text"] for p in points])
         return self._page("story", src, s.title, {
