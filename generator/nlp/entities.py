@@ -187,8 +187,9 @@ def clean_name(text: str, label: str) -> str | None:
         return None  # two names run together ("Smith, University of Oslo")
     if _TICKER.fullmatch(name) or re.search(r"[<>]", name):
         return None  # wire markup: "<ABCD.HK>", "<Acme Inc>" cut in two
-    # Wire copy writes the apostrophe as a straight double quote ('Brazil"s').
-    name = re.sub(r'(?<=\w)"s\b', "'s", name)
+    # Wire copy writes the apostrophe as a straight double quote ('Brazil"s'), some sites
+    # as an opening single quote ("Kevin Roe‘s").
+    name = re.sub(r'(?<=\w)["\u2018]s\b', "'s", name)
     name = _POSSESSIVE.sub("", name) if re.search(r"\w[’']s?$", name) else name
     name = re.sub(r"^(the|The|THE)\s+", "", name)
     if label not in _TITLED_LABELS:

@@ -82,6 +82,8 @@ def test_titles_are_not_part_of_a_name():
 def test_possessive_stripped():
     assert clean_name("Trump's", "PERSON") == "Trump"
     assert clean_name("Russia’s", "GPE") == "Russia"
+    # an opening quote mark typed for the apostrophe
+    assert clean_name("Jane Roe‘s", "PERSON") == "Jane Roe"
 
 
 def test_junk_never_becomes_an_entity():
