@@ -190,6 +190,19 @@ def test_caption_and_title_dates_are_never_card_or_timeline_dates():
     assert [f.date for f in resolved.facts] == [None, None, None, "2017-03-03"]
 
 
+def test_a_contributor_line_or_a_caption_is_no_timeline_item():
+    """A card whose own text is a credit or a caption by its wording names no event, even
+    when it states a date the date checks let through."""
+    from generator.stories.resolve import build_timeline
+
+    text = ("Ann Poe reports for the Channel 9 News at 5 on Saturday, Aug. 11, 2018.\n\n"
+            "A judge approved the plea agreement on March 3, 2017.")
+    art = make_article("a1", text, published="2018-08-12")
+    an = analyse([art])["a1"]
+    facts = [sentence_fact("f-0", art, an, "Channel 9"), sentence_fact("f-1", art, an, "plea agreement")]
+    assert [(i.date, i.facts) for i in build_timeline(facts, {"a1": (art, an)})] == [("2017-03-03", ["f-1"])]
+
+
 def test_timeline_item_text_states_its_date():
     """A card whose text states no date is not a timeline line of its own, even when
     another outlet's excerpt on it gives one: the line shown would not say when."""

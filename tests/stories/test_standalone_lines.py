@@ -189,9 +189,20 @@ def test_a_title_from_a_two_sentence_card_is_its_first_sentence_not_cut_at_an_ab
     "Harbour Master Warns: 'The North Pier Is Not Safe!'",
     "Please read this letter from the harbour master, @ someuser.",
     "Ann Poe gives her statement at a hearing of the harbour board on the...",
+    # a contributor's line
+    "Poe reported from Westport, Maine.",
+    "Ann Poe reports for the Channel 9 News at 5 on Saturday, Aug. 11, 2018.",
 ])
 def test_teasers_questions_and_glued_datelines_are_furniture(text):
     assert standalone_problem(text) == "furniture"
+
+
+@pytest.mark.parametrize("text", [
+    "Police reported from the scene that two people died in the fire.",
+    "The Westport Herald reported from the harbour on Monday that the pier was closed.",
+])
+def test_a_report_from_a_place_with_a_fact_is_no_contributor_line(text):
+    assert standalone_problem(text) != "furniture"
 
 
 def test_headline_checks_abbreviations_names_and_credits():

@@ -103,7 +103,13 @@ FURNITURE = re.compile(r"\bas an interest\b|\bclick to\b|\(opens in (?:a )?new w
                        r"^[A-Z][\w.' ]{1,30}(?:, [A-Z][\w.' ]{1,30})? \((?-i:CNN|AP|Reuters|AFP|NBC|CBS|ABC|BBC)\)|"
                        r"^(?-i:[A-Z]{3,}[A-Z .'-]*), [\w. ]{1,20}\s?--|"
                        # a question put to the reader ("What does it mean for you?")
-                       r"\?[\"'\u201d\u2019)]*$", re.I)
+                       r"\?[\"'\u201d\u2019)]*$|"
+                       # a contributor's line, the whole sentence: "Roe reported from Springfield, Ill.",
+                       # "Jane Roe reports for the Channel 4 News at 5 on Saturday, Aug. 11, 2018." (3
+                       # lines of the ECB+ and Multi-News dev texts, all such; "Police reported from
+                       # the scene that ..." is none)
+                       r"^\W*(?-i:[A-Z][\w'.-]*)(?:\s+(?-i:[A-Z][\w'.-]*)){0,2}\s+(?:reported|reports)\s+(?:from|for)"
+                       r"(?:[\s,]+(?:(?-i:[A-Z0-9][\w.'-]*)|the|at|on|in|of))+\W*$", re.I)
 # A sentence opening with a discourse link continues one before it ("Another symptom
 # showed up soon after.", "But the plan stalled.", "Also on the list is ...").
 OPENER = re.compile(r"^\W*(?:but|and|also|another|however|meanwhile|still|yet|then|instead|thus|hence|"
