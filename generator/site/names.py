@@ -23,6 +23,9 @@ from generator.records import Entity
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof"})
 _SURNAME = re.compile(r"[A-Z][a-z][\w'\u2019-]*")  # "Roe", "O'Neil"; not "B.C" or "UN"
 _QUOTES_AND_SPACE = frozenset(" \t\n\"'\u201c\u201d\u2018\u2019(")
+# A stop that ends an abbreviation, not a sentence: a short capitalised word ("Sen.",
+# "Gov.", "Dr.") or one with another stop inside ("U.S.").
+_ABBREVIATION = re.compile(r"(?<![\w.])(?:[A-Z][a-z]{0,3}|[A-Za-z](?:\.[A-Za-z])+)\.$")
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w'\u2019.-]*)\s+$")
 
 
@@ -53,9 +56,10 @@ def _inside_sentences(form: str, sources: list[str]) -> int:
                 if text[j - 1] == "\n":
                     break
                 j -= 1
-            # after a word, a comma or a dash (',” Jane Roe said'); not after a stop,
-            # a colon or a line break
-            if j > 0 and text[j - 1] not in ".!?:\n":
+            # after a word, a comma or a dash (',” Jane Roe said') or an abbreviation's
+            # stop ("Sen. Jane Roe", "U.S. Rep."); not after a sentence's stop, a colon or
+            # a line break
+            if j > 0 and (text[j - 1] not in ".!?:\n" or text[j - 1] == "." and _ABBREVIATION.search(text[max(0, j - 12):j])):
                 n += 1
     return n
 

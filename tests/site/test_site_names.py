@@ -72,6 +72,13 @@ def test_a_full_name_only_at_sentence_starts_is_not_trusted():
     assert names("Hooper smiled.", people=(hooper,), sources=(src,)) == [("Hooper", "Linda Hooper", "h")]
 
 
+def test_a_title_abbreviation_before_the_full_name_is_no_sentence_start():
+    src = "Sen. Jane Roe questioned the bank's chief. He left. Jon Doe spoke."
+    assert names("Roe said so.", sources=(src,)) == [("Roe", "Jane Roe", "jane-roe")]
+    # a real sentence stop before the only full name: not trusted
+    assert names("Doe said so.", sources=(src,)) == []
+
+
 def test_a_one_word_entity_name_uses_a_full_alias():
     roe = Entity(id="roe", name="Roe", kind="person", aliases=["Jane Roe"], stories=["s"])
     assert names("Roe said so.", people=(roe,)) == [("Roe", "Jane Roe", "roe")]
