@@ -383,6 +383,19 @@ class EntityIndex:
                 if len(wa) == len(wb) and wa[-1] == wb[-1] and all(
                         same_given_name(x, y) for x, y in zip(wa[:-1], wb[:-1])):
                     union(ka, kb)
+        # Rule 2a: a middle initial is no other person ("Peter T. King" and "Peter King"),
+        # unless two different initials stand between the same names (two people).
+        plain: dict[str, list[str]] = defaultdict(list)
+        for k, _ in people:
+            words = k.split()
+            core = [w for w in words if len(w.rstrip(".")) > 1]
+            if len(core) >= 2 and core[0] == words[0] and core[-1] == words[-1]:
+                plain[" ".join(core)].append(k)
+        for core, ks in plain.items():
+            initials = {tuple(w for w in k.split() if len(w.rstrip(".")) <= 1) for k in ks} - {()}
+            if len(ks) > 1 and len(initials) <= 1:
+                for k in ks[1:]:
+                    union(ks[0], k)
         # Rule 2b: a person's name that ends in another person's full name is that
         # person with a word swept in before it ("CLOSE Jane Doe" from a page's button).
         for ka, _ in people:

@@ -276,3 +276,18 @@ def test_dateline_with_a_region_still_names_the_place():
     a.dateline = "ALESUND, Norway"
     an = Analysis(article_id="a", sentences=[(0, len(a.text))], mentions=[mention(a, "ALESUND", "ORG")])
     assert [(n, lab) for _, n, lab in mention_names(a, an, set())] == [("ALESUND", "GPE")]
+
+
+# ------------------------------------------------------------- middle initials
+def test_a_middle_initial_is_the_same_person():
+    ix, ents = build([("Peter T. Roe", "PERSON"), ("Peter Roe", "PERSON"), ("Roe", "PERSON")])
+    people = [e for e in ents.values() if e.kind == "person"]
+    assert len(people) == 1 and {"Peter Roe", "Peter T. Roe"} <= {people[0].name, *people[0].aliases}
+    # the bare surname now names that one person
+    assert ix.id_of("Roe") == people[0].id
+
+
+def test_two_different_initials_are_two_people():
+    ix, ents = build([("John A. Smith", "PERSON"), ("John B. Smith", "PERSON"), ("John Smith", "PERSON")])
+    ids = {ix.id_of("John A. Smith"), ix.id_of("John B. Smith")}
+    assert len(ids) == 2
