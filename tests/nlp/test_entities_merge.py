@@ -77,6 +77,9 @@ def test_titles_are_not_part_of_a_name():
     assert clean_name("Kremlin spokesman Dmitry Peskov", "PERSON") == "Dmitry Peskov"
     _, ents = build([("US President Donald Trump", "PERSON"), ("Trump", "PERSON")])
     assert list(ents) == ["donald-trump"]
+    # British police ranks, abbreviated
+    assert clean_name("DC Jane Roe", "PERSON") == "Jane Roe"
+    assert clean_name("PC Roe", "PERSON") == "Roe"
 
 
 def test_possessive_stripped():
