@@ -458,6 +458,7 @@ class EntityIndex:
 
         groups: dict[str, _Cluster] = {}
         extra: dict[str, set[str]] = defaultdict(set)
+        full_labels: dict[str, Counter] = defaultdict(Counter)
         for k, cl in clusters:
             root = find(k)
             g = groups.setdefault(root, _Cluster(first=self._by_key[root].first))
@@ -467,6 +468,12 @@ class EntityIndex:
             g.forms.update(cl.forms)
             g.labels.update(cl.labels)
             g.aliases_only |= cl.aliases_only
+            if len(k.split()) >= 2:
+                full_labels[root].update(cl.labels)
+        # What an entity is, its full names say: the tagger often takes a bare surname for
+        # an organisation ("Stumpf" 7 times ORG beside "John Stumpf" 4 times PERSON).
+        for root, labels in full_labels.items():
+            groups[root].labels = labels
         entities = []
         for root, g in sorted(groups.items(), key=lambda kv: kv[1].first):
             if self.is_common_word(g) or root in ambiguous:
