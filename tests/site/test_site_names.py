@@ -135,3 +135,26 @@ def test_no_full_name_from_a_hidden_article(tmp_path):
     # a-one is the only cited article that writes "Dmitry Peskov"; hidden, it says nothing
     md = _site(tmp_path, "Peskov said Moscow offered to mediate.", hide_source=True)
     assert "digest-names" not in md
+
+
+def test_a_full_name_with_markup_is_escaped(tmp_path):
+    # entity names come from article text: untrusted
+    content = h.write_content(tmp_path / "content")
+    ent = yaml.safe_load((content / "entities" / "e-peskov.yml").read_text(encoding="utf-8"))
+    ent["aliases"] = ["Peskov", "<b>Dmitry</b> Peskov"]
+    ent["name"] = "<b>Dmitry</b> Peskov"
+    (content / "entities" / "e-peskov.yml").write_text(yaml.safe_dump(ent), encoding="utf-8")
+    art = yaml.safe_load((content / "articles" / "a-one.yml").read_text(encoding="utf-8"))
+    data = h.story()
+    data["facts"][1]["text"] = "Peskov said Moscow offered to mediate."
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    # the cited article writes that form inside a sentence
+    art["text"] = art["text"].replace("Dmitry Peskov told", "<b>Dmitry</b> Peskov told")
+    for src in data["facts"][1]["sources"]:
+        assert src["excerpt"] in art["text"]
+    (content / "articles" / "a-one.yml").write_text(yaml.safe_dump(art), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
+    names = re.search(r'<span class="digest-names">\((.*?)\)</span>', md, re.S)
+    assert names is not None and "&lt;b&gt;Dmitry&lt;/b&gt; Peskov" in names.group(1)
+    assert "<b>Dmitry</b>" not in md
