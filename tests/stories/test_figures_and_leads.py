@@ -87,6 +87,19 @@ def test_other_figures_for_one_claim_are_not_support_but_outlets_differ():
                for c in plain.facts for s in c.sources)
 
 
+def test_a_range_gives_both_its_figures_their_unit():
+    from generator.stories.extract.cards import figures_clash, quantities
+
+    assert quantities("He was sentenced to anywhere from nine to 33 years.") == {"w:year": frozenset({9.0, 33.0})}
+    assert quantities("The strike lasts 5-7 days.") == {"h": frozenset({120.0, 168.0})}
+    assert quantities("Between 10 and 12 million people voted.")["w:peopl"] == frozenset({1e7, 1.2e7})
+    # so a sentence giving one end of the range does not "differ" from it
+    assert not figures_clash(quantities("He got nine to 33 years."), quantities("He got a minimum of nine years."))
+    assert figures_clash(quantities("He got nine to 33 years."), quantities("He got 12 years."))
+    # a count of other things after "and" is no range
+    assert quantities("Two people died and 12 were hurt.") == {"w:peopl": frozenset({2.0})}
+
+
 def test_paraphrase_with_the_same_figures_still_joins():
     story, _ = _story([DEAL_A, DEAL_B])
     assert any(len({s.article for s in c.sources}) == 2 and not c.differs

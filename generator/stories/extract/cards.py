@@ -89,15 +89,19 @@ _QUANTITY = re.compile(
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+_RANGE_JOIN = re.compile(r"\s*(?:to|and|or|-|\u2013|\u2014)\s*", re.I)
+
+
 def quantities(text: str) -> dict[str, frozenset[float]]:
     """What a sentence counts: unit -> values. The unit is the currency, "%", hours for
     a duration ("48-hour", "two days"), else the word right after the number ("7
     people", "6.1-magnitude"); a bare number, a year and a number followed by a small
     word ("one of the") count nothing: without a unit two numbers need not measure
-    the same thing."""
+    the same thing. The first number of a range takes the second's unit and scale
+    ("nine to 33 years", "5-7 days", "between 10 and 12 million people")."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    out: dict[str, set[float]] = {}
+    found: list[tuple[re.Match, float, str | None, float]] = []  # (match, value, unit key, factor)
     for m in _QUANTITY.finditer(text):
         num = m.group("num").lower()
         if num in _NUMBER_WORDS:
@@ -109,20 +113,31 @@ def quantities(text: str) -> dict[str, frozenset[float]]:
                 value = float(num.replace(",", ""))
             except ValueError:
                 continue
-        if m.group("scale"):
-            value *= _SCALE[m.group("scale").lower()]
+        scale = _SCALE[m.group("scale").lower()] if m.group("scale") else 1.0
         unit = (m.group("unit") or "").lower()
+        key, factor = None, 1.0
         if m.group("cur"):
             key = m.group("cur")
         elif m.group("pct"):
             key = "%"
         elif unit.rstrip("s") in _HOURS:
-            key, value = "h", value * _HOURS[unit.rstrip("s")]
+            key, factor = "h", float(_HOURS[unit.rstrip("s")])
         elif unit and unit not in ENGLISH_STOP_WORDS and len(unit) > 1:
             key = "w:" + term_stem(unit)
-        else:
-            continue
-        out.setdefault(key, set()).add(round(value, 6))
+        found.append((m, value * scale, key, factor if key else (scale if m.group("scale") else 0.0)))
+    out: dict[str, set[float]] = {}
+    for n, (m, value, key, factor) in enumerate(found):
+        if key is None and n + 1 < len(found):
+            nxt, _v, nkey, nfactor = found[n + 1]
+            if nkey and _RANGE_JOIN.fullmatch(text, m.end("scale") if m.group("scale") else m.end("num"), nxt.start()):
+                # scaled like the second ("10 to 12 million") unless it has its own scale
+                own_scale = factor != 0.0
+                nscale = _SCALE[nxt.group("scale").lower()] if nxt.group("scale") else 1.0
+                key, value = nkey, value * nfactor * (1.0 if own_scale else nscale)
+        elif key is not None:
+            value *= factor
+        if key is not None:
+            out.setdefault(key, set()).add(round(value, 6))
     return {k: frozenset(v) for k, v in out.items()}
 
 
