@@ -291,3 +291,14 @@ def test_two_different_initials_are_two_people():
     ix, ents = build([("John A. Smith", "PERSON"), ("John B. Smith", "PERSON"), ("John Smith", "PERSON")])
     ids = {ix.id_of("John A. Smith"), ix.id_of("John B. Smith")}
     assert len(ids) == 2
+
+
+def test_a_short_given_name_is_the_same_person_when_it_fits_one():
+    ix, ents = build([("Rebekah Roe", "PERSON"), ("Bekah Roe", "PERSON"), ("Roe", "PERSON")])
+    people = [e for e in ents.values() if e.kind == "person"]
+    assert len(people) == 1 and ix.id_of("Roe") == people[0].id
+    # "Chris" could be either: no merge, and the bare surname names no one
+    ix, ents = build([("Christopher Roe", "PERSON"), ("Christine Roe", "PERSON"), ("Chris Roe", "PERSON"),
+                      ("Roe", "PERSON")])
+    assert len({ix.id_of("Christopher Roe"), ix.id_of("Christine Roe"), ix.id_of("Chris Roe")}) == 3
+    assert ix.id_of("Roe") is None
