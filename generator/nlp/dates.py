@@ -525,9 +525,19 @@ _DETERMINER_BEFORE = re.compile(r"(?:\b(?i:a|an|the|his|her|its|their|our|your|m
                                 r"(?P<between>(?:[a-z][\w-]*\s+){0,2})$")
 _FUNCTION_WORDS = frozenset("and or but nor to through until till when while as after before by in on at for with from "
                             "of is was were are be been will would has had have that which who".split())
-_RANGE_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.I)
-_RANGE_AFTER = re.compile(r"^\s*(?:and|to|through|until|till|[-\u2013\u2014])\s*(?:the\s+end\s+of\s+)?"
+# A season or part of the year may stand before either end: "from spring 2009 to spring 2010".
+_PART = r"(?:(?i:spring|summer|autumn|fall|winter|early|late|mid-?)\s+)?"
+_RANGE_BEFORE = re.compile(r"\b(?:between|from)\s+" + _PART + "$", re.I)
+_RANGE_AFTER = re.compile(r"^\s*(?:and|to|through|until|till|[-\u2013\u2014])\s*(?:the\s+end\s+of\s+)?" + _PART +
                           r"(?:[A-Z][a-z]+\.?\s+)?(?:[0-3]?\d,?\s+)?(?:1[89]|20)\d\d\b")
+# A year naming a currency's value ("$97,000 in May 2017 dollars") dates nothing; a bare
+# "year" after a verb and before a plural noun is a count ("The Army sought 2000
+# volunteers"). One mention each in the ECB+ and Multi-News dev texts, both such.
+_MONEY_AFTER = re.compile(r"\s+(?:dollars|euros|pounds|yen|prices)\b", re.I)
+_COUNT_BEFORE = re.compile(r"\b([a-z]+)\s+$")
+_COUNT_AFTER = re.compile(r"\s+[a-z]{2,}s\b")
+_NOT_VERBS = frozenset("since during after before around circa early late mid spring summer autumn fall winter "
+                       "the a an this that his her its their our".split())
 
 _RANGE_END_BEFORE = re.compile(r"\b(?:between|from)\s+[\w.,\s]{0,20}?(?:1[89]|20)\d\d,?\s*"
                                r"(?:and|to|through|until|till|[-\u2013\u2014])\s*$", re.I)
@@ -564,6 +574,12 @@ def is_event_date(text: str, start: int, end: int) -> bool:
         return False
     if re.match(r"[-\u2013\u2014](?:1[89]|20)\d\d\b", after) or _RANGE_END_BEFORE.search(before):
         return False  # "2010-2016"; the end of "between 2010 and 2016"
+    if _MONEY_AFTER.match(after):
+        return False
+    word = _COUNT_BEFORE.search(before)
+    if (re.fullmatch(r"(?:1[89]|20)\d\d", text[start:end]) and word and _COUNT_AFTER.match(after)
+            and word.group(1) not in _FUNCTION_WORDS | _NOT_VERBS):
+        return False
     return True
 
 

@@ -80,6 +80,11 @@ def test_a_date_naming_another_thing_or_bounding_a_period_is_not_the_event_date(
     assert not own("He was convicted of a botched 2007 burglary in Las Vegas.", "2007")
     assert not own("She was struck by a gray 2013 Toyota Camry.", "2013")
     # ... but not through a function word ("that by 2020")
+    assert not own("The competition, for work from spring 2009 to spring 2010, drew 1,161 entries.", "2009")
+    assert not own("He earned $55,000 a month, more than $97,000 in May 2017 dollars.", "May 2017")
+    assert not own("The Army sought 2000 volunteers, but 10,000 answered.", "2000")
+    assert own("In 2000 volunteers rebuilt the school.", "2000")
+    assert own("The plan was approved in 2014 by most shareholders.", "2014")
     assert own("It is possible that by 2020 there will be no more children.", "2020")
     # The occasion of the sentence's event, and plain dates, are the event's.
     assert own("In his 2013 parole hearing, he told the board he was sorry.", "2013")
