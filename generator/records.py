@@ -152,6 +152,11 @@ class Analysis(_Record):
     # recased), found only for a text that names nothing but its dateline's place (a
     # figure-table brief). Read by the shared-name guard of grouping.
     headline_mentions: list[Mention] = field(default_factory=list)
+    # Dates (start, end) inside a clause that states background to its sentence's fact
+    # ("..., who did the hike in 2003", "when she died in 2009, ...": see
+    # `nlp.analyze.background_dates`): they date no card. None for an analysis made
+    # before they were recorded.
+    background_dates: list[tuple[int, int]] | None = None
 
 
 # ---------------------------------------------------------------- stories

@@ -161,17 +161,41 @@ def frames(doc) -> list[tuple[int, int, str]]:
     return sorted(set(out))  # a name's words all stand at its last word: keep text order
 
 
+def background_dates(doc, dates) -> list[tuple[int, int]]:
+    """(start, end) of the dates in `dates` that sit in a clause stating background to
+    its sentence's fact (`_SUBORDINATE`: "..., who did the hike in 2003", "when she died
+    in 2009, her will ...", "the report published in 2012 found ..."); a reported
+    clause is the fact ("police said the bridge fell in 2007"), and a date's own
+    preposition says when its clause's event happened ("since 2006", "after 2007")."""
+    out = []
+    for d in dates:
+        span = doc.char_span(d.start, d.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        node = span.root
+        while node.head.i != node.i:
+            # "as missing on Nov. 18": a clause after a preposition is background only
+            # after a temporal one ("after being arrested in 2007")
+            if node.dep_ in _SUBORDINATE and (node.dep_ != "pcomp" or node.head.lower_ in _TEMPORAL):
+                out.append((d.start, d.end))
+                break
+            node = node.head
+    return out
+
+
 def analyze_doc(article: Article, doc) -> Analysis:
     mentions = [Mention(e.text, e.label_, e.start_char, e.end_char)
                 for e in doc.ents if e.label_ in MENTION_LABELS]
+    dates = dates_stage.find_dates(article.text, article.published, doc)
     return Analysis(
         article_id=article.id,
         sentences=sentence_spans(doc),
         mentions=mentions,
         quotes=quotes_stage.find_quotes(doc, article.text),
-        dates=dates_stage.find_dates(article.text, article.published, doc),
+        dates=dates,
         references=unresolved_references(doc),
         frames=frames(doc),
+        background_dates=background_dates(doc, dates),
     )
 
 

@@ -275,10 +275,12 @@ def story_dates(article: Article, analysis: Analysis) -> list[DateMention]:
     """The article's date mentions that can date a fact: not its dateline's, nor one in
     a photo caption, a credit line or the title of a work (`dates.not_story_spans`),
     nor one naming another thing or bounding a period ("the 2012 conviction", "between
-    2010 and 2016": `dates.is_event_date`)."""
+    2010 and 2016": `dates.is_event_date`), nor one in a clause that states background
+    to its sentence's fact (`Analysis.background_dates`)."""
     spans = dates.not_story_spans(article.text, analysis.sentences, analysis.mentions)
+    background = set(map(tuple, getattr(analysis, "background_dates", None) or ()))
     return [d for d in dates.story_dates(analysis.dates or article.dates, spans, article.text)
-            if not _is_dateline(article, d)]
+            if not _is_dateline(article, d) and (d.start, d.end) not in background]
 
 
 def _dates_of(by_article: dict[str, tuple[Article, Analysis]], dates_of: DatesOf | None,

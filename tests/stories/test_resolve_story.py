@@ -203,6 +203,29 @@ def test_a_contributor_line_or_a_caption_is_no_timeline_item():
     assert [(i.date, i.facts) for i in build_timeline(facts, {"a1": (art, an)})] == [("2017-03-03", ["f-1"])]
 
 
+def test_a_date_in_a_background_clause_dates_no_card():
+    """A date inside a clause that states background ("who did the hike in 2003", "when
+    they married in 1946, ...") is not the date of the line's fact; a reported clause's
+    date is ("police said the bridge fell in 2007"), and so is the date of a line read
+    "as missing on Nov. 18, 2017"."""
+    from generator.nlp.analyze import background_dates, load_nlp
+    from generator.nlp.dates import find_dates
+    from generator.stories.resolve import fact_date
+
+    def background(text):
+        return [text[a:b] for a, b in background_dates(load_nlp()(text), find_dates(text, "2018-01-10"))]
+
+    assert background("At the spring I met Jon Roe, who did the thru-hike in 2003.") == ["2003"]
+    assert background("When they married in 1946, Roe paid $400 for the ring, he said.") == ["1946"]
+    assert background("Police said the bridge fell in 2007.") == []
+    assert background("Jane Roe was reported as missing in Springfield on Nov. 18, 2017.") == []
+    text = "At the spring I met Jon Roe, who did the thru-hike in 2003."
+    art = make_article("a1", text, published="2018-01-10")
+    an = analyse([art])["a1"]
+    fact = sentence_fact("f-1", art, an, "thru-hike")
+    assert fact_date(fact, {"a1": (art, an)}) is None
+
+
 def test_timeline_item_text_states_its_date():
     """A card whose text states no date is not a timeline line of its own, even when
     another outlet's excerpt on it gives one: the line shown would not say when."""
