@@ -188,8 +188,8 @@ def clean_name(text: str, label: str) -> str | None:
     if _TICKER.fullmatch(name) or re.search(r"[<>]", name):
         return None  # wire markup: "<ABCD.HK>", "<Acme Inc>" cut in two
     # Wire copy writes the apostrophe as a straight double quote ('Brazil"s'), some sites
-    # as an opening single quote ("Kevin Roe‘s").
-    name = re.sub(r'(?<=\w)["\u2018]s\b', "'s", name)
+    # as an opening single quote ("Kevin Roe‘s"), a mis-decoded page as "?" ("Roe?s").
+    name = re.sub(r'(?<=\w)["\u2018?]s\b', "'s", name)
     name = _POSSESSIVE.sub("", name) if re.search(r"\w[’']s?$", name) else name
     name = re.sub(r"^(the|The|THE)\s+", "", name)
     if label not in _TITLED_LABELS:
@@ -279,6 +279,11 @@ class _Cluster:
 
     def canonical(self) -> str:
         names = [f for f in self.forms if f not in self.aliases_only] or list(self.forms)
+        if self.kind() == "person":
+            # A person's name with a word swept in before another full form of it
+            # ("Teacher Linda Hooper", "Frail Jon Roe" beside "Jon Roe") is that form.
+            keys = {org_key(f) for f in names if len(org_key(f).split()) >= 2}
+            names = [f for f in names if not any(org_key(f).endswith(" " + k) for k in keys)] or names
         most = max(len(org_key(f).split()) for f in names)
         full = [f for f in names if len(org_key(f).split()) == most]
         # A name written without a possessive ("Chilean Foreign Ministry") reads as the name.

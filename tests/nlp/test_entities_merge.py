@@ -87,6 +87,7 @@ def test_possessive_stripped():
     assert clean_name("Russia’s", "GPE") == "Russia"
     # an opening quote mark typed for the apostrophe
     assert clean_name("Jane Roe‘s", "PERSON") == "Jane Roe"
+    assert clean_name("Jane Roe?s", "PERSON") == "Jane Roe"  # a mis-decoded page
 
 
 def test_junk_never_becomes_an_entity():

@@ -302,3 +302,12 @@ def test_a_short_given_name_is_the_same_person_when_it_fits_one():
                       ("Roe", "PERSON")])
     assert len({ix.id_of("Christopher Roe"), ix.id_of("Christine Roe"), ix.id_of("Chris Roe")}) == 3
     assert ix.id_of("Roe") is None
+
+
+def test_a_word_swept_in_before_a_full_name_is_not_the_persons_name():
+    ix, ents = build([("Teacher Jane Roe", "PERSON"), ("Jane Roe", "PERSON"), ("Jane Roe", "PERSON"), ("Roe", "PERSON")])
+    people = [e for e in ents.values() if e.kind == "person"]
+    assert len(people) == 1 and people[0].name == "Jane Roe" and "Teacher Jane Roe" in people[0].aliases
+    # an organisation keeps its longest name ("Chilean Foreign Ministry", not "Foreign Ministry")
+    _, ents = build([("Chilean Foreign Ministry", "ORG"), ("Foreign Ministry", "ORG")])
+    assert [e.name for e in ents.values()] == ["Chilean Foreign Ministry"]
