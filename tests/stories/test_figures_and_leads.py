@@ -100,6 +100,18 @@ def test_a_range_gives_both_its_figures_their_unit():
     assert quantities("Two people died and 12 were hurt.") == {"w:peopl": frozenset({2.0})}
 
 
+def test_a_bound_or_an_estimate_close_to_the_other_figure_does_not_differ():
+    from generator.stories.extract.cards import figures_clash, quantities
+
+    assert not figures_clash(quantities("She left an estimated $26.6 million estate."),
+                             quantities("Her estate was worth more than $26 million."))
+    assert not figures_clash(quantities("The party won nearly 50 percent of the seats."),
+                             quantities("The party won 47 percent of the seats."))
+    # exact figures, or a bound far from the other, still differ
+    assert figures_clash(quantities("The 72-year-old agreed."), quantities("The 73-year-old agreed."))
+    assert figures_clash(quantities("The party won nearly 50 percent."), quantities("The party won 30 percent."))
+
+
 def test_paraphrase_with_the_same_figures_still_joins():
     story, _ = _story([DEAL_A, DEAL_B])
     assert any(len({s.article for s in c.sources}) == 2 and not c.differs

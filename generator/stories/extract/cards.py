@@ -89,6 +89,10 @@ _QUANTITY = re.compile(
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+# A figure given as a bound or a round estimate ("more than $26 million", "about 50
+# percent"): another within a tenth of it does not contradict it (`figures_clash`).
+_ROUGHLY = re.compile(r"\b(?:about|around|roughly|nearly|almost|approximately|some|estimated|more than|over|"
+                      r"at least|up to|less than|under|close to|upwards of)\s+$", re.I)
 _RANGE_JOIN = re.compile(r"\s*(?:to|and|or|-|\u2013|\u2014)\s*", re.I)
 
 
@@ -127,6 +131,8 @@ def quantities(text: str) -> dict[str, frozenset[float]]:
         found.append((m, value * scale, key, factor if key else (scale if m.group("scale") else 0.0)))
     out: dict[str, set[float]] = {}
     for n, (m, value, key, factor) in enumerate(found):
+        at = m.start("cur") if m.group("cur") else m.start("num")
+        rough = _ROUGHLY.search(text, max(0, at - 20), at) is not None
         if key is None and n + 1 < len(found):
             nxt, _v, nkey, nfactor = found[n + 1]
             if nkey and _RANGE_JOIN.fullmatch(text, m.end("scale") if m.group("scale") else m.end("num"), nxt.start()):
@@ -138,13 +144,24 @@ def quantities(text: str) -> dict[str, frozenset[float]]:
             value *= factor
         if key is not None:
             out.setdefault(key, set()).add(round(value, 6))
+            if rough:
+                out.setdefault("~" + key, set()).add(round(value, 6))
     return {k: frozenset(v) for k, v in out.items()}
 
 
 def figures_clash(a: dict[str, frozenset[float]], b: dict[str, frozenset[float]]) -> bool:
     """Two sentences give different figures for one thing: a unit both count with no
-    value in common ("$2.5bn" / "$2.9 billion", "7 people" / "9 people")."""
-    return any(u in b and vals.isdisjoint(b[u]) for u, vals in a.items())
+    value in common ("$2.5bn" / "$2.9 billion", "7 people" / "9 people"), unless one
+    gives it as a bound or an estimate within a tenth of the other's ("more than $26
+    million" / "$26.6 million"; the "~" keys of `quantities`)."""
+    for u, vals in a.items():
+        if u.startswith("~") or u not in b or not vals.isdisjoint(b[u]):
+            continue
+        rough = a.get("~" + u, frozenset()) | b.get("~" + u, frozenset())
+        if not (rough and any(abs(x - y) <= 0.1 * max(abs(x), abs(y)) for x in vals for y in b[u]
+                              if x in rough or y in rough)):
+            return True
+    return False
 
 
 def _spellings(term: str) -> set[str]:
