@@ -102,10 +102,13 @@ def quantities(text: str) -> dict[str, frozenset[float]]:
     people", "6.1-magnitude"); a bare number, a year and a number followed by a small
     word ("one of the") count nothing: without a unit two numbers need not measure
     the same thing. The first number of a range takes the second's unit and scale
-    ("nine to 33 years", "5-7 days", "between 10 and 12 million people")."""
+    ("nine to 33 years", "5-7 days", "between 10 and 12 million people"). A figure
+    given as a bound or an estimate ("more than $26 million") is also listed under
+    "~" + its unit, for `figures_clash`."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    found: list[tuple[re.Match, float, str | None, float]] = []  # (match, value, unit key, factor)
+    # (match, value with its own scale, unit key or None, hours per unit of a duration or 1)
+    found: list[tuple[re.Match, float, str | None, float]] = []
     for m in _QUANTITY.finditer(text):
         num = m.group("num").lower()
         if num in _NUMBER_WORDS:
@@ -128,7 +131,7 @@ def quantities(text: str) -> dict[str, frozenset[float]]:
             key, factor = "h", float(_HOURS[unit.rstrip("s")])
         elif unit and unit not in ENGLISH_STOP_WORDS and len(unit) > 1:
             key = "w:" + term_stem(unit)
-        found.append((m, value * scale, key, factor if key else (scale if m.group("scale") else 0.0)))
+        found.append((m, value * scale, key, factor))
     out: dict[str, set[float]] = {}
     for n, (m, value, key, factor) in enumerate(found):
         at = m.start("cur") if m.group("cur") else m.start("num")
@@ -137,9 +140,8 @@ def quantities(text: str) -> dict[str, frozenset[float]]:
             nxt, _v, nkey, nfactor = found[n + 1]
             if nkey and _RANGE_JOIN.fullmatch(text, m.end("scale") if m.group("scale") else m.end("num"), nxt.start()):
                 # scaled like the second ("10 to 12 million") unless it has its own scale
-                own_scale = factor != 0.0
-                nscale = _SCALE[nxt.group("scale").lower()] if nxt.group("scale") else 1.0
-                key, value = nkey, value * nfactor * (1.0 if own_scale else nscale)
+                nscale = _SCALE[nxt.group("scale").lower()] if nxt.group("scale") and not m.group("scale") else 1.0
+                key, value = nkey, value * nfactor * nscale
         elif key is not None:
             value *= factor
         if key is not None:
