@@ -388,15 +388,6 @@ class EntityIndex:
                 if len(wa) == len(wb) and wa[-1] == wb[-1] and all(
                         same_given_name(x, y) for x, y in zip(wa[:-1], wb[:-1])):
                     union(ka, kb)
-        # Rule 2c: a short form of the given name, its start or its end ("Chris Roe" and
-        # "Christopher Roe", "Bekah Roe" and "Rebekah Roe"), when it fits one longer given
-        # name of that surname only ("Chris" beside "Christopher" and "Christine": neither).
-        two = [(k, k.split()) for k, _ in people if len(k.split()) == 2]
-        for ka, (ga, sa) in two:
-            fits = {kb for kb, (gb, sb) in two if sb == sa and len(ga) >= 3 and len(gb) > len(ga)
-                    and (gb.startswith(ga) or gb.endswith(ga)) and not _gender_pair(ga, gb)}
-            if len(fits) == 1:
-                union(ka, next(iter(fits)))
         # Rule 2a: a middle initial is no other person ("Peter T. King" and "Peter King"),
         # unless two different initials stand between the same names (two people).
         plain: dict[str, list[str]] = defaultdict(list)
@@ -410,7 +401,16 @@ class EntityIndex:
             if len(ks) > 1 and len(initials) <= 1:
                 for k in ks[1:]:
                     union(ks[0], k)
-        # Rule 2b: a person's name that ends in another person's full name is that
+        # Rule 2b: a short form of the given name, its start or its end ("Chris Roe" and
+        # "Christopher Roe", "Bekah Roe" and "Rebekah Roe"), when it fits one longer given
+        # name of that surname only ("Chris" beside "Christopher" and "Christine": neither).
+        two = [(k, k.split()) for k, _ in people if len(k.split()) == 2]
+        for ka, (ga, sa) in two:
+            fits = {kb for kb, (gb, sb) in two if sb == sa and len(ga) >= 3 and len(gb) > len(ga)
+                    and (gb.startswith(ga) or gb.endswith(ga)) and not _gender_pair(ga, gb)}
+            if len(fits) == 1:
+                union(ka, next(iter(fits)))
+        # Rule 2c: a person's name that ends in another person's full name is that
         # person with a word swept in before it ("CLOSE Jane Doe" from a page's button).
         for ka, _ in people:
             for kb, _ in people:
