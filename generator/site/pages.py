@@ -914,6 +914,9 @@ class Renderer:
         numbers = {f.id: n for n, f in enumerate(s.facts, 1)}
         facts = [self.fact_ctx(s, n, f) for n, f in enumerate(s.facts, 1)]
         ctx_of = {f.id: fc for f, fc in zip(s.facts, facts)}
+        people = [e for e in self.story_people(s) if e.kind == "person"]
+        for f, fc in zip(s.facts, facts):
+            fc["names"] = self.names_ctx(people, f, f.text)
 
         def markers(fids: Iterable[str]) -> list[dict]:
             return [{"n": numbers[f], "href": f"#{fact_anchor(f)}"} for f in fids if f in numbers]
@@ -923,15 +926,13 @@ class Renderer:
         # "k of n". A short summary is not topped up: the generator picks key points only
         # among cards that read on their own, and any other card would break that.
         points, shown = [], set()
-        people = [e for e in self.story_people(s) if e.kind == "person"]
         for item in s.summary:
             cards = [f.id for f in s.cited(item)]
             if cards and cards[0] not in shown:
                 shown.add(cards[0])
                 fc = ctx_of[cards[0]]
                 points.append({"text": fc["text"], "markers": markers(cards), "k": fc["k"], "n": fc["n"],
-                               "noun": fc["noun"], "single": fc["single"],
-                               "names": self.names_ctx(people, s.cited(item)[0], fc["text"])})
+                               "noun": fc["noun"], "single": fc["single"], "names": fc["names"]})
         points = points[:KEY_POINTS_MAX]
 
         outlets = list(s.outlets) or list(dict.fromkeys(outlet_of(self.site, a) for a in s.articles))
@@ -943,7 +944,7 @@ class Renderer:
                      for fc in facts],
         }
         timeline = [{"date": t.date, "text": cards[0].text, "facts": markers(f.id for f in cards),
-                     "names": self.names_ctx(people, cards[0], cards[0].text)}
+                     "names": ctx_of[cards[0].id]["names"]}
                     for t, cards in ((t, s.cited(t)) for t in s.timeline) if cards]
         notable, other = self.notable_quotes(s, [p["text"] for p in points])
         return self._page("story", src, s.title, {

@@ -129,6 +129,9 @@ def test_story_page_shows_the_full_name_beside_the_key_point(tmp_path):
     assert names_span is not None and re.sub(r"<[^>]+>", "", names_span.group(1)) == "Peskov: Dmitry Peskov"
     # the line itself stays verbatim
     assert '<span class="digest-key-point__text">Peskov said Moscow offered to mediate.</span>' in point.group()
+    # and its fact card, folded below, shows the name beside its text too
+    card = re.search(r'<p class="digest-fact__text">Peskov said Moscow offered to mediate\.(.*?)</p>', md, re.S)
+    assert card is not None and "Peskov: " in re.sub(r"<[^>]+>", "", card.group(1))
 
 
 def test_no_full_name_from_a_hidden_article(tmp_path):
