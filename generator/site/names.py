@@ -75,6 +75,61 @@ def _bare_at(text: str, short: str) -> int | None:
     return None
 
 
+_CAPITALISED = re.compile(r"(?<![\w'\u2019-])[A-Z][a-z][\w'\u2019-]*")
+
+
+class StoryPeople:
+    """A story's people indexed by the one-word forms a line may name them by (built
+    once per story page: a line then looks up only the capitalised words it has)."""
+
+    def __init__(self, people: Iterable[Entity]):
+        self.by_short: dict[str, list[Entity]] = {}
+        for person in people:
+            if person.kind == "person" and _full_forms(person):
+                for short in _short_forms(person):
+                    self.by_short.setdefault(short, []).append(person)
+        # A surname two people of the story carry names neither.
+        carriers: dict[str, set[str]] = {}
+        for person in people:
+            if person.kind == "person":
+                for short in _short_forms(person):
+                    carriers.setdefault(short, set()).add(person.id)
+        self.by_short = {k: v for k, v in self.by_short.items() if len(carriers[k]) == 1}
+        # (full form, id of a source text) -> times written inside a sentence: the
+        # story's cards cite the same few articles over and over
+        self._inside: dict[tuple[str, int], int] = {}
+
+    def _count(self, form: str, text: str) -> int:
+        key = (form, id(text))
+        if key not in self._inside:
+            self._inside[key] = _inside_sentences(form, [text])
+        return self._inside[key]
+
+    def bare_names(self, text: str, sources: Iterable[str]) -> list[tuple[str, str, Entity]]:
+        """See `bare_names`."""
+        words = {w.split("'")[0].split("\u2019")[0] for w in _CAPITALISED.findall(text)}
+        candidates = {p.id: p for w in words for p in self.by_short.get(w, ())}
+        if not candidates:
+            return []
+        sources = list(sources)
+        found: list[tuple[int, str, str, Entity]] = []
+        low = text.lower()
+        for person in candidates.values():
+            full = _full_forms(person)
+            if any(f.lower() in low for f in full):
+                continue  # "Zeta beta Tau" names "Beta Tau" itself
+            bare = next(((at, short) for short in _short_forms(person) if short in self.by_short and short in text
+                         for at in [_bare_at(text, short)] if at is not None), None)
+            if bare is None:
+                continue
+            # the form the sources write most often inside a sentence; fewer words first
+            counts = {f: sum(self._count(f, t) for t in sources) for f in full}
+            written = min((f for f in full if counts[f]), key=lambda f: (-counts[f], len(f.split()), f), default=None)
+            if written is not None:
+                found.append((bare[0], bare[1], written, person))
+        return [(short, written, person) for _at, short, written, person in sorted(found, key=lambda x: (x[0], x[3].id))]
+
+
 def bare_names(text: str, people: Iterable[Entity], sources: Iterable[str]) -> list[tuple[str, str, Entity]]:
     """(the word `text` uses, the full name, the person) for each of `people` (the
     story's) that `text` names by surname (or a one-word alias) alone, in the order the
@@ -83,26 +138,4 @@ def bare_names(text: str, people: Iterable[Entity], sources: Iterable[str]) -> l
     `sources` after another word of its sentence; the form written so most often is
     the one given. A surname two of `people` carry (a victim and her brother, two
     sisters) names neither."""
-    sources = list(sources)
-    people = [p for p in people if p.kind == "person"]
-    carriers: dict[str, set[str]] = {}
-    for person in people:
-        for short in _short_forms(person):
-            carriers.setdefault(short, set()).add(person.id)
-    found: list[tuple[int, str, str, Entity]] = []
-    low = text.lower()
-    for person in people:
-        full = _full_forms(person)
-        if not full or any(f.lower() in low for f in full):
-            continue  # "Zeta beta Tau" names "Beta Tau" itself
-        # where the line names them bare (cheap: the sources are read only for those)
-        bare = next(((at, short) for short in _short_forms(person) if len(carriers[short]) == 1 and short in text
-                     for at in [_bare_at(text, short)] if at is not None), None)
-        if bare is None:
-            continue
-        # the form the sources write most often inside a sentence; fewer words first
-        counts = {f: _inside_sentences(f, sources) for f in full}
-        written = min((f for f in full if counts[f]), key=lambda f: (-counts[f], len(f.split()), f), default=None)
-        if written is not None:
-            found.append((bare[0], bare[1], written, person))
-    return [(short, written, person) for _at, short, written, person in sorted(found, key=lambda x: (x[0], x[3].id))]
+    return StoryPeople(list(people)).bare_names(text, sources)

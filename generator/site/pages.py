@@ -32,7 +32,7 @@ from generator.records import Fact, Quote, Story
 from generator.site.feeds import news_article_jsonld, script_tag
 from generator.errors import Problem
 from generator.site.load import SiteData
-from generator.site.names import bare_names
+from generator.site.names import StoryPeople
 from generator.ids import is_unknown_outlet, outlet_key, unknown_outlet_article
 from generator.site.urls import cite_anchor, fact_anchor, page_url, quote_anchor, relurl, slug
 
@@ -838,14 +838,17 @@ class Renderer:
         named = [e for f in story.facts for e in f.entities] + [q.speaker for q in story.quotes if q.speaker]
         return [self.site.entities[e] for e in dict.fromkeys(named) if e in self.site.entities]
 
-    def names_ctx(self, people: list, fact: Fact, text: str) -> list[dict]:
+    def names_ctx(self, people: StoryPeople, fact: Fact, text: str) -> list[dict]:
         """The `people` of the story that `text` (a card's text as shown) names by surname
         alone, with the full name an article the card cites gives them
-        (`names.bare_names`)."""
-        sources = [self.site.articles[src.article].text for src in fact.sources
-                   if src.article in self.site.articles and ("article", src.article) not in self.site.hidden]
+        (`names.bare_names`); the cited articles are read only for those."""
+        def sources():
+            for src in fact.sources:
+                if src.article in self.site.articles and ("article", src.article) not in self.site.hidden:
+                    yield self.site.articles[src.article].text
+
         return [{"short": short, "name": full, "href": self.entity_link(person.id)}
-                for short, full, person in bare_names(text, people, sources)]
+                for short, full, person in people.bare_names(text, sources())]
 
     def speaker_of(self, quote: Quote) -> str | None:
         return quote.speaker_name or (self.site.entities[quote.speaker].name
@@ -914,7 +917,7 @@ class Renderer:
         numbers = {f.id: n for n, f in enumerate(s.facts, 1)}
         facts = [self.fact_ctx(s, n, f) for n, f in enumerate(s.facts, 1)]
         ctx_of = {f.id: fc for f, fc in zip(s.facts, facts)}
-        people = [e for e in self.story_people(s) if e.kind == "person"]
+        people = StoryPeople(self.story_people(s))
         for f, fc in zip(s.facts, facts):
             fc["names"] = self.names_ctx(people, f, f.text)
 
