@@ -282,8 +282,9 @@ class _Cluster:
         if self.kind() == "person":
             # A person's name with a word swept in before another full form of it
             # ("Teacher Linda Hooper", "Frail Jon Roe" beside "Jon Roe") is that form.
-            keys = {org_key(f) for f in names if len(org_key(f).split()) >= 2}
-            names = [f for f in names if not any(org_key(f).endswith(" " + k) for k in keys)] or names
+            keyed = {f: org_key(f) for f in names}
+            keys = {k for k in keyed.values() if " " in k}
+            names = [f for f in names if not any(keyed[f].endswith(" " + k) for k in keys)] or names
         most = max(len(org_key(f).split()) for f in names)
         full = [f for f in names if len(org_key(f).split()) == most]
         # A name written without a possessive ("Chilean Foreign Ministry") reads as the name.

@@ -46,21 +46,20 @@ def _forms(name: str, aliases: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[
     return full, tuple(f for f in dict.fromkeys(shorts) if _SURNAME.fullmatch(f))
 
 
-def _inside_sentences(form: str, sources: list[str]) -> int:
-    """How often `form` is written in `sources` after another word of its sentence."""
+def _inside_sentences(form: str, text: str) -> int:
+    """How often `form` is written in `text` after another word of its sentence."""
     n = 0
-    for text in sources:
-        for m in re.finditer(r"(?<![\w'\u2019-])" + re.escape(form) + r"(?![\w-])", text):
-            j = m.start()
-            while j > 0 and text[j - 1] in _QUOTES_AND_SPACE:
-                if text[j - 1] == "\n":
-                    break
-                j -= 1
-            # after a word, a comma or a dash (',” Jane Roe said') or an abbreviation's
-            # stop ("Sen. Jane Roe", "U.S. Rep."); not after a sentence's stop, a colon or
-            # a line break
-            if j > 0 and (text[j - 1] not in ".!?:\n" or text[j - 1] == "." and _ABBREVIATION.search(text[max(0, j - 12):j])):
-                n += 1
+    for m in re.finditer(r"(?<![\w'\u2019-])" + re.escape(form) + r"(?![\w-])", text):
+        j = m.start()
+        while j > 0 and text[j - 1] in _QUOTES_AND_SPACE:
+            if text[j - 1] == "\n":
+                break
+            j -= 1
+        # after a word, a comma or a dash (',” Jane Roe said') or an abbreviation's
+        # stop ("Sen. Jane Roe", "U.S. Rep."); not after a sentence's stop, a colon or a
+        # line break
+        if j > 0 and (text[j - 1] not in ".!?:\n" or text[j - 1] == "." and _ABBREVIATION.search(text[max(0, j - 12):j])):
+            n += 1
     return n
 
 
@@ -83,18 +82,15 @@ class StoryPeople:
     once per story page: a line then looks up only the capitalised words it has)."""
 
     def __init__(self, people: Iterable[Entity]):
-        self.by_short: dict[str, list[Entity]] = {}
-        for person in people:
-            if person.kind == "person" and _full_forms(person):
-                for short in _short_forms(person):
-                    self.by_short.setdefault(short, []).append(person)
-        # A surname two people of the story carry names neither.
-        carriers: dict[str, set[str]] = {}
+        carriers: dict[str, dict[str, Entity]] = {}
         for person in people:
             if person.kind == "person":
                 for short in _short_forms(person):
-                    carriers.setdefault(short, set()).add(person.id)
-        self.by_short = {k: v for k, v in self.by_short.items() if len(carriers[k]) == 1}
+                    carriers.setdefault(short, {})[person.id] = person
+        # A surname two people of the story carry names neither; a person with no full
+        # name gets none.
+        self.by_short: dict[str, Entity] = {short: one for short, ps in carriers.items() if len(ps) == 1
+                                            for one in ps.values() if _full_forms(one)}
         # (full form, id of a source text) -> times written inside a sentence: the
         # story's cards cite the same few articles over and over
         self._inside: dict[tuple[str, int], int] = {}
@@ -102,13 +98,13 @@ class StoryPeople:
     def _count(self, form: str, text: str) -> int:
         key = (form, id(text))
         if key not in self._inside:
-            self._inside[key] = _inside_sentences(form, [text])
+            self._inside[key] = _inside_sentences(form, text)
         return self._inside[key]
 
     def bare_names(self, text: str, sources: Iterable[str]) -> list[tuple[str, str, Entity]]:
         """See `bare_names`."""
         words = {w.split("'")[0].split("\u2019")[0] for w in _CAPITALISED.findall(text)}
-        candidates = {p.id: p for w in words for p in self.by_short.get(w, ())}
+        candidates = {p.id: p for p in (self.by_short.get(w) for w in words) if p is not None}
         if not candidates:
             return []
         sources = list(sources)
