@@ -192,6 +192,8 @@ def clean_name(text: str, label: str) -> str | None:
     name = re.sub(r'(?<=\w)["\u2018?]s\b', "'s", name)
     name = _POSSESSIVE.sub("", name) if re.search(r"\w[’']s?$", name) else name
     name = re.sub(r"^(the|The|THE)\s+", "", name)
+    if re.match(r"[AaPp]\.[Mm]\.\s", name):
+        return None  # a live blog's time stamp glued to its entry's first name ("A.M. Hamas says")
     if label not in _TITLED_LABELS:
         # A pronoun or preposition spaCy swept in at either end is not part of a name
         # ("Her attorneys", "Via Executive Order", "Field Museum for").

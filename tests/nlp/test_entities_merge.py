@@ -90,6 +90,14 @@ def test_possessive_stripped():
     assert clean_name("Jane Roe?s", "PERSON") == "Jane Roe"  # a mis-decoded page
 
 
+def test_a_time_stamp_before_a_name_is_no_name():
+    # a live blog's entries start with their time: "12:39 A.M. Hamas says ..."
+    assert clean_name("A.M. Hamas", "PERSON") is None
+    assert clean_name("P.M. Malaysia", "ORG") is None
+    _, ents = build([("A.M. Israel", "PERSON"), ("Israel", "GPE")])
+    assert [e.name for e in ents.values()] == ["Israel"]
+
+
 def test_junk_never_becomes_an_entity():
     for junk in ("https://p.dw.com/p/2py4T", "www.example.com", "Comment 12", "your comment",
                  "Kremlin Spokesman", "President", "A" * 80, "One Two Three Four Five Six Seven"):
