@@ -90,7 +90,8 @@ def test_other_figures_for_one_claim_are_not_support_but_outlets_differ():
 def test_a_range_gives_both_its_figures_their_unit():
     from generator.stories.extract.cards import figures_clash, quantities
 
-    assert quantities("He was sentenced to anywhere from nine to 33 years.") == {"w:year": frozenset({9.0, 33.0})}
+    year = 8760.0  # durations are counted in hours
+    assert quantities("He was sentenced to anywhere from nine to 33 years.") == {"h": frozenset({9 * year, 33 * year})}
     assert quantities("The strike lasts 5-7 days.") == {"h": frozenset({120.0, 168.0})}
     assert quantities("Between 10 and 12 million people voted.")["w:peopl"] == frozenset({1e7, 1.2e7})
     # so a sentence giving one end of the range does not "differ" from it
@@ -98,6 +99,22 @@ def test_a_range_gives_both_its_figures_their_unit():
     assert figures_clash(quantities("He got nine to 33 years."), quantities("He got 12 years."))
     # a count of other things after "and" is no range
     assert quantities("Two people died and 12 were hurt.") == {"w:peopl": frozenset({2.0})}
+
+
+def test_a_duration_in_months_or_in_parts_is_the_same_duration():
+    from generator.stories.extract.cards import figures_clash, quantities
+
+    # one sentence for a plea deal, in two outlets' words
+    assert not figures_clash(quantities("The deal calls for an 85-month prison stint."),
+                             quantities("The deal is for him to serve 7 years, 1 month in prison."))
+    assert not figures_clash(quantities("She was jailed for 18 months."), quantities("She was jailed for 1.5 years."))
+    assert not figures_clash(quantities("He will serve two years and six months."),
+                             quantities("He will serve 30 months."))
+    # about seven years is that deal too; other lengths still differ
+    assert not figures_clash(quantities("He agreed to serve about 7 years."),
+                             quantities("The deal calls for an 85-month prison stint."))
+    assert figures_clash(quantities("He will serve 7 years, 1 month."), quantities("He will serve 90 months."))
+    assert figures_clash(quantities("The 72-year-old agreed."), quantities("The 73-year-old agreed."))
 
 
 def test_a_bound_or_an_estimate_close_to_the_other_figure_does_not_differ():

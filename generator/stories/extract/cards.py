@@ -81,7 +81,10 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "hundred": 100}
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
           "b": 1e9, "trillion": 1e12, "tn": 1e12}
-_HOURS = {"hour": 1, "day": 24, "week": 168}
+# A month is a twelfth of a year, so "85 months" is "7 years, 1 month".
+_HOURS = {"hour": 1, "day": 24, "week": 168, "month": 730, "year": 8760}
+# Between the parts of one duration: "7 years, 1 month", "two years and six months".
+_COMPOUND_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)", re.I)
 _QUANTITY = re.compile(
     r"(?P<cur>[$\u20ac\u00a3\u00a5])?\s?(?<![\w.,])(?P<num>\d[\d,]*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")(?![\w.,]\d)"
     r"(?:\s?(?P<scale>" + "|".join(_SCALE) + r")\b)?(?P<pct>\s?%|\s?per ?cent\b)?"
@@ -98,8 +101,9 @@ _RANGE_JOIN = re.compile(r"\s*(?:to|and|or|-|\u2013|\u2014)\s*", re.I)
 
 def quantities(text: str) -> dict[str, frozenset[float]]:
     """What a sentence counts: unit -> values. The unit is the currency, "%", hours for
-    a duration ("48-hour", "two days"), else the word right after the number ("7
-    people", "6.1-magnitude"); a bare number, a year and a number followed by a small
+    a duration ("48-hour", "two days", "85 months"; one in parts also as its whole: "7
+    years, 1 month"), else the word right after the number ("7 people",
+    "6.1-magnitude"); a bare number, a year and a number followed by a small
     word ("one of the") count nothing: without a unit two numbers need not measure
     the same thing. The first number of a range takes the second's unit and scale
     ("nine to 33 years", "5-7 days", "between 10 and 12 million people"). A figure
@@ -148,6 +152,13 @@ def quantities(text: str) -> dict[str, frozenset[float]]:
             out.setdefault(key, set()).add(round(value, 6))
             if rough:
                 out.setdefault("~" + key, set()).add(round(value, 6))
+        # a duration in parts ("7 years, 1 month"): its whole counts too
+        if key == "h" and n + 1 < len(found) and found[n + 1][2] == "h" and found[n + 1][3] < factor and \
+                _COMPOUND_JOIN.fullmatch(text, m.end(), found[n + 1][0].start("num")):
+            whole = round(value + found[n + 1][1] * found[n + 1][3], 6)
+            out["h"].add(whole)
+            if rough:
+                out.setdefault("~h", set()).add(whole)
     return {k: frozenset(v) for k, v in out.items()}
 
 
