@@ -404,3 +404,26 @@ def test_who_said_what_keeps_full_statements_by_named_speakers_most_cited_first(
     assert shown == ["q-twice", "q-once"]
     others = re.findall(r'<figure class="digest-quote" id="quote-([^"]+)"', folded)
     assert sorted(others) == ["q-nobody", "q-point", "q-short", "q-tail"]
+
+
+def test_who_said_what_gives_each_speaker_a_turn_before_anyone_speaks_twice(tmp_path):
+    import yaml
+    content = h.write_content(tmp_path / "content")
+    data = h.story()
+    one, two = h.source("a-one", h.TEXT_A, "We are ready to help,"), h.source("a-two", h.TEXT_B, "We are ready to help,")
+
+    def quote(qid, speaker, sources=(one,)):
+        return {"id": qid, "speaker": None, "speaker_name": speaker, "sources": list(sources), "entities": [],
+                "text": f"This is statement {qid} and it runs for more than six words."}
+    # one voice quoted six times by two outlets, two others once by one outlet
+    data["quotes"] = [quote(f"q-roe{n}", "Jane Roe", (one, two)) for n in range(6)] + [
+        quote("q-doe", "John Doe"), quote("q-poe", "Ann Poe")]
+    data = json.loads(json.dumps(data))
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
+    head, folded = md.split('id="all-facts"', 1)
+    shown = re.findall(r'<figure class="digest-quote" id="quote-([^"]+)"', head)
+    # every voice, then the most cited one's next quotes, shown most cited first
+    assert shown == ["q-roe0", "q-roe1", "q-roe2", "q-doe", "q-poe"]
+    assert {"q-roe3", "q-roe4", "q-roe5"} <= set(re.findall(r'id="quote-([^"]+)"', folded))
