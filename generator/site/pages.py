@@ -888,7 +888,8 @@ class Renderer:
         point already shows (`shown`) is not repeated. Each speaker's first quote goes
         before anyone's second: the section says who said what, and a story's most
         quoted voice would otherwise fill it (on the Multi-News dev build 194 of the 417
-        quotes shown repeated a speaker, in 55 stories where others had spoken)."""
+        quotes shown repeated a speaker, in 55 stories where others had spoken); among
+        first quotes, named speakers go before described ones."""
         shown_words = [" ".join(_WORD.findall(t.lower())) for t in shown]
         ranked = []
         for i, q in enumerate(s.quotes):
@@ -907,7 +908,10 @@ class Renderer:
             who = who[0]
             first_of_voice.append(who not in voices)
             voices.add(who)
-        picked = sorted(range(len(ranked)), key=lambda n: (not first_of_voice[n], n))[:QUOTE_MAX]
+        # a named voice ("Jane Roe", "the Kremlin") before one the reporter describes ("a
+        # spokesman", "the statement"), which is sometimes no speaker at all ("the good news came")
+        named = [(self.speaker_of(q) or " ")[0].isupper() for _, _, q in ranked]
+        picked = sorted(range(len(ranked)), key=lambda n: (not first_of_voice[n], not named[n], n))[:QUOTE_MAX]
         chosen = [ranked[n][2] for n in sorted(picked)]
         ids = {q.id for q in chosen}
         return chosen, [q for q in s.quotes if q.id not in ids]
