@@ -427,3 +427,13 @@ def test_who_said_what_gives_each_speaker_a_turn_before_anyone_speaks_twice(tmp_
     # every voice, then the most cited one's next quotes, shown most cited first
     assert shown == ["q-roe0", "q-roe1", "q-roe2", "q-doe", "q-poe"]
     assert {"q-roe3", "q-roe4", "q-roe5"} <= set(re.findall(r'id="quote-([^"]+)"', folded))
+
+    # a voice the reporter only describes comes after the named ones, however cited
+    data["quotes"] = [quote("q-desc", "spokesman", (one, two))] + [
+        quote(f"q-{n}", name) for n, name in enumerate(["Jane Roe", "John Doe", "Ann Poe", "Al Moe", "Bo Zoe"])]
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(json.loads(json.dumps(data))), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
+    head, folded = md.split('id="all-facts"', 1)
+    assert re.findall(r'<figure class="digest-quote" id="quote-([^"]+)"', head) == [f"q-{n}" for n in range(5)]
+    assert 'id="quote-q-desc"' in folded
