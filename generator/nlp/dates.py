@@ -149,7 +149,15 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
+# "since January 24": the start of a state that lasts until now, so in the past,
+# whatever tense the sentence's other clauses are in ("... will retain the system despite
+# the suspension of auctions since January 24").
+_SINCE = re.compile(r"\bsince\s+(?:the\s+|mid-?|early\s+|late\s+)?$", re.I)
+
+
 def _tense(text: str, start: int, end: int, doc) -> str | None:
+    if _SINCE.search(text, max(0, start - 16), start):
+        return "past"
     t = _tense_from_doc(doc, start, len(text))
     if t:
         return t

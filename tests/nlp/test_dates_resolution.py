@@ -33,6 +33,14 @@ def test_weekday_cues():
     assert values("This Friday the bill is due.", TUESDAY) == [("This Friday", "2017-12-29")]
 
 
+@pytest.mark.parametrize("use_doc", [True, False])
+def test_a_date_after_since_is_in_the_past_whatever_the_sentence_says(use_doc):
+    text = "The government will keep the auction system despite the suspension of auctions since January 24."
+    assert values(text, "1987-03-01", use_doc) == [("January 24", "1987-01-24")]
+    # without "since" the future tense still reads forward
+    assert values("The auctions will resume on January 24.", "1987-03-01", use_doc) == [("January 24", "1988-01-24")]
+
+
 def test_weekday_same_as_publication_day_is_that_day():
     assert values("Peskov told reporters on Tuesday that Moscow is ready.", TUESDAY) == [("Tuesday", TUESDAY)]
 
