@@ -18,6 +18,7 @@ are the only Markdown the templates write.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -964,7 +965,7 @@ class Renderer:
                      for fc in facts],
         }
         timeline = [{"date": t.date, "text": cards[0].text, "facts": markers(f.id for f in cards),
-                     "names": ctx_of[cards[0].id]["names"]}
+                     "names": ctx_of[cards[0].id]["names"], "expected": self.reported_before(t.date, cards)}
                     for t, cards in ((t, s.cited(t)) for t in s.timeline) if cards]
         notable, other = self.notable_quotes(s, [p["text"] for p in points])
         return self._page("story", src, s.title, {
@@ -1057,12 +1058,41 @@ class Renderer:
                     "children": [row(*c) for c in children or ()]}
         return [row(*p) for p in parts]
 
+    def reported_before(self, date_value: Any, cards: list[Fact]) -> str | None:
+        """The latest publication day of the articles `cards` cite when a timeline date
+        comes after it: the line reports a plan, a schedule or a forecast ("... plans to
+        expand its fleet by 1995", "the payment date is March 30, 1990"), so the page says
+        the date was expected, and when that was reported, instead of placing it among
+        the things that happened. Compared at the date's own precision, with two days'
+        slack for time zones and datelines (as the date stage allows); None when no cited
+        article has a publication date or the date is not after it."""
+        days = [str(self.site.articles[src.article].published)[:10] for f in cards for src in f.sources
+                if src.article in self.site.articles and self.site.articles[src.article].published]
+        m = _DATE.match(str(date_value or ""))
+        if not days or not m:
+            return None
+        last = max(days)
+        try:
+            pub = dt.date.fromisoformat(last)
+        except ValueError:
+            return None
+        y, mo, d = (int(x) if x else None for x in m.groups())
+        if d and mo:
+            try:
+                ahead = dt.date(y, mo, d) > pub + dt.timedelta(days=2)
+            except ValueError:
+                return None
+        else:
+            ahead = (y, mo or 0) > (pub.year, pub.month if mo else 0)
+        return last if ahead else None
+
     def timeline_item(self, sid: str, i: int) -> dict:
         s = self.site.stories[sid]
         t = s.timeline[i]
         cards = s.cited(t)
         numbers = {f.id: n for n, f in enumerate(s.facts, 1)}
         return {"date": t.date, "text": cards[0].text, "story": s.title, "story_href": self.story_link(sid),
+                "expected": self.reported_before(t.date, cards),
                 "facts": [{"n": numbers[f.id], "href": self.story_link(sid, fact_anchor(f.id))} for f in cards]}
 
     def entity_groups(self, ids: Iterable[str]) -> list:

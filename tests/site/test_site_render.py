@@ -437,3 +437,22 @@ def test_who_said_what_gives_each_speaker_a_turn_before_anyone_speaks_twice(tmp_
     head, folded = md.split('id="all-facts"', 1)
     assert re.findall(r'<figure class="digest-quote" id="quote-([^"]+)"', head) == [f"q-{n}" for n in range(5)]
     assert 'id="quote-q-desc"' in folded
+
+
+def test_a_timeline_date_after_the_reports_is_shown_as_expected(tmp_path):
+    import yaml
+    content = h.write_content(tmp_path / "content")
+    data = h.story()
+    # the articles are of 2017-12-18: a date in 2018 or ten days on is a plan, not an event
+    data["facts"][1]["date"] = "2018"
+    data["facts"][2]["date"] = "2017-12-28"
+    data["timeline"] = [{"date": "2017-12-18", "facts": ["f1"]}, {"date": "2017-12-20", "facts": ["f1"]},
+                        {"date": "2017-12-28", "facts": ["f3"]}, {"date": "2018", "facts": ["f2"]}]
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(json.loads(json.dumps(data))), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    pages = {p.src_uri: p for p in site_pages.render_pages(site)}
+    for md in (pages["stories/s-mediation.md"].markdown, pages["timeline.md"].markdown):
+        items = re.findall(r'<li class="digest-timeline__item">(.*?)</li>', md, re.S)
+        labelled = ["expected, as reported on 2017-12-18" in x for x in items]
+        # the day of the reports and two days after it (time zones, datelines) are events
+        assert labelled == [False, False, True, True]
