@@ -902,17 +902,16 @@ class Renderer:
                 ranked.append((-len(outlets), i, q))
         ranked.sort(key=lambda x: x[:2])
         voices: set[str] = set()
-        first_of_voice = []
-        for _, i, q in ranked:
-            # by surname: "Hardy" and "Aimee Hardy" are one voice though one has no entity
-            who = (self.speaker_of(q) or "").lower().split()[-1:] or [""]
-            who = who[0]
-            first_of_voice.append(who not in voices)
-            voices.add(who)
-        # a named voice ("Jane Roe", "the Kremlin") before one the reporter describes ("a
-        # spokesman", "the statement"), which is sometimes no speaker at all ("the good news came")
-        named = [(self.speaker_of(q) or " ")[0].isupper() for _, _, q in ranked]
-        picked = sorted(range(len(ranked)), key=lambda n: (not first_of_voice[n], not named[n], n))[:QUOTE_MAX]
+        order = []
+        for n, (_, _, q) in enumerate(ranked):
+            name = self.speaker_of(q) or ""
+            # one voice per surname: "Hardy" and "Aimee Hardy" (one of them no entity)
+            voice = name.lower().split()[-1] if name.split() else ""
+            # a named voice ("Jane Roe", "the Kremlin") before one the reporter describes
+            # ("a spokesman", "the statement"; sometimes no speaker at all, "the good news came")
+            order.append((voice in voices, not name[:1].isupper(), n))
+            voices.add(voice)
+        picked = [n for *_, n in sorted(order)[:QUOTE_MAX]]
         chosen = [ranked[n][2] for n in sorted(picked)]
         ids = {q.id for q in chosen}
         return chosen, [q for q in s.quotes if q.id not in ids]
