@@ -376,9 +376,26 @@ def test_outlets_differ_is_shown_on_the_card_escaped_and_linked(tmp_path):
     assert "1 of 3 outlets" in md
 
 
-def test_who_said_what_keeps_full_statements_by_named_speakers_most_cited_first(tmp_path):
+def _pages_with_story(tmp_path, data) -> dict:
+    """The rendered pages of the fixture site with its story replaced by `data`."""
     import yaml
-    content = h.write_content(tmp_path / "content")
+    content = tmp_path / "content"
+    if not (content / "stories").is_dir():
+        h.write_content(content)
+    # a plain copy: one source object used twice would be written as a YAML alias, which content refuses
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(json.loads(json.dumps(data))), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    return {p.src_uri: p for p in site_pages.render_pages(site)}
+
+
+def _quotes_shown(pages) -> tuple[list[str], list[str]]:
+    """(ids of the quotes in Who said what, ids of those folded below) on the story page."""
+    head, folded = pages["stories/s-mediation.md"].markdown.split('id="all-facts"', 1)
+    ids = r'<figure class="digest-quote" id="quote-([^"]+)"'
+    return re.findall(ids, head), re.findall(ids, folded)
+
+
+def test_who_said_what_keeps_full_statements_by_named_speakers_most_cited_first(tmp_path):
     data = h.story()
     one, two = h.source("a-one", h.TEXT_A, "We are ready to help,"), h.source("a-two", h.TEXT_B, "We are ready to help,")
 
@@ -394,21 +411,12 @@ def test_who_said_what_keeps_full_statements_by_named_speakers_most_cited_first(
         quote("q-point", "Officials in Washington did not comment."),           # key point [3] says it
     ]
     data["summary"].append({"facts": ["f3"]})   # key point [3] says what q-point says
-    # a plain copy: one source object used twice would be written as a YAML alias, which content refuses
-    data = json.loads(json.dumps(data))
-    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
-    site = load.load_site(content, rel_to=tmp_path)
-    md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
-    head, folded = md.split('id="all-facts"', 1)
-    shown = re.findall(r'<figure class="digest-quote" id="quote-([^"]+)"', head)
+    shown, others = _quotes_shown(_pages_with_story(tmp_path, data))
     assert shown == ["q-twice", "q-once"]
-    others = re.findall(r'<figure class="digest-quote" id="quote-([^"]+)"', folded)
     assert sorted(others) == ["q-nobody", "q-point", "q-short", "q-tail"]
 
 
 def test_who_said_what_gives_each_speaker_a_turn_before_anyone_speaks_twice(tmp_path):
-    import yaml
-    content = h.write_content(tmp_path / "content")
     data = h.story()
     one, two = h.source("a-one", h.TEXT_A, "We are ready to help,"), h.source("a-two", h.TEXT_B, "We are ready to help,")
 
@@ -418,39 +426,26 @@ def test_who_said_what_gives_each_speaker_a_turn_before_anyone_speaks_twice(tmp_
     # one voice quoted six times by two outlets, two others once by one outlet
     data["quotes"] = [quote(f"q-roe{n}", "Jane Roe", (one, two)) for n in range(6)] + [
         quote("q-doe", "John Doe"), quote("q-poe", "Ann Poe")]
-    data = json.loads(json.dumps(data))
-    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
-    site = load.load_site(content, rel_to=tmp_path)
-    md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
-    head, folded = md.split('id="all-facts"', 1)
-    shown = re.findall(r'<figure class="digest-quote" id="quote-([^"]+)"', head)
+    shown, folded = _quotes_shown(_pages_with_story(tmp_path, data))
     # every voice, then the most cited one's next quotes, shown most cited first
     assert shown == ["q-roe0", "q-roe1", "q-roe2", "q-doe", "q-poe"]
-    assert {"q-roe3", "q-roe4", "q-roe5"} <= set(re.findall(r'id="quote-([^"]+)"', folded))
+    assert {"q-roe3", "q-roe4", "q-roe5"} <= set(folded)
 
     # a voice the reporter only describes comes after the named ones, however cited
     data["quotes"] = [quote("q-desc", "spokesman", (one, two))] + [
         quote(f"q-{n}", name) for n, name in enumerate(["Jane Roe", "John Doe", "Ann Poe", "Al Moe", "Bo Zoe"])]
-    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(json.loads(json.dumps(data))), encoding="utf-8")
-    site = load.load_site(content, rel_to=tmp_path)
-    md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
-    head, folded = md.split('id="all-facts"', 1)
-    assert re.findall(r'<figure class="digest-quote" id="quote-([^"]+)"', head) == [f"q-{n}" for n in range(5)]
-    assert 'id="quote-q-desc"' in folded
+    shown, folded = _quotes_shown(_pages_with_story(tmp_path, data))
+    assert shown == [f"q-{n}" for n in range(5)] and "q-desc" in folded
 
 
 def test_a_timeline_date_after_the_reports_is_shown_as_expected(tmp_path):
-    import yaml
-    content = h.write_content(tmp_path / "content")
     data = h.story()
     # the articles are of 2017-12-18: a date in 2018 or ten days on is a plan, not an event
     data["facts"][1]["date"] = "2018"
     data["facts"][2]["date"] = "2017-12-28"
     data["timeline"] = [{"date": "2017-12-18", "facts": ["f1"]}, {"date": "2017-12-20", "facts": ["f1"]},
                         {"date": "2017-12-28", "facts": ["f3"]}, {"date": "2018", "facts": ["f2"]}]
-    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(json.loads(json.dumps(data))), encoding="utf-8")
-    site = load.load_site(content, rel_to=tmp_path)
-    pages = {p.src_uri: p for p in site_pages.render_pages(site)}
+    pages = _pages_with_story(tmp_path, data)
     for md in (pages["stories/s-mediation.md"].markdown, pages["timeline.md"].markdown):
         items = re.findall(r'<li class="digest-timeline__item">(.*?)</li>', md, re.S)
         labelled = ["expected, as reported on 2017-12-18" in x for x in items]
