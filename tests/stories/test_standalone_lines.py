@@ -442,3 +442,24 @@ def test_the_strict_reading_takes_the_parse_verdict_on_a_subject_pronoun():
     assert strict_problem(line, mentions=[]) == "pronoun"  # no parse: the wording alone
     # an object or possessive pronoun is not the parse's to judge
     assert strict_problem("Officials said the storm cost them a year.", references=(), mentions=[]) == "pronoun"
+
+
+def test_a_scene_a_speculation_or_an_estimate_names_the_story_after_a_line_stating_an_event():
+    from generator.stories.extract.summary import states_no_event
+
+    assert states_no_event("Jon Roe, a fisherman, was mending his nets on Monday when the storm hit")
+    assert states_no_event("Rising seas would need a new sea wall within a decade")
+    assert states_no_event("The harbour is estimated to lose 40 boats a year")
+    # in a clause of its own, or in a quote, or a study's "may", it is not the line's main claim
+    assert not states_no_event("Police arrested a man who was driving drunk")
+    assert not states_no_event('The mayor said: "We would rebuild it" on Monday')
+    assert not states_no_event("Eating late may raise the risk of diabetes, a new study suggests")
+
+    body = ("Jon Roe, a fisherman, was mending his nets on Monday when a storm sank ten boats. "
+            "A storm sank ten fishing boats in Westport harbour on Monday.")
+    art = make_article("a", body)
+    second = body.index("A storm")
+    members = [(art, Analysis("a", [(0, second - 1), (second, len(body))]))]
+    # the scene is the first article's lead and carried by more outlets; the event still names the story
+    cards = [_sourced(0, art, 0, 2), _sourced(1, art, second, 1)]
+    assert choose_title(members, cards, ExtractSettings()).startswith("A storm sank ten fishing boats")

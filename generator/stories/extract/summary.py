@@ -204,6 +204,23 @@ NO_COMMENT = re.compile(r"\b(?:did not|didn't|could not|couldn't)\s+(?:immediate
                         r"\bdeclined to comment\b", re.I)
 
 
+# A line that reads on its own yet states no event: a scene in the past progressive
+# ("X was working on his farm when a panda ..."), a speculation ("Civilizations would
+# need ...", "... could be a fake"; not "may", the word of a study's finding) or an
+# estimate ("Y is estimated to have ..."). Looked for outside quotes, in the main clause
+# (before a "when", "as", "after", "who", "where" ... clause).
+_NO_EVENT = re.compile(r"\b(?:was|were)\s+(?!going\b)\w+ing\b|\b(?:would|could|might)\s+(?!have\b|not\b)[a-z]+\b|"
+                       r"\b(?:is|are)\s+(?:estimated|believed|thought)\s+to\b", re.I)
+_SUBORDINATE = re.compile(r"\b(?:when|as|while|after|because|but|since|until|before|who|which|that|whose|where)\b", re.I)
+
+
+def states_no_event(text: str) -> bool:
+    """`_NO_EVENT` in the main clause of `text`, outside quotes."""
+    outside = re.sub(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]", " ", text)
+    m = _SUBORDINATE.search(outside)
+    return bool(_NO_EVENT.search(outside[:m.start()] if m else outside))
+
+
 # A quoted remark in the first or second person: '"I came in the morning," ...'.
 _QUOTED_PERSONAL = re.compile(r"[\"\u201c][^\"\u201c\u201d]*\b(?:I|I'm|I\u2019m|(?i:me|my|we|our|you|your))\b"
                               r"[^\"\u201c\u201d]*[\"\u201d]")
@@ -300,7 +317,8 @@ def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], set
         # then the line more outlets carry (3 before 2 before 1: on the 100 dev clusters
         # 2 titles change, "Under the terms of the settlement, X will take steps ..." -> "X
         # have agreed to pay a $40,000 fine ...", and one paraphrase of the event for another)
-        alone.sort(key=lambda c: (strict[id(c)] is not None, weak(c), not lead(c), nameless(c), -c.outlets))
+        alone.sort(key=lambda c: (strict[id(c)] is not None, weak(c), states_no_event(c.fact.text), not lead(c),
+                                  nameless(c), -c.outlets))
     else:
         alone = [c for c in alone if c.outlets >= 2] + [c for c in alone if c.outlets < 2]
     if alone:
