@@ -130,8 +130,12 @@ def mention_names(article: Article, analysis: Analysis,
     an outlet's name labelled an organisation, cut-off person names made whole."""
     spans = [(m.start, m.end) for m in analysis.mentions]
     out = []
+    # A dateline the cleaner left at the text's start ("GAZA/JERUSALEM Israel's cabinet
+    # ..."): a name the tagger ran across its end ("JERUSALEM Israel", a "person") is
+    # its error, neither the place nor the name after it.
+    lead = len(article.dateline) if article.dateline and article.text.startswith(article.dateline) else 0
     for m in analysis.mentions:
-        if _is_credit(article, m, outlets):
+        if _is_credit(article, m, outlets) or m.start < lead < m.end:
             continue
         name, label = m.text, m.label
         if key(name) in outlets:

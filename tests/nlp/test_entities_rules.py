@@ -271,6 +271,14 @@ def test_firm_names_with_commas_stay():
     assert clean_name("Berg, Dahl & Lie", "ORG") == "Berg, Dahl & Lie"
 
 
+def test_a_name_run_across_the_end_of_a_dateline_is_no_name():
+    a = make_article("a", "BERGEN/ALESUND Norway's cabinet met on Friday. Norway will pay.")
+    a.dateline = "BERGEN/ALESUND"
+    an = Analysis(article_id="a", sentences=[(0, len(a.text))],
+                  mentions=[mention(a, "ALESUND Norway", "PERSON"), Mention("Norway", "GPE", 47, 53)])
+    assert [(n, lab) for _, n, lab in mention_names(a, an, set())] == [("Norway", "GPE")]
+
+
 def test_dateline_with_a_region_still_names_the_place():
     a = make_article("a", "ALESUND, Norway, March 3 - Fjordco said it would pay.")
     a.dateline = "ALESUND, Norway"
