@@ -63,12 +63,25 @@ def _inside_sentences(form: str, text: str) -> int:
     return n
 
 
+# After a name, a capitalised word that is not more of it ("Roe Monday signed ...").
+_DAYS_AND_MONTHS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                              "january", "february", "march", "april", "may", "june", "july", "august",
+                              "september", "october", "november", "december"})
+_PARTICLE_BEFORE = re.compile(r"([A-Za-z][\w'\u2019.-]*)\s+(?:de|van|von|da|di|del|la|le|bin|al)\s+$")
+_WORD_AFTER = re.compile(r"\s+(?:(?:de|van|von|da|di|del|la|le|bin|al)\s+)?([A-Z][\w'\u2019-]*)")
+
+
 def _bare_at(text: str, short: str) -> int | None:
-    """Where `text` uses `short` with no first name or role before it (None: nowhere)."""
+    """Where `text` uses `short` with no first name or role before it and no further
+    name after it (None: nowhere): "Lee Cheol-woo", "Herman Law", "Arthur de Soultrait",
+    "Jean de Roe" and "the Methow Valley" name someone or something else."""
     for m in re.finditer(r"(?<![\w'\u2019-])" + re.escape(short) + r"(?![\w-])", text):
-        before = _WORD_BEFORE.search(text[:m.start()])
+        before = _PARTICLE_BEFORE.search(text[:m.start()]) or _WORD_BEFORE.search(text[:m.start()])
         word = before.group(1) if before else ""
         if word[:1].isupper() and word.rstrip(".").lower() not in _HONORIFICS:
+            continue
+        after = _WORD_AFTER.match(text, m.end())
+        if after and after.group(1).lower() not in _DAYS_AND_MONTHS:
             continue
         return m.start()
     return None

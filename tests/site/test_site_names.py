@@ -46,6 +46,17 @@ def test_no_gloss_when_the_line_says_who_it_is():
     assert names("They moved to Nelson, B.C, last year.", people=(bc,), sources=("He lives in Nelson B.C now.",)) == []
 
 
+def test_a_surname_followed_by_more_of_a_name_is_someone_or_something_else():
+    # another person, a firm, a place: the line names them, not Jane Roe
+    assert names("Roe Cheol-woo told reporters so.") == []
+    assert names("Roe Law is a small office on a highway.") == []
+    assert names("She met Arthur de Roe at the gala.", people=(Entity(
+        id="arthur-roe", name="Arthur Roe", kind="person", aliases=["Arthur"], stories=["s"]),),
+        sources=("He met Arthur Roe there.",)) == []
+    # a weekday or a month after the name is no more of it
+    assert names("Roe Monday said the talks went well.") == [("Roe", "Jane Roe", "jane-roe")]
+
+
 def test_a_surname_two_people_carry_names_neither():
     sister = Entity(id="ann-roe", name="Ann Roe", kind="person", aliases=[], stories=["s"])
     assert names("Roe said so.", people=(ROE, sister), sources=(SOURCE + " And Ann Roe agreed.",)) == []
