@@ -15,6 +15,7 @@ import functools
 import re
 from typing import Iterable
 
+from generator.nlp.entities import ABBREVIATIONS, acronym_long_form, key
 from generator.records import Entity
 
 # Words before a surname that do not make it a fuller name: "Mr Roe" still leaves the
@@ -148,3 +149,40 @@ def bare_names(text: str, people: Iterable[Entity], sources: Iterable[str]) -> l
     the one given. A surname two of `people` carry (a victim and her brother, two
     sisters) names neither."""
     return StoryPeople(list(people)).bare_names(text, sources)
+
+
+# An acronym a line uses and the cited articles spell out: "Uganda Wildlife Authority
+# (UWA)". The long form must fit the letters (`entities.acronym_long_form`) and be a
+# name (capitalised); abbreviations every reader knows ("US", "UN") get none.
+_ACRONYM = re.compile(r"(?<![\w.])([A-Z]{2,6})(?![\w.])")
+_DEFINED = re.compile(r"((?:[A-Za-z][\w'\u2019&-]*\s+){1,10})\(([A-Z]{2,6})\)")
+
+
+@functools.lru_cache(maxsize=1 << 12)  # one article is cited by many cards of its story
+def defined_acronyms(text: str) -> dict[str, frozenset[str]]:
+    """acronym -> the capitalised long forms `text` gives it in brackets after them."""
+    out: dict[str, set[str]] = {}
+    if "(" not in text:
+        return {}
+    for m in _DEFINED.finditer(text):
+        # "the Pacific Crest Trail Association's (PCTA) permits": the name, not its possessive
+        long_form = acronym_long_form(m.group(2), re.sub(r"['\u2019]s?(\s+)$", r"\1", m.group(1)))
+        if long_form and long_form[:1].isupper() and long_form.split()[-1][:1].isupper():
+            out.setdefault(m.group(2), set()).add(long_form)
+    return {a: frozenset(v) for a, v in out.items()}
+
+
+def spelled_out(text: str, sources: Iterable[str]) -> list[tuple[str, str]]:
+    """(acronym, long form) for each acronym `text` uses without its long form that the
+    `sources` spell out one way only, in the order the line uses them."""
+    found = [a for a in dict.fromkeys(_ACRONYM.findall(text)) if key(a) not in ABBREVIATIONS]
+    if not found:
+        return []
+    forms: dict[str, set[str]] = {}
+    for src in sources:
+        for a, longs in defined_acronyms(src).items():
+            if a in found:
+                forms.setdefault(a, set()).update(longs)
+    low = text.lower()
+    return [(a, next(iter(forms[a]))) for a in found
+            if len(forms.get(a, ())) == 1 and next(iter(forms[a])).lower() not in low]

@@ -172,3 +172,37 @@ def test_a_full_name_with_markup_is_escaped(tmp_path):
     names = re.search(r'<span class="digest-names">\((.*?)\)</span>', md, re.S)
     assert names is not None and "&lt;b&gt;Dmitry&lt;/b&gt; Peskov" in names.group(1)
     assert "<b>Dmitry</b>" not in md
+
+
+def test_an_acronym_gets_the_long_form_a_cited_article_spells_out():
+    from generator.site.names import spelled_out
+
+    source = ("The Harbour Safety Authority (HSA) closed the port. The US and UN were told. "
+              "Westport Fishing Cooperative (WFC) members met on Monday.")
+    assert spelled_out("HSA inspectors and WFC members met, the US said.", [source]) == [
+        ("HSA", "Harbour Safety Authority"), ("WFC", "Westport Fishing Cooperative")]
+    # not when the line spells it out itself, nor for an abbreviation every reader knows,
+    # nor when the articles spell it two ways, nor from words that do not fit its letters
+    assert spelled_out("The Harbour Safety Authority (HSA) closed the port.", [source]) == []
+    assert spelled_out("The US and the UN were told.", [source]) == []
+    assert spelled_out("HSA inspectors came.", [source, "The Highway Speed Agency (HSA) agreed."]) == []
+    assert spelled_out("HSA inspectors came.", ["The port authority of the town (HSA) agreed."]) == []
+    assert spelled_out("HSA inspectors came.", []) == []
+    # a possessive is not part of the name
+    assert spelled_out("HSA inspectors came.", ["the Harbour Safety Authority's (HSA) rules"]) == [
+        ("HSA", "Harbour Safety Authority")]
+
+
+def test_story_page_shows_an_acronyms_long_form_beside_the_line(tmp_path):
+    data = h.story()
+    source = "The Kremlin Press Service (KPS) said Moscow offered on Monday to mediate."
+    data["facts"][0]["text"] = "KPS said Moscow offered to mediate."
+    data["facts"][0]["sources"] = [h.source("a-one", source, "Moscow offered on Monday to mediate")]
+    content = h.write_content(tmp_path / "content")
+    art = yaml.safe_load((content / "articles" / "a-one.yml").read_text(encoding="utf-8"))
+    art["text"], art["dates"] = source, []   # its dates were offsets into the fixture's text
+    (content / "articles" / "a-one.yml").write_text(yaml.safe_dump(art), encoding="utf-8")
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
+    assert '<span class="digest-names">(KPS: Kremlin Press Service)</span>' in md
