@@ -206,3 +206,28 @@ def test_story_page_shows_an_acronyms_long_form_beside_the_line(tmp_path):
     site = load.load_site(content, rel_to=tmp_path)
     md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
     assert '<span class="digest-names">(KPS: Kremlin Press Service)</span>' in md
+
+
+_ACR_WORDS = st.sampled_from(["HSA", "WFC", "US", "the", "Harbour", "Safety", "Authority", "(HSA)", "(WFC)",
+                              "Westport", "Fishing", "Cooperative", "said", "met", "(US)", "United", "States"])
+
+
+_DEFINITIONS = st.sampled_from(["Harbour Safety Authority (HSA)", "Westport Fishing Cooperative (WFC)",
+                                "United States (US)", "Highway Speed Agency (HSA)", "the harbour (HSA)"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ACR_WORDS, max_size=12), st.lists(st.one_of(_ACR_WORDS, _DEFINITIONS), max_size=30))
+def test_every_long_form_is_written_in_a_source_with_its_acronym_and_not_in_the_line(line, source):
+    from generator.site.names import spelled_out
+
+    text, src = " ".join(line), " ".join(source)
+    got = spelled_out(text, [src])
+    # the long form a source gives one way only is given for every acronym the line uses
+    if "HSA" in line and "Harbour Safety Authority (HSA)" in source and "Highway Speed Agency (HSA)" not in source \
+            and "harbour safety authority" not in text.lower():
+        assert ("HSA", "Harbour Safety Authority") in got
+    for acronym, long_form in got:
+        assert f"{long_form} ({acronym})" in src
+        assert re.search(rf"\b{acronym}\b", text) and long_form.lower() not in text.lower()
+        assert acronym not in ("US",)
