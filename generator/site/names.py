@@ -68,8 +68,9 @@ def _inside_sentences(form: str, text: str) -> int:
 _DAYS_AND_MONTHS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                               "january", "february", "march", "april", "may", "june", "july", "august",
                               "september", "october", "november", "december"})
-_PARTICLE_BEFORE = re.compile(r"([A-Za-z][\w'\u2019.-]*)\s+(?:de|van|von|da|di|del|la|le|bin|al)\s+$")
-_WORD_AFTER = re.compile(r"\s+(?:(?:de|van|von|da|di|del|la|le|bin|al)\s+)?([A-Z][\w'\u2019-]*)")
+_PARTICLE = r"(?:de|van|von|da|di|del|la|le|bin|al)"  # "Arthur de Roe", "Omar bin Roe"
+_PARTICLE_BEFORE = re.compile(r"([A-Za-z][\w'\u2019.-]*)\s+" + _PARTICLE + r"\s+$")
+_WORD_AFTER = re.compile(r"\s+(?:" + _PARTICLE + r"\s+)?([A-Z][\w'\u2019-]*)")
 
 
 def _bare_at(text: str, short: str) -> int | None:

@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from generator.config import SiteSettings
 from generator.records import Fact, Quote, Story
+from generator.nlp.dates import parse_published
 from generator.site.feeds import news_article_jsonld, script_tag
 from generator.errors import Problem
 from generator.site.load import SiteData
@@ -1074,9 +1075,8 @@ class Renderer:
         if not days or not m:
             return None
         last = max(days)
-        try:
-            pub = dt.date.fromisoformat(last)
-        except ValueError:
+        pub = parse_published(last)
+        if pub is None:
             return None
         y, mo, d = (int(x) if x else None for x in m.groups())
         if d and mo:

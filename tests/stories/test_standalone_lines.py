@@ -298,12 +298,17 @@ def test_a_lead_behind_a_caption_line_is_still_the_articles_lead_for_the_title()
     assert choose_title(members, cards, ExtractSettings()).startswith("Westport has about 40 fishing boats")
 
 
-def test_a_quoted_remark_or_a_bare_surname_names_the_story_only_when_nothing_else_does():
-    body = ('"We lost everything in one night," the note reads. '
-            "A storm sank ten fishing boats in Westport harbour on Monday.")
+def _two_sentences(body: str):
+    """(article "a", its members, where its second sentence starts): a one-article story
+    whose second sentence opens "A storm"."""
     art = make_article("a", body)
     second = body.index("A storm")
-    members = [(art, Analysis("a", [(0, second - 1), (second, len(body))]))]
+    return art, [(art, Analysis("a", [(0, second - 1), (second, len(body))]))], second
+
+
+def test_a_quoted_remark_or_a_bare_surname_names_the_story_only_when_nothing_else_does():
+    art, members, second = _two_sentences('"We lost everything in one night," the note reads. '
+                                          "A storm sank ten fishing boats in Westport harbour on Monday.")
     quote_first = [_sourced(0, art, 0, 2), _sourced(1, art, second, 1)]
     assert choose_title(members, quote_first, ExtractSettings()).startswith("A storm sank ten fishing boats")
     # alone, the remark is still the title (a story always gets one)
@@ -455,11 +460,8 @@ def test_a_scene_a_speculation_or_an_estimate_names_the_story_after_a_line_stati
     assert not states_no_event('The mayor said: "We would rebuild it" on Monday')
     assert not states_no_event("Eating late may raise the risk of diabetes, a new study suggests")
 
-    body = ("Jon Roe, a fisherman, was mending his nets on Monday when a storm sank ten boats. "
-            "A storm sank ten fishing boats in Westport harbour on Monday.")
-    art = make_article("a", body)
-    second = body.index("A storm")
-    members = [(art, Analysis("a", [(0, second - 1), (second, len(body))]))]
+    art, members, second = _two_sentences("Jon Roe, a fisherman, was mending his nets on Monday when a storm "
+                                          "sank ten boats. A storm sank ten fishing boats in Westport harbour on Monday.")
     # the scene is the first article's lead and carried by more outlets; the event still names the story
     cards = [_sourced(0, art, 0, 2), _sourced(1, art, second, 1)]
     assert choose_title(members, cards, ExtractSettings()).startswith("A storm sank ten fishing boats")
