@@ -168,7 +168,8 @@ def defined_acronyms(text: str) -> dict[str, frozenset[str]]:
     for m in _DEFINED.finditer(text):
         # "the Pacific Crest Trail Association's (PCTA) permits": the name, not its possessive
         long_form = acronym_long_form(m.group(2), re.sub(r"['\u2019]s?(\s+)$", r"\1", m.group(1)))
-        if long_form and long_form[:1].isupper() and long_form.split()[-1][:1].isupper():
+        # two words at least: "HSA (HSA)" spells nothing out
+        if long_form and len(long_form.split()) >= 2 and long_form[:1].isupper() and long_form.split()[-1][:1].isupper():
             out.setdefault(m.group(2), set()).add(long_form)
     return {a: frozenset(v) for a, v in out.items()}
 

@@ -188,6 +188,9 @@ def test_an_acronym_gets_the_long_form_a_cited_article_spells_out():
     assert spelled_out("HSA inspectors came.", [source, "The Highway Speed Agency (HSA) agreed."]) == []
     assert spelled_out("HSA inspectors came.", ["The port authority of the town (HSA) agreed."]) == []
     assert spelled_out("HSA inspectors came.", []) == []
+    # the acronym repeated before its brackets spells nothing out
+    assert spelled_out("HSA inspectors came.", ["Harbour Safety Authority (HSA) said HSA (HSA) staff left."]) == [
+        ("HSA", "Harbour Safety Authority")]
     # a possessive is not part of the name
     assert spelled_out("HSA inspectors came.", ["the Harbour Safety Authority's (HSA) rules"]) == [
         ("HSA", "Harbour Safety Authority")]
