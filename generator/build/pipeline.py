@@ -19,6 +19,7 @@ import gc
 import hashlib
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -500,6 +501,10 @@ def _analyze(articles: list[Article], keys: dict[str, str], ex, cache: cache_mod
         results: Iterable = future.result()
     else:
         ex = _runner(ex, len(todo))
+        if todo and isinstance(ex, executors.LocalExecutor) and ex.jobs > 1:
+            # The workers analyse; this process only waits for their results, so it imports
+            # the later stages' modules meanwhile instead of at the start of grouping.
+            threading.Thread(target=_import_quietly, name="import-later-stages", daemon=True).start()
         results = ex.map(analyze.analyze_batch, todo, executors.batch_size_for(len(todo), ex.jobs))
     fresh: list = []
     for article, result in zip(todo, results):
@@ -515,6 +520,13 @@ def _analyze(articles: list[Article], keys: dict[str, str], ex, cache: cache_mod
         progress("analyze", len(analyses), total)
     cache.put_many(fresh)
     return analyses
+
+
+def _import_quietly() -> None:
+    """`_import_later_stages` on a side thread: a failure is reported by the import that
+    the stage itself makes."""
+    with contextlib.suppress(Exception):
+        _import_later_stages()
 
 
 def _import_later_stages() -> None:

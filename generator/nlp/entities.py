@@ -236,6 +236,7 @@ def clean_name(text: str, label: str) -> str | None:
 
 _ACRONYM_DEF = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,10})\(([A-Z]{2,8})s?\)")
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,8})s\b")
+_ACRONYM_BRACKETED = re.compile(r"\(([A-Z]{2,8})s?\)")
 
 
 def acronym_long_form(acronym: str, before: str) -> str | None:
@@ -258,7 +259,9 @@ def common_noun_acronyms(text: str) -> set[str]:
     """Acronyms the text uses as common nouns, not names: spelt out in lower case
     ("intercontinental ballistic missile (ICBM)") or counted in the plural ("ICBMs")."""
     found = {m.group(1) for m in _ACRONYM_PLURAL.finditer(text)}
-    for m in _ACRONYM_DEF.finditer(text):
+    # The definition pattern tries up to ten words at every position: look for it only
+    # where an acronym stands in brackets at all.
+    for m in _ACRONYM_DEF.finditer(text) if _ACRONYM_BRACKETED.search(text) else ():
         long_form = acronym_long_form(m.group(2), m.group(1))
         if long_form and long_form == long_form.lower():
             found.add(m.group(2))

@@ -35,7 +35,7 @@ from generator.nlp import dates, lexicon
 from generator.nlp.entities import TITLE_WORDS, EntityIndex, key, merge_all
 from generator.records import (Analysis, Article, DateMention, Entity, Fact, Mention, Quote, QuoteMention,
                                SourceRef, Story, TimelineItem)
-from generator.stories.extract.sentences import standalone_problem
+from generator.stories.extract.sentences import page_matter
 
 
 
@@ -365,7 +365,7 @@ def build_timeline(facts: list[Fact], by_article: dict[str, tuple[Article, Analy
     # A photo caption or page furniture by its wording (a contributor's line "Jane Roe
     # reports for Channel 9 at 5 on Saturday, Aug. 11, 2018") is no event of the story:
     # its date is the picture's or the broadcast's.
-    facts = [f for f in facts if standalone_problem(f.text) not in ("caption", "furniture")]
+    facts = [f for f in facts if not page_matter(f.text)]
     items: dict[tuple[str, str], tuple[int, TimelineItem]] = {}
     by_text: dict[str, tuple[str, str]] = {}
     pending: list[Fact] = []

@@ -130,8 +130,12 @@ DANGLING_KINDS = frozenset({"he", "she", "they", "it", "definite", "his", "her",
 
 def _shouting(text: str) -> bool:
     """Mostly capitals: a broadcast teaser or a heading ("NEW AT FIVE, A LOCAL ...")."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 20 and sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
+    letters = sum(map(str.isalpha, text))
+    # Counted with C loops first: capitals of any kind bound the capital letters, so most
+    # lines are settled without looking at each character in Python.
+    if letters < 20 or sum(map(str.isupper, text)) <= 0.6 * letters:
+        return False
+    return sum(ch.isupper() for ch in text if ch.isalpha()) > 0.6 * letters
 
 
 def _heading(text: str) -> bool:
@@ -166,12 +170,27 @@ def standalone_problem(text: str, references: Iterable[tuple[int, int, str]] | N
     return _standalone_problem(text, None if references is None else tuple(map(tuple, references)), headline)
 
 
+def page_matter(text: str, headline: bool = False) -> str | None:
+    """"caption" or "furniture" as `standalone_problem` finds them (its first checks,
+    which read the wording only), else None: for callers that ask only whether a line is
+    the story's text at all."""
+    return _page_matter(text, headline)  # one cache key however the caller passes `headline`
+
+
 @lru_cache(maxsize=1 << 16)
-def _standalone_problem(text: str, references: tuple | None, headline: bool) -> str | None:
+def _page_matter(text: str, headline: bool) -> str | None:
     if CAPTION.search(text) or CREDIT.search(text):
         return "caption"
     if FURNITURE.search(text) or JUNK.search(text) or _shouting(text) or not headline and _heading(text):
         return "furniture"
+    return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _standalone_problem(text: str, references: tuple | None, headline: bool) -> str | None:
+    matter = _page_matter(text, headline)
+    if matter:
+        return matter
     if OPENER.match(text):
         return "opener"
     outside = _QUOTED_SPAN.sub(" ", text)
@@ -213,7 +232,7 @@ def is_clean_sentence(text: str, settings: ExtractSettings) -> bool:
         return False  # starts mid-sentence
     if JUNK.search(text) or CAPTION.search(text):
         return False
-    letters = sum(ch.isalpha() for ch in text)
+    letters = sum(map(str.isalpha, text))
     return letters >= 0.6 * len(text)
 
 

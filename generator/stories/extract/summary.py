@@ -13,7 +13,7 @@ from generator.nlp.terms import words
 from generator.records import Analysis, Article, Fact, SummaryItem
 from generator.stories.extract.cards import Card
 from generator.stories.extract.sentences import (JUNK, CAPTION, CREDIT, clarity, is_fragment, references_in,
-                                                 standalone_problem, strict_problem)
+                                                 page_matter, standalone_problem, strict_problem)
 from generator.stories.group import publication_day
 
 
@@ -324,7 +324,7 @@ def choose_title(members: list[tuple[Article, Analysis]], cards: list[Card], set
     if alone:
         return _title_from(alone[0].fact.text, settings)
     clear = [c for c in cards if clarity(c.fact.text) >= settings.clear_text and not is_fragment(c.fact.text)
-             and standalone_problem(c.fact.text) not in ("caption", "furniture")]
+             and not page_matter(c.fact.text)]
     if clear or cards:
         return _title_from((clear or cards)[0].fact.text, settings)
     for article, _ in members:
