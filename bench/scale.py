@@ -14,6 +14,11 @@ the stories that have a <BODY> into the generator's JSON Lines input under
   with the same model, components (`analyze.load_nlp()`) and process count;
 - builds the MkDocs site over that content (seconds per page).
 
+Two code versions' throughput, paired: `--cold-vs DIR --repeats N` (e.g. a worktree of the
+baseline) runs N rounds of a cold build of each version and the floor, the two builds in
+alternating order, and reports each version's ratio against its round's floor and the
+medians: the machine's load drifts between runs by more than most changes gain.
+
 Targets (ratios from one run): throughput >= 0.7 of the floor; MkDocs s/page at the
 largest size within 1.3x of the smallest; re-run +10 < 5% and nothing new < 2% of the
 full build; peak RSS < 2 GiB.
@@ -472,6 +477,61 @@ def rerun_versions(stories: list[Story], n: int, jobs: int, repeats: int, codes:
     return out
 
 
+def cold_versions(stories: list[Story], n: int, jobs: int, repeats: int, codes: dict[str, Path], log) -> dict:
+    """Cold builds of two code versions and the floor, `repeats` rounds, each round the
+    two builds (in alternating order) then the floor: a round's three runs share the
+    machine's load of the moment, so each round gives each version a throughput ratio
+    against its own floor, and the medians of those compare the versions."""
+    import shutil
+
+    folder = OUT / f"cold{n}"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    base = folder / "articles.jsonl"
+    write_jsonl(base, (input_record(s) for s in stories[:n]))
+    cfg = _bench_config(folder)
+    texts = folder / "texts.jsonl"
+    rounds: list[dict] = []
+    for i in range(repeats):
+        names = list(codes) if i % 2 == 0 else list(reversed(codes))
+        row: dict = {}
+        for name in names:
+            for sub in ("content", "cache"):
+                shutil.rmtree(folder / sub, ignore_errors=True)
+            log(f"[cold {i + 1}/{repeats}] {name}: full build of {n} articles")
+            run = run_measured(_build_cmd(cfg, folder, [base], jobs, "local"), codes[name], _child_env(codes[name]))
+            row[name] = {"wall": run["wall"], "timings": _parse_child(run, f"{name} build")["timings"]}
+            if not texts.exists():
+                _cleaned_texts(folder / "content", texts)
+        log(f"[cold {i + 1}/{repeats}] floor")
+        floor = run_measured([PY, "-m", "bench.scale", "--child-floor", str(texts), "--jobs", str(jobs)],
+                             codes["this"], _child_env(codes["this"]))
+        _parse_child(floor, "floor")
+        row["floor"] = floor["wall"]
+        rounds.append(row)
+    return {"size": n, "rounds": rounds}
+
+
+def cold_table(res: dict, versions: dict[str, str]) -> str:
+    import statistics
+
+    names = [k for k in res["rounds"][0] if k != "floor"]
+    lines = [f"Cold builds at {res['size']:,} articles, {len(res['rounds'])} rounds (build s / floor s = "
+             "throughput against bare spaCy)", ""]
+    for name in names:
+        ratios = [r["floor"] / r[name]["wall"] for r in res["rounds"]]
+        walls = [r[name]["wall"] for r in res["rounds"]]
+        stages = {k: statistics.median(r[name]["timings"].get(k, 0.0) for r in res["rounds"])
+                  for k in res["rounds"][0][name]["timings"]}
+        lines.append(f"- {name} ({versions[name]}): throughput median **{statistics.median(ratios):.2f}** "
+                     f"(rounds: {', '.join(f'{x:.2f}' for x in ratios)}); build median {statistics.median(walls):.1f} s; "
+                     "stage medians " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
+    floors = [r["floor"] for r in res["rounds"]]
+    lines.append(f"- floor: median {statistics.median(floors):.1f} s (rounds: {', '.join(f'{x:.1f}' for x in floors)})")
+    return "\n".join(lines)
+
+
 def rerun_table(res: dict, versions: dict[str, str]) -> str:
     import statistics
 
@@ -615,7 +675,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rerun-vs", type=Path, default=None, metavar="DIR",
                    help="only the re-runs: this checkout against the checkout DIR (e.g. a worktree of "
                         "the baseline) at the first --sizes size, from the same built state, in one run")
-    p.add_argument("--repeats", type=int, default=3, help="re-runs per version with --rerun-vs")
+    p.add_argument("--repeats", type=int, default=3, help="re-runs per version with --rerun-vs / rounds with --cold-vs")
+    p.add_argument("--cold-vs", type=Path, default=None, metavar="DIR",
+                   help="only cold builds: this checkout and the checkout DIR, each round both builds and the "
+                        "floor, at the first --sizes size (throughput ratios per round, medians)")
     p.add_argument("--same-content", action="store_true",
                    help="with --rerun-vs: the two checkouts' content stages differ in code but must give the "
                         "same output; share one cold build, made by this checkout (so that its cache holds "
@@ -645,6 +708,16 @@ def main(argv: list[str] | None = None) -> int:
     log(f"{len(stories):,} Reuters stories with a body")
     code, version = snapshot_code()
     log(f"measuring code {version} (snapshot in {code})")
+    if args.cold_vs:
+        other, other_version = snapshot_code(args.cold_vs, "code-baseline")
+        versions = {"this": version, "baseline": f"{other_version} ({args.cold_vs})"}
+        label = args.sizes.split(",")[0].strip()
+        n = len(stories) if label == "all" else min(int(label), len(stories))
+        res = cold_versions(stories, n, args.jobs, args.repeats, {"this": code, "baseline": other}, log)
+        print(cold_table(res, versions))
+        if args.json:
+            Path(args.json).write_text(json.dumps({"cold": res, "versions": versions}, indent=1, default=str))
+        return 0
     if args.rerun_vs:
         other, other_version = snapshot_code(args.rerun_vs, "code-baseline")
         versions = {"baseline": f"{other_version} ({args.rerun_vs})", "this": version}
