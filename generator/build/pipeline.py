@@ -106,6 +106,7 @@ def build(config: Config, inputs: list[str] | None = None, content_dir: str | Pa
         clock.lap("analyze")
 
         by_id = {a.id: a for a in articles}
+        _warm_story_workers(ex, config, report)
         state = _content_state(content)
         previous = _previous_assignment(content, state, cache)
         groups = _group(articles, analyses, previous, keys, fp, config, cache, content)
@@ -520,6 +521,18 @@ def _analyze(articles: list[Article], keys: dict[str, str], ex, cache: cache_mod
         progress("analyze", len(analyses), total)
     cache.put_many(fresh)
     return analyses
+
+
+def _warm_story_workers(ex, config: Config, report: BuildReport) -> None:
+    """After a large analysis (a cold build, not a re-run), the workers are idle while this
+    process groups the articles: each imports the story stage's modules meanwhile
+    (`batch.warm_up`). Nothing waits for it; a failure shows where the stage imports them."""
+    if report.analyzed <= SMALL_WORK or not isinstance(ex, executors.LocalExecutor) or ex.jobs < 2:
+        return
+    from generator.stories import batch
+
+    for _ in range(ex.jobs):
+        ex.submit(batch.warm_up, [config.settings.extract.meaning_gate > -1.0])
 
 
 def _import_quietly() -> None:

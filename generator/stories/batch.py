@@ -25,3 +25,19 @@ def story_batch(jobs: Sequence[tuple]) -> list:
             log.exception("story %s failed", g.id)
             out.append(Problem(g.id, f"story could not be built: {exc!r}"))
     return out
+
+
+def warm_up(flags: Sequence[bool]) -> list:
+    """Import what extract and resolve use on first call (scikit-learn, scipy's sparse
+    matrices) and, when a flag is true, load the meaning model: sent to the idle workers
+    while the build process groups the articles, so the first stories do not pay for
+    it. Returns no results."""
+    import scipy.sparse  # noqa: F401
+    import sklearn.feature_extraction.text  # noqa: F401
+    import sklearn.utils.sparsefuncs_fast  # noqa: F401
+
+    if any(flags):
+        from generator.nlp import meaning
+
+        meaning.load_model()
+    return []
