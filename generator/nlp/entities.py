@@ -67,6 +67,7 @@ _URLISH = re.compile(r"(://|www\.|\.com\b|\.org\b|\.net\b|@|/|\\|_|\|)", re.I)
 # Labels whose names may start with any word (titles of works, laws, events).
 _TITLED_LABELS = {"WORK_OF_ART", "LAW", "EVENT"}
 _EDGE_WORDS = lexicon.words("name_edges")
+_SENTENCE_ADVERBS = lexicon.words("sentence_adverbs")
 # Lower-case words inside people's names: "Bashar al-Assad", "Ludwig van Beethoven".
 _NAME_PARTICLES = lexicon.words("name_particles")
 # Nouns that head an institution's name but name nothing on their own.
@@ -194,6 +195,10 @@ def clean_name(text: str, label: str) -> str | None:
     name = re.sub(r"^(the|The|THE)\s+", "", name)
     if re.match(r"[AaPp]\.[Mm]\.\s", name):
         return None  # a live blog's time stamp glued to its entry's first name ("A.M. Hamas says")
+    words = name.split()
+    while len(words) > 1 and words[0].lower() in _SENTENCE_ADVERBS:
+        words = words[1:]  # the sentence's opening adverb, not a name's first word
+    name = " ".join(words)
     if label not in _TITLED_LABELS:
         # A pronoun or preposition spaCy swept in at either end is not part of a name
         # ("Her attorneys", "Via Executive Order", "Field Museum for").

@@ -98,6 +98,18 @@ def test_a_time_stamp_before_a_name_is_no_name():
     assert [e.name for e in ents.values()] == ["Israel"]
 
 
+def test_a_sentence_adverb_before_a_name_is_not_part_of_it():
+    # "Sometimes Jon said ...": the adverb opens the sentence in capitals
+    assert clean_name("Sometimes Jon", "PERSON") == "Jon"
+    assert clean_name("Fortunately Kim Roe", "PERSON") == "Kim Roe"
+    assert clean_name("Meanwhile Acme Corp", "ORG") == "Acme Corp"
+    # a given name that ends like an adverb stays, and so does a name of one word
+    assert clean_name("Kelly Roe", "PERSON") == "Kelly Roe"
+    assert clean_name("Finally", "PERSON") == "Finally"
+    _, ents = build([("Sometimes Jon", "PERSON"), ("Jon Roe", "PERSON")])
+    assert [e.name for e in ents.values()] == ["Jon Roe"]
+
+
 def test_junk_never_becomes_an_entity():
     for junk in ("https://p.dw.com/p/2py4T", "www.example.com", "Comment 12", "your comment",
                  "Kremlin Spokesman", "President", "A" * 80, "One Two Three Four Five Six Seven"):
