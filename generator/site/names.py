@@ -141,6 +141,26 @@ class StoryPeople:
         return [(short, written, person) for _at, short, written, person in sorted(found, key=lambda x: (x[0], x[3].id))]
 
 
+# What a source says the person is, in an apposition right after the full name: "Jane
+# Roe, a county prosecutor, said ...". Closed by a comma, opened by an article, at most
+# `_ROLE_WORDS` words, no quote or bracket inside; "Roe, 41, ...", "Roe, who ..." and
+# "Roe, of Springfield, ..." give none.
+_ROLE_WORDS = 12
+_ROLE_AFTER = r",\s+((?:a|an|the)\s+[^,;:()\[\]\"\u201c\u201d\n]{2,120}?),"
+
+
+def role_in(full: str, sources: Iterable[str]) -> str | None:
+    """The first apposition after `full` (a full name) in the `sources`, in their order,
+    as written; None when none gives one."""
+    pattern = re.compile(r"(?<![\w'\u2019-])" + re.escape(full) + _ROLE_AFTER)
+    for text in sources:
+        for m in pattern.finditer(text):
+            role = m.group(1)
+            if len(role.split()) <= _ROLE_WORDS:
+                return role
+    return None
+
+
 def bare_names(text: str, people: Iterable[Entity], sources: Iterable[str]) -> list[tuple[str, str, Entity]]:
     """(the word `text` uses, the full name, the person) for each of `people` (the
     story's) that `text` names by surname (or a one-word alias) alone, in the order the

@@ -34,7 +34,7 @@ from generator.nlp.dates import parse_published
 from generator.site.feeds import news_article_jsonld, script_tag
 from generator.errors import Problem
 from generator.site.load import SiteData
-from generator.site.names import StoryPeople, spelled_out
+from generator.site.names import StoryPeople, role_in, spelled_out
 from generator.ids import is_unknown_outlet, outlet_key, unknown_outlet_article
 from generator.site.urls import cite_anchor, fact_anchor, page_url, quote_anchor, relurl, slug
 
@@ -843,17 +843,17 @@ class Renderer:
     def names_ctx(self, people: StoryPeople, fact: Fact, text: str) -> list[dict]:
         """The `people` of the story that `text` (a card's text as shown) names by surname
         alone, with the full name an article the card cites gives them
-        (`names.bare_names`), then the acronyms it uses that a cited article spells out
-        (`names.spelled_out`)."""
+        (`names.bare_names`) and what a cited article says they are (`names.role_in`),
+        then the acronyms it uses that a cited article spells out (`names.spelled_out`)."""
         def sources():
             for src in fact.sources:
                 if src.article in self.site.articles and ("article", src.article) not in self.site.hidden:
                     yield self.site.articles[src.article].text
 
         cited = list(sources())
-        return [{"short": short, "name": full, "href": self.entity_link(person.id)}
+        return [{"short": short, "name": full, "href": self.entity_link(person.id), "role": role_in(full, cited)}
                 for short, full, person in people.bare_names(text, cited)] + [
-            {"short": acronym, "name": long_form, "href": None} for acronym, long_form in spelled_out(text, cited)]
+            {"short": acronym, "name": long_form, "href": None, "role": None} for acronym, long_form in spelled_out(text, cited)]
 
     def speaker_of(self, quote: Quote) -> str | None:
         return quote.speaker_name or (self.site.entities[quote.speaker].name

@@ -234,3 +234,33 @@ def test_every_long_form_is_written_in_a_source_with_its_acronym_and_not_in_the_
         assert f"{long_form} ({acronym})" in src
         assert re.search(rf"\b{acronym}\b", text) and long_form.lower() not in text.lower()
         assert acronym not in ("US",)
+
+
+def test_the_role_a_source_gives_in_an_apposition():
+    from generator.site.names import role_in
+
+    sources = ["Jon Roe, 41, of Springfield, was charged. Jon Roe, who fled, is held.",
+               "Jon Roe, a county clerk, said he would appeal. Jon Roe, the accused, spoke."]
+    assert role_in("Jon Roe", sources) == "a county clerk"  # the first the sources give, in their order
+    assert role_in("Jon Roe", sources[:1]) is None  # an age, a place, a relative clause: no role
+    long = "Jon Roe, the " + " ".join(["head"] * 12) + ", said"
+    assert role_in("Jon Roe", [long]) is None  # too long to sit beside a line
+    assert role_in("Jon Roe", ['Jon Roe, a "clerk", said']) is None  # no quote inside
+
+
+def test_story_page_shows_the_role_beside_the_full_name_escaped(tmp_path):
+    content = h.write_content(tmp_path / "content")
+    art = yaml.safe_load((content / "articles" / "a-one.yml").read_text(encoding="utf-8"))
+    data = h.story()
+    data["facts"][1]["text"] = "Peskov said Moscow offered to mediate."
+    art["text"] = art["text"].replace("Dmitry Peskov told", "Dmitry Peskov, the Kremlin <b>spokesman</b>, told")
+    for src in data["facts"][1]["sources"]:
+        assert src["excerpt"] in art["text"]
+    (content / "articles" / "a-one.yml").write_text(yaml.safe_dump(art), encoding="utf-8")
+    (content / "stories" / "s-mediation.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    site = load.load_site(content, rel_to=tmp_path)
+    md = {p.src_uri: p for p in site_pages.render_pages(site)}["stories/s-mediation.md"].markdown
+    names = re.search(r'<span class="digest-names">\((.*?)\)</span>', md, re.S)
+    assert names is not None
+    assert re.sub(r"<[^>]+>", "", names.group(1)) == "Peskov: Dmitry Peskov, the Kremlin &lt;b&gt;spokesman&lt;/b&gt;"
+    assert "<b>spokesman</b>" not in md
