@@ -15,6 +15,7 @@ import functools
 import re
 from typing import Iterable
 
+from generator.nlp.dates import MONTHS, WEEKDAYS
 from generator.nlp.entities import ABBREVIATIONS, acronym_long_form, key
 from generator.records import Entity
 
@@ -65,9 +66,9 @@ def _inside_sentences(form: str, text: str) -> int:
 
 
 # After a name, a capitalised word that is not more of it ("Roe Monday signed ...").
-_DAYS_AND_MONTHS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                              "january", "february", "march", "april", "may", "june", "july", "august",
-                              "september", "october", "november", "december"})
+# The full names of days and months: the longest spelling of each in the date stage's tables.
+_DAYS_AND_MONTHS = frozenset(max((k for k in table if table[k] == v), key=len)
+                             for table in (WEEKDAYS, MONTHS) for v in set(table.values()))
 _PARTICLE = r"(?:de|van|von|da|di|del|la|le|bin|al)"  # "Arthur de Roe", "Omar bin Roe"
 _PARTICLE_BEFORE = re.compile(r"([A-Za-z][\w'\u2019.-]*)\s+" + _PARTICLE + r"\s+$")
 _WORD_AFTER = re.compile(r"\s+(?:" + _PARTICLE + r"\s+)?([A-Z][\w'\u2019-]*)")

@@ -101,32 +101,31 @@ def test_a_range_gives_both_its_figures_their_unit():
     assert quantities("Two people died and 12 were hurt.") == {"w:peopl": frozenset({2.0})}
 
 
-def test_a_duration_in_months_or_in_parts_is_the_same_duration():
+def _clash(a: str, b: str) -> bool:
+    """Do the figures of two sentences clash (`cards.figures_clash` of their quantities)?"""
     from generator.stories.extract.cards import figures_clash, quantities
 
+    return figures_clash(quantities(a), quantities(b))
+
+
+def test_a_duration_in_months_or_in_parts_is_the_same_duration():
     # one sentence for a plea deal, in two outlets' words
-    assert not figures_clash(quantities("The deal calls for an 85-month prison stint."),
-                             quantities("The deal is for him to serve 7 years, 1 month in prison."))
-    assert not figures_clash(quantities("She was jailed for 18 months."), quantities("She was jailed for 1.5 years."))
-    assert not figures_clash(quantities("He will serve two years and six months."),
-                             quantities("He will serve 30 months."))
+    assert not _clash("The deal calls for an 85-month prison stint.",
+                      "The deal is for him to serve 7 years, 1 month in prison.")
+    assert not _clash("She was jailed for 18 months.", "She was jailed for 1.5 years.")
+    assert not _clash("He will serve two years and six months.", "He will serve 30 months.")
     # about seven years is that deal too; other lengths still differ
-    assert not figures_clash(quantities("He agreed to serve about 7 years."),
-                             quantities("The deal calls for an 85-month prison stint."))
-    assert figures_clash(quantities("He will serve 7 years, 1 month."), quantities("He will serve 90 months."))
-    assert figures_clash(quantities("The 72-year-old agreed."), quantities("The 73-year-old agreed."))
+    assert not _clash("He agreed to serve about 7 years.", "The deal calls for an 85-month prison stint.")
+    assert _clash("He will serve 7 years, 1 month.", "He will serve 90 months.")
+    assert _clash("The 72-year-old agreed.", "The 73-year-old agreed.")
 
 
 def test_a_bound_or_an_estimate_close_to_the_other_figure_does_not_differ():
-    from generator.stories.extract.cards import figures_clash, quantities
-
-    assert not figures_clash(quantities("She left an estimated $26.6 million estate."),
-                             quantities("Her estate was worth more than $26 million."))
-    assert not figures_clash(quantities("The party won nearly 50 percent of the seats."),
-                             quantities("The party won 47 percent of the seats."))
+    assert not _clash("She left an estimated $26.6 million estate.", "Her estate was worth more than $26 million.")
+    assert not _clash("The party won nearly 50 percent of the seats.", "The party won 47 percent of the seats.")
     # exact figures, or a bound far from the other, still differ
-    assert figures_clash(quantities("The 72-year-old agreed."), quantities("The 73-year-old agreed."))
-    assert figures_clash(quantities("The party won nearly 50 percent."), quantities("The party won 30 percent."))
+    assert _clash("The 72-year-old agreed.", "The 73-year-old agreed.")
+    assert _clash("The party won nearly 50 percent.", "The party won 30 percent.")
 
 
 def test_paraphrase_with_the_same_figures_still_joins():
